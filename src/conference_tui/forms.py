@@ -1,0 +1,522 @@
+"""Conference forms as data: load and validate the TOML files that define them.
+
+A form is the teacher's script for one conference: the stages of the feedback
+spiral, the questions to ask at each stage, and the fields to note answers in.
+Forms ship in `data/forms/`; a teacher's own forms in the config folder add to
+them, or replace a shipped form that has the same id.
+
+Every mistake in a file becomes one `FormError` that names the file, the line
+and the field, so the app can show one readable line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from conference_tui import paths
+
+FieldType = Literal[
+    "long_text", "short_text", "choice", "multi_choice", "habits", "goal", "next_step", "date"
+]
+FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
+CHOICE_TYPES: frozenset[FieldType] = frozenset({"choice", "multi_choice"})
+DEFAULT_FORM_ID = "writing-conference"
+
+# Costa & Kallick's 16 Habits of Mind, in their usual order.
+HABITS_OF_MIND: tuple[str, ...] = (
+    "Persisting",
+    "Managing impulsivity",
+    "Listening with understanding and empathy",
+    "Thinking flexibly",
+    "Thinking about thinking (metacognition)",
+    "Striving for accuracy",
+    "Questioning and posing problems",
+    "Applying past knowledge to new situations",
+    "Thinking and communicating with clarity and precision",
+    "Gathering data through all senses",
+    "Creating, imagining, innovating",
+    "Responding with wonderment and awe",
+    "Taking responsible risks",
+    "Finding humor",
+    "Thinking interdependently",
+    "Remaining open to continuous learning",
+)
+
+_FORM_SETTINGS = ("id", "version", "title", "description", "stages")
+_STAGE_SETTINGS = ("key", "number", "title", "questions", "fields")
+_FIELD_SETTINGS = ("key", "label", "type", "private", "hint", "choices")
+_KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_KEY_RULE = "use lowercase letters, digits and _, starting with a letter (like help_request)"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One thing the teacher notes at a stage."""
+
+    key: str
+    label: str
+    type: FieldType
+    private: bool  # True: a note for the teacher alone; False: shareable with student and family
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormStage:
+    """One stage of the conference, with the questions to ask and the fields to fill."""
+
+    key: str
+    number: int
+    title: str
+    questions: tuple[str, ...]
+    fields: tuple[FormField, ...]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A whole conference form, validated."""
+
+    id: str
+    version: int
+    title: str
+    description: str
+    stages: tuple[FormStage, ...]
+    source: str
+
+    def stage(self, key: str) -> FormStage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(f"form {self.id!r} has no stage {key!r}")
+
+    def field(self, key: str) -> FormField:
+        for stage in self.stages:
+            for field in stage.fields:
+                if field.key == key:
+                    return field
+        raise KeyError(f"form {self.id!r} has no field {key!r}")
+
+    def stage_of(self, field_key: str) -> FormStage:
+        for stage in self.stages:
+            if any(field.key == field_key for field in stage.fields):
+                return stage
+        raise KeyError(f"form {self.id!r} has no field {field_key!r}")
+
+    def fields_of_type(self, type: FieldType) -> list[FormField]:
+        return [field for stage in self.stages for field in stage.fields if field.type == type]
+
+
+class FormError(Exception):
+    """A form file that cannot be used, with where the problem is."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = " ".join(message.splitlines())
+        self.source = source
+        self.line = line
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        location = self.source if self.line is None else f"{self.source}:{self.line}"
+        return ": ".join(part for part in (location, self.field, self.message) if part)
+
+
+class _Lines:
+    """Where tables and keys sit in the TOML text: tomllib keeps no positions."""
+
+    _HEADER = re.compile(r"\s*(\[\[?)([^\[\]]*)\]\]?\s*(#.*)?")
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+        self._in_string = [False] * len(self._lines)
+        self._headers: list[int] = []
+        self._stage_headers: list[int] = []
+        self._field_headers: list[list[int]] = []
+        inside_multiline_string = False
+        for index, line in enumerate(self._lines):
+            self._in_string[index] = inside_multiline_string
+            if (line.count('"""') + line.count("'''")) % 2:
+                inside_multiline_string = not inside_multiline_string
+            match = None if self._in_string[index] else self._HEADER.fullmatch(line)
+            if match:
+                self._note_header(index, match.group(1) == "[[", match.group(2))
+
+    def _note_header(self, index: int, is_array: bool, name: str) -> None:
+        name = re.sub(r"[\s\"']", "", name)
+        self._headers.append(index)
+        if is_array and name == "stages":
+            self._stage_headers.append(index)
+            self._field_headers.append([])
+        elif is_array and name == "stages.fields" and self._field_headers:
+            self._field_headers[-1].append(index)
+
+    def _block_end(self, start: int) -> int:
+        return next((index for index in self._headers if index > start), len(self._lines))
+
+    def _find_key(self, start: int, end: int, key: str) -> int | None:
+        name = re.escape(key)
+        pattern = re.compile(rf"\s*(?:{name}|\"{name}\"|'{name}')\s*=")
+        for index in range(start, end):
+            if not self._in_string[index] and pattern.match(self._lines[index]):
+                return index + 1
+        return None
+
+    def top(self, key: str | None = None) -> int | None:
+        """The line of a top-level key, or None."""
+        end = self._headers[0] if self._headers else len(self._lines)
+        return None if key is None else self._find_key(0, end, key)
+
+    def stage(self, stage: int, key: str | None = None) -> int | None:
+        """The line of a key in the stage-th [[stages]] block, else of the block itself."""
+        if stage >= len(self._stage_headers):
+            return self.top("stages")
+        start = self._stage_headers[stage]
+        found = None if key is None else self._find_key(start + 1, self._block_end(start), key)
+        return found or start + 1
+
+    def field(self, stage: int, field: int, key: str | None = None) -> int | None:
+        """The line of a key in a [[stages.fields]] block, else of the block itself."""
+        blocks = self._field_headers[stage] if stage < len(self._field_headers) else []
+        if field >= len(blocks):
+            return self.stage(stage, "fields")
+        start = blocks[field]
+        found = None if key is None else self._find_key(start + 1, self._block_end(start), key)
+        return found or start + 1
+
+
+LineOf = Callable[[str | None], int | None]
+
+
+def _describe(value: object) -> str:
+    """A teacher-readable name for what a TOML value is."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, date | datetime | time):
+        return f"the date/time {value.isoformat()}"
+    return repr(value)
+
+
+def _suggest(word: str, allowed: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Parser:
+    """Turns the parsed TOML of one file into a Form, or raises the first FormError."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.where = _Lines(text)
+        self.stage_keys: dict[str, int] = {}
+        self.field_keys: dict[str, str] = {}
+
+    def error(self, message: str, line: int | None, field: str | None) -> FormError:
+        return FormError(message, source=self.source, line=line, field=field)
+
+    def form(self, data: dict[str, Any]) -> Form:
+        self.reject_unknown(data, _FORM_SETTINGS, "", self.where.top)
+        form_id = self.form_id(data.get("id"))
+        version = data.get("version")
+        if version is None:
+            raise self.error("missing version: add version = 1", None, "version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            message = f"version must be a whole number from 1 up, not {_describe(version)}"
+            raise self.error(message, self.where.top("version"), "version")
+        stages = data.get("stages")
+        if not isinstance(stages, list) or not stages:
+            message = "the form needs at least one [[stages]] block"
+            raise self.error(message, self.where.top("stages"), "stages")
+        return Form(
+            id=form_id,
+            version=version,
+            title=self.text(data, "title", "", self.where.top, required=True),
+            description=self.text(data, "description", "", self.where.top, required=False),
+            stages=tuple(self.stage(index, table) for index, table in enumerate(stages)),
+            source=self.source,
+        )
+
+    def form_id(self, raw: object) -> str:
+        if raw is None:
+            stem = Path(self.source).stem
+            if _ID_PATTERN.fullmatch(stem):
+                return stem
+            message = (
+                f"the file name {stem!r} cannot be a form id: add id = \"my-form\""
+                " (lowercase letters, digits, - and _)"
+            )
+            raise self.error(message, None, "id")
+        if not isinstance(raw, str) or not _ID_PATTERN.fullmatch(raw):
+            message = f"id must be lowercase letters, digits, - and _, not {_describe(raw)}"
+            raise self.error(message, self.where.top("id"), "id")
+        return raw
+
+    def stage(self, index: int, table: object) -> FormStage:
+        number = index + 1
+
+        def line_of(key: str | None) -> int | None:
+            return self.where.stage(index, key)
+
+        if not isinstance(table, dict):
+            raise self.error("each stage must be a [[stages]] table", line_of(None), "stages")
+        raw_key = table.get("key")
+        is_usable_key = isinstance(raw_key, str) and _KEY_PATTERN.fullmatch(raw_key)
+        path = f"stages.{raw_key}" if is_usable_key else f"stages[{number}]"
+        self.reject_unknown(table, _STAGE_SETTINGS, path, line_of)
+        key = self.key(table, path, line_of)
+        if key in self.stage_keys:
+            message = f"duplicate stage key {key!r}: stage {self.stage_keys[key]} uses it too"
+            raise self.error(message, line_of("key"), f"{path}.key")
+        self.stage_keys[key] = number
+        stated_number = table.get("number", number)
+        if type(stated_number) is not int or stated_number != number:
+            message = (
+                f"number is {_describe(stated_number)} but this is stage {number}:"
+                " stages are numbered 1 to N in the order they appear"
+            )
+            raise self.error(message, line_of("number"), f"{path}.number")
+        title = self.text(table, "title", path, line_of, required=True)
+        questions = self.questions(table.get("questions"), path, line_of)
+        fields = table.get("fields", [])
+        if not isinstance(fields, list):
+            message = "fields must be [[stages.fields]] blocks"
+            raise self.error(message, line_of("fields"), f"{path}.fields")
+        return FormStage(
+            key=key,
+            number=number,
+            title=title,
+            questions=questions,
+            fields=tuple(
+                self.field(index, position, raw, path) for position, raw in enumerate(fields)
+            ),
+        )
+
+    def questions(self, raw: object, path: str, line_of: LineOf) -> tuple[str, ...]:
+        field = f"{path}.questions"
+        if raw is None:
+            message = 'missing questions: add questions = ["What are you working on?"]'
+            raise self.error(message, line_of(None), field)
+        if not isinstance(raw, list) or not raw:
+            message = "questions must be a list of at least one question in quotes"
+            raise self.error(message, line_of("questions"), field)
+        for question in raw:
+            if not isinstance(question, str) or not question.strip():
+                message = f"each question must be text in quotes, not {_describe(question)}"
+                raise self.error(message, line_of("questions"), field)
+        return tuple(question.strip() for question in raw)
+
+    def field(self, stage: int, index: int, table: object, stage_path: str) -> FormField:
+        def line_of(key: str | None) -> int | None:
+            return self.where.field(stage, index, key)
+
+        if not isinstance(table, dict):
+            message = "each field must be a [[stages.fields]] table"
+            raise self.error(message, line_of(None), f"{stage_path}.fields")
+        raw_key = table.get("key")
+        is_usable_key = isinstance(raw_key, str) and _KEY_PATTERN.fullmatch(raw_key)
+        path = f"{stage_path}.fields.{raw_key}" if is_usable_key else f"{stage_path}.fields[{index + 1}]"
+        self.reject_unknown(table, _FIELD_SETTINGS, path, line_of)
+        key = self.key(table, path, line_of)
+        if key in self.field_keys:
+            message = (
+                f"duplicate field key {key!r}: {self.field_keys[key]} has it already"
+                " (field keys must be unique in the whole form)"
+            )
+            raise self.error(message, line_of("key"), f"{path}.key")
+        self.field_keys[key] = stage_path
+        label = self.text(table, "label", path, line_of, required=True)
+        field_type = self.field_type(table.get("type"), path, line_of)
+        private = table.get("private", True)
+        if not isinstance(private, bool):
+            message = f"private must be true or false (no quotes), not {_describe(private)}"
+            raise self.error(message, line_of("private"), f"{path}.private")
+        return FormField(
+            key=key,
+            label=label,
+            type=field_type,
+            private=private,
+            hint=self.text(table, "hint", path, line_of, required=False),
+            choices=self.choices(table, field_type, path, line_of),
+        )
+
+    def field_type(self, raw: object, path: str, line_of: LineOf) -> FieldType:
+        allowed = ", ".join(FIELD_TYPES)
+        if raw is None:
+            raise self.error(f"missing type; allowed: {allowed}", line_of(None), f"{path}.type")
+        if raw not in FIELD_TYPES:
+            hint = _suggest(raw, FIELD_TYPES) if isinstance(raw, str) else ""
+            message = f"unknown field type {raw!r}{hint}; allowed: {allowed}"
+            raise self.error(message, line_of("type"), f"{path}.type")
+        return cast(FieldType, raw)
+
+    def choices(
+        self, table: dict[str, Any], field_type: FieldType, path: str, line_of: LineOf
+    ) -> tuple[str, ...]:
+        field = f"{path}.choices"
+        raw = table.get("choices")
+        if field_type not in CHOICE_TYPES:
+            if raw is not None:
+                message = "choices only apply to choice and multi_choice fields"
+                if field_type == "habits":
+                    message = "a habits field always offers the 16 Habits of Mind: remove choices"
+                raise self.error(message, line_of("choices"), field)
+            return HABITS_OF_MIND if field_type == "habits" else ()
+        if raw is None:
+            message = f'a {field_type} field needs choices = ["first", "second", ...]'
+            raise self.error(message, line_of("type"), field)
+        if not isinstance(raw, list) or not raw:
+            message = "choices must be a list of at least one choice in quotes"
+            raise self.error(message, line_of("choices"), field)
+        seen: set[str] = set()
+        for choice in raw:
+            if not isinstance(choice, str) or not choice.strip():
+                message = f"each choice must be text in quotes, not {_describe(choice)}"
+                raise self.error(message, line_of("choices"), field)
+            if choice.strip() in seen:
+                raise self.error(f"choice {choice!r} is listed twice", line_of("choices"), field)
+            seen.add(choice.strip())
+        return tuple(choice.strip() for choice in raw)
+
+    def key(self, table: dict[str, Any], path: str, line_of: LineOf) -> str:
+        raw = table.get("key")
+        if raw is None:
+            raise self.error(f"missing key ({_KEY_RULE})", line_of(None), f"{path}.key")
+        if not isinstance(raw, str) or not _KEY_PATTERN.fullmatch(raw):
+            message = f"key {_describe(raw)} is not usable: {_KEY_RULE}"
+            raise self.error(message, line_of("key"), f"{path}.key")
+        return raw
+
+    def text(
+        self, table: dict[str, Any], name: str, path: str, line_of: LineOf, *, required: bool
+    ) -> str:
+        field = f"{path}.{name}" if path else name
+        raw = table.get(name)
+        if raw is None:
+            if required:
+                raise self.error(f'missing {name}: add {name} = "..."', line_of(None), field)
+            return ""
+        if not isinstance(raw, str):
+            message = f"{name} must be text in quotes, not {_describe(raw)}"
+            raise self.error(message, line_of(name), field)
+        if required and not raw.strip():
+            raise self.error(f"{name} is empty", line_of(name), field)
+        return raw.strip()
+
+    def reject_unknown(
+        self, table: dict[str, Any], allowed: tuple[str, ...], path: str, line_of: LineOf
+    ) -> None:
+        for name in table:
+            if name not in allowed:
+                hint = _suggest(name, allowed) or f"; allowed: {', '.join(allowed)}"
+                field = f"{path}.{name}" if path else name
+                raise self.error(f"unknown setting {name!r}{hint}", line_of(name), field)
+
+
+def _syntax_error(error: tomllib.TOMLDecodeError, text: str, source: str) -> FormError:
+    message = str(error)
+    line: int | None = None
+    position = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if position:
+        line = int(position.group(1))
+        message = f"{message[: position.start()]} (column {position.group(2)})"
+    elif "(at end of document)" in message:
+        line = max(1, len(text.splitlines()))
+        message = message.replace(" (at end of document)", " at the end of the file")
+    return FormError(f"not valid TOML: {message}", source=source, line=line)
+
+
+def parse_form(text: str, source: str) -> Form:
+    """Parse and validate a form's TOML text; `source` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(error, text, source) from None
+    return _Parser(text, source).form(data)
+
+
+def load_form(path: Path) -> Form:
+    """Read, parse and validate one form file; every failure is a FormError."""
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FormError(f"cannot read the file: {error.strerror or error}", source=source) from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8"
+        raise FormError(message, source=source, line=line) from None
+    return parse_form(text, source)
+
+
+def _load_folder(folder: Path, errors: list[FormError]) -> dict[str, Form]:
+    """The valid forms in one folder by id; problems go to `errors`."""
+    if not folder.exists():
+        return {}
+    try:
+        files = sorted(
+            path
+            for path in folder.iterdir()
+            if path.suffix == ".toml" and not path.name.startswith(".")
+        )
+    except OSError as error:
+        errors.append(FormError(f"cannot read the forms folder: {error.strerror}", source=str(folder)))
+        return {}
+    forms: dict[str, Form] = {}
+    for path in files:
+        try:
+            form = load_form(path)
+        except FormError as error:
+            errors.append(error)
+            continue
+        if form.id in forms:
+            message = f"form id {form.id!r} is already used by {forms[form.id].source}"
+            errors.append(FormError(message, source=form.source, field="id"))
+            continue
+        forms[form.id] = form
+    return forms
+
+
+def load_forms(user_dir: Path | None = None) -> tuple[dict[str, Form], list[FormError]]:
+    """All built-in forms, then the teacher's (overriding by id); broken files as errors."""
+    errors: list[FormError] = []
+    forms = _load_folder(paths.builtin_forms_dir(), errors)
+    forms.update(_load_folder(paths.user_forms_dir() if user_dir is None else user_dir, errors))
+    return forms, errors
+
+
+def load_default_form(form_id: str = DEFAULT_FORM_ID, user_dir: Path | None = None) -> Form:
+    """The form with this id: the teacher's if it is valid, else the built-in one."""
+    forms, errors = load_forms(user_dir)
+    if form_id in forms:
+        return forms[form_id]
+    for error in errors:
+        if Path(error.source).stem == form_id:
+            raise error
+    available = ", ".join(sorted(forms)) or "none"
+    folder = paths.user_forms_dir() if user_dir is None else user_dir
+    message = f"there is no form with id {form_id!r} (available: {available})"
+    raise FormError(message, source=str(folder))

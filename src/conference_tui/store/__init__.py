@@ -1,0 +1,44 @@
+"""The only code that knows SQL. The UI and the command line call `Store`."""
+
+from __future__ import annotations
+
+from conference_tui.store.base import Clock
+from conference_tui.store.conferences import ConferenceStore
+from conference_tui.store.engine import DatabaseLocation, open_engine
+from conference_tui.store.errors import (
+    DatabaseLockedError,
+    DatabaseUnavailableError,
+    InvalidInputError,
+    NotFoundError,
+    SchemaTooNewError,
+    StoreError,
+)
+from conference_tui.store.goals import GoalStore
+from conference_tui.store.history import HabitTally, HistoryStore
+from conference_tui.store.models import utc_now
+from conference_tui.store.roster import RosterStore
+from conference_tui.store.search import SearchFilters, SearchStore
+
+
+class Store(RosterStore, ConferenceStore, GoalStore, HistoryStore, SearchStore):
+    """Every store operation, on one engine. Thread-safe: each call has its own session."""
+
+    @classmethod
+    def open(cls, database: str, clock: Clock = utc_now) -> Store:
+        """Open (creating and migrating as needed) the database at a path or URL."""
+        engine, location = open_engine(database)
+        return cls(engine, location, clock)
+
+
+__all__ = [
+    "DatabaseLocation",
+    "DatabaseLockedError",
+    "DatabaseUnavailableError",
+    "HabitTally",
+    "InvalidInputError",
+    "NotFoundError",
+    "SchemaTooNewError",
+    "SearchFilters",
+    "Store",
+    "StoreError",
+]

@@ -1,0 +1,265 @@
+"""Engines for SQLite (the embedded default) and PostgreSQL, with migrations at open.
+
+SQLite is opened the careful way: the file is created 0600 before SQLite sees it
+(its -wal and -shm files copy that mode), WAL with synchronous=FULL so a power cut
+loses nothing that was committed, foreign keys on, a busy timeout so that a second
+copy of the app waits instead of failing, and writes that take the lock up front
+with BEGIN IMMEDIATE so that they never deadlock on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from conference_tui.store.errors import (
+    DatabaseLockedError,
+    DatabaseUnavailableError,
+    SchemaTooNewError,
+    StoreError,
+)
+
+BUSY_TIMEOUT_MS = 5000
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    """Where the data lives: a SQLite file path, or a server URL."""
+
+    url: str
+    path: Path | None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def describe(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def locate(database: str) -> DatabaseLocation:
+    """Interpret a `--db` value: a URL has a scheme, anything else is a file path."""
+    if "://" in database:
+        url = make_url(database)
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        path = Path(url.database).expanduser().resolve() if url.get_backend_name() == "sqlite" and url.database else None
+        return DatabaseLocation(url.render_as_string(hide_password=False), path)
+    path = Path(database).expanduser().resolve()
+    return DatabaseLocation(f"sqlite:///{path}", path)
+
+
+def _create_private_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except PermissionError as exc:
+        raise DatabaseUnavailableError(
+            f"Cannot create the database at {path}: the folder is not writable. "
+            "Choose another place with --db PATH."
+        ) from exc
+    except OSError as exc:
+        raise DatabaseUnavailableError(
+            f"Cannot create the database at {path}: {exc.strerror}. Choose another place with --db PATH."
+        ) from exc
+    os.close(fd)
+    # The umask may have removed bits we asked for, never added: enforce exactly 0600.
+    os.chmod(path, 0o600)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's begin event emit BEGIN itself; pysqlite's implicit BEGIN is deferred.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_store_engine(location: DatabaseLocation) -> Engine:
+    """An engine with the pragmas and begin behaviour above; creates the SQLite file if needed."""
+    if location.is_sqlite and location.path is not None:
+        _create_private_file(location.path)
+        engine = create_engine(location.url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(location.url, pool_pre_ping=True)
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine, whose transactions take the write lock at BEGIN on SQLite."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+@contextlib.contextmanager
+def friendly_errors(location: DatabaseLocation) -> Iterator[None]:
+    """Turn driver errors into StoreErrors whose message says what to do."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except OperationalError as exc:
+        raise translate_operational_error(exc, location) from exc
+    except DBAPIError as exc:
+        raise DatabaseUnavailableError(
+            f"The database at {location.describe()} could not be used: {exc.orig}. "
+            "Run `conference-tui check` for a diagnosis."
+        ) from exc
+
+
+def translate_operational_error(exc: OperationalError, location: DatabaseLocation) -> StoreError:
+    message = str(exc.orig).lower()
+    where = location.describe()
+    if "locked" in message or "busy" in message:
+        return DatabaseLockedError(
+            f"The database at {where} is busy: another copy of conference-tui (or a backup) "
+            "is writing. Your note is kept on screen; it will be saved when the other copy lets go."
+        )
+    if "readonly" in message or "read-only" in message:
+        return DatabaseUnavailableError(
+            f"The database at {where} is read-only. Check the file's permissions, or copy it "
+            "somewhere writable and open it with --db PATH."
+        )
+    if "disk is full" in message or "full" in message:
+        return DatabaseUnavailableError(
+            f"The disk holding {where} is full. Free some space; nothing already saved was lost."
+        )
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return DatabaseUnavailableError(
+            f"The file {where} is damaged or is not a conference-tui database. It was left "
+            "untouched. Restore a copy from the backups folder (see `conference-tui locate`)."
+        )
+    if "unable to open" in message:
+        return DatabaseUnavailableError(
+            f"The database at {where} cannot be opened. Check that its folder exists and is writable."
+        )
+    return DatabaseUnavailableError(f"The database at {where} could not be used: {exc.orig}.")
+
+
+def _sqlite_schema_revision(path: Path) -> str | None:
+    """Read alembic's revision without writing a byte: the file may be too new to touch."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailableError(f"Cannot open {path}: {exc}.") from exc
+    try:
+        tables = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).fetchall()
+        if not tables:
+            other = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            if other and other[0]:
+                raise DatabaseUnavailableError(
+                    f"The file {path} is a SQLite database, but not one of conference-tui's. "
+                    "It was left untouched; open another file with --db PATH."
+                )
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnavailableError(
+            f"The file {path} is damaged or is not a conference-tui database. It was left "
+            "untouched. Restore a copy from the backups folder (see `conference-tui locate`)."
+        ) from exc
+    finally:
+        conn.close()
+
+
+def _server_schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        exists = conn.execute(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_name = 'alembic_version'")
+        ).scalar_one()
+        if not exists:
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return str(row[0]) if row else None
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
+    if current is not None and current not in known_revisions():
+        raise SchemaTooNewError(
+            f"The database at {location.describe()} was written by a newer version of "
+            f"conference-tui (schema {current}). It was left untouched. Upgrade conference-tui "
+            "(pip install --upgrade conference-tui) to open it."
+        )
+
+
+def current_revision(engine: Engine, location: DatabaseLocation) -> str | None:
+    if location.is_sqlite and location.path is not None:
+        return _sqlite_schema_revision(location.path)
+    return _server_schema_revision(engine)
+
+
+def migrate(engine: Engine, location: DatabaseLocation, target: str = "head") -> None:
+    """Bring the schema to `target`, refusing a database from a newer version of the app."""
+    from alembic import command
+
+    current = current_revision(engine, location)
+    refuse_if_too_new(current, location)
+    if target == "head" and current == head_revision():
+        return
+    with friendly_errors(location):
+        command.upgrade(_alembic_config(engine), target)
+
+
+def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, DatabaseLocation]:
+    """Open (creating if needed) and migrate the database named by a path or URL."""
+    location = locate(database)
+    if location.is_sqlite and location.path is not None and location.path.exists():
+        # Refuse a too-new or foreign file before the engine writes its WAL header.
+        refuse_if_too_new(_sqlite_schema_revision(location.path), location)
+    with friendly_errors(location):
+        engine = create_store_engine(location)
+        if upgrade:
+            migrate(engine, location)
+    return engine, location

@@ -1,0 +1,27 @@
+"""Errors the store raises, each with a message a teacher can act on."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A problem with the database, worded for the person at the keyboard."""
+
+
+class SchemaTooNewError(StoreError):
+    """The database was written by a newer conference-tui; it is left untouched."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another program holds the write lock for longer than we are willing to wait."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """The file cannot be opened or written: read-only folder, full disk, corrupt file."""
+
+
+class NotFoundError(StoreError):
+    """A record asked for by id does not exist."""
+
+
+class InvalidInputError(StoreError):
+    """Input the store refuses, such as an empty student name."""

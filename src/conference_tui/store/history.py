@@ -1,0 +1,101 @@
+"""One learner's story: their conferences, newest first, and habits over time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlmodel import col
+
+from conference_tui.store.base import StoreBase
+from conference_tui.store.conferences import TEACHING_POINT_FIELD
+from conference_tui.store.models import Answer, Conference, Goal, HabitObservation
+from conference_tui.store.records import ConferenceSummary
+
+
+@dataclass(frozen=True)
+class HabitTally:
+    habit: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+class HistoryStore(StoreBase):
+    def history(self, student_id: str, limit: int = 100, offset: int = 0) -> list[ConferenceSummary]:
+        """A page of the student's conferences, newest first (drafts included)."""
+        teaching = Answer.__table__.alias("teaching")  # type: ignore[attr-defined]
+        query = (
+            select(
+                Conference.id,
+                Conference.status,
+                Conference.started_at,
+                Conference.piece_title,
+                Conference.amended_at,
+                teaching.c.value,
+                Goal.text,
+            )
+            .outerjoin(
+                teaching,
+                and_(
+                    teaching.c.conference_id == Conference.id,
+                    teaching.c.field_key == TEACHING_POINT_FIELD,
+                ),
+            )
+            .outerjoin(Goal, col(Goal.set_by_conference_id) == Conference.id)
+            .where(Conference.student_id == student_id)
+            .order_by(col(Conference.started_at).desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._read() as session:
+            return [
+                ConferenceSummary(
+                    id=cid,
+                    student_id=student_id,
+                    status=status,
+                    started_at=started_at,
+                    piece_title=piece,
+                    teaching_point=point or "",
+                    goal_set=goal or "",
+                    amended_at=amended_at,
+                )
+                for cid, status, started_at, piece, amended_at, point, goal in session.execute(
+                    query
+                ).all()
+            ]
+
+    def conference_count(self, student_id: str) -> int:
+        with self._read() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(Conference)
+                    .where(Conference.student_id == student_id)
+                )
+                or 0
+            )
+
+    def habit_tally(self, student_id: str) -> list[HabitTally]:
+        """Habits of Mind observed in the student's conferences, most often first."""
+        query = (
+            select(HabitObservation.habit, Conference.started_at)
+            .join(Conference, col(Conference.id) == HabitObservation.conference_id)
+            .where(Conference.student_id == student_id)
+            .order_by(col(Conference.started_at))
+        )
+        with self._read() as session:
+            rows = session.execute(query).all()
+        counts: Counter[str] = Counter()
+        first: dict[str, datetime] = {}
+        last: dict[str, datetime] = {}
+        for habit, started_at in rows:
+            counts[habit] += 1
+            first.setdefault(habit, started_at)
+            last[habit] = started_at
+        return [
+            HabitTally(habit, count, first[habit], last[habit])
+            for habit, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]

@@ -1,0 +1,154 @@
+"""Plain, immutable records that the store hands to the UI and the exporters.
+
+They are detached from any session, so the UI can hold them across workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+DRAFT = "draft"
+COMPLETE = "complete"
+GOAL_ACTIVE = "active"
+GOAL_CLOSING_STATUSES = ("met", "revised", "dropped")
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    id: str
+    name: str
+    school_year: str
+    archived: bool
+    student_count: int = 0
+
+
+@dataclass(frozen=True)
+class StudentInfo:
+    id: str
+    class_id: str
+    name: str
+    preferred_name: str
+    interests: str
+    strengths: str
+    needs: str
+    archived: bool
+
+    @property
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.name:
+            return f"{self.name} ({self.preferred_name})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of the roster: a student and where their conferring stands."""
+
+    student: StudentInfo
+    conference_count: int
+    last_conference_at: datetime | None
+    days_since_last_conference: int | None
+    active_goal: str
+    last_next_step: str
+    follow_up_on: date | None
+    draft_conference_id: str | None
+    is_due: bool
+    due_reason: str
+
+
+@dataclass(frozen=True)
+class AnswerInfo:
+    stage_key: str
+    field_key: str
+    value: str
+    private: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerRevisionInfo:
+    field_key: str
+    value: str
+    private: bool
+    replaced_at: datetime
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    id: str
+    student_id: str
+    text: str
+    status: str
+    set_at: datetime
+    set_by_conference_id: str | None
+    closed_at: datetime | None
+    closed_by_conference_id: str | None
+
+
+@dataclass(frozen=True)
+class ConferenceInfo:
+    id: str
+    student_id: str
+    form_id: str
+    form_version: int
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    updated_at: datetime
+    amended_at: datetime | None
+    piece_title: str
+    genre: str
+    process_stage: str
+    follow_up_on: date | None
+    current_stage: str
+    current_field: str
+    elapsed_seconds: int
+    answers: dict[str, AnswerInfo] = field(default_factory=dict)
+    habits: tuple[str, ...] = ()
+    revisions: tuple[AnswerRevisionInfo, ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    def value(self, field_key: str) -> str:
+        answer = self.answers.get(field_key)
+        return answer.value if answer else ""
+
+
+@dataclass(frozen=True)
+class ConferenceSummary:
+    """A line of a history list: enough to pick one, not the whole record."""
+
+    id: str
+    student_id: str
+    status: str
+    started_at: datetime
+    piece_title: str
+    teaching_point: str
+    goal_set: str
+    amended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LastTime:
+    """What the next conference revisits: the spiral starts from here."""
+
+    active_goals: tuple[GoalInfo, ...]
+    last_next_step: str
+    last_conference_at: datetime | None
+    last_teaching_point: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    student_id: str
+    student_name: str
+    class_id: str
+    conference_id: str | None
+    stage_key: str
+    field_key: str
+    when: datetime | None
+    snippet: str
