@@ -1,0 +1,95 @@
+"""The teacher's settings, from config.toml; a broken file never stops the app."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from conference_tui import paths
+
+DEFAULT_CONFIG = """\
+# conference-tui settings. Delete a line to go back to its default.
+
+# How long a conference should take, in minutes: the timer turns when it is up.
+target_minutes = 5
+
+# A student is "due" when not seen for this many days (or their follow-up date passed).
+due_after_days = 14
+
+# The form a new conference uses (a file in the forms folder, without .toml).
+default_form = "writing-conference"
+
+# Any Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".
+theme = "textual-dark"
+
+# Where exports go unless you choose another folder.
+export_folder = "~/conference-notes"
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    target_minutes: float = 5.0
+    due_after_days: int = 14
+    default_form: str = "writing-conference"
+    theme: str = "textual-dark"
+    export_folder: str = "~/conference-notes"
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def target_seconds(self) -> int:
+        return int(self.target_minutes * 60)
+
+    @property
+    def export_path(self) -> Path:
+        return Path(self.export_folder).expanduser()
+
+
+def _problem(path: Path, key: str, why: str) -> str:
+    return f"{path}: {key}: {why}; using the default."
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from config.toml; every bad value is reported and replaced by its default."""
+    path = path or paths.config_file()
+    defaults = Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return defaults
+    except (OSError, UnicodeDecodeError) as exc:
+        return replace(defaults, problems=(f"{path}: cannot be read ({exc}); using defaults.",))
+    except tomllib.TOMLDecodeError as exc:
+        return replace(defaults, problems=(f"{path}: {exc}; using defaults.",))
+
+    problems: list[str] = []
+    values: dict[str, object] = {}
+    minutes = raw.get("target_minutes", defaults.target_minutes)
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and 0.5 <= minutes <= 60:
+        values["target_minutes"] = float(minutes)
+    else:
+        problems.append(_problem(path, "target_minutes", "must be a number from 0.5 to 60"))
+    days = raw.get("due_after_days", defaults.due_after_days)
+    if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365:
+        values["due_after_days"] = days
+    else:
+        problems.append(_problem(path, "due_after_days", "must be a whole number from 1 to 365"))
+    for key in ("default_form", "theme", "export_folder"):
+        value = raw.get(key, getattr(defaults, key))
+        if isinstance(value, str) and value.strip():
+            values[key] = value.strip()
+        else:
+            problems.append(_problem(path, key, "must be a non-empty text"))
+    known = {"target_minutes", "due_after_days", "default_form", "theme", "export_folder"}
+    problems.extend(_problem(path, key, "is not a setting") for key in sorted(set(raw) - known))
+    return replace(defaults, problems=tuple(problems), **values)  # type: ignore[arg-type]
+
+
+def write_default_config(path: Path | None = None) -> Path:
+    """Create config.toml with every setting documented, unless it exists."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    return path
