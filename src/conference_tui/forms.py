@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, get_args
 
 from conference_tui import paths
 
@@ -264,7 +264,7 @@ class _Parser:
             if _ID_PATTERN.fullmatch(stem):
                 return stem
             message = (
-                f"the file name {stem!r} cannot be a form id: add id = \"my-form\""
+                f'the file name {stem!r} cannot be a form id: add id = "my-form"'
                 " (lowercase letters, digits, - and _)"
             )
             raise self.error(message, None, "id")
@@ -314,18 +314,10 @@ class _Parser:
         )
 
     def questions(self, raw: object, path: str, line_of: LineOf) -> tuple[str, ...]:
-        field = f"{path}.questions"
         if raw is None:
             message = 'missing questions: add questions = ["What are you working on?"]'
-            raise self.error(message, line_of(None), field)
-        if not isinstance(raw, list) or not raw:
-            message = "questions must be a list of at least one question in quotes"
-            raise self.error(message, line_of("questions"), field)
-        for question in raw:
-            if not isinstance(question, str) or not question.strip():
-                message = f"each question must be text in quotes, not {_describe(question)}"
-                raise self.error(message, line_of("questions"), field)
-        return tuple(question.strip() for question in raw)
+            raise self.error(message, line_of(None), f"{path}.questions")
+        return self.text_list(raw, "question", f"{path}.questions", line_of("questions"))
 
     def field(self, stage: int, index: int, table: object, stage_path: str) -> FormField:
         def line_of(key: str | None) -> int | None:
@@ -336,7 +328,11 @@ class _Parser:
             raise self.error(message, line_of(None), f"{stage_path}.fields")
         raw_key = table.get("key")
         is_usable_key = isinstance(raw_key, str) and _KEY_PATTERN.fullmatch(raw_key)
-        path = f"{stage_path}.fields.{raw_key}" if is_usable_key else f"{stage_path}.fields[{index + 1}]"
+        path = (
+            f"{stage_path}.fields.{raw_key}"
+            if is_usable_key
+            else f"{stage_path}.fields[{index + 1}]"
+        )
         self.reject_unknown(table, _FIELD_SETTINGS, path, line_of)
         key = self.key(table, path, line_of)
         if key in self.field_keys:
@@ -369,7 +365,7 @@ class _Parser:
             hint = _suggest(raw, FIELD_TYPES) if isinstance(raw, str) else ""
             message = f"unknown field type {raw!r}{hint}; allowed: {allowed}"
             raise self.error(message, line_of("type"), f"{path}.type")
-        return cast(FieldType, raw)
+        return raw
 
     def choices(
         self, table: dict[str, Any], field_type: FieldType, path: str, line_of: LineOf
@@ -386,18 +382,22 @@ class _Parser:
         if raw is None:
             message = f'a {field_type} field needs choices = ["first", "second", ...]'
             raise self.error(message, line_of("type"), field)
+        return self.text_list(raw, "choice", field, line_of("choices"))
+
+    def text_list(self, raw: object, noun: str, field: str, line: int | None) -> tuple[str, ...]:
+        """A non-empty list of distinct, non-blank texts, stripped."""
         if not isinstance(raw, list) or not raw:
-            message = "choices must be a list of at least one choice in quotes"
-            raise self.error(message, line_of("choices"), field)
-        seen: set[str] = set()
-        for choice in raw:
-            if not isinstance(choice, str) or not choice.strip():
-                message = f"each choice must be text in quotes, not {_describe(choice)}"
-                raise self.error(message, line_of("choices"), field)
-            if choice.strip() in seen:
-                raise self.error(f"choice {choice!r} is listed twice", line_of("choices"), field)
-            seen.add(choice.strip())
-        return tuple(choice.strip() for choice in raw)
+            message = f"{noun}s must be a list of at least one {noun} in quotes"
+            raise self.error(message, line, field)
+        items: list[str] = []
+        for item in raw:
+            if not isinstance(item, str) or not item.strip():
+                message = f"each {noun} must be text in quotes, not {_describe(item)}"
+                raise self.error(message, line, field)
+            if item.strip() in items:
+                raise self.error(f"{noun} {item!r} is listed twice", line, field)
+            items.append(item.strip())
+        return tuple(items)
 
     def key(self, table: dict[str, Any], path: str, line_of: LineOf) -> str:
         raw = table.get("key")
@@ -483,7 +483,9 @@ def _load_folder(folder: Path, errors: list[FormError]) -> dict[str, Form]:
             if path.suffix == ".toml" and not path.name.startswith(".")
         )
     except OSError as error:
-        errors.append(FormError(f"cannot read the forms folder: {error.strerror}", source=str(folder)))
+        errors.append(
+            FormError(f"cannot read the forms folder: {error.strerror}", source=str(folder))
+        )
         return {}
     forms: dict[str, Form] = {}
     for path in files:

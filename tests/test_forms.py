@@ -1,0 +1,558 @@
+"""Forms as data: the shipped form, teachers' own forms, and every mistake reported."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conference_tui import paths
+from conference_tui.forms import (
+    FIELD_TYPES,
+    HABITS_OF_MIND,
+    Form,
+    FormError,
+    load_default_form,
+    load_form,
+    load_forms,
+    parse_form,
+)
+
+BUILTIN_PATH = paths.builtin_forms_dir() / "writing-conference.toml"
+
+# A small valid form that the error cases below edit.
+MINI = textwrap.dedent(
+    """\
+    id = "mini"
+    version = 1
+    title = "Mini conference"
+    description = "A two-stage form for tests."
+
+    [[stages]]
+    key = "clarify"
+    number = 1
+    title = "Clarify"
+    questions = ["How's it going?"]
+
+    [[stages.fields]]
+    key = "purpose"
+    label = "Purpose"
+    type = "long_text"
+    private = false
+
+    [[stages.fields]]
+    key = "process_stage"
+    label = "Where in the process"
+    type = "choice"
+    private = false
+    choices = ["drafting", "revising"]
+
+    [[stages]]
+    key = "plan"
+    number = 2
+    title = "Plan"
+    questions = [
+        "What would you like help with?",
+        "What will you try next?",
+    ]
+
+    [[stages.fields]]
+    key = "help_request"
+    label = "Help asked for"
+    type = "long_text"
+    private = false
+    hint = "in the student's words"
+    """
+)
+
+HELP_REQUEST = (
+    '[[stages.fields]]\nkey = "help_request"\nlabel = "Help asked for"\ntype = "long_text"'
+)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def edited(old: str, new: str) -> str:
+    assert MINI.count(old) == 1, f"{old!r} must occur once in MINI"
+    return MINI.replace(old, new)
+
+
+def marked_line(text: str) -> int | None:
+    """The 1-based line carrying the `# HERE` marker, where the error must point."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "# HERE" in line:
+            return number
+    return None
+
+
+@pytest.fixture
+def no_user_forms(tmp_path: Path) -> Path:
+    return tmp_path / "no-such-folder"
+
+
+# --- the shipped form ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Form:
+    return load_form(BUILTIN_PATH)
+
+
+def test_builtin_form_has_the_six_spiral_stages_in_order(builtin: Form) -> None:
+    assert (builtin.id, builtin.version, builtin.title) == (
+        "writing-conference",
+        1,
+        "Writing conference",
+    )
+    assert builtin.description
+    assert [(stage.number, stage.key, stage.title) for stage in builtin.stages] == [
+        (1, "clarify", "Clarify goals and purpose"),
+        (2, "plan", "Plan"),
+        (3, "act", "Take action / experiment"),
+        (4, "assess", "Assess and gather evidence"),
+        (5, "reflect", "Study, reflect, evaluate"),
+        (6, "modify", "Modify actions based on new knowledge"),
+    ]
+    for stage in builtin.stages:
+        assert 2 <= len(stage.questions) <= 4, stage.key
+    assert "How's it going?" in builtin.stage("clarify").questions
+
+
+@pytest.mark.parametrize(
+    ("stage", "key", "field_type", "private"),
+    [
+        ("clarify", "piece_title", "short_text", False),
+        ("clarify", "genre", "short_text", False),
+        ("clarify", "process_stage", "choice", False),
+        ("clarify", "purpose", "long_text", False),
+        ("clarify", "goal_review", "long_text", None),
+        ("plan", "help_request", "long_text", False),
+        ("plan", "plan", "long_text", None),
+        ("act", "research_notes", "long_text", True),
+        ("act", "quotes", "long_text", False),
+        ("assess", "strength", "long_text", False),
+        ("assess", "evidence", "long_text", True),
+        ("assess", "criteria", "multi_choice", None),
+        ("reflect", "self_assessment", "long_text", False),
+        ("reflect", "teaching_point", "long_text", False),
+        ("reflect", "taught_how", "choice", None),
+        ("reflect", "habits", "habits", False),
+        ("modify", "goal", "goal", False),
+        ("modify", "next_step", "next_step", False),
+        ("modify", "follow_up", "date", False),
+        ("modify", "teacher_notes", "long_text", True),
+    ],
+)
+def test_builtin_form_has_the_well_known_fields(
+    builtin: Form, stage: str, key: str, field_type: str, private: bool | None
+) -> None:
+    field = builtin.field(key)
+    assert builtin.stage_of(key).key == stage
+    assert field.type == field_type
+    assert field.label
+    if private is not None:
+        assert field.private is private
+
+
+def test_builtin_form_choices(builtin: Form) -> None:
+    assert builtin.field("process_stage").choices == (
+        "rehearsal",
+        "drafting",
+        "revising",
+        "editing",
+        "publishing",
+    )
+    assert builtin.field("criteria").choices == (
+        "focus",
+        "structure",
+        "detail",
+        "voice",
+        "conventions",
+    )
+    assert builtin.field("taught_how").choices == (
+        "one-to-one",
+        "small group",
+        "demonstration",
+        "guided practice",
+    )
+    assert builtin.field("habits").choices == HABITS_OF_MIND
+    assert "personal narrative" in builtin.field("genre").hint
+
+
+def test_habits_of_mind_are_the_sixteen_in_order() -> None:
+    assert len(HABITS_OF_MIND) == len(set(HABITS_OF_MIND)) == 16
+    assert HABITS_OF_MIND[0] == "Persisting"
+    assert HABITS_OF_MIND[4] == "Thinking about thinking (metacognition)"
+    assert HABITS_OF_MIND[-1] == "Remaining open to continuous learning"
+
+
+def test_form_lookups(builtin: Form) -> None:
+    assert builtin.stage("modify").number == 6
+    assert [field.key for field in builtin.fields_of_type("goal")] == ["goal"]
+    assert [field.key for field in builtin.fields_of_type("next_step")] == ["next_step"]
+    assert builtin.fields_of_type("date")[0].key == "follow_up"
+    with pytest.raises(KeyError):
+        builtin.stage("nope")
+    with pytest.raises(KeyError):
+        builtin.field("nope")
+    with pytest.raises(KeyError):
+        builtin.stage_of("nope")
+
+
+def test_field_keys_are_unique_across_the_builtin_form(builtin: Form) -> None:
+    keys = [field.key for stage in builtin.stages for field in stage.fields]
+    assert len(keys) == len(set(keys))
+
+
+# --- built-in and teacher's forms together -----------------------------------
+
+
+def test_load_forms_without_a_user_folder(no_user_forms: Path) -> None:
+    forms, errors = load_forms(no_user_forms)
+    assert errors == []
+    assert forms["writing-conference"].source == str(BUILTIN_PATH)
+
+
+def test_user_forms_override_by_id_and_add(tmp_path: Path) -> None:
+    override = BUILTIN_PATH.read_text(encoding="utf-8").replace(
+        'title = "Writing conference"', 'title = "My writing conference"'
+    )
+    # The override is found by its id, whatever the file is called.
+    write(tmp_path, "mine.toml", override)
+    write(tmp_path, "mini.toml", MINI)
+    write(tmp_path, "notes.txt", "not a form")
+
+    forms, errors = load_forms(tmp_path)
+
+    assert errors == []
+    assert set(forms) == {"writing-conference", "mini"}
+    assert forms["writing-conference"].title == "My writing conference"
+    assert forms["writing-conference"].source == str(tmp_path / "mine.toml")
+    assert load_default_form(user_dir=tmp_path).title == "My writing conference"
+    assert load_default_form("mini", tmp_path).title == "Mini conference"
+
+
+def test_default_user_folder_comes_from_the_config_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(paths.CONFIG_DIR_ENV, str(tmp_path))
+    write(tmp_path / "forms", "mini.toml", MINI)
+    forms, errors = load_forms()
+    assert errors == []
+    assert "mini" in forms
+    assert load_default_form("mini").id == "mini"
+
+
+def test_broken_override_falls_back_to_builtin_and_is_reported(tmp_path: Path) -> None:
+    broken = write(
+        tmp_path,
+        "writing-conference.toml",
+        'id = "writing-conference"\nversion = 2\ntitle = "Mine"\nstages = []\n',
+    )
+    forms, errors = load_forms(tmp_path)
+    assert forms["writing-conference"].source == str(BUILTIN_PATH)
+    assert [error.source for error in errors] == [str(broken)]
+    assert errors[0].field == "stages"
+    assert load_default_form(user_dir=tmp_path).source == str(BUILTIN_PATH)
+
+
+def test_unknown_form_id_is_a_form_error(no_user_forms: Path) -> None:
+    with pytest.raises(FormError, match="no form with id 'nope'"):
+        load_default_form("nope", no_user_forms)
+
+
+def test_a_broken_form_with_no_builtin_is_raised(tmp_path: Path) -> None:
+    write(tmp_path, "mini.toml", edited("version = 1", "version = 0"))
+    with pytest.raises(FormError) as caught:
+        load_default_form("mini", tmp_path)
+    assert caught.value.field == "version"
+
+
+def test_duplicate_ids_and_hidden_files_in_the_user_folder(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", MINI)
+    second = write(tmp_path, "b.toml", MINI)
+    (tmp_path / "._a.toml").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")
+    forms, errors = load_forms(tmp_path)
+    assert forms["mini"].source == str(tmp_path / "a.toml")
+    assert len(errors) == 1
+    assert errors[0].source == str(second)
+    assert "already used" in errors[0].message
+
+
+def test_id_defaults_to_the_file_stem(tmp_path: Path) -> None:
+    text = edited('id = "mini"\n', "")
+    assert load_form(write(tmp_path, "quick-check.toml", text)).id == "quick-check"
+    with pytest.raises(FormError) as caught:
+        load_form(write(tmp_path, "My Form.toml", text))
+    assert caught.value.field == "id"
+
+
+def test_private_defaults_to_true(tmp_path: Path) -> None:
+    form = parse_form(edited("private = false\nhint", "hint"), "mini.toml")
+    assert form.field("help_request").private is True
+    assert form.field("purpose").private is False
+
+
+# --- every mistake: file, line, field ------------------------------------------
+
+ERROR_CASES = [
+    pytest.param(
+        'title = "Clarify"',
+        'title = "Clarify" "again"  # HERE',
+        None,
+        "not valid TOML",
+        id="toml-syntax",
+    ),
+    pytest.param('title = "Mini conference"\n', "", "title", "missing title", id="missing-title"),
+    pytest.param(
+        'title = "Mini conference"', 'title = "  "  # HERE', "title", "empty", id="empty-title"
+    ),
+    pytest.param(
+        "version = 1", "version = 0  # HERE", "version", "whole number", id="version-zero"
+    ),
+    pytest.param(
+        "version = 1", 'version = "1"  # HERE', "version", "whole number", id="version-text"
+    ),
+    pytest.param(
+        "version = 1", "version = true  # HERE", "version", "whole number", id="version-bool"
+    ),
+    pytest.param("version = 1\n", "", "version", "missing version", id="version-missing"),
+    pytest.param(
+        'id = "mini"', 'id = "mini"\nlayout = "wide"  # HERE', "layout", "unknown", id="form-typo"
+    ),
+    pytest.param(
+        "number = 2",
+        "number = 3  # HERE",
+        "stages.plan.number",
+        "stage 2",
+        id="stage-number-out-of-order",
+    ),
+    pytest.param(
+        'key = "plan"',
+        'key = "clarify"  # HERE',
+        "stages.clarify.key",
+        "duplicate stage key",
+        id="duplicate-stage-key",
+    ),
+    pytest.param(
+        'key = "plan"',
+        'key = "Plan!"  # HERE',
+        "stages[2].key",
+        "lowercase letters",
+        id="bad-stage-key",
+    ),
+    pytest.param(
+        '[[stages]]\nkey = "plan"',
+        '[[stages]]\nnumber_of = 1  # HERE\nkey = "plan"',
+        "stages.plan.number_of",
+        "did you mean 'number'",
+        id="stage-typo",
+    ),
+    pytest.param(
+        '[[stages]]\nkey = "clarify"\nnumber = 1\ntitle = "Clarify"\n'
+        'questions = ["How\'s it going?"]\n',
+        '[[stages]]  # HERE\nkey = "clarify"\nnumber = 1\ntitle = "Clarify"\n',
+        "stages.clarify.questions",
+        "missing questions",
+        id="missing-questions",
+    ),
+    pytest.param(
+        'questions = ["How\'s it going?"]',
+        "questions = []  # HERE",
+        "stages.clarify.questions",
+        "at least one",
+        id="empty-questions",
+    ),
+    pytest.param(
+        'questions = [\n    "What would you like help with?",\n    "What will you try next?",',
+        'questions = [  # HERE\n    "What would you like help with?",\n    3,',
+        "stages.plan.questions",
+        "text in quotes",
+        id="question-not-text",
+    ),
+    pytest.param(
+        HELP_REQUEST,
+        HELP_REQUEST.replace('"long_text"', '"longtext"  # HERE'),
+        "stages.plan.fields.help_request.type",
+        "allowed: long_text, short_text, choice, multi_choice, habits, goal, next_step, date",
+        id="unknown-type",
+    ),
+    pytest.param(
+        HELP_REQUEST,
+        HELP_REQUEST.replace("]]", "]]  # HERE").replace('type = "long_text"', ""),
+        "stages.plan.fields.help_request.type",
+        "missing type",
+        id="missing-type",
+    ),
+    pytest.param(
+        'key = "help_request"',
+        'key = "purpose"  # HERE',
+        "stages.plan.fields.purpose.key",
+        "duplicate field key 'purpose'",
+        id="duplicate-field-key-across-stages",
+    ),
+    pytest.param(
+        'key = "help_request"',
+        'key = "Help-Request"  # HERE',
+        "stages.plan.fields[1].key",
+        "lowercase letters",
+        id="bad-field-key",
+    ),
+    pytest.param(
+        'type = "choice"\nprivate = false\nchoices = ["drafting", "revising"]\n',
+        'type = "choice"  # HERE\nprivate = false\n',
+        "stages.clarify.fields.process_stage.choices",
+        "needs choices",
+        id="choice-without-choices",
+    ),
+    pytest.param(
+        'choices = ["drafting", "revising"]',
+        "choices = []  # HERE",
+        "stages.clarify.fields.process_stage.choices",
+        "at least one",
+        id="empty-choices",
+    ),
+    pytest.param(
+        'choices = ["drafting", "revising"]',
+        'choices = ["drafting", "drafting"]  # HERE',
+        "stages.clarify.fields.process_stage.choices",
+        "twice",
+        id="duplicate-choice",
+    ),
+    pytest.param(
+        'hint = "in the student\'s words"',
+        'choices = ["a"]  # HERE',
+        "stages.plan.fields.help_request.choices",
+        "only apply to choice",
+        id="choices-on-text",
+    ),
+    pytest.param(
+        'private = false\nhint = "in',
+        'private = "yes"  # HERE\nhint = "in',
+        "stages.plan.fields.help_request.private",
+        "true or false",
+        id="private-not-boolean",
+    ),
+    pytest.param(
+        'private = false\nhint = "in',
+        'privte = false  # HERE\nhint = "in',
+        "stages.plan.fields.help_request.privte",
+        "did you mean 'private'",
+        id="field-typo",
+    ),
+    pytest.param(
+        '[[stages.fields]]\nkey = "help_request"\nlabel = "Help asked for"\n',
+        '[[stages.fields]]  # HERE\nkey = "help_request"\n',
+        "stages.plan.fields.help_request.label",
+        "missing label",
+        id="missing-label",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "fragment"), ERROR_CASES)
+def test_each_mistake_is_reported_with_file_line_and_field(
+    tmp_path: Path,
+    old: str,
+    new: str,
+    field: str | None,
+    fragment: str,
+) -> None:
+    text = edited(old, new)
+    path = write(tmp_path, "mini.toml", text)
+
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+
+    error = caught.value
+    line = marked_line(text)
+    assert (error.source, error.line, error.field) == (str(path), line, field)
+    assert fragment in error.message
+    rendered = str(error)
+    location = str(path) if line is None else f"{path}:{line}"
+    assert rendered == ": ".join(part for part in (location, field, error.message) if part)
+    assert "\n" not in rendered
+    assert "Traceback" not in rendered
+
+
+def test_unknown_type_message_lists_every_allowed_type() -> None:
+    text = edited(HELP_REQUEST, HELP_REQUEST.replace("long_text", "essay"))
+    with pytest.raises(FormError) as caught:
+        parse_form(text, "mini.toml")
+    assert all(name in caught.value.message for name in FIELD_TYPES)
+
+
+def test_lines_are_found_with_comments_and_multiline_strings() -> None:
+    text = edited(
+        'description = "A two-stage form for tests."',
+        'description = """\n[[stages]]\nkey = "x"\n"""',
+    )
+    text = text.replace('key = "help_request"', 'key   =   "help_request"  # the ask')
+    text = text.replace('type = "long_text"\nprivate = false\nhint', 'type = "long"  # HERE\nhint')
+    with pytest.raises(FormError) as caught:
+        parse_form(text, "mini.toml")
+    assert caught.value.line == marked_line(text)
+
+
+def test_inline_tables_still_validate_and_point_near_the_mistake() -> None:
+    text = textwrap.dedent(
+        """\
+        version = 1
+        title = "Inline"
+        stages = [  # HERE
+          { key = "a", title = "A", questions = ["Q?"], fields = [
+            { key = "f", label = "F", type = "wrong" },
+          ] },
+        ]
+        """
+    )
+    with pytest.raises(FormError) as caught:
+        parse_form(text, "inline.toml")
+    assert caught.value.field == "stages.a.fields.f.type"
+    assert caught.value.line == marked_line(text)
+
+
+def test_syntax_error_at_end_of_file() -> None:
+    with pytest.raises(FormError) as caught:
+        parse_form('version = 1\ntitle = "x"\nstages = [', "end.toml")
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("end.toml:3: not valid TOML")
+
+
+# --- files that cannot be read ---------------------------------------------------
+
+
+def test_non_utf8_file_is_a_form_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('version = 1\ntitle = "x"\ndescription = "Déjà vu"\n'.encode("latin-1"))
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+    assert (caught.value.source, caught.value.line) == (str(path), 3)
+    assert "UTF-8" in caught.value.message
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "mini.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + MINI.encode("utf-8"))
+    assert load_form(path).id == "mini"
+
+
+def test_missing_file_is_a_form_error(tmp_path: Path) -> None:
+    path = tmp_path / "gone.toml"
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+    assert caught.value.source == str(path)
+    assert "cannot read" in str(caught.value)
+
+
+def test_form_error_renders_only_the_parts_it_has() -> None:
+    assert str(FormError("bad", source="f.toml")) == "f.toml: bad"
+    assert str(FormError("bad", source="f.toml", line=3)) == "f.toml:3: bad"
+    full = FormError("bad\nthing", source="f.toml", line=3, field="stages.plan.title")
+    assert str(full) == "f.toml:3: stages.plan.title: bad thing"
