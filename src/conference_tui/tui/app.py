@@ -1,0 +1,150 @@
+"""The App: global keys, the command palette, navigation between screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from conference_tui.forms import Form, FormError, load_default_form
+from conference_tui.settings import Settings
+from conference_tui.store import Store
+from conference_tui.store.models import utc_now
+
+
+class ConferenceApp(App[None]):
+    """conference-tui. Screens reach the data through `self.app.store` in workers."""
+
+    TITLE = "conference-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        form: Form,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.form = form
+        self.clock = clock
+        self.demo = demo
+        self.current_class_id: str | None = None
+        self.current_class_name = ""
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
+        from conference_tui.tui.screens.roster import RosterScreen
+
+        self.push_screen(RosterScreen())
+
+    def set_current_class(self, class_id: str | None, name: str) -> None:
+        self.current_class_id = class_id
+        self.current_class_name = name
+        demo = "  [demo: nothing is kept]" if self.demo else ""
+        self.sub_title = f"{name}{demo}" if name else demo.strip()
+
+    # -- navigation ----------------------------------------------------------------
+
+    def open_conference(
+        self,
+        student_id: str,
+        conference_id: str | None = None,
+        *,
+        stage_key: str | None = None,
+        amend: bool = False,
+    ) -> None:
+        """Start (or resume) a conference, or open an existing one at a stage."""
+        from conference_tui.tui.screens.conference import ConferenceScreen
+
+        self.push_screen(
+            ConferenceScreen(student_id, conference_id, stage_key=stage_key, amend=amend)
+        )
+
+    def open_history(self, student_id: str, conference_id: str | None = None) -> None:
+        from conference_tui.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(student_id, conference_id))
+
+    def open_search(self) -> None:
+        from conference_tui.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen())
+
+    def open_export(
+        self,
+        *,
+        student_id: str | None = None,
+        conference_id: str | None = None,
+        class_id: str | None = None,
+    ) -> None:
+        from conference_tui.tui.screens.export import ExportScreen
+
+        self.push_screen(
+            ExportScreen(student_id=student_id, conference_id=conference_id, class_id=class_id)
+        )
+
+    async def action_quit(self) -> None:
+        """Quit, but first write any note typed in the last fraction of a second."""
+        for screen in self.screen_stack:
+            save_now = getattr(screen, "save_now", None)
+            if save_now is not None:
+                await save_now()
+        self.exit()
+
+    def action_help(self) -> None:
+        from conference_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- command palette: every key of the current screen is a command too --------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} (key: {self.get_key_display(binding)})",
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    form: Form | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    demo: bool = False,
+) -> ConferenceApp:
+    """The one factory behind the CLI and the tests."""
+    settings = settings or Settings()
+    if form is None:
+        try:
+            form = load_default_form(settings.default_form)
+        except FormError:
+            # A broken or unknown default form in config.toml must not stop the app.
+            form = load_default_form()
+    return ConferenceApp(store, settings, form, clock=clock, demo=demo)

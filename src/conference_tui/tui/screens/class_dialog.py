@@ -1,0 +1,77 @@
+"""Switch to another class, or create one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from conference_tui.store.records import ClassInfo
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppModal
+
+
+class ClassDialog(AppModal[ClassInfo | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+n", "new_class", "New class"),
+    ]
+
+    def __init__(self, current_class_id: str | None) -> None:
+        super().__init__()
+        self.current_class_id = current_class_id
+        self.school_classes: list[ClassInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Classes", classes="dialog-title")
+            yield OptionList(id="classes")
+            yield Label("New class (type a name, then enter):")
+            yield Input(placeholder="e.g. Period 3 English", id="new-name")
+            yield Static("", id="error", classes="dialog-error")
+            yield Static("enter: open · tab: new class · esc: cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        store = self.conference_app.store
+        run_in_background(self, store.list_classes, self.show_classes, group="classes-load")
+
+    def show_classes(self, classes: list[ClassInfo]) -> None:
+        self.school_classes = classes
+        options = self.query_one("#classes", OptionList)
+        options.clear_options()
+        for info in classes:
+            students = f"{info.student_count} student{'s' if info.student_count != 1 else ''}"
+            year = f" · {info.school_year}" if info.school_year else ""
+            options.add_option(Option(f"{info.name}  ({students}{year})", id=info.id))
+        if classes:
+            current = next((i for i, c in enumerate(classes) if c.id == self.current_class_id), 0)
+            options.highlighted = current
+            options.focus()
+        else:
+            options.display = False
+            self.query_one("#new-name", Input).focus()
+
+    @on(OptionList.OptionSelected, "#classes")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(next(c for c in self.school_classes if c.id == event.option.id))
+
+    def action_new_class(self) -> None:
+        self.query_one("#new-name", Input).focus()
+
+    @on(Input.Submitted, "#new-name")
+    def create(self, event: Input.Submitted) -> None:
+        store = self.conference_app.store
+        name = event.value
+        run_in_background(
+            self,
+            lambda: store.add_class(name),
+            self.dismiss,
+            group="save-class",
+            failed=lambda message: self.query_one("#error", Static).update(message),
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,504 @@
+"""The conference: the six spiral stages, autosaved as the teacher types."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+from conference_tui.forms import FormStage
+from conference_tui.store import InvalidInputError, Store
+from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.field_editor import (
+    MULTI_SEPARATOR,
+    FieldEditor,
+    resolve_date_shortcut,
+)
+from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
+from conference_tui.tui.widgets.spiral import (
+    ConferenceTimer,
+    GoalList,
+    LastTimePanel,
+    SpiralStepper,
+)
+
+SAVE_INTERVAL_SECONDS = 0.4
+PROGRESS_EVERY_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    stage_key: str
+    value: str
+    private: bool
+    is_habits: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage_key: str
+    field_key: str
+    elapsed_seconds: int
+
+
+@dataclass(frozen=True)
+class Opened:
+    conference: ConferenceInfo
+    student: StudentInfo
+    last_time: LastTime
+
+
+def save_batch(
+    store: Store,
+    conference_id: str,
+    answers: dict[str, PendingAnswer],
+    progress: Progress | None,
+    begin_amendment: bool,
+) -> dict[str, str]:
+    """Write a batch of edits; returns the fields the store refused, with why.
+
+    A refused field (a date that is not a date) does not hold back the others;
+    a database that cannot be written raises, and the screen keeps every edit.
+    """
+    if begin_amendment:
+        store.begin_amendment(conference_id)
+    refused: dict[str, str] = {}
+    for field_key, answer in answers.items():
+        try:
+            store.save_answer(
+                conference_id, answer.stage_key, field_key, answer.value, answer.private
+            )
+            if answer.is_habits:
+                store.set_habits(conference_id, answer.value.split(MULTI_SEPARATOR))
+        except InvalidInputError as exc:
+            refused[field_key] = str(exc)
+    if progress is not None:
+        store.save_progress(
+            conference_id, progress.stage_key, progress.field_key, progress.elapsed_seconds
+        )
+    return refused
+
+
+class ConferenceScreen(AppScreen[None]):
+    CSS_PATH = "conference.tcss"
+    BINDINGS = [
+        Binding("pagedown", "next_stage", "Next stage", priority=True, id="conference.next"),
+        Binding("pageup", "previous_stage", "Prev stage", priority=True, id="conference.prev"),
+        Binding("ctrl+s", "complete", "Complete", priority=True, id="conference.complete"),
+        Binding("escape", "leave", "Draft & back", id="conference.leave"),
+        Binding("ctrl+t", "toggle_private", "Private?", priority=True, id="conference.private"),
+        Binding("ctrl+g", "focus_goals", "Goals", id="conference.goals"),
+    ]
+
+    def __init__(
+        self,
+        student_id: str,
+        conference_id: str | None = None,
+        *,
+        stage_key: str | None = None,
+        amend: bool = False,
+    ) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.conference_id = conference_id
+        self.requested_stage = stage_key
+        self.amend = amend
+        self.conference: ConferenceInfo | None = None
+        self.student: StudentInfo | None = None
+        self.stage_index = 0
+        self.current_field = ""
+        self.editors: dict[str, FieldEditor] = {}
+        self.pending: dict[str, PendingAnswer] = {}
+        self.saved: dict[str, tuple[str, bool]] = {}
+        self.saving = False
+        self.after_save: str | None = None
+        self.amendment_started = False
+        self.progress_dirty = False
+        self.elapsed_base = 0
+        self.clock_started = time.monotonic()
+        self.last_progress_elapsed = 0
+        self.last_error = ""
+
+    @property
+    def stages(self) -> tuple[FormStage, ...]:
+        return self.conference_app.form.stages
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        with Horizontal(id="conference-layout"):
+            with Vertical(id="stage-pane"):
+                yield Static("", id="stage-title")
+                yield Static("", id="stage-questions")
+                yield LoadingIndicator(id="loading")
+                yield VerticalScroll(id="stage-fields")
+            with Vertical(id="spiral-side"):
+                yield Static("", id="student-name")
+                yield SpiralStepper(self.stages, id="stepper")
+                yield ConferenceTimer(self.conference_app.settings.target_seconds, id="timer")
+                yield LastTimePanel(id="last-time")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stage-fields").display = False
+        store = self.conference_app.store
+        form = self.conference_app.form
+        student_id, conference_id = self.student_id, self.conference_id
+
+        def open_conference() -> Opened:
+            if conference_id is None:
+                conference = store.start_conference(
+                    student_id, form.id, form.version, form.stages[0].key
+                )
+            else:
+                conference = store.get_conference(conference_id)
+            return Opened(
+                conference,
+                store.get_student(conference.student_id),
+                store.last_time(conference.student_id, conference.id),
+            )
+
+        run_in_background(
+            self,
+            open_conference,
+            self.show_conference,
+            group="conference-open",
+            failed=self.could_not_open,
+        )
+
+    def could_not_open(self, message: str) -> None:
+        self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
+        self.dismiss()
+
+    def show_conference(self, opened: Opened) -> None:
+        conference = self.conference = opened.conference
+        self.conference_id = conference.id
+        self.student = opened.student
+        self.elapsed_base = conference.elapsed_seconds
+        self.clock_started = time.monotonic()
+        self.amend = self.amend or not conference.is_draft
+        self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
+        self.query_one("#loading").remove()
+        pages = self.query_one("#stage-fields", VerticalScroll)
+        pages.display = True
+        for stage in self.stages:
+            page = Vertical(id=f"page-{stage.key}", classes="stage-page")
+            pages.mount(page)
+            for field in stage.fields:
+                answer = conference.answers.get(field.key)
+                editor = FieldEditor(
+                    field,
+                    stage.key,
+                    answer.value if answer else "",
+                    answer.private if answer else field.private,
+                )
+                self.editors[field.key] = editor
+                page.mount(editor)
+        self.query_one(LastTimePanel).show(opened.last_time)
+        self.show_student_heading()
+        keys = [stage.key for stage in self.stages]
+        wanted = self.requested_stage or conference.current_stage
+        self.current_field = "" if self.requested_stage else conference.current_field
+        self.go_to_stage(keys.index(wanted) if wanted in keys else 0, focus=False)
+        self.call_after_refresh(self.focus_current_field)
+        self.update_filled()
+        self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
+        self.set_interval(1, self.tick)
+
+    def show_student_heading(self) -> None:
+        assert self.student is not None and self.conference is not None
+        status = ""
+        if not self.conference.is_draft:
+            status = (
+                f"\n[dim]Completed {local_datetime(self.conference.ended_at)}; "
+                "changes are kept as an amendment.[/dim]"
+            )
+        self.query_one("#student-name", Static).update(
+            f"[b]{escape(self.student.display_name)}[/b]{status}"
+        )
+        self.conference_app.sub_title = f"Conference · {self.student.display_name}"
+
+    # -- stages and fields ---------------------------------------------------------
+
+    def go_to_stage(self, index: int, focus: bool = True) -> None:
+        index = max(0, min(index, len(self.stages) - 1))
+        self.stage_index = index
+        stage = self.stages[index]
+        for page in self.query(".stage-page"):
+            page.display = page.id == f"page-{stage.key}"
+        self.query_one("#stage-title", Static).update(
+            f"[b]Stage {stage.number} of {len(self.stages)} · {escape(stage.title)}[/b]"
+        )
+        questions = "\n".join(f"• {escape(q)}" for q in stage.questions)
+        self.query_one("#stage-questions", Static).update(questions)
+        self.query_one(SpiralStepper).current = index
+        self.query_one("#stage-fields", VerticalScroll).scroll_home(animate=False)
+        self.progress_dirty = True
+        if focus:
+            self.current_field = ""
+            self.focus_current_field()
+
+    def focus_current_field(self) -> None:
+        stage = self.stages[self.stage_index]
+        keys = [field.key for field in stage.fields]
+        key = self.current_field if self.current_field in keys else (keys[0] if keys else "")
+        if key:
+            self.editors[key].focus_control()
+
+    def action_next_stage(self) -> None:
+        if self.conference is not None:
+            self.go_to_stage(self.stage_index + 1)
+
+    def action_previous_stage(self) -> None:
+        if self.conference is not None:
+            self.go_to_stage(self.stage_index - 1)
+
+    @on(SpiralStepper.StageClicked)
+    def stage_clicked(self, event: SpiralStepper.StageClicked) -> None:
+        self.go_to_stage(event.index)
+
+    def on_descendant_focus(self) -> None:
+        editor = self.focused_editor()
+        if editor is not None and editor.field_key != self.current_field:
+            self.current_field = editor.field_key
+            self.progress_dirty = True
+
+    def focused_editor(self) -> FieldEditor | None:
+        node = self.focused
+        while node is not None and not isinstance(node, FieldEditor):
+            node = node.parent  # type: ignore[assignment]
+        return node
+
+    def action_toggle_private(self) -> None:
+        editor = self.focused_editor()
+        if editor is None:
+            self.notify("Move to a field first (tab), then ctrl+t marks it private or shareable.")
+            return
+        editor.toggle_private()
+        state = "private: left out of shareable exports" if editor.private else "shareable"
+        self.notify(f"{editor.form_field.label}: {state}.", timeout=3)
+
+    def action_focus_goals(self) -> None:
+        goals = self.query_one(GoalList)
+        if goals.display and goals.option_count:
+            goals.focus()
+        else:
+            self.notify("No active goals to revisit.", timeout=3)
+
+    def update_filled(self) -> None:
+        filled = {
+            editor.stage_key
+            for key, editor in self.editors.items()
+            if self.saved.get(key, ("", False))[0].strip()
+        }
+        self.query_one(SpiralStepper).mark_filled(filled)
+
+    # -- autosave ------------------------------------------------------------------
+
+    @on(FieldEditor.Changed)
+    def field_changed(self, event: FieldEditor.Changed) -> None:
+        event.stop()
+        value = event.value
+        if event.editor.form_field.type == "date":
+            value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
+        if self.saved.get(event.field_key) == (value, event.private) and (
+            event.field_key not in self.pending
+        ):
+            return
+        self.pending[event.field_key] = PendingAnswer(
+            event.editor.stage_key, value, event.private, event.editor.form_field.type == "habits"
+        )
+
+    def elapsed(self) -> int:
+        return self.elapsed_base + int(time.monotonic() - self.clock_started)
+
+    def tick(self) -> None:
+        elapsed = self.elapsed()
+        self.query_one(ConferenceTimer).elapsed = elapsed
+        if elapsed - self.last_progress_elapsed >= PROGRESS_EVERY_SECONDS:
+            self.progress_dirty = True
+
+    def take_batch(self) -> tuple[dict[str, PendingAnswer], Progress | None]:
+        answers, self.pending = self.pending, {}
+        progress = None
+        if self.progress_dirty or answers:
+            stage = self.stages[self.stage_index]
+            progress = Progress(stage.key, self.current_field, self.elapsed())
+            self.progress_dirty = False
+            self.last_progress_elapsed = progress.elapsed_seconds
+        return answers, progress
+
+    def flush(self, then: str | None = None) -> None:
+        """Save what changed since the last save, in a worker; `then` runs after it."""
+        if self.conference is None:
+            return
+        if then is not None:
+            self.after_save = then
+        if self.saving:
+            return
+        answers, progress = self.take_batch()
+        if not answers and progress is None and self.after_save is None:
+            return
+        if not self.conference.is_draft and not answers:
+            progress = None  # a completed conference keeps where it was left
+        self.saving = True
+        store = self.conference_app.store
+        conference_id = self.conference.id
+        begin = (
+            self.amend
+            and bool(answers)
+            and not self.amendment_started
+            and (not self.conference.is_draft)
+        )
+
+        def saved(refused: dict[str, str]) -> None:
+            self.saving = False
+            self.amendment_started = self.amendment_started or begin
+            for key, answer in answers.items():
+                if key not in refused:
+                    self.saved[key] = (answer.value, answer.private)
+                self.editors[key].show_error(refused.get(key, ""))
+            self.last_error = ""
+            self.update_filled()
+            if refused and self.after_save:
+                self.after_save = None
+                self.notify(
+                    "Fix the field marked in red first; everything else is saved.",
+                    severity="warning",
+                )
+            self.run_after_save()
+
+        def failed(message: str) -> None:
+            self.saving = False
+            # Keep every edit; a newer edit of the same field wins over the failed one.
+            self.pending = {**answers, **self.pending}
+            self.progress_dirty = True
+            if self.after_save:
+                self.after_save = None
+                self.notify(
+                    f"{message}\nYour notes are still on screen and will be saved on retry.",
+                    title="Not saved yet",
+                    severity="error",
+                    timeout=10,
+                )
+            elif message != self.last_error:
+                self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
+            self.last_error = message
+
+        run_in_background(
+            self,
+            lambda: save_batch(store, conference_id, answers, progress, begin),
+            saved,
+            group="save-conference",
+            exclusive=False,
+            failed=failed,
+        )
+
+    def run_after_save(self) -> None:
+        action, self.after_save = self.after_save, None
+        if action is None:
+            return
+        if self.pending:
+            # Edits arrived while saving: save them first, then act.
+            self.flush(then=action)
+            return
+        if action == "complete":
+            self.finish_complete()
+        elif action == "leave":
+            self.finish_leave()
+
+    # -- leaving -----------------------------------------------------------------
+
+    def action_complete(self) -> None:
+        if self.conference is not None:
+            self.flush(then="complete")
+
+    def finish_complete(self) -> None:
+        assert self.conference is not None and self.student is not None
+        store = self.conference_app.store
+        conference_id = self.conference.id
+        name = self.student.display_name
+        was_draft = self.conference.is_draft
+        elapsed = mm_ss(self.elapsed())
+        missing = [
+            self.editors[key].form_field.label
+            for key in ("goal", "next_step")
+            if key in self.editors and not self.saved.get(key, ("", False))[0].strip()
+        ]
+
+        def done(_: object) -> None:
+            verb = "Conference saved" if was_draft else "Amendment saved"
+            note = f" No {' or '.join(m.lower() for m in missing)} recorded." if missing else ""
+            self.notify(f"{verb}: {name} ({elapsed}).{note}", timeout=6)
+            self.dismiss()
+
+        run_in_background(
+            self, lambda: store.complete_conference(conference_id), done, group="save-complete"
+        )
+
+    def action_leave(self) -> None:
+        if self.conference is None:
+            self.dismiss()
+            return
+        self.flush(then="leave")
+
+    def finish_leave(self) -> None:
+        assert self.conference is not None
+        store = self.conference_app.store
+        conference = self.conference
+
+        def leave() -> bool:
+            return conference.is_draft and store.discard_draft(conference.id)
+
+        def done(discarded: bool) -> None:
+            if conference.is_draft and not discarded:
+                self.notify("Kept as a draft: n on the roster reopens it right here.", timeout=4)
+            self.dismiss()
+
+        run_in_background(self, leave, done, group="save-leave")
+
+    async def save_now(self) -> None:
+        """Called before the app quits: write whatever is pending, synchronously."""
+        if self.conference is None or self.saving:
+            return
+        answers, progress = self.take_batch()
+        if not answers and progress is None:
+            return
+        store = self.conference_app.store
+        conference_id = self.conference.id
+        begin = self.amend and bool(answers) and not self.amendment_started
+        worker = run_in_background(
+            self,
+            lambda: save_batch(store, conference_id, answers, progress, begin),
+            group="save-quit",
+        )
+        await worker.wait()
+
+    # -- goals -------------------------------------------------------------------
+
+    @on(GoalList.MarkRequested)
+    def mark_goal(self, event: GoalList.MarkRequested) -> None:
+        if self.conference is None:
+            return
+        store = self.conference_app.store
+        conference_id, student_id = self.conference.id, self.conference.student_id
+        status = event.status
+
+        def mark() -> LastTime:
+            store.update_goal_status(event.goal_id, status, conference_id)
+            return store.last_time(student_id, conference_id)
+
+        def shown(last: LastTime) -> None:
+            self.query_one(LastTimePanel).show(last)
+            self.notify(f"Goal marked {status}.", timeout=3)
+
+        run_in_background(self, mark, shown, group="save-goal")

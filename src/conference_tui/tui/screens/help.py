@@ -1,0 +1,82 @@
+"""F1: every key of every screen, read from the screens' own bindings."""
+
+from __future__ import annotations
+
+import importlib
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from conference_tui.tui.screens.base import AppScreen
+
+# (section title, module, class): read lazily so help never drifts from the keys.
+SCREENS = [
+    ("Roster (home)", "conference_tui.tui.screens.roster", "RosterScreen"),
+    ("Conference", "conference_tui.tui.screens.conference", "ConferenceScreen"),
+    ("History", "conference_tui.tui.screens.history", "HistoryScreen"),
+    ("Search", "conference_tui.tui.screens.search", "SearchScreen"),
+    ("Groups", "conference_tui.tui.screens.groups", "GroupsScreen"),
+    ("Export", "conference_tui.tui.screens.export", "ExportScreen"),
+]
+
+GLOBAL_EXTRA = [
+    ("ctrl+p", "Command palette: every action, searchable"),
+    ("escape", "Back (a conference is kept as a draft)"),
+    ("tab / shift+tab", "Next / previous field or control"),
+]
+
+
+def screen_bindings(module_name: str, class_name: str) -> list[Binding]:
+    try:
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError):
+        return []
+    return [b for b in Binding.make_bindings(screen_class.BINDINGS) if b.description]
+
+
+class HelpScreen(AppScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        with VerticalScroll(id="help-body"):
+            yield Static(self.keys_table(), id="help-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def keys_table(self) -> Table:
+        app = self.app
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+        table.add_column("key", style="bold", no_wrap=True, width=18)
+        table.add_column("what it does", ratio=1)
+
+        def section(title: str) -> None:
+            table.add_row("", "")
+            table.add_row(f"[u]{title}[/u]", "")
+
+        section("Everywhere")
+        for binding in Binding.make_bindings(app.BINDINGS):
+            table.add_row(app.get_key_display(binding), binding.description)
+        for key, description in GLOBAL_EXTRA:
+            table.add_row(key, description)
+        for title, module_name, class_name in SCREENS:
+            bindings = screen_bindings(module_name, class_name)
+            if not bindings:
+                continue
+            section(title)
+            seen: set[str] = set()
+            for binding in bindings:
+                if binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                keys = " / ".join(
+                    app.get_key_display(Binding(key, binding.action))
+                    for key in binding.key.split(",")
+                )
+                table.add_row(keys, binding.description)
+        return table

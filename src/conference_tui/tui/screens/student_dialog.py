@@ -1,0 +1,101 @@
+"""Add or edit a student: name, preferred name, class."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppModal
+
+
+class StudentDialog(AppModal[str | None]):
+    """Saves through the store itself, so a refused name is explained right here."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self,
+        class_id: str | None,
+        student: StudentInfo | None = None,
+        school_classes: list[ClassInfo] | None = None,
+    ) -> None:
+        super().__init__()
+        self.class_id = class_id
+        self.student = student
+        self.school_classes = school_classes or []
+
+    def compose(self) -> ComposeResult:
+        title = f"Edit {self.student.name}" if self.student else "Add a student"
+        with Vertical(classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            yield Label("Name")
+            yield Input(
+                self.student.name if self.student else "", id="name", placeholder="Full name"
+            )
+            yield Label("Preferred name (optional)")
+            yield Input(
+                self.student.preferred_name if self.student else "",
+                id="preferred",
+                placeholder="What they like to be called",
+            )
+            if self.student and len(self.school_classes) > 1:
+                yield Label("Class")
+                yield Select(
+                    [(c.name, c.id) for c in self.school_classes],
+                    value=self.student.class_id,
+                    allow_blank=False,
+                    id="class",
+                )
+            yield Static("", id="error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (enter)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "name":
+            self.query_one("#preferred", Input).focus()
+        else:
+            self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        store = self.conference_app.store
+        name = self.query_one("#name", Input).value
+        preferred = self.query_one("#preferred", Input).value
+        selects = self.query("#class")
+        new_class = selects.first(Select).value if selects else None
+        student = self.student
+        class_id = self.class_id
+
+        def save() -> str:
+            if student is None:
+                assert class_id is not None
+                return store.add_student(class_id, name, preferred).id
+            return store.update_student(
+                student.id,
+                name=name,
+                preferred_name=preferred,
+                class_id=new_class if isinstance(new_class, str) else None,
+            ).id
+
+        run_in_background(self, save, self.dismiss, group="save-student", failed=self.show_error)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#error", Static).update(message)
+        self.query_one("#name", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

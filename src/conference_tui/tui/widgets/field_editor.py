@@ -1,0 +1,162 @@
+"""One field of a conference form: its label, privacy, and the control to answer it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
+
+from conference_tui.forms import HABITS_OF_MIND, FormField
+
+MULTI_SEPARATOR = "\n"
+
+
+def resolve_date_shortcut(text: str, today: date) -> str:
+    """`+3` is three days from today, `+2w` two weeks; anything else is kept as typed."""
+    stripped = text.strip().lower()
+    if stripped.startswith("+") and stripped[1:].rstrip("dw").isdigit():
+        amount = int(stripped[1:].rstrip("dw"))
+        days = amount * 7 if stripped.endswith("w") else amount
+        return (today + timedelta(days=days)).isoformat()
+    return text.strip()
+
+
+class FieldEditor(Vertical):
+    """Posts `FieldEditor.Changed` on every edit; the screen decides when to save."""
+
+    @dataclass
+    class Changed(Message):
+        editor: FieldEditor
+        field_key: str
+        value: str
+        private: bool
+
+    def __init__(self, field: FormField, stage_key: str, value: str, private: bool) -> None:
+        super().__init__(classes="field-editor")
+        self.form_field = field
+        self.stage_key = stage_key
+        self.initial_value = value
+        self.private = private
+        self.read_only = False
+
+    @property
+    def field_key(self) -> str:
+        return self.form_field.key
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label_text(), classes="field-label")
+        yield self.make_control()
+        yield Static("", classes="field-error")
+
+    def label_text(self) -> str:
+        privacy = "private" if self.private else "shareable"
+        return f"{self.form_field.label}  [dim]({privacy})[/dim]"
+
+    def make_control(self) -> Widget:
+        field = self.form_field
+        control_id = f"control-{field.key}"
+        if field.type in ("long_text", "goal", "next_step"):
+            area = TextArea(
+                self.initial_value,
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                placeholder=field.hint,
+                id=control_id,
+                classes=f"field-control field-{field.type}",
+            )
+            area.cursor_blink = False if self.app.is_headless else area.cursor_blink
+            return area
+        if field.type in ("short_text", "date"):
+            hint = field.hint or (
+                "YYYY-MM-DD, or +7 for a week from today" if field.type == "date" else ""
+            )
+            return Input(
+                self.initial_value, placeholder=hint, id=control_id, classes="field-control"
+            )
+        if field.type == "choice":
+            options = [(choice, choice) for choice in field.choices]
+            if self.initial_value and self.initial_value not in field.choices:
+                options.append((self.initial_value, self.initial_value))
+            return Select(
+                options,
+                value=self.initial_value or Select.NULL,
+                prompt="(choose)",
+                id=control_id,
+                classes="field-control",
+            )
+        choices = HABITS_OF_MIND if field.type == "habits" else field.choices
+        chosen = set(filter(None, self.initial_value.split(MULTI_SEPARATOR)))
+        return SelectionList[str](
+            *[(choice, choice, choice in chosen) for choice in choices],
+            id=control_id,
+            classes=f"field-control field-{field.type}",
+        )
+
+    @property
+    def control(self) -> Widget:
+        return self.query_one(".field-control", Widget)
+
+    def value(self) -> str:
+        control = self.control
+        if isinstance(control, TextArea):
+            return control.text
+        if isinstance(control, Input):
+            return control.value
+        if isinstance(control, Select):
+            return "" if control.value in (Select.NULL, None) else str(control.value)
+        assert isinstance(control, SelectionList)
+        return MULTI_SEPARATOR.join(str(v) for v in control.selected)
+
+    def focus_control(self) -> None:
+        self.control.focus()
+        if isinstance(self.control, TextArea):
+            self.control.move_cursor(self.control.document.end)
+
+    def toggle_private(self) -> None:
+        self.private = not self.private
+        self.query_one(".field-label", Label).update(self.label_text())
+        self.announce()
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(message)
+        error.display = bool(message)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        control = self.control
+        if isinstance(control, TextArea):
+            control.read_only = read_only
+        else:
+            control.disabled = read_only
+
+    def announce(self) -> None:
+        if not self.read_only:
+            self.post_message(self.Changed(self, self.field_key, self.value(), self.private))
+
+    def on_mount(self) -> None:
+        self.query_one(".field-error", Static).display = False
+
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def control_changed(self, event: Message) -> None:
+        event.stop()
+        if self.is_mounted and self.control.is_mounted:
+            self.announce()
+
+    @on(Input.Submitted)
+    def resolve_shortcut(self, event: Input.Submitted) -> None:
+        if self.form_field.type == "date":
+            today = self.app.clock().astimezone().date()  # type: ignore[attr-defined]
+            resolved = resolve_date_shortcut(event.value, today)
+            if resolved != event.value:
+                event.input.value = resolved

@@ -1,0 +1,61 @@
+"""How dates, durations and notes are shown: local time, short, never raw."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from rich.text import Text
+
+from conference_tui.store.search import MATCH_END, MATCH_START
+
+
+def local_date(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d") if moment else "—"
+
+
+def local_datetime(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def days_ago(days: int | None) -> str:
+    if days is None:
+        return "never"
+    if days == 0:
+        return "today"
+    return f"{days}d"
+
+
+def follow_up_label(follow_up: date | None, today: date) -> str:
+    if follow_up is None:
+        return ""
+    delta = (follow_up - today).days
+    if delta < 0:
+        return f"{-delta}d late"
+    if delta == 0:
+        return "today"
+    return follow_up.strftime("%b %d")
+
+
+def one_line(text: str, width: int) -> str:
+    """A note squeezed onto one line of at most `width` cells."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(1, width - 1)] + "…"
+
+
+def mm_ss(seconds: int) -> str:
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def highlighted(snippet: str, style: str = "bold reverse") -> Text:
+    """A search snippet with its matched words styled; the note's own text is never markup."""
+    text = Text()
+    rest = snippet
+    while MATCH_START in rest:
+        before, _, after = rest.partition(MATCH_START)
+        match, _, rest = after.partition(MATCH_END)
+        text.append(before)
+        text.append(match, style=style)
+    text.append(rest)
+    return text
