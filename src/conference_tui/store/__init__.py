@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference_tui.store.archive_io import ArchiveStore
 from conference_tui.store.base import Clock
 from conference_tui.store.conferences import ConferenceStore
 from conference_tui.store.engine import DatabaseLocation, open_engine
@@ -13,14 +14,25 @@ from conference_tui.store.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from conference_tui.store.export_reads import ExportReadStore
 from conference_tui.store.goals import GoalStore
 from conference_tui.store.history import HabitTally, HistoryStore
 from conference_tui.store.models import utc_now
 from conference_tui.store.roster import RosterStore
+from conference_tui.store.roster_import import RosterImportStore
 from conference_tui.store.search import SearchFilters, SearchStore
 
 
-class Store(RosterStore, ConferenceStore, GoalStore, HistoryStore, SearchStore):
+class Store(
+    RosterStore,
+    ConferenceStore,
+    GoalStore,
+    HistoryStore,
+    SearchStore,
+    ArchiveStore,
+    RosterImportStore,
+    ExportReadStore,
+):
     """Every store operation, on one engine. Thread-safe: each call has its own session."""
 
     @classmethod

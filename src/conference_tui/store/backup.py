@@ -1,0 +1,244 @@
+"""Copies of the SQLite file that can be trusted, and a health check of the file.
+
+A copy is made with SQLite's online backup API in one step, so it is a consistent
+snapshot even while the app (or another process) is writing: in WAL mode a reader
+never blocks a writer. The copy is written under a temporary name, checked with
+`PRAGMA integrity_check`, switched to the rollback journal (so it is one
+self-contained file) and only then given its final name, which never replaces an
+existing file.
+
+The check opens the file read-only for SQLite's own checks, and touches it only to
+ask the full-text index whether it is in step with the notes; `--repair` rebuilds
+that index, the one thing a check may repair.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from conference_tui.store.engine import BUSY_TIMEOUT_MS, locate
+from conference_tui.store.errors import DatabaseUnavailableError
+
+DAILY_PREFIX = "daily-"
+DAILY_KEEP = 14
+DAILY_PATTERN = re.compile(r"daily-(\d{4}-\d{2}-\d{2})\.db")
+CHECK_LIMIT = 50
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    mode = "ro" if read_only else "rw"
+    connection = sqlite3.connect(
+        f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+    )
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return connection
+
+
+@contextlib.contextmanager
+def _connection(path: Path, *, read_only: bool) -> Iterator[sqlite3.Connection]:
+    connection = _connect(path, read_only=read_only)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _private_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _link_without_replacing(source: Path, folder: Path, stem: str, suffix: str) -> Path:
+    """Give `source` the name stem+suffix in `folder`, or stem-2, stem-3...: never replace."""
+    for attempt in range(1, 1000):
+        target = folder / (f"{stem}{suffix}" if attempt == 1 else f"{stem}-{attempt}{suffix}")
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            # A file system without hard links (FAT on a USB stick): rename, after a check.
+            if target.exists():
+                continue
+            os.rename(source, target)
+            return target
+        source.unlink()
+        return target
+    raise FileExistsError(f"{folder / stem}{suffix}: too many files of that name already")
+
+
+def backup_sqlite(source: Path, folder: Path, stem: str) -> Path:
+    """Copy the database at `source` into `folder` as `stem`.db (0600), consistent even
+    while others write. Returns the new file; raises OSError or DatabaseUnavailableError."""
+    if not source.is_file():
+        raise DatabaseUnavailableError(f"There is no database at {source} to back up.")
+    _private_folder(folder)
+    temporary = folder / f".{stem}.{os.getpid()}.partial"
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        os.chmod(temporary, 0o600)
+        try:
+            with _connection(source, read_only=True) as origin:
+                copy = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    origin.backup(copy)
+                    copy.execute("PRAGMA journal_mode = DELETE")
+                    verdict = copy.execute("PRAGMA quick_check").fetchone()
+                finally:
+                    copy.close()
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailableError(
+                f"Could not copy {source}: {exc}. Run `conference-tui check` for a diagnosis."
+            ) from exc
+        if not verdict or verdict[0] != "ok":
+            found = verdict[0] if verdict else "no answer"
+            raise DatabaseUnavailableError(
+                f"The copy of {source} failed its check ({found}); run `conference-tui check`."
+            )
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        return _link_without_replacing(temporary, folder, stem, ".db")
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def daily_backups(folder: Path) -> list[Path]:
+    """The rolling backups in `folder`, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if DAILY_PATTERN.fullmatch(p.name))
+
+
+def daily_backup(database: str, folder: Path, today: date, keep: int = DAILY_KEEP) -> Path | None:
+    """Today's rolling copy of a SQLite database, unless it exists; then keep the newest
+    `keep`. Returns the new copy, or None when there was nothing to do (today's copy
+    exists, the database is on a server, or there is no database yet)."""
+    location = locate(database)
+    if location.path is None or not location.path.is_file():
+        return None
+    stem = f"{DAILY_PREFIX}{today.isoformat()}"
+    if (folder / f"{stem}.db").exists():
+        return None
+    made = backup_sqlite(location.path, folder, stem)
+    for old in daily_backups(folder)[:-keep]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+    return made
+
+
+# -- the health check -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `check_database` found. `healthy` only when every check ran and passed."""
+
+    path: Path
+    unreadable: str = ""
+    integrity_problems: tuple[str, ...] = ()
+    foreign_key_problems: tuple[str, ...] = ()
+    search_index_problem: str = ""
+    search_index_checked: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def damaged(self) -> bool:
+        """The file itself is damaged: restore a backup."""
+        return bool(self.unreadable or self.integrity_problems)
+
+    @property
+    def healthy(self) -> bool:
+        return not (
+            self.damaged
+            or self.foreign_key_problems
+            or self.search_index_problem
+            or not self.search_index_checked
+        )
+
+
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
+    row = connection.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = ?", (name,)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _foreign_key_problems(connection: sqlite3.Connection) -> tuple[str, ...]:
+    rows = connection.execute("PRAGMA foreign_key_check").fetchmany(CHECK_LIMIT)
+    return tuple(
+        f"a row of {table} (rowid {rowid}) points at a missing row of {parent}"
+        for table, rowid, parent, _ in rows
+    )
+
+
+def check_search_index(path: Path) -> str:
+    """'' when the full-text index is whole and in step with the notes, else what is wrong.
+    rank=1 makes FTS5 compare the index with its content table, not only with itself."""
+    try:
+        with _connection(path, read_only=False) as connection:
+            connection.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+            connection.execute(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"
+            )
+    except sqlite3.Error as exc:
+        return f"the search index is out of step with the notes ({exc})"
+    return ""
+
+
+def check_database(path: Path) -> CheckReport:
+    """Run SQLite's integrity and foreign-key checks and the search index's own check."""
+    if not path.is_file():
+        return CheckReport(path, unreadable=f"there is no database file at {path}")
+    try:
+        with _connection(path, read_only=True) as connection:
+            integrity = [
+                str(row[0])
+                for row in connection.execute(f"PRAGMA integrity_check({CHECK_LIMIT})").fetchall()
+            ]
+            problems = () if integrity == ["ok"] else tuple(integrity)
+            foreign = _foreign_key_problems(connection)
+            has_index = _has_table(connection, "search_fts")
+            ours = _has_table(connection, "alembic_version")
+    except sqlite3.Error as exc:
+        return CheckReport(path, unreadable=str(exc))
+    if problems:
+        return CheckReport(path, integrity_problems=problems, foreign_key_problems=foreign)
+    if not ours:
+        return CheckReport(
+            path,
+            foreign_key_problems=foreign,
+            notes=("this is not a conference-tui database (it has no schema version)",),
+        )
+    if not has_index:
+        return CheckReport(
+            path,
+            foreign_key_problems=foreign,
+            search_index_problem="the search index is missing",
+            search_index_checked=True,
+        )
+    return CheckReport(
+        path,
+        foreign_key_problems=foreign,
+        search_index_problem=check_search_index(path),
+        search_index_checked=True,
+    )
+
+
+def repair_search_index(path: Path) -> None:
+    """Rebuild the full-text index from the notes it indexes (the notes are not touched)."""
+    try:
+        with _connection(path, read_only=False) as connection:
+            connection.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailableError(
+            f"Could not rebuild the search index of {path}: {exc}."
+        ) from exc
