@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, LoadingIndicator, Static
 
 from conference_tui.forms import FormStage
 from conference_tui.store import InvalidInputError, Store
@@ -23,6 +23,7 @@ from conference_tui.tui.widgets.field_editor import (
     resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
+from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,
     GoalList,
@@ -134,7 +135,7 @@ class ConferenceScreen(AppScreen[None]):
     # -- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield AppHeader()
         with Horizontal(id="conference-layout"):
             with Vertical(id="stage-pane"):
                 yield Static("", id="stage-title")

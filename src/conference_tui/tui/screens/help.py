@@ -8,9 +8,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.header import AppHeader
 
 # (section title, module, class): read lazily so help never drifts from the keys.
 SCREENS = [
@@ -41,7 +42,7 @@ class HelpScreen(AppScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help", id="help.close")]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield AppHeader()
         with VerticalScroll(id="help-body"):
             yield Static(self.keys_table(), id="help-keys")
         yield Footer(compact=True)

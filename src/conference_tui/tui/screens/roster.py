@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
+from conference_tui.tui.widgets.header import AppHeader
 
 WELCOME_NO_CLASS = """\
 [b]Welcome to conference-tui.[/b]
@@ -77,7 +78,7 @@ class RosterScreen(AppScreen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield AppHeader()
         with Vertical(id="roster-body"):
             yield Input(placeholder="Filter by name… (escape to clear)", id="filter")
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)

@@ -1,0 +1,28 @@
+"""The app header: title, the current class, and a clock read from the app's clock.
+
+Textual's own header clock reads the wall clock; reading the app's clock instead
+lets tests and snapshots run at a fixed time.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult, RenderResult
+from textual.widgets import Header
+from textual.widgets._header import HeaderClock, HeaderIcon, HeaderTitle
+
+
+class AppClock(HeaderClock):
+    def render(self) -> RenderResult:
+        now = self.app.clock().astimezone()  # type: ignore[attr-defined]
+        return Text(now.strftime("%a %H:%M"))
+
+
+class AppHeader(Header):
+    def __init__(self) -> None:
+        super().__init__(show_clock=True, icon="✎")
+
+    def compose(self) -> ComposeResult:
+        yield HeaderIcon().data_bind(Header.icon)
+        yield HeaderTitle()
+        yield AppClock()
