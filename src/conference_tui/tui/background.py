@@ -7,6 +7,7 @@ traceback on the teacher's screen.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -50,11 +51,9 @@ def run_in_background(
     def deliver(callback: Callable[[], object]) -> None:
         if get_current_worker().is_cancelled:
             return
-        try:
+        # A RuntimeError means the app is shutting down: there is nobody left to tell.
+        with contextlib.suppress(RuntimeError):
             app.call_from_thread(callback)
-        except RuntimeError:
-            # The app is shutting down; there is nobody left to tell.
-            pass
 
     def task() -> None:
         try:
