@@ -1,0 +1,193 @@
+"""The JSON archive: every record, in a versioned format documented in
+docs/export-and-backup.md, written by `backup` and read back by `import`.
+
+    {"format": "conference-tui-archive", "version": 1, "created_at": "...",
+     "app_version": "...", "counts": {...},
+     "classes": [...], "students": [...], "conferences": [...], "answers": [...],
+     "answer_revisions": [...], "habits": [...], "goals": [...]}
+
+Each record is an object with exactly its table's columns. Times are ISO 8601
+in UTC with an explicit offset; dates are YYYY-MM-DD; ids are UUID strings.
+Reading checks everything before the store sees it, and says where a problem is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from conference_tui import __version__
+from conference_tui.export.files import ExportError, write_private_file
+from conference_tui.store import Store
+from conference_tui.store.archive_io import (
+    ARCHIVE_TABLES,
+    ColumnSpec,
+    MergeReport,
+    Record,
+    Records,
+    Value,
+)
+
+ARCHIVE_FORMAT = "conference-tui-archive"
+ARCHIVE_VERSION = 1
+MAX_ARCHIVE_BYTES = 2_000_000_000
+
+
+class ArchiveError(ExportError):
+    """A file that is not a usable archive; the message says where and why."""
+
+
+def _to_json(value: Value) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
+    """The archive as a JSON-ready dict."""
+    document: dict[str, Any] = {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "created_at": created_at.astimezone(UTC).isoformat(),
+        "app_version": __version__,
+        "counts": {spec.kind: len(records.get(spec.kind, [])) for spec in ARCHIVE_TABLES},
+    }
+    for spec in ARCHIVE_TABLES:
+        document[spec.kind] = [
+            {name: _to_json(row[name]) for name in spec.column_names}
+            for row in records.get(spec.kind, [])
+        ]
+    return document
+
+
+def write_archive(store: Store, folder: Path, stem: str) -> tuple[Path, dict[str, int]]:
+    """Write every record of the store to a new 0600 file stem.json in `folder`."""
+    document = archive_document(store.dump_records(), store.clock())
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    path = write_private_file(folder, stem, ".json", text.encode("utf-8"))
+    counts: dict[str, int] = document["counts"]
+    return path, counts
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _parse_value(raw: object, column: ColumnSpec, where: str) -> Value:
+    if raw is None:
+        if column.nullable:
+            return None
+        raise ArchiveError(f"{where}: must not be null.")
+    if column.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        raise ArchiveError(f"{where}: expected true or false, found {_describe(raw)}.")
+    if column.kind == "int":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        raise ArchiveError(f"{where}: expected a whole number, found {_describe(raw)}.")
+    if not isinstance(raw, str):
+        raise ArchiveError(f"{where}: expected text, found {_describe(raw)}.")
+    if column.kind == "text":
+        return raw
+    if column.kind == "date":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ArchiveError(f"{where}: “{raw[:40]}” is not a date (YYYY-MM-DD).") from None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ArchiveError(f"{where}: “{raw[:40]}” is not an ISO 8601 time.") from None
+    if moment.tzinfo is None:
+        raise ArchiveError(f"{where}: “{raw[:40]}” has no UTC offset.")
+    return moment.astimezone(UTC)
+
+
+def _parse_record(raw: object, columns: tuple[ColumnSpec, ...], where: str) -> Record:
+    if not isinstance(raw, dict):
+        raise ArchiveError(f"{where}: expected an object, found {_describe(raw)}.")
+    names = {column.name for column in columns}
+    unknown = sorted(set(raw) - names)
+    if unknown:
+        raise ArchiveError(f"{where}: unknown field {unknown[0]!r}.")
+    missing = [column.name for column in columns if column.name not in raw]
+    if missing:
+        raise ArchiveError(f"{where}: missing field {missing[0]!r}.")
+    return {
+        column.name: _parse_value(raw[column.name], column, f"{where}.{column.name}")
+        for column in columns
+    }
+
+
+def parse_archive(document: object, source: str) -> Records:
+    """Check an archive's structure and types; the records in the store's terms."""
+    if not isinstance(document, dict) or document.get("format") != ARCHIVE_FORMAT:
+        raise ArchiveError(f"{source} is not a conference-tui archive (no format marker).")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ArchiveError(f"{source}: the archive has no valid version number.")
+    if version > ARCHIVE_VERSION:
+        raise ArchiveError(
+            f"{source} was made by a newer conference-tui (archive version {version}); "
+            "upgrade conference-tui to import it."
+        )
+    if version < 1:
+        raise ArchiveError(f"{source}: unknown archive version {version}.")
+    records: Records = {}
+    for spec in ARCHIVE_TABLES:
+        rows = document.get(spec.kind, [])
+        if not isinstance(rows, list):
+            raise ArchiveError(f"{source}: {spec.kind}: expected a list, found {_describe(rows)}.")
+        records[spec.kind] = [
+            _parse_record(row, spec.columns, f"{source}: {spec.kind}[{index}]")
+            for index, row in enumerate(rows)
+        ]
+    return records
+
+
+def read_archive(path: Path) -> Records:
+    """Read and check an archive file. Raises ArchiveError with a one-line reason."""
+    try:
+        if path.stat().st_size > MAX_ARCHIVE_BYTES:
+            raise ArchiveError(f"{path} is too large to be an archive.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(f"{path} is not UTF-8 text, so not an archive.") from exc
+    except json.JSONDecodeError as exc:
+        raise ArchiveError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from exc
+    return parse_archive(document, str(path))
+
+
+def import_archive(store: Store, path: Path, *, dry_run: bool) -> MergeReport:
+    """Merge an archive into the store by UUID (see store.archive_io for the rule)."""
+    return store.merge_records(read_archive(path), dry_run=dry_run)
+
+
+def counts_line(counts: Mapping[str, int]) -> str:
+    """'3 classes, 80 students, ...' for messages."""
+    return ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())

@@ -1,0 +1,246 @@
+"""Roster CSV files from school systems, read into students to add.
+
+The first non-empty row is the header. Column names are matched ignoring case,
+spaces and punctuation, so "First Name", "first_name" and "FIRSTNAME" are one
+column. A name comes from a full-name column, else from first and last name
+columns. Every row is checked before anything is written; any bad row stops the
+whole import, and each is reported with its line number and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from conference_tui.export.files import ExportError
+from conference_tui.store import InvalidInputError, Store
+from conference_tui.store.base import MAX_NAME_LENGTH, check_text, clean_name
+from conference_tui.store.roster_import import RosterEntry, RosterImportReport
+
+MAX_CSV_BYTES = 50_000_000
+
+# Each role, with the header names (normalised) that mean it, in order of preference.
+COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "name": (
+        "name", "studentname", "fullname", "student", "studentfullname", "learner",
+        "learnername", "pupil", "pupilname", "displayname",
+    ),
+    "first": (
+        "firstname", "first", "givenname", "givennames", "forename", "forenames",
+        "studentfirstname", "legalfirstname",
+    ),
+    "last": (
+        "lastname", "last", "surname", "familyname", "studentlastname", "legallastname",
+        "studentsurname",
+    ),
+    "preferred": (
+        "preferredname", "nickname", "preferred", "preferredfirstname", "knownas", "goesby",
+        "chosenname",
+    ),
+    "class": (
+        "class", "classname", "section", "sectionname", "period", "course", "coursename",
+        "homeroom", "homeroomname", "formgroup", "tutorgroup", "classgroup",
+    ),
+    "school_year": ("schoolyear", "academicyear"),
+    "interests": ("interests",),
+    "strengths": ("strengths",),
+    "needs": ("needs", "learningneeds"),
+}  # fmt: skip
+
+
+class RosterFileError(ExportError):
+    """A roster file that cannot be imported; `problems` lists each bad row."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class RosterFile:
+    """A roster read and checked: the students, and which column gave each role."""
+
+    entries: tuple[RosterEntry, ...]
+    columns: dict[str, str]
+    ignored_columns: tuple[str, ...]
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    positions: dict[str, int] = {}
+    used: set[int] = set()
+    normalised = [normalise_header(cell) for cell in header]
+    for role, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in normalised and normalised.index(alias) not in used:
+                positions[role] = normalised.index(alias)
+                used.add(positions[role])
+                break
+    ignored = [cell for index, cell in enumerate(header) if index not in used and cell.strip()]
+    return positions, ignored
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RosterFileError(
+            f"{source}: line {line} is not UTF-8 text. Save the file as “CSV UTF-8” "
+            "(in a spreadsheet: Save As, then CSV UTF-8) and import it again."
+        ) from exc
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _cell(row: Sequence[str], position: int | None) -> str:
+    if position is None or position >= len(row):
+        return ""
+    return row[position].strip()
+
+
+def _name(row: Sequence[str], columns: Mapping[str, int]) -> str:
+    name = _cell(row, columns.get("name"))
+    if name:
+        return name
+    parts = (_cell(row, columns.get("first")), _cell(row, columns.get("last")))
+    return " ".join(part for part in parts if part)
+
+
+def _check_short(value: str, what: str) -> str:
+    if len(value) > MAX_NAME_LENGTH:
+        raise InvalidInputError(
+            f"the {what} is {len(value)} characters long; keep it under {MAX_NAME_LENGTH}."
+        )
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidInputError(f"the {what} contains control characters.")
+    return value
+
+
+def _entry(
+    line: int,
+    row: Sequence[str],
+    columns: Mapping[str, int],
+    width: int,
+    class_name: str | None,
+) -> RosterEntry:
+    """One row as a student to add, or InvalidInputError saying what is wrong with it."""
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        raise InvalidInputError(
+            f"it has {len(row)} values but the header has {width} columns "
+            "(a comma inside a name needs the name in double quotes)."
+        )
+    name = _name(row, columns)
+    if not name:
+        wanted = "Name" if "name" in columns else "First Name or Last Name"
+        raise InvalidInputError(f"the name is empty (no {wanted}).")
+    name = clean_name(name)
+    school_class = class_name or _cell(row, columns.get("class"))
+    if not school_class:
+        raise InvalidInputError("the class is empty: fill it in, or give --class NAME.")
+    return RosterEntry(
+        line=line,
+        class_name=clean_name(school_class, "class name"),
+        name=name,
+        preferred_name=_check_short(_cell(row, columns.get("preferred")), "preferred name"),
+        school_year=_check_short(_cell(row, columns.get("school_year")), "school year"),
+        interests=check_text(_cell(row, columns.get("interests")), "interests"),
+        strengths=check_text(_cell(row, columns.get("strengths")), "strengths"),
+        needs=check_text(_cell(row, columns.get("needs")), "needs"),
+    )
+
+
+def parse_roster(text: str, source: str, class_name: str | None = None) -> RosterFile:
+    """Check every row of a roster CSV; RosterFileError lists every bad row by line."""
+    if class_name is not None:
+        try:
+            class_name = clean_name(class_name, "class name")
+        except InvalidInputError as exc:
+            raise RosterFileError(f"--class: {exc}") from exc
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    entries: list[RosterEntry] = []
+    problems: list[str] = []
+    try:
+        line = 1
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                line = reader.line_num + 1
+                continue
+            if header is None:
+                header = row
+                columns, ignored = _map_columns(header)
+                _check_header(columns, header, class_name, source)
+            else:
+                try:
+                    entries.append(_entry(line, row, columns, len(header), class_name))
+                except InvalidInputError as exc:
+                    problems.append(f"line {line}: {_lower_first(str(exc))}")
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(f"line {reader.line_num}: {exc}")
+    if header is None:
+        raise RosterFileError(f"{source} is empty: it needs a header row, then one student a row.")
+    if problems:
+        raise RosterFileError(
+            f"{source}: nothing was imported; fix {len(problems)} row(s) and import again.",
+            problems,
+        )
+    named = {role: header[position].strip() for role, position in columns.items()}
+    return RosterFile(tuple(entries), named, tuple(ignored))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _check_header(
+    columns: Mapping[str, int], header: Sequence[str], class_name: str | None, source: str
+) -> None:
+    if not {"name", "first", "last"} & set(columns):
+        found = ", ".join(f"“{cell}”" for cell in header) or "nothing"
+        raise RosterFileError(
+            f"{source}: the header row has no name column (found {found}). Name a column "
+            "“Name”, or “First Name” and “Last Name”."
+        )
+    if "class" not in columns and class_name is None:
+        raise RosterFileError(
+            f"{source}: the file has no class column (Class, Section, Period, Course or "
+            "Homeroom): say which class these students join with --class NAME."
+        )
+
+
+def read_roster(path: Path, class_name: str | None = None) -> RosterFile:
+    """Read and check a roster CSV file (UTF-8, with or without a byte-order mark)."""
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise RosterFileError(
+                f"{path} is too large for a roster ({MAX_CSV_BYTES:,} bytes at most)."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RosterFileError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+    return parse_roster(_decode(data, str(path)), str(path), class_name)
+
+
+def import_roster_file(
+    store: Store, path: Path, *, class_name: str | None = None, dry_run: bool
+) -> tuple[RosterFile, RosterImportReport]:
+    """Read, check and add a roster in one transaction (nothing at all on any bad row)."""
+    roster = read_roster(path, class_name)
+    return roster, store.import_roster(roster.entries, dry_run=dry_run)
