@@ -1,0 +1,275 @@
+"""Helpers for the TUI tests: the real app on a real SQLite store, a fixed clock and time zone.
+
+Snapshots must not change with the machine or the hour: the process runs in UTC,
+the header clock shows the app's (fixed) clock instead of the wall clock, and text
+cursors do not blink in headless runs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+from textual.widgets._header import HeaderClock
+
+from conference_tui.forms import load_default_form
+from conference_tui.settings import Settings
+from conference_tui.store import Store
+from conference_tui.tui.app import ConferenceApp, make_app
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+# The demo's "today", and the fixed moment every TUI test runs at.
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+FORM = load_default_form()
+
+
+class SettableClock:
+    """A clock shared by the store and the app; builders move it to date their records."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+
+def make_test_app(
+    store: Store,
+    clock: Callable[[], datetime] = lambda: NOW,
+    settings: Settings | None = None,
+) -> ConferenceApp:
+    """The real app, as the CLI builds it, on a fixed clock and default settings."""
+    return make_app(store, settings=settings or Settings(), clock=clock)
+
+
+@pytest.fixture(autouse=True)
+def frozen_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header clock shows the app's clock, not the wall clock (snapshots stay stable)."""
+
+    def render(self: HeaderClock) -> Text:
+        clock = getattr(self.app, "clock", None)
+        now = clock() if callable(clock) else NOW
+        return Text(now.astimezone().strftime(self.time_format))
+
+    monkeypatch.setattr(HeaderClock, "render", render)
+
+
+@pytest.fixture
+def fixed_clock() -> SettableClock:
+    return SettableClock()
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
+    """An empty, migrated SQLite store in tmp_path reading the fixed clock."""
+    store = Store.open(str(tmp_path / "conferences.db"), clock=fixed_clock)
+    yield store
+    store.close()
+
+
+# -- building conferences the way the conference screen does --------------------
+
+
+def at(days_ago: int, hour: int = 9, minute: int = 30) -> datetime:
+    """A moment `days_ago` days before TODAY (UTC, which is local time in these tests)."""
+    return datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time(), UTC).replace(
+        hour=hour, minute=minute
+    )
+
+
+def hold_conference(
+    store: Store,
+    clock: SettableClock,
+    student_id: str,
+    when: datetime,
+    answers: dict[str, str],
+    *,
+    habits: tuple[str, ...] = (),
+    close_goals: tuple[tuple[str, str], ...] = (),
+    complete: bool = True,
+    minutes: int = 5,
+) -> str:
+    """Start, answer (each field at the form's privacy), close goals, complete; returns its id."""
+    clock.set(when)
+    conference = store.start_conference(student_id, FORM.id, FORM.version, FORM.stages[0].key)
+    for key, value in answers.items():
+        field_def = FORM.field(key)
+        store.save_answer(conference.id, FORM.stage_of(key).key, key, value, field_def.private)
+    if habits:
+        store.save_answer(conference.id, FORM.stage_of("habits").key, "habits", "\n".join(habits), False)
+        store.set_habits(conference.id, habits)
+    for goal_id, status in close_goals:
+        store.update_goal_status(goal_id, status, conference.id)
+    if complete:
+        clock.set(when + timedelta(minutes=minutes))
+        store.complete_conference(conference.id)
+    clock.set(NOW)
+    return conference.id
+
+
+@dataclass
+class StoryData:
+    """Who is in the small fixed class, by first name, and the ids tests need."""
+
+    class_id: str
+    students: dict[str, str] = field(default_factory=dict)
+    conferences: dict[str, list[str]] = field(default_factory=dict)
+
+
+def goal_set_by(store: Store, conference_id: str) -> str:
+    return next(g.id for g in store.goals_touching(conference_id) if g.set_by_conference_id == conference_id)
+
+
+def build_story(store: Store, clock: SettableClock) -> StoryData:
+    """A small class with a history worth showing: goals met and revised, an amendment,
+    private notes, habits; students due for the reasons the roster knows."""
+    klass = store.add_class("English 7 — Period 2", "2026-27")
+    data = StoryData(klass.id)
+
+    def student(name: str, preferred: str = "", **profile: str) -> str:
+        clock.set(at(90))
+        student_id = store.add_student(klass.id, name, preferred, **profile).id
+        clock.set(NOW)
+        data.students[name.split()[0]] = student_id
+        data.conferences[name.split()[0]] = []
+        return student_id
+
+    amara = student(
+        "Amara Okafor",
+        "Amy",
+        interests="Football; graphic novels.",
+        strengths="Bold ideas; a generous writing partner.",
+        needs="Slows down at the important moments.",
+    )
+    first = hold_conference(
+        store, clock, amara, at(38),
+        {
+            "piece_title": "The Night the Generator Died",
+            "genre": "personal narrative",
+            "process_stage": "drafting",
+            "purpose": "To show how scared we were in the dark.",
+            "help_request": "My ending feels rushed.",
+            "plan": "Stretch the moment the lights went out.",
+            "research_notes": "Rushes through the climax in one sentence.",
+            "strength": "Vivid opening image of the storm.",
+            "teaching_point": "Slow down the heart of the story with small actions.",
+            "goal": "Stretch the most important moment across a paragraph.",
+            "next_step": "Rewrite the blackout scene beat by beat.",
+        },
+        habits=("Persisting", "Thinking flexibly"),
+    )
+    second = hold_conference(
+        store, clock, amara, at(24),
+        {
+            "piece_title": "The Night the Generator Died",
+            "process_stage": "revising",
+            "goal_review": "Met: the blackout scene is now a full paragraph.",
+            "plan": "Check the zeppelin metaphor in the ending.",
+            "strength": "The blackout scene builds tension.",
+            "teaching_point": "End by showing what changed in the narrator.",
+            "goal": "Make a claim the reader could argue with.",
+            "next_step": "Add dialogue to the ending.",
+        },
+        habits=("Persisting",),
+        close_goals=((goal_set_by(store, first), "met"),),
+    )
+    third = hold_conference(
+        store, clock, amara, at(10),
+        {
+            "piece_title": "Girls Deserve a Real Pitch",
+            "genre": "argument essay",
+            "process_stage": "drafting",
+            "teaching_point": "Back each reason with a piece of evidence.",
+            "goal": "Name one reason and one piece of evidence per paragraph.",
+            "next_step": "Add dialogue to the ending.",
+            "follow_up": (TODAY - timedelta(days=3)).isoformat(),
+            "teacher_notes": "Ask about the team's schedule.",
+        },
+        habits=("Questioning and posing problems",),
+        close_goals=((goal_set_by(store, second), "revised"),),
+    )
+    # An amendment, as the conference screen makes one: begin, then change a note.
+    clock.set(at(9, 15))
+    store.begin_amendment(second)
+    store.save_answer(
+        second, "reflect", "teaching_point", "End by showing how the narrator changed.", False
+    )
+    clock.set(NOW)
+    data.conferences["Amara"] = [third, second, first]
+
+    ben = student("Ben Adeyemi", interests="Minecraft redstone.")
+    data.conferences["Ben"].append(
+        hold_conference(
+            store, clock, ben, at(5),
+            {
+                "piece_title": "How to Build a Redstone Door",
+                "genre": "how-to",
+                "teaching_point": "Number the steps in the order you do them.",
+                "goal": "Write steps a beginner could follow.",
+                "next_step": "add dialogue to the ending!",
+            },
+        )
+    )
+    student("Chen Wei", "Chen")
+    dana = student("Dana Ruiz")
+    data.conferences["Dana"].append(
+        hold_conference(
+            store, clock, dana, at(20),
+            {
+                "piece_title": "Letter to the Mayor",
+                "teaching_point": "Open with the problem.",
+                "goal": "Open with the problem.",
+                "next_step": "Draft the opening paragraph.",
+            },
+        )
+    )
+    eli = student("Eli Novak")
+    data.conferences["Eli"].append(
+        hold_conference(
+            store, clock, eli, at(2),
+            {
+                "piece_title": "Storm Chasers",
+                "teaching_point": "Use a strong verb.",
+                "goal": "Open with the problem",
+                "next_step": "Find three weak verbs.",
+                "follow_up": (TODAY + timedelta(days=5)).isoformat(),
+            },
+        )
+    )
+    return data
+
+
+@pytest.fixture
+def story(app_store: Store, fixed_clock: SettableClock) -> StoryData:
+    return build_story(app_store, fixed_clock)
+
+
+# -- shared by the roster and conference tests ------------------------------------
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def settle(pilot: Pilot[object], delay: float = 0.05) -> None:
+    """Let workers finish and the screen redraw; stop cursors blinking for snapshots."""
+    app = pilot.app
+    for _ in range(3):
+        await pilot.pause(delay)
+        await app.workers.wait_for_complete()
+    for widget in app.screen.query("Input, TextArea"):
+        assert isinstance(widget, Input | TextArea)
+        widget.cursor_blink = False
+    await pilot.pause()

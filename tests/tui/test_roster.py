@@ -1,0 +1,192 @@
+"""The roster by keyboard: first start, classes, students, filter, overdue, archive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from conference_tui.store import Store
+from conference_tui.tui.screens.class_dialog import ClassDialog
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.screens.student_dialog import StudentDialog
+
+from .conftest import SIZES, SettableClock, make_test_app, settle
+
+
+def roster_names(app: object) -> list[str]:
+    table = app.screen.query_one(DataTable)  # type: ignore[attr-defined]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_first_start_greets_then_class_and_student_by_keyboard(
+    app_store: Store, size: tuple[int, int]
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        welcome = app.screen.query_one("#welcome", Static)
+        assert welcome.display and "creating your class" in str(welcome.render())
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ClassDialog)
+        await pilot.press(*"Period 3 English", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert "has no students yet" in str(app.screen.query_one("#welcome", Static).render())
+        assert "Period 3 English" in app.sub_title
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDialog)
+        await pilot.press(*"Amara Okafor", "tab", *"Mara", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert roster_names(app) == ["Amara Okafor (Mara)"]
+    [row] = app_store.roster(None)
+    assert (row.student.name, row.student.preferred_name) == ("Amara Okafor", "Mara")
+
+
+async def test_bad_student_names_get_a_message_and_nothing_is_saved(app_store: Store) -> None:
+    school_class = app_store.add_class("7B")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # empty name
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDialog)
+        assert "cannot be empty" in str(app.screen.query_one("#error", Static).render())
+        await pilot.press(*("x" * 250), "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentDialog)
+        assert "keep it under" in str(app.screen.query_one("#error", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.roster(school_class.id) == []
+
+
+async def test_odd_names_are_accepted_as_typed(app_store: Store) -> None:
+    app_store.add_class("7B")
+    app = make_test_app(app_store, fixed_clock)
+    names = ["../x", "CON", "Zoë 🦊", "ليلى حسن", "[a](javascript:alert(1))"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for name in names:
+            await pilot.press("a")
+            await settle(pilot)
+            app.screen.query_one("#name").value = name  # type: ignore[attr-defined]
+            await pilot.press("enter", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, RosterScreen), name
+    assert sorted(r.student.name for r in app_store.roster(None)) == sorted(names)
+
+
+async def test_filter_as_you_type_and_clear(app_store: Store) -> None:
+    school_class = app_store.add_class("7B")
+    for name in ("Ana Lopez", "Ben Ng", "Hana Sato"):
+        app_store.add_student(school_class.id, name)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a", "n")
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
+        await pilot.press("a")  # keeps typing into the filter: "ana"
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
+        await pilot.press("enter")  # back to the table, filter kept
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Ben Ng", "Hana Sato"]
+
+
+async def test_switch_class(app_store: Store) -> None:
+    first = app_store.add_class("A period")
+    second = app_store.add_class("B period")
+    app_store.add_student(first.id, "Ana Lopez")
+    app_store.add_student(second.id, "Ben Ng")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez"]
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert roster_names(app) == ["Ben Ng"]
+        assert app.current_class_id == second.id
+        assert "B period" in app.sub_title
+
+
+async def test_most_overdue_first_and_due_only(app_store: Store, fixed_clock: SettableClock) -> None:
+    school_class = app_store.add_class("7B")
+    recent = app_store.add_student(school_class.id, "Recent Rae")
+    never = app_store.add_student(school_class.id, "Never Ned")
+    late = app_store.add_student(school_class.id, "Late Lou")
+    long_ago = app_store.add_student(school_class.id, "Absent Abe")
+    now = fixed_clock.now
+    for student, days_ago, follow_up in (
+        (recent, 2, None),
+        (late, 5, (now - timedelta(days=3)).date().isoformat()),
+        (long_ago, 30, None),
+    ):
+        fixed_clock.now = now - timedelta(days=days_ago)
+        conference = app_store.start_conference(student.id, "writing-conference", 1)
+        if follow_up:
+            app_store.save_answer(conference.id, "modify", "follow_up", follow_up, False)
+        app_store.complete_conference(conference.id)
+    fixed_clock.now = now
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert roster_names(app) == ["Absent Abe", "Late Lou", "Never Ned", "Recent Rae"]
+        await pilot.press("o")
+        await settle(pilot)
+        assert roster_names(app) == ["Late Lou", "Never Ned", "Absent Abe", "Recent Rae"]
+        await pilot.press("w")
+        await settle(pilot)
+        assert roster_names(app) == ["Late Lou", "Never Ned", "Absent Abe"]
+        status = str(app.screen.query_one("#roster-status", Static).render())
+        assert "3 due" in status and "due only" in status
+    assert never.id  # never conferred counts as due
+
+
+async def test_archive_student_keeps_notes(app_store: Store) -> None:
+    school_class = app_store.add_class("7B")
+    student = app_store.add_student(school_class.id, "Ana Lopez")
+    app_store.add_student(school_class.id, "Ben Ng")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("n")  # cancel first
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Ben Ng"]
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert roster_names(app) == ["Ben Ng"]
+    assert app_store.get_student(student.id).archived
+
+
+async def test_edit_student_renames(app_store: Store) -> None:
+    school_class = app_store.add_class("7B")
+    student = app_store.add_student(school_class.id, "Ana Lopez")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#name").value = "Ana López"  # type: ignore[attr-defined]
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert roster_names(app) == ["Ana López"]
+    assert app_store.get_student(student.id).name == "Ana López"
