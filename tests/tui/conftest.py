@@ -110,7 +110,9 @@ def hold_conference(
         field_def = FORM.field(key)
         store.save_answer(conference.id, FORM.stage_of(key).key, key, value, field_def.private)
     if habits:
-        store.save_answer(conference.id, FORM.stage_of("habits").key, "habits", "\n".join(habits), False)
+        store.save_answer(
+            conference.id, FORM.stage_of("habits").key, "habits", "\n".join(habits), False
+        )
         store.set_habits(conference.id, habits)
     for goal_id, status in close_goals:
         store.update_goal_status(goal_id, status, conference.id)
@@ -131,7 +133,9 @@ class StoryData:
 
 
 def goal_set_by(store: Store, conference_id: str) -> str:
-    return next(g.id for g in store.goals_touching(conference_id) if g.set_by_conference_id == conference_id)
+    return next(
+        g.id for g in store.goals_touching(conference_id) if g.set_by_conference_id == conference_id
+    )
 
 
 def build_story(store: Store, clock: SettableClock) -> StoryData:
@@ -156,7 +160,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
         needs="Slows down at the important moments.",
     )
     first = hold_conference(
-        store, clock, amara, at(38),
+        store,
+        clock,
+        amara,
+        at(38),
         {
             "piece_title": "The Night the Generator Died",
             "genre": "personal narrative",
@@ -173,7 +180,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
         habits=("Persisting", "Thinking flexibly"),
     )
     second = hold_conference(
-        store, clock, amara, at(24),
+        store,
+        clock,
+        amara,
+        at(24),
         {
             "piece_title": "The Night the Generator Died",
             "process_stage": "revising",
@@ -188,7 +198,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
         close_goals=((goal_set_by(store, first), "met"),),
     )
     third = hold_conference(
-        store, clock, amara, at(10),
+        store,
+        clock,
+        amara,
+        at(10),
         {
             "piece_title": "Girls Deserve a Real Pitch",
             "genre": "argument essay",
@@ -214,7 +227,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
     ben = student("Ben Adeyemi", interests="Minecraft redstone.")
     data.conferences["Ben"].append(
         hold_conference(
-            store, clock, ben, at(5),
+            store,
+            clock,
+            ben,
+            at(5),
             {
                 "piece_title": "How to Build a Redstone Door",
                 "genre": "how-to",
@@ -228,7 +244,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
     dana = student("Dana Ruiz")
     data.conferences["Dana"].append(
         hold_conference(
-            store, clock, dana, at(20),
+            store,
+            clock,
+            dana,
+            at(20),
             {
                 "piece_title": "Letter to the Mayor",
                 "teaching_point": "Open with the problem.",
@@ -240,7 +259,10 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
     eli = student("Eli Novak")
     data.conferences["Eli"].append(
         hold_conference(
-            store, clock, eli, at(2),
+            store,
+            clock,
+            eli,
+            at(2),
             {
                 "piece_title": "Storm Chasers",
                 "teaching_point": "Use a strong verb.",

@@ -1,0 +1,189 @@
+"""Small groups: students who share an active goal or a next step, for planning."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from conference_tui.store.records import RosterRow
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.formatting import one_line
+from conference_tui.tui.widgets.header import AppHeader
+
+BY_GOAL = "goal"
+BY_NEXT_STEP = "next_step"
+WHAT = {BY_GOAL: "active goal", BY_NEXT_STEP: "last next step"}
+NOTHING = {BY_GOAL: "No active goal", BY_NEXT_STEP: "No next step recorded"}
+
+
+def normalised(text: str) -> str:
+    """Text as compared for grouping: case, punctuation and spacing do not matter."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(ch if (ch.isalnum() or ch.isspace()) else " " for ch in folded)
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    rows: tuple[RosterRow, ...]
+
+    @property
+    def is_empty_label(self) -> bool:
+        return not self.label
+
+
+def group_rows(rows: Iterable[RosterRow], text_of: Callable[[RosterRow], str]) -> list[Group]:
+    """Students grouped by what they are working on: shared groups first (largest first),
+    then students on their own, then those with nothing recorded. Each group is labelled
+    as its first student's text was typed."""
+    grouped: dict[str, list[RosterRow]] = {}
+    labels: dict[str, str] = {}
+    for row in rows:
+        text = text_of(row)
+        key = normalised(text)
+        grouped.setdefault(key, []).append(row)
+        labels.setdefault(key, " ".join(text.split()))
+    groups = [
+        Group(labels[key], tuple(sorted(members, key=lambda r: r.student.name.casefold())))
+        for key, members in grouped.items()
+    ]
+
+    def order(group: Group) -> tuple[int, int, str]:
+        if not normalised(group.label):
+            return (2, 0, "")
+        return (0 if len(group.rows) > 1 else 1, -len(group.rows), group.label.casefold())
+
+    return sorted(groups, key=order)
+
+
+def text_for(by: str) -> Callable[[RosterRow], str]:
+    if by == BY_GOAL:
+        return lambda row: row.active_goal
+    return lambda row: row.last_next_step
+
+
+class GroupTree(Tree[str]):
+    """Its own enter binding is visible, so the footer says what enter does."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "History", id="groups.tree.history")]
+
+
+class GroupsScreen(AppScreen[None]):
+    """A tree: one branch per shared goal or next step, the students under it."""
+
+    CSS_PATH = "groups.tcss"
+    BINDINGS = [
+        Binding("enter", "history", "History", id="groups.history"),
+        Binding("t", "toggle_grouping", "Goal/next step", id="groups.toggle"),
+        Binding("escape", "back", "Back", id="groups.back"),
+    ]
+
+    def __init__(self, rows: list[RosterRow]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.by = BY_GOAL
+        self.resumed_once = False
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static("", id="groups-title")
+        tree = GroupTree("Groups", id="groups-tree")
+        tree.show_root = False
+        tree.guide_depth = 3
+        yield tree
+        yield Static("", id="groups-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.conference_app.sub_title = "Small groups"
+        self.render_groups()
+        self.query_one(Tree).focus()
+
+    def on_screen_resume(self) -> None:
+        # The rows came from the roster; after a visit to a history they may be stale.
+        if not self.resumed_once:
+            self.resumed_once = True
+            return
+        store = self.conference_app.store
+        class_id = self.conference_app.current_class_id
+        due_after = self.conference_app.settings.due_after_days
+
+        def reloaded(rows: list[RosterRow]) -> None:
+            self.rows = rows
+            self.render_groups()
+
+        run_in_background(
+            self,
+            lambda: store.roster(class_id, due_after_days=due_after),
+            reloaded,
+            group="groups-load",
+        )
+
+    def render_groups(self) -> None:
+        tree: Tree[str] = self.query_one(Tree)
+        selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        tree.clear()
+        groups = group_rows(self.rows, text_for(self.by))
+        target: TreeNode[str] | None = None
+        for group in groups:
+            label = Text()
+            if group.is_empty_label or not normalised(group.label):
+                label.append(NOTHING[self.by], style="italic")
+            else:
+                label.append(one_line(group.label, 200))
+            label.append(f"  ({len(group.rows)})", style="dim")
+            branch = tree.root.add(label, expand=True, data="")
+            for row in group.rows:
+                leaf = branch.add_leaf(Text(row.student.display_name), data=row.student.id)
+                if target is None or row.student.id == selected:
+                    target = leaf
+        # Lines are numbered when the tree is next drawn.
+        tree.call_after_refresh(tree.move_cursor, target)
+        self.show_status(groups)
+
+    def show_status(self, groups: list[Group]) -> None:
+        shared = [g for g in groups if len(g.rows) > 1 and normalised(g.label)]
+        title = Text()
+        title.append(f"Grouped by {WHAT[self.by]}", style="bold")
+        other = WHAT[BY_NEXT_STEP if self.by == BY_GOAL else BY_GOAL]
+        title.append(f"  ·  t: group by {other}", style="dim")
+        self.query_one("#groups-title", Static).update(title)
+        in_groups = sum(len(g.rows) for g in shared)
+        status = (
+            f"{len(shared)} group{'s' if len(shared) != 1 else ''} of 2 or more "
+            f"({in_groups} students) · {len(self.rows)} students"
+        )
+        if not self.rows:
+            status = "No students in this class yet."
+        self.query_one("#groups-status", Static).update(Text(status))
+
+    def action_toggle_grouping(self) -> None:
+        self.by = BY_NEXT_STEP if self.by == BY_GOAL else BY_GOAL
+        self.render_groups()
+
+    @on(Tree.NodeSelected)
+    def node_selected(self, event: Tree.NodeSelected[str]) -> None:
+        event.stop()
+        if event.node.data:
+            self.conference_app.open_history(event.node.data)
+
+    def action_history(self) -> None:
+        node = self.query_one(Tree).cursor_node
+        if node is not None and node.data:
+            self.conference_app.open_history(node.data)
+        elif node is not None:
+            node.toggle()
+
+    def action_back(self) -> None:
+        self.dismiss()

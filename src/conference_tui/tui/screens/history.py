@@ -1,0 +1,444 @@
+"""One learner's story: conferences newest first, the chain of goals, habits, profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from conference_tui.store import HabitTally
+from conference_tui.store.records import (
+    GOAL_ACTIVE,
+    ConferenceInfo,
+    ConferenceSummary,
+    GoalInfo,
+    StudentInfo,
+)
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.conference_view import ConferenceView
+from conference_tui.tui.widgets.formatting import local_date, one_line
+from conference_tui.tui.widgets.header import AppHeader
+
+PAGE_SIZE = 100
+# Load the next page when the cursor comes this close to the last loaded row.
+PREFETCH_ROWS = 30
+DETAIL_DELAY_SECONDS = 0.08
+WIDE_AT_COLUMNS = 110
+GOAL_MARK = {"active": "○ active", "met": "✓ met", "revised": "↻ revised", "dropped": "✗ dropped"}
+PROFILE_PARTS = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
+
+
+@dataclass(frozen=True)
+class Story:
+    """Everything the screen shows except the pages after the first and each full record."""
+
+    student: StudentInfo
+    conference_count: int
+    conferences: list[ConferenceSummary]
+    goals: list[GoalInfo]
+    habits: list[HabitTally]
+
+
+@dataclass(frozen=True)
+class Detail:
+    conference: ConferenceInfo
+    goals: list[GoalInfo]
+
+
+def summary_cells(summary: ConferenceSummary) -> tuple[Text, Text, str, str, str]:
+    state = Text()
+    if summary.status == "draft":
+        state.append("✎", style="italic")
+    if summary.amended_at is not None:
+        state.append("✱", style="bold")
+    return (
+        state,
+        Text(local_date(summary.started_at)),
+        one_line(summary.piece_title, 16),
+        one_line(summary.teaching_point, 20),
+        one_line(summary.goal_set, 18),
+    )
+
+
+class HistoryScreen(AppScreen[None]):
+    """Newest conference first; the highlighted one is shown in full below (or beside)."""
+
+    CSS_PATH = "history.tcss"
+    BINDINGS = [
+        # Priority, so that it shows in the footer over the table's own (hidden) enter.
+        Binding("enter", "open_conference", "Open", priority=True, id="history.open"),
+        Binding("n", "new_conference", "New", id="history.new_conference"),
+        Binding("x", "export", "Export", id="history.export"),
+        Binding("p", "edit_profile", "Profile", id="history.edit_profile"),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("1", "show_tab('conferences')", "Conferences tab", show=False, id="history.tab1"),
+        Binding("2", "show_tab('goals')", "Goals tab", show=False, id="history.tab2"),
+        Binding("3", "show_tab('habits')", "Habits tab", show=False, id="history.tab3"),
+        Binding("4", "show_tab('profile')", "Profile tab", show=False, id="history.tab4"),
+    ]
+
+    def __init__(self, student_id: str, conference_id: str | None = None) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.wanted_conference_id = conference_id
+        self.student: StudentInfo | None = None
+        self.summaries: dict[str, ConferenceSummary] = {}
+        self.conference_count = 0
+        self.goals: list[GoalInfo] = []
+        self.has_more = False
+        self.loading_more = False
+        self.details: dict[str, Detail] = {}
+        self.detail_timer: Timer | None = None
+        self.shown_detail: str | None = None
+        self.generation = 0
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield Static("Loading…", id="history-title")
+        with TabbedContent(id="history-tabs", initial="conferences"):
+            with TabPane("1 Conferences", id="conferences"), Horizontal(id="conferences-pane"):
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield ConferenceView(id="conference-view")
+            with TabPane("2 Goals", id="goals"), Vertical():
+                yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="goal-detail")
+            with TabPane("3 Habits", id="habits"):
+                yield DataTable(id="habits-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("4 Profile", id="profile"):
+                yield Static("", id="profile-view")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.add_column("", key="state", width=1)
+        table.add_column("Date", key="date", width=10)
+        table.add_column("Piece", key="piece", width=16)
+        table.add_column("Teaching point", key="point", width=20)
+        table.add_column("Goal set", key="goal", width=18)
+        goals = self.query_one("#goals-table", DataTable)
+        goals.add_column("Goal", key="goal", width=36)
+        goals.add_column("Set", key="set", width=10)
+        goals.add_column("Closed", key="closed", width=10)
+        goals.add_column("How", key="how", width=9)
+        habits = self.query_one("#habits-table", DataTable)
+        habits.add_column("Habit of Mind", key="habit", width=38)
+        habits.add_column("Times", key="count", width=5)
+        habits.add_column("First seen", key="first", width=10)
+        habits.add_column("Last seen", key="last", width=10)
+        self.query_one(ConferenceView).show_message("Loading…")
+        self.apply_width()
+        table.focus()
+
+    def on_resize(self) -> None:
+        self.apply_width()
+
+    def apply_width(self) -> None:
+        self.query_one("#conferences-pane").set_class(self.size.width >= WIDE_AT_COLUMNS, "-wide")
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Everything again (after an amendment, say), keeping as many rows as were loaded."""
+        store = self.conference_app.store
+        student_id = self.student_id
+        limit = max(PAGE_SIZE, len(self.summaries))
+        self.generation += 1
+
+        def load() -> Story:
+            return Story(
+                store.get_student(student_id),
+                store.conference_count(student_id),
+                store.history(student_id, limit=limit),
+                store.goal_chain(student_id),
+                store.habit_tally(student_id),
+            )
+
+        run_in_background(self, load, self.show_story, group="history-load")
+
+    def show_story(self, story: Story) -> None:
+        self.student = story.student
+        self.conference_count = story.conference_count
+        self.goals = story.goals
+        self.details.clear()
+        self.loading_more = False
+        self.has_more = len(story.conferences) < story.conference_count
+        table = self.query_one("#history-table", DataTable)
+        selected = self.wanted_conference_id or self.selected_conference_id()
+        table.clear()
+        self.summaries.clear()
+        self.add_summaries(story.conferences)
+        self.show_title()
+        self.show_goals()
+        self.show_habits(story.habits)
+        self.show_profile()
+        if not self.summaries:
+            self.query_one(ConferenceView).show_message(
+                "No conferences yet. Press n to start the first one."
+            )
+        elif selected in self.summaries:
+            self.wanted_conference_id = None
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        elif self.wanted_conference_id and self.has_more:
+            self.load_more()
+        self.shown_detail = None
+        self.schedule_detail()
+
+    def add_summaries(self, summaries: list[ConferenceSummary]) -> None:
+        table = self.query_one("#history-table", DataTable)
+        for summary in summaries:
+            if summary.id in self.summaries:
+                continue  # a conference that set two goals comes back twice
+            self.summaries[summary.id] = summary
+            table.add_row(*summary_cells(summary), key=summary.id)
+
+    def load_more(self) -> None:
+        if not self.has_more or self.loading_more:
+            return
+        self.loading_more = True
+        store = self.conference_app.store
+        student_id = self.student_id
+        offset = len(self.summaries)
+        generation = self.generation
+
+        def load() -> list[ConferenceSummary]:
+            return store.history(student_id, limit=PAGE_SIZE, offset=offset)
+
+        def loaded(page: list[ConferenceSummary]) -> None:
+            if generation != self.generation:
+                return  # a reload replaced everything meanwhile
+            self.loading_more = False
+            self.add_summaries(page)
+            self.has_more = bool(page) and len(self.summaries) < self.conference_count
+            self.show_title()
+            wanted = self.wanted_conference_id
+            if wanted in self.summaries:
+                self.wanted_conference_id = None
+                table = self.query_one("#history-table", DataTable)
+                table.move_cursor(row=table.get_row_index(wanted), animate=False)
+            elif wanted and self.has_more:
+                self.load_more()
+
+        def failed(message: str) -> None:
+            self.loading_more = False
+            self.notify(message, title="Could not load more conferences", severity="error")
+
+        run_in_background(self, load, loaded, group="history-page", exclusive=False, failed=failed)
+
+    # -- the parts of the story ----------------------------------------------------
+
+    def show_title(self) -> None:
+        if self.student is None:
+            return
+        name = self.student.display_name
+        self.conference_app.sub_title = f"History · {name}"
+        active = sum(1 for goal in self.goals if goal.status == GOAL_ACTIVE)
+        count = self.conference_count
+        parts = [f"{count} conference{'s' if count != 1 else ''}"]
+        parts.append(f"{active} active goal{'s' if active != 1 else ''}")
+        if len(self.summaries) < count:
+            parts.append(f"{len(self.summaries)} loaded")
+        title = Text()
+        title.append(name, style="bold")
+        title.append(" · " + " · ".join(parts), style="dim")
+        title.append(" · ✎ draft ✱ amended", style="dim italic")
+        self.query_one("#history-title", Static).update(title)
+
+    def show_goals(self) -> None:
+        table = self.query_one("#goals-table", DataTable)
+        table.clear()
+        # Newest goal first, like the conferences.
+        for goal in reversed(self.goals):
+            table.add_row(
+                one_line(goal.text, 36),
+                local_date(goal.set_at),
+                local_date(goal.closed_at) if goal.closed_at else "",
+                GOAL_MARK.get(goal.status, goal.status),
+                key=goal.id,
+            )
+        self.show_goal_detail()
+
+    def show_goal_detail(self) -> None:
+        detail = self.query_one("#goal-detail", Static)
+        if not self.goals:
+            detail.update(Text("No goals yet: a conference's Goal field sets one.", style="dim"))
+            return
+        table = self.query_one("#goals-table", DataTable)
+        goal_id = self.row_key_at_cursor(table)
+        goal = next((g for g in self.goals if g.id == goal_id), None)
+        if goal is None:
+            detail.update("")
+            return
+        text = Text()
+        text.append(goal.text)
+        text.append(f"\nSet {local_date(goal.set_at)}", style="dim")
+        text.append(" at a conference" if goal.set_by_conference_id else " outside a conference")
+        if goal.status == GOAL_ACTIVE:
+            text.append(" · still active", style="dim")
+        else:
+            text.append(f" · {goal.status} {local_date(goal.closed_at)}", style="dim")
+        detail.update(text)
+
+    def show_habits(self, habits: list[HabitTally]) -> None:
+        table = self.query_one("#habits-table", DataTable)
+        table.clear()
+        for tally in habits:
+            table.add_row(
+                one_line(tally.habit, 38),
+                str(tally.count),
+                local_date(tally.first_seen),
+                local_date(tally.last_seen),
+                key=tally.habit,
+            )
+
+    def show_profile(self) -> None:
+        if self.student is None:
+            return
+        text = Text()
+        for key, label in PROFILE_PARTS:
+            value = getattr(self.student, key).strip()
+            text.append(f"{label}\n", style="bold")
+            text.append(
+                f"{value}\n\n" if value else "not noted yet\n\n", style="" if value else "dim"
+            )
+        text.append("Press p to edit the profile.", style="dim italic")
+        self.query_one("#profile-view", Static).update(text)
+
+    # -- the highlighted conference, in full ---------------------------------------
+
+    @staticmethod
+    def row_key_at_cursor(table: DataTable[object]) -> str | None:
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def selected_conference_id(self) -> str | None:
+        return self.row_key_at_cursor(self.query_one("#history-table", DataTable))
+
+    def selected_summary(self) -> ConferenceSummary | None:
+        conference_id = self.selected_conference_id()
+        return self.summaries.get(conference_id) if conference_id else None
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def conference_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
+            self.load_more()
+        self.schedule_detail()
+
+    @on(DataTable.RowHighlighted, "#goals-table")
+    def goal_highlighted(self) -> None:
+        self.show_goal_detail()
+
+    def schedule_detail(self) -> None:
+        """Show the highlighted conference; a held-down arrow key loads only where it stops."""
+        if self.detail_timer is not None:
+            self.detail_timer.stop()
+        self.detail_timer = self.set_timer(DETAIL_DELAY_SECONDS, self.load_detail)
+
+    def load_detail(self) -> None:
+        conference_id = self.selected_conference_id()
+        if conference_id is None or conference_id == self.shown_detail:
+            return
+        cached = self.details.get(conference_id)
+        if cached is not None:
+            self.show_detail(cached)
+            return
+        store = self.conference_app.store
+
+        def load() -> Detail:
+            return Detail(store.get_conference(conference_id), store.goals_touching(conference_id))
+
+        run_in_background(self, load, self.show_detail, group="history-detail")
+
+    def show_detail(self, detail: Detail) -> None:
+        self.details[detail.conference.id] = detail
+        if detail.conference.id != self.selected_conference_id():
+            return
+        self.shown_detail = detail.conference.id
+        self.query_one(ConferenceView).show(
+            detail.conference, self.conference_app.form, detail.goals
+        )
+
+    # -- actions -------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#history-table")
+    def conference_chosen(self) -> None:
+        self.action_open_conference()
+
+    def action_open_conference(self) -> None:
+        if self.focused is self.query_one("#goals-table"):
+            self.show_goal_conference()
+            return
+        summary = self.selected_summary()
+        if summary is None:
+            self.notify("No conference selected. Press n to start one.", severity="warning")
+            return
+        self.conference_app.open_conference(
+            self.student_id, summary.id, amend=summary.status != "draft"
+        )
+
+    def show_goal_conference(self) -> None:
+        """From a goal, back to the conference that set it."""
+        goal_id = self.row_key_at_cursor(self.query_one("#goals-table", DataTable))
+        goal = next((g for g in self.goals if g.id == goal_id), None)
+        if goal is None or goal.set_by_conference_id is None:
+            self.notify("This goal was not set at a conference.", timeout=3)
+            return
+        self.wanted_conference_id = goal.set_by_conference_id
+        self.action_show_tab("conferences")
+        table = self.query_one("#history-table", DataTable)
+        if goal.set_by_conference_id in self.summaries:
+            self.wanted_conference_id = None
+            table.move_cursor(row=table.get_row_index(goal.set_by_conference_id), animate=False)
+        else:
+            self.load_more()
+
+    def action_new_conference(self) -> None:
+        self.conference_app.open_conference(self.student_id)
+
+    def action_export(self) -> None:
+        self.conference_app.open_export(
+            student_id=self.student_id, conference_id=self.selected_conference_id()
+        )
+
+    def action_edit_profile(self) -> None:
+        if self.student is None:
+            return
+        from conference_tui.tui.screens.profile_dialog import ProfileDialog
+
+        def saved(student: StudentInfo | None) -> None:
+            if student is not None:
+                self.student = student
+                self.show_profile()
+                self.notify(f"Profile of {escape(student.display_name)} saved.", timeout=3)
+
+        self.app.push_screen(ProfileDialog(self.student), saved)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus = {
+            "conferences": "#history-table",
+            "goals": "#goals-table",
+            "habits": "#habits-table",
+        }.get(tab)
+        if focus:
+            self.query_one(focus).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,82 @@
+"""Edit the learner profile: interests, strengths, and what the student needs."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static, TextArea
+
+from conference_tui.store.records import StudentInfo
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppModal
+
+PROFILE_FIELDS = (
+    ("interests", "Interests", "what they care about, in and out of school"),
+    ("strengths", "Strengths", "what they do well as a writer and a learner"),
+    ("needs", "Needs", "what they need next, and what helps"),
+)
+
+
+class ProfileDialog(AppModal[StudentInfo | None]):
+    """Saves through the store itself, so a refused note is explained right here."""
+
+    CSS_PATH = "profile_dialog.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="profile.save"),
+        Binding("escape", "cancel", "Cancel", id="profile.cancel"),
+    ]
+
+    def __init__(self, student: StudentInfo) -> None:
+        super().__init__()
+        self.student = student
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="profile-dialog"):
+            yield Label(Text(f"Profile: {self.student.display_name}"), classes="dialog-title")
+            for key, label, hint in PROFILE_FIELDS:
+                yield Label(label)
+                area = TextArea(
+                    getattr(self.student, key),
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    show_line_numbers=False,
+                    placeholder=hint,
+                    id=f"profile-{key}",
+                    classes="profile-area",
+                )
+                if self.app.is_headless:
+                    area.cursor_blink = False
+                yield area
+            yield Static("", id="profile-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#profile-error").display = False
+        self.query_one("#profile-interests", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        store = self.conference_app.store
+        student_id = self.student.id
+        values = {
+            key: self.query_one(f"#profile-{key}", TextArea).text for key, _, _ in PROFILE_FIELDS
+        }
+
+        def save() -> StudentInfo:
+            return store.update_student(student_id, **values)
+
+        run_in_background(self, save, self.dismiss, group="save-profile", failed=self.show_error)
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#profile-error", Static)
+        error.update(Text(message))
+        error.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

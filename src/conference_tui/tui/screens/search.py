@@ -1,0 +1,273 @@
+"""Search every note: results update as the teacher types; enter opens the conference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from conference_tui.forms import HABITS_OF_MIND, Form
+from conference_tui.store import SearchFilters
+from conference_tui.store.records import ClassInfo, SearchHit
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.formatting import highlighted, local_date, one_line
+from conference_tui.tui.widgets.header import AppHeader
+
+DEBOUNCE_SECONDS = 0.15
+RESULT_LIMIT = 200
+# Beyond this, more words only slow the search down: every word must match anyway.
+MAX_QUERY_CHARACTERS = 500
+HINT = "Type to search: every word must match, the last may be the start of a word."
+
+
+class BadDate(ValueError):
+    pass
+
+
+def parse_day(text: str, which: str) -> date | None:
+    """A date typed as YYYY-MM-DD, or None for an empty box; BadDate says what is wrong."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        return date.fromisoformat(stripped)
+    except ValueError:
+        shown = one_line(stripped, 20)
+        raise BadDate(f"“{shown}” is not a date: write the {which} date as YYYY-MM-DD.") from None
+
+
+def where_found(hit: SearchHit, form: Form) -> str:
+    """The stage (or kind of note) a hit is in, as the teacher knows it."""
+    if hit.kind == "student":
+        return "Learner profile"
+    if hit.kind == "goal" and not hit.conference_id:
+        return "Goal"
+    try:
+        return form.stage(hit.stage_key).title
+    except KeyError:
+        pass
+    try:
+        return form.stage_of(hit.field_key).title
+    except KeyError:
+        return "Goal" if hit.kind == "goal" else "Note"
+
+
+def hit_prompt(hit: SearchHit, form: Form) -> Text:
+    line = Text(no_wrap=False)
+    line.append(one_line(hit.student_name, 28), style="bold")
+    line.append(f" · {local_date(hit.when)}" if hit.when else "", style="dim")
+    line.append(f" · {where_found(hit, form)}", style="italic")
+    line.append("\n")
+    line.append_text(highlighted(one_line(hit.snippet, 400)))
+    return line
+
+
+class Results(OptionList):
+    """The hits; its own enter binding is visible, so the footer says what enter does."""
+
+    BINDINGS = [Binding("enter", "select", "Open", id="search.results.open")]
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    filters: SearchFilters
+
+
+class SearchScreen(AppScreen[None]):
+    """Type to search all notes; filters narrow by class, dates and Habit of Mind."""
+
+    CSS_PATH = "search.tcss"
+    BINDINGS = [
+        Binding("enter", "open_hit", "Open", id="search.open"),
+        Binding("ctrl+f", "focus_search", "Search box", id="search.focus"),
+        Binding("ctrl+r", "clear_filters", "Clear filters", id="search.clear_filters"),
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("down", "results", "Results", show=False, id="search.results"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[SearchHit] = []
+        self.debounce: Timer | None = None
+        self.asked = 0
+        self.answered = 0
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        search_box = Input(
+            placeholder="Search every note, goal and learner profile…",
+            id="search-box",
+        )
+        search_box.border_title = "Search"
+        yield search_box
+        with Horizontal(id="search-filters"):
+            yield Select[str]([], prompt="All classes", id="filter-class")
+            since = Input(placeholder="YYYY-MM-DD", id="filter-since", max_length=10)
+            since.border_title = "From"
+            yield since
+            until = Input(placeholder="YYYY-MM-DD", id="filter-until", max_length=10)
+            until.border_title = "To"
+            yield until
+            yield Select[str](
+                [(habit, habit) for habit in HABITS_OF_MIND],
+                prompt="Any habit",
+                id="filter-habit",
+            )
+        yield Static("", id="search-error")
+        yield Results(id="results")
+        yield Static(HINT, id="search-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#search-error").display = False
+        self.conference_app.sub_title = "Search notes"
+        if self.app.is_headless:
+            for box in self.query(Input):
+                box.cursor_blink = False
+        self.query_one("#search-box", Input).focus()
+        store = self.conference_app.store
+        run_in_background(self, store.list_classes, self.show_classes, group="search-classes")
+
+    def show_classes(self, classes: list[ClassInfo]) -> None:
+        self.query_one("#filter-class", Select).set_options((c.name, c.id) for c in classes)
+
+    # -- asking ----------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def something_changed(self) -> None:
+        if self.debounce is not None:
+            self.debounce.stop()
+        self.debounce = self.set_timer(DEBOUNCE_SECONDS, self.run_search)
+
+    def current_query(self) -> Query:
+        """What to search for; raises BadDate when a date box holds something else."""
+        text = self.query_one("#search-box", Input).value[:MAX_QUERY_CHARACTERS]
+        since = parse_day(self.query_one("#filter-since", Input).value, "from")
+        until = parse_day(self.query_one("#filter-until", Input).value, "to")
+        if since and until and since > until:
+            raise BadDate("The from date is after the to date: swap them or clear one.")
+        class_id = self.query_one("#filter-class", Select).value
+        habit = self.query_one("#filter-habit", Select).value
+        return Query(
+            text,
+            SearchFilters(
+                class_id=class_id if isinstance(class_id, str) else None,
+                since=since,
+                until=until,
+                habit=habit if isinstance(habit, str) else None,
+            ),
+        )
+
+    def run_search(self) -> None:
+        error = self.query_one("#search-error", Static)
+        try:
+            query = self.current_query()
+        except BadDate as exc:
+            error.update(Text(str(exc)))
+            error.display = True
+            return
+        error.display = False
+        if not query.text.strip():
+            self.asked += 1
+            self.show_hits(self.asked, query, [])
+            return
+        self.asked += 1
+        asked = self.asked
+        store = self.conference_app.store
+        self.set_status("Searching…")
+        run_in_background(
+            self,
+            lambda: store.search(query.text, query.filters, limit=RESULT_LIMIT),
+            lambda hits: self.show_hits(asked, query, hits),
+            group="search",
+        )
+
+    def show_hits(self, asked: int, query: Query, hits: list[SearchHit]) -> None:
+        # The worker group is exclusive, and this check makes sure: an older answer
+        # arriving late never replaces a newer one.
+        if asked < self.answered:
+            return
+        self.answered = asked
+        self.hits = hits
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        form = self.conference_app.form
+        results.add_options(Option(hit_prompt(hit, form), id=str(i)) for i, hit in enumerate(hits))
+        if hits:
+            results.highlighted = 0
+        if not query.text.strip():
+            self.set_status(HINT)
+        elif not hits:
+            self.set_status("No notes match. Try fewer words, or clear the filters (ctrl+r).")
+        else:
+            more = f" (the newest {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
+            count = f"{len(hits)} note{'s' if len(hits) != 1 else ''}{more}"
+            self.set_status(f"{count} · ↓ to the results · enter opens")
+
+    def set_status(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(Text(message))
+
+    # -- acting ----------------------------------------------------------------------
+
+    def action_results(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if isinstance(self.focused, Input) and results.option_count:
+            results.focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search-box", Input).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#filter-class", Select).clear()
+        self.query_one("#filter-habit", Select).clear()
+        self.query_one("#filter-since", Input).value = ""
+        self.query_one("#filter-until", Input).value = ""
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "search-box":
+            self.action_results()
+
+    @on(OptionList.OptionSelected, "#results")
+    def hit_chosen(self) -> None:
+        self.action_open_hit()
+
+    def selected_hit(self) -> SearchHit | None:
+        index = self.query_one("#results", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.hits):
+            return None
+        return self.hits[index]
+
+    def action_open_hit(self) -> None:
+        hit = self.selected_hit()
+        if hit is None:
+            return
+        app = self.conference_app
+        if not hit.conference_id:
+            app.open_history(hit.student_id)
+            return
+        stage_key = hit.stage_key
+        if not stage_key:
+            try:
+                stage_key = app.form.stage_of(hit.field_key).key
+            except KeyError:
+                stage_key = ""
+        # A completed conference opens for amendment; a draft simply reopens.
+        app.open_conference(
+            hit.student_id, hit.conference_id, stage_key=stage_key or None, amend=True
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,182 @@
+"""One conference shown in full, read-only, in the order of the feedback spiral.
+
+`conference_renderable` builds the text (usable anywhere a Rich renderable is);
+`ConferenceView` is a focusable, scrollable pane that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from conference_tui.forms import Form, FormField
+from conference_tui.store.records import (
+    GOAL_ACTIVE,
+    AnswerRevisionInfo,
+    ConferenceInfo,
+    GoalInfo,
+)
+from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR
+from conference_tui.tui.widgets.formatting import local_datetime
+
+# Fields whose answer fits on the line of its label.
+INLINE_TYPES = frozenset({"short_text", "choice", "date"})
+LIST_TYPES = frozenset({"multi_choice", "habits"})
+INDENT = 2
+
+
+def answer_text(field: FormField | None, value: str) -> str:
+    """An answer as a reader wants it: lists joined with commas, text as written."""
+    if field is not None and field.type in LIST_TYPES:
+        return ", ".join(part for part in value.split(MULTI_SEPARATOR) if part.strip())
+    return value.strip()
+
+
+def heading(conference: ConferenceInfo) -> Text:
+    text = Text()
+    text.append(local_datetime(conference.started_at), style="bold")
+    if conference.is_draft:
+        text.append("  ✎ draft, not completed", style="italic")
+    else:
+        text.append(f"  completed {local_datetime(conference.ended_at)}", style="dim")
+    if conference.amended_at is not None:
+        text.append(f"\n✱ amended {local_datetime(conference.amended_at)}", style="italic")
+        text.append(": what it said before is shown under each changed note", style="dim")
+    return text
+
+
+def field_block(
+    field: FormField | None,
+    label: str,
+    value: str,
+    private: bool,
+    revisions: Sequence[AnswerRevisionInfo],
+) -> list[RenderableType]:
+    shown = answer_text(field, value)
+    line = Text()
+    line.append(label, style="bold")
+    if private:
+        line.append(" (private)", style="italic dim")
+    parts: list[RenderableType] = []
+    if field is not None and field.type in INLINE_TYPES and "\n" not in shown:
+        line.append(": ")
+        line.append(shown or "—")
+        parts.append(Padding(line, (0, 0, 0, INDENT)))
+    else:
+        parts.append(Padding(line, (0, 0, 0, INDENT)))
+        parts.append(Padding(Text(shown or "—"), (0, 0, 0, INDENT * 2)))
+    for revision in revisions:
+        before = answer_text(field, revision.value) or "(empty)"
+        was = Text(style="dim")
+        was.append(f"until changed {local_datetime(revision.replaced_at)}: ", style="italic")
+        was.append(before)
+        if revision.private != private:
+            was.append(" (private)" if revision.private else " (shareable)", style="italic")
+        parts.append(Padding(was, (0, 0, 0, INDENT * 2)))
+    return parts
+
+
+def goals_block(conference_id: str, goals: Sequence[GoalInfo]) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    for goal in goals:
+        text = Text()
+        if goal.set_by_conference_id == conference_id:
+            text.append("set: ", style="bold")
+            text.append(goal.text)
+            if goal.status != GOAL_ACTIVE:
+                text.append(f" (later {goal.status})", style="italic dim")
+        else:
+            text.append(f"{goal.status}: ", style="bold")
+            text.append(goal.text)
+        lines.append(Padding(text, (0, 0, 0, INDENT)))
+    return lines
+
+
+def conference_renderable(
+    conference: ConferenceInfo,
+    form: Form,
+    goals: Sequence[GoalInfo] = (),
+    accent: str = "bold",
+) -> Group:
+    """The whole conference: a heading, then each stage's notes in spiral order.
+
+    Empty notes are left out; a stage with none says so. Private notes are marked.
+    Notes changed by an amendment show every earlier text with when it was replaced.
+    Notes under fields the form no longer has come last, so nothing is hidden.
+    """
+    revisions: dict[str, list[AnswerRevisionInfo]] = {}
+    for revision in conference.revisions:
+        revisions.setdefault(revision.field_key, []).append(revision)
+
+    parts: list[RenderableType] = [heading(conference)]
+    known: set[str] = set()
+    for stage in form.stages:
+        parts.append(Text(""))
+        parts.append(Text(f"{stage.number}. {stage.title}", style=accent))
+        shown = 0
+        for field in stage.fields:
+            known.add(field.key)
+            answer = conference.answers.get(field.key)
+            changed = revisions.get(field.key, [])
+            if (answer is None or not answer.value.strip()) and not changed:
+                continue
+            shown += 1
+            parts.extend(
+                field_block(
+                    field,
+                    field.label,
+                    answer.value if answer else "",
+                    answer.private if answer else field.private,
+                    changed,
+                )
+            )
+        if not shown:
+            parts.append(Padding(Text("nothing noted", style="dim italic"), (0, 0, 0, INDENT)))
+
+    others = [a for key, a in conference.answers.items() if key not in known and a.value.strip()]
+    if others:
+        parts.append(Text(""))
+        parts.append(Text("Other notes (fields not in this form)", style=accent))
+        for answer in sorted(others, key=lambda a: a.field_key):
+            parts.extend(
+                field_block(
+                    None,
+                    answer.field_key,
+                    answer.value,
+                    answer.private,
+                    revisions.get(answer.field_key, []),
+                )
+            )
+    if goals:
+        parts.append(Text(""))
+        parts.append(Text("Goals this conference set or closed", style=accent))
+        parts.extend(goals_block(conference.id, goals))
+    return Group(*parts)
+
+
+class ConferenceView(VerticalScroll):
+    """A read-only, scrollable view of one conference (arrow keys scroll it when focused)."""
+
+    DEFAULT_CLASSES = "conference-view"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="conference-view-body")
+
+    def accent_style(self) -> str:
+        primary = self.app.current_theme.primary
+        return f"bold {primary}" if primary else "bold"
+
+    def show(self, conference: ConferenceInfo, form: Form, goals: Sequence[GoalInfo] = ()) -> None:
+        body = self.query_one(".conference-view-body", Static)
+        body.update(conference_renderable(conference, form, goals, self.accent_style()))
+        self.scroll_home(animate=False)
+
+    def show_message(self, message: str) -> None:
+        self.query_one(".conference-view-body", Static).update(Text(message, style="dim"))
+        self.scroll_home(animate=False)
