@@ -71,8 +71,10 @@ def describe_os_error(exc: OSError, where: Path) -> str:
 
 def prepare_folder(folder: Path) -> Path:
     """Create the folder (0700 when new) and return its resolved path."""
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder} is not a folder. Choose a folder.")
     try:
-        folder = folder.expanduser()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         resolved = folder.resolve(strict=True)
     except OSError as exc:
