@@ -50,7 +50,9 @@ async def test_first_start_greets_then_class_and_student_by_keyboard(
     assert (row.student.name, row.student.preferred_name) == ("Amara Okafor", "Mara")
 
 
-async def test_bad_student_names_get_a_message_and_nothing_is_saved(app_store: Store, fixed_clock: SettableClock) -> None:
+async def test_bad_student_names_get_a_message_and_nothing_is_saved(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
     school_class = app_store.add_class("7B")
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -72,7 +74,9 @@ async def test_bad_student_names_get_a_message_and_nothing_is_saved(app_store: S
     assert app_store.roster(school_class.id) == []
 
 
-async def test_odd_names_are_accepted_as_typed(app_store: Store, fixed_clock: SettableClock) -> None:
+async def test_odd_names_are_accepted_as_typed(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
     app_store.add_class("7B")
     app = make_test_app(app_store, fixed_clock)
     names = ["../x", "CON", "Zoë 🦊", "ليلى حسن", "[a](javascript:alert(1))"]
@@ -127,7 +131,9 @@ async def test_switch_class(app_store: Store, fixed_clock: SettableClock) -> Non
         assert "B period" in app.sub_title
 
 
-async def test_most_overdue_first_and_due_only(app_store: Store, fixed_clock: SettableClock) -> None:
+async def test_most_overdue_first_and_due_only(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
     school_class = app_store.add_class("7B")
     recent = app_store.add_student(school_class.id, "Recent Rae")
     never = app_store.add_student(school_class.id, "Never Ned")

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import LoadingIndicator, Static
 
 from conference_tui.forms import FormStage
 from conference_tui.store import InvalidInputError, Store
@@ -23,6 +23,7 @@ from conference_tui.tui.widgets.field_editor import (
     resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,
@@ -127,6 +128,7 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = time.monotonic()
         self.last_progress_elapsed = 0
         self.last_error = ""
+        self.refused: dict[str, str] = {}
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
@@ -147,7 +149,7 @@ class ConferenceScreen(AppScreen[None]):
                 yield SpiralStepper(self.stages, id="stepper")
                 yield ConferenceTimer(self.conference_app.settings.target_seconds, id="timer")
                 yield LastTimePanel(id="last-time")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stage-fields").display = False
@@ -365,17 +367,14 @@ class ConferenceScreen(AppScreen[None]):
             self.saving = False
             self.amendment_started = self.amendment_started or begin
             for key, answer in answers.items():
-                if key not in refused:
+                if key in refused:
+                    self.refused[key] = refused[key]
+                else:
                     self.saved[key] = (answer.value, answer.private)
+                    self.refused.pop(key, None)
                 self.editors[key].show_error(refused.get(key, ""))
             self.last_error = ""
             self.update_filled()
-            if refused and self.after_save:
-                self.after_save = None
-                self.notify(
-                    "Fix the field marked in red first; everything else is saved.",
-                    severity="warning",
-                )
             self.run_after_save()
 
         def failed(message: str) -> None:
@@ -412,7 +411,18 @@ class ConferenceScreen(AppScreen[None]):
             # Edits arrived while saving: save them first, then act.
             self.flush(then=action)
             return
-        if action == "complete":
+        if action == "complete" and self.refused:
+            key = next(iter(self.refused))
+            self.notify(
+                f"{self.editors[key].form_field.label}: {self.refused[key]}\n"
+                "Everything else is saved; fix this field, then ctrl+s again.",
+                title="Not complete yet",
+                severity="warning",
+                timeout=8,
+            )
+            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
+            self.editors[key].focus_control()
+        elif action == "complete":
             self.finish_complete()
         elif action == "leave":
             self.finish_leave()

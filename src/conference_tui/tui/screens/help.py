@@ -8,9 +8,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.header import AppHeader
 
 # (section title, module, class): read lazily so help never drifts from the keys.
@@ -45,10 +46,15 @@ class HelpScreen(AppScreen[None]):
         yield AppHeader()
         with VerticalScroll(id="help-body"):
             yield Static(self.keys_table(), id="help-keys")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.key_rows: list[tuple[str, str]] = []
 
     def keys_table(self) -> Table:
         app = self.app
@@ -59,12 +65,13 @@ class HelpScreen(AppScreen[None]):
         def section(title: str) -> None:
             table.add_row("", "")
             table.add_row(f"[u]{title}[/u]", "")
+            self.sections.append(title)
 
         section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
-            table.add_row(app.get_key_display(binding), binding.description)
+            self.add_key(table, app.get_key_display(binding), binding.description)
         for key, description in GLOBAL_EXTRA:
-            table.add_row(key, description)
+            self.add_key(table, key, description)
         for title, module_name, class_name in SCREENS:
             bindings = screen_bindings(module_name, class_name)
             if not bindings:
@@ -79,5 +86,9 @@ class HelpScreen(AppScreen[None]):
                     app.get_key_display(Binding(key, binding.action))
                     for key in binding.key.split(",")
                 )
-                table.add_row(keys, binding.description)
+                self.add_key(table, keys, binding.description)
         return table
+
+    def add_key(self, table: Table, keys: str, description: str) -> None:
+        table.add_row(keys, description)
+        self.key_rows.append((keys, description))

@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.header import AppHeader
 
 WELCOME_NO_CLASS = """\
@@ -84,7 +85,7 @@ class RosterScreen(AppScreen[None]):
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="welcome")
             yield Static("", id="roster-status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -15,7 +15,7 @@ from textual.widgets._header import HeaderClock, HeaderIcon, HeaderTitle
 class AppClock(HeaderClock):
     def render(self) -> RenderResult:
         now = self.app.clock().astimezone()  # type: ignore[attr-defined]
-        return Text(now.strftime("%a %H:%M"))
+        return Text(now.strftime("%H:%M"))
 
 
 class AppHeader(Header):

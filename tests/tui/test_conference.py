@@ -1,0 +1,250 @@
+"""A conference by keyboard only: the spiral, autosave, drafts, last time, completing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from conference_tui.store import Store
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.help import HelpScreen
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.field_editor import FieldEditor
+from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel
+
+from .conftest import SIZES, SettableClock, make_test_app, settle
+
+
+def one_student(store: Store, name: str = "Ana Lopez") -> str:
+    school_class = store.add_class("7B English")
+    return store.add_student(school_class.id, name).id
+
+
+def screen(app: object) -> ConferenceScreen:
+    current = app.screen  # type: ignore[attr-defined]
+    assert isinstance(current, ConferenceScreen)
+    return current
+
+
+def stage_title(app: object) -> str:
+    return str(screen(app).query_one("#stage-title", Static).render())
+
+
+def focused_field(app: object) -> str:
+    editor = screen(app).focused_editor()
+    return editor.field_key if editor else ""
+
+
+async def open_conference(pilot: object) -> None:
+    await pilot.press("n")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    assert isinstance(pilot.app.screen, ConferenceScreen)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_whole_spiral_by_keyboard_then_roster_updates(
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        assert "Stage 1 of 6" in stage_title(app)
+        assert focused_field(app) == "piece_title"
+        await pilot.press(*"Dog", "tab", *"memoir", "tab")
+        assert focused_field(app) == "process_stage"
+        await pilot.press("enter", "down", "down", "enter")
+        await pilot.press("tab", *"Scary")
+        for number in range(2, 7):
+            await pilot.press("pagedown")
+            assert f"Stage {number} of 6" in stage_title(app)
+            if number == 4:
+                await pilot.press(*"Voice")
+        assert focused_field(app) == "goal"
+        await pilot.press(*"Dialogue", "tab", *"Add two lines", "tab", "plus", "7", "tab")
+        await pilot.press("pageup")
+        assert "Stage 5 of 6" in stage_title(app)
+        await pilot.press("pagedown", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        table = app.screen.query_one(DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[3] == "1" and row[4] == "Dialogue"
+
+    [summary] = app_store.history(student_id)
+    conference = app_store.get_conference(summary.id)
+    assert conference.status == "complete"
+    assert conference.piece_title == "Dog"
+    assert conference.genre == "memoir"
+    assert conference.process_stage  # a choice was made by keyboard
+    assert conference.value("purpose") == "Scary"
+    assert conference.value("strength") == "Voice"
+    assert conference.value("next_step") == "Add two lines"
+    assert conference.follow_up_on == fixed_clock().date() + timedelta(days=7)
+    assert [g.text for g in app_store.active_goals(student_id)] == ["Dialogue"]
+
+
+async def test_autosave_reaches_the_database_within_a_second_without_a_key(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press(*"Owl")
+        await pilot.pause(1.0)
+        draft = app_store.draft_for_student(student_id)
+        assert draft is not None and draft.value("piece_title") == "Owl"
+        assert isinstance(app.screen, ConferenceScreen)
+
+
+async def test_draft_left_with_escape_reopens_exactly_where_it_was(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press("pagedown", "pagedown", "tab", *"She said")
+        assert focused_field(app) == "quotes"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        name = str(app.screen.query_one(DataTable).get_row_at(0)[1])
+        assert name.startswith("✎")
+        await open_conference(pilot)
+        assert "Stage 3 of 6" in stage_title(app)
+        assert focused_field(app) == "quotes"
+        editor = screen(app).editors["quotes"]
+        assert editor.value() == "She said"
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.current_stage == "act"
+
+
+async def test_empty_conference_left_with_escape_leaves_no_draft(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.draft_for_student(student_id) is None
+    assert app_store.history(student_id) == []
+
+
+async def test_last_time_shows_previous_goal_and_marks_it_met(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    fixed_clock.set(fixed_clock() - timedelta(days=9))
+    earlier = app_store.start_conference(student_id, "writing-conference", 1)
+    app_store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False)
+    app_store.save_answer(earlier.id, "modify", "next_step", "Split the long page", False)
+    app_store.complete_conference(earlier.id)
+    fixed_clock.set(fixed_clock() + timedelta(days=9))
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        panel = screen(app).query_one(LastTimePanel)
+        goals = panel.query_one(GoalList)
+        assert "Use paragraphs" in str(goals.get_option_at_index(0).prompt)
+        assert "Split the long page" in str(panel.query_one("#last-next-step", Static).render())
+        await pilot.press("ctrl+g", "m")
+        await settle(pilot)
+        assert "met" in str(goals.get_option_at_index(0).prompt)
+        current_id = screen(app).conference_id
+    [goal] = app_store.goal_chain(student_id)
+    assert goal.status == "met" and goal.closed_by_conference_id == current_id
+
+
+async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        for _ in range(5):
+            await pilot.press("pagedown")
+        await pilot.press(*"Dialogue", "tab", "tab", *"soon")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        error = screen(app).editors["follow_up"].query_one(".field-error", Static)
+        assert error.display and "not a date" in str(error.render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        draft = app_store.draft_for_student(student_id)
+        assert draft is not None and draft.value("goal") == "Dialogue"
+        follow_up = screen(app).editors["follow_up"].control
+        follow_up.value = "2026-12-01"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    [summary] = app_store.history(student_id)
+    assert app_store.get_conference(summary.id).follow_up_on.isoformat() == "2026-12-01"  # type: ignore[union-attr]
+
+
+async def test_ctrl_t_marks_a_note_private(app_store: Store, fixed_clock: SettableClock) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press("tab", "tab", "tab", *"Win", "ctrl+t")
+        assert focused_field(app) == "purpose"
+        await pilot.pause(1.0)
+        editor: FieldEditor = screen(app).editors["purpose"]
+        assert editor.private
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.answers["purpose"].private
+
+
+async def test_quitting_mid_sentence_keeps_the_words(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press(*"Kite", "ctrl+q")
+        await pilot.pause(0.2)
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Kite"
+
+
+async def test_help_and_palette_list_conference_keys(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in ("Next stage", "Prev stage", "Complete", "Draft & back", "Private?"):
+            assert wanted in titles
+        await pilot.press("f1")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert {"Roster (home)", "Conference"} <= set(help_screen.sections)
+        rows = dict((description, keys) for keys, description in help_screen.key_rows)
+        assert rows["Next stage"] == "pgdn" and rows["Complete"] == "^s"
+        for wanted in ("Conference", "Filter", "Overdue↑", "Help", "Quit"):
+            assert wanted in rows, wanted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
