@@ -22,8 +22,8 @@ from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     resolve_date_shortcut,
 )
-from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
 from conference_tui.tui.widgets.footer import KeysFooter
+from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,

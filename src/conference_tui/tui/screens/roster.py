@@ -15,8 +15,8 @@ from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
-from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
 from conference_tui.tui.widgets.footer import KeysFooter
+from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
 WELCOME_NO_CLASS = """\
