@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
+
 from conference_tui.forms import Form
 from conference_tui.store import Store
 from conference_tui.store.engine import create_store_engine, locate
@@ -34,10 +36,18 @@ class Clock:
 
 def store_from_template(template: Path, path: Path, clock: Any) -> Store:
     """A store on a copy of an empty, migrated database. Opening one the usual way runs
-    Alembic's checks (about half a second); a copy of a file known to be current need not."""
+    Alembic's checks (about half a second); a copy of a file known to be current need not.
+    These tests are about content, not durability: synchronous=OFF skips the fsync of
+    every commit (tests of backups and crashes open stores the usual way)."""
     shutil.copyfile(template, path)
     location = locate(str(path))
-    return Store(create_store_engine(location), location, clock)
+    engine = create_store_engine(location)
+    event.listen(engine, "connect", _no_fsync)
+    return Store(engine, location, clock)
+
+
+def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 def hold_conference(
