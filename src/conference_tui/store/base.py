@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import TypeVar
@@ -43,9 +44,12 @@ class StoreBase:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
         """A short transaction that holds the write lock from its first statement."""
-        with friendly_errors(self.location), Session(self._write_engine) as session:
-            with session.begin():
-                yield session
+        with (
+            friendly_errors(self.location),
+            Session(self._write_engine) as session,
+            session.begin(),
+        ):
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()
@@ -58,20 +62,34 @@ def require(record: T | None, what: str, record_id: str) -> T:
 
 
 def clean_name(name: str, what: str = "name") -> str:
-    """Trim and check a person's or class's name; the message says what to fix."""
+    """A person's or class's name, whitespace-normalised: `" ".join(name.split())`.
+
+    Refuses, with a message that says what to fix, a name that is empty, longer than
+    MAX_NAME_LENGTH, or holds control characters (NUL, escape, C1 codes...) once
+    normalised. Every other character, in any script, is kept.
+    """
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InvalidInputError(f"The {what} cannot be empty.")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInputError(
-            f"The {what} is {len(cleaned)} characters long; keep it under {MAX_NAME_LENGTH}."
+            f"The {what} is {len(cleaned)} characters long; keep it to {MAX_NAME_LENGTH} or fewer."
         )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise InvalidInputError(f"The {what} contains control characters.")
     return cleaned
 
 
+def clean_optional_name(name: str, what: str) -> str:
+    """Like clean_name, but empty is allowed: a preferred name, a school year."""
+    return clean_name(name, what) if name.split() else ""
+
+
 def check_text(value: str, what: str = "note") -> str:
+    """Free text (answers, learner notes, goals) exactly as typed, except NUL characters,
+    which are dropped on every backend: they are invisible, mean nothing in a note, and
+    PostgreSQL cannot store them. Refuses text longer than MAX_TEXT_LENGTH."""
+    value = value.replace("\x00", "")
     if len(value) > MAX_TEXT_LENGTH:
         raise InvalidInputError(
             f"The {what} is {len(value):,} characters long; the limit is {MAX_TEXT_LENGTH:,}."

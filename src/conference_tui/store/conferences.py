@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session, col
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 
 from conference_tui.store.base import StoreBase, check_text, require
 from conference_tui.store.errors import InvalidInputError
@@ -21,7 +21,6 @@ from conference_tui.store.models import (
 from conference_tui.store.records import (
     COMPLETE,
     DRAFT,
-    GOAL_ACTIVE,
     AnswerInfo,
     AnswerRevisionInfo,
     ConferenceInfo,
@@ -49,7 +48,9 @@ def parse_follow_up(value: str) -> date | None:
         ) from None
 
 
-def conference_info(session: Session, row: Conference, with_revisions: bool = False) -> ConferenceInfo:
+def conference_info(
+    session: Session, row: Conference, with_revisions: bool = False
+) -> ConferenceInfo:
     answers = session.scalars(select(Answer).where(Answer.conference_id == row.id)).all()
     habits = session.scalars(
         select(HabitObservation.habit)
@@ -143,11 +144,13 @@ class ConferenceStore(StoreBase):
     ) -> None:
         """Autosave one field. On a completed conference this is an amendment:
         the text from before the amendment began is kept as a revision."""
-        check_text(value)
+        value = check_text(value)
         follow_up = parse_follow_up(value) if field_key == FOLLOW_UP_FIELD else None
         now = self.clock()
         with self._write() as session:
-            conference = require(session.get(Conference, conference_id), "conference", conference_id)
+            conference = require(
+                session.get(Conference, conference_id), "conference", conference_id
+            )
             answer = session.scalars(
                 select(Answer).where(
                     Answer.conference_id == conference_id, Answer.field_key == field_key
@@ -217,7 +220,9 @@ class ConferenceStore(StoreBase):
 
     def _sync_goal_set_by(self, session: Session, conference: Conference, text: str) -> None:
         """The goal field of a conference is the goal that conference sets."""
-        goal = session.scalars(select(Goal).where(Goal.set_by_conference_id == conference.id)).first()
+        goal = session.scalars(
+            select(Goal).where(Goal.set_by_conference_id == conference.id)
+        ).first()
         cleaned = text.strip()
         if goal is None and cleaned:
             session.add(
@@ -291,14 +296,14 @@ class ConferenceStore(StoreBase):
                 .where(HabitObservation.conference_id == conference_id)
             )
             closed = session.scalar(
-                select(func.count()).select_from(Goal).where(Goal.closed_by_conference_id == conference_id)
+                select(func.count())
+                .select_from(Goal)
+                .where(Goal.closed_by_conference_id == conference_id)
             )
             if written or habits or closed:
                 return False
             session.execute(delete(Answer).where(col(Answer.conference_id) == conference_id))
-            session.execute(
-                delete(Goal).where(col(Goal.set_by_conference_id) == conference_id)
-            )
+            session.execute(delete(Goal).where(col(Goal.set_by_conference_id) == conference_id))
             session.delete(row)
             return True
 

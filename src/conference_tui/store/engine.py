@@ -10,15 +10,17 @@ with BEGIN IMMEDIATE so that they never deadlock on a lock upgrade.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from conference_tui.store.errors import (
@@ -55,7 +57,11 @@ def locate(database: str) -> DatabaseLocation:
         url = make_url(database)
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")
-        path = Path(url.database).expanduser().resolve() if url.get_backend_name() == "sqlite" and url.database else None
+        path = (
+            Path(url.database).expanduser().resolve()
+            if url.get_backend_name() == "sqlite" and url.database
+            else None
+        )
         return DatabaseLocation(url.render_as_string(hide_password=False), path)
     path = Path(database).expanduser().resolve()
     return DatabaseLocation(f"sqlite:///{path}", path)
@@ -65,8 +71,14 @@ def _create_private_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
+    except FileExistsError as exc:
+        if os.path.lexists(path):
+            return  # the database is already there
+        # mkdir says this when a file sits where the folder should be.
+        raise DatabaseUnavailableError(
+            f"Cannot create the database at {path}: {path.parent} is not a folder. "
+            "Choose another place with --db PATH."
+        ) from exc
     except PermissionError as exc:
         raise DatabaseUnavailableError(
             f"Cannot create the database at {path}: the folder is not writable. "
@@ -74,7 +86,8 @@ def _create_private_file(path: Path) -> None:
         ) from exc
     except OSError as exc:
         raise DatabaseUnavailableError(
-            f"Cannot create the database at {path}: {exc.strerror}. Choose another place with --db PATH."
+            f"Cannot create the database at {path}: {exc.strerror}. "
+            "Choose another place with --db PATH."
         ) from exc
     os.close(fd)
     # The umask may have removed bits we asked for, never added: enforce exactly 0600.
@@ -101,7 +114,12 @@ def create_store_engine(location: DatabaseLocation) -> Engine:
     """An engine with the pragmas and begin behaviour above; creates the SQLite file if needed."""
     if location.is_sqlite and location.path is not None:
         _create_private_file(location.path)
-        engine = create_engine(location.url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+        # A URL object, not text: a folder named "Notes #1" or "a?b" must not be parsed
+        # as a URL fragment or query (the data would go to another file).
+        engine = create_engine(
+            URL.create("sqlite", database=str(location.path)),
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
@@ -153,7 +171,8 @@ def translate_operational_error(exc: OperationalError, location: DatabaseLocatio
         )
     if "unable to open" in message:
         return DatabaseUnavailableError(
-            f"The database at {where} cannot be opened. Check that its folder exists and is writable."
+            f"The database at {where} cannot be opened. "
+            "Check that its folder exists and is writable."
         )
     return DatabaseUnavailableError(f"The database at {where} could not be used: {exc.orig}.")
 
@@ -162,8 +181,14 @@ def _sqlite_schema_revision(path: Path) -> str | None:
     """Read alembic's revision without writing a byte: the file may be too new to touch."""
     if not path.exists() or path.stat().st_size == 0:
         return None
+    # Read-only is not enough: reading a WAL database creates its -wal and -shm files.
+    # Unless another connection has the file open (its -wal exists), read it as
+    # immutable, which creates nothing. The path is quoted: `#`, `?` and `%` are URI syntax.
+    uri = f"file:{quote(str(path))}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise DatabaseUnavailableError(f"Cannot open {path}: {exc}.") from exc
     try:
@@ -192,7 +217,10 @@ def _sqlite_schema_revision(path: Path) -> str | None:
 def _server_schema_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         exists = conn.execute(
-            text("SELECT count(*) FROM information_schema.tables WHERE table_name = 'alembic_version'")
+            text(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_name = 'alembic_version'"
+            )
         ).scalar_one()
         if not exists:
             return None
@@ -209,6 +237,7 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
@@ -218,11 +247,12 @@ def head_revision() -> str:
     return head
 
 
-def known_revisions() -> set[str]:
+@functools.cache
+def known_revisions() -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return {rev.revision for rev in script.walk_revisions()}
+    return frozenset(rev.revision for rev in script.walk_revisions())
 
 
 def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlmodel import col
+from sqlmodel import col, select
 
 from conference_tui.store.base import StoreBase, check_text, require
 from conference_tui.store.conferences import NEXT_STEP_FIELD, TEACHING_POINT_FIELD

@@ -24,18 +24,20 @@ class HabitTally:
 
 
 class HistoryStore(StoreBase):
-    def history(self, student_id: str, limit: int = 100, offset: int = 0) -> list[ConferenceSummary]:
+    def history(
+        self, student_id: str, limit: int = 100, offset: int = 0
+    ) -> list[ConferenceSummary]:
         """A page of the student's conferences, newest first (drafts included)."""
         teaching = Answer.__table__.alias("teaching")  # type: ignore[attr-defined]
         query = (
             select(
-                Conference.id,
-                Conference.status,
-                Conference.started_at,
-                Conference.piece_title,
-                Conference.amended_at,
+                col(Conference.id),
+                col(Conference.status),
+                col(Conference.started_at),
+                col(Conference.piece_title),
+                col(Conference.amended_at),
                 teaching.c.value,
-                Goal.text,
+                col(Goal.text),
             )
             .outerjoin(
                 teaching,
@@ -45,7 +47,7 @@ class HistoryStore(StoreBase):
                 ),
             )
             .outerjoin(Goal, col(Goal.set_by_conference_id) == Conference.id)
-            .where(Conference.student_id == student_id)
+            .where(col(Conference.student_id) == student_id)
             .order_by(col(Conference.started_at).desc())
             .limit(limit)
             .offset(offset)
@@ -73,7 +75,7 @@ class HistoryStore(StoreBase):
                 session.scalar(
                     select(func.count())
                     .select_from(Conference)
-                    .where(Conference.student_id == student_id)
+                    .where(col(Conference.student_id) == student_id)
                 )
                 or 0
             )
@@ -81,9 +83,9 @@ class HistoryStore(StoreBase):
     def habit_tally(self, student_id: str) -> list[HabitTally]:
         """Habits of Mind observed in the student's conferences, most often first."""
         query = (
-            select(HabitObservation.habit, Conference.started_at)
+            select(col(HabitObservation.habit), col(Conference.started_at))
             .join(Conference, col(Conference.id) == HabitObservation.conference_id)
-            .where(Conference.student_id == student_id)
+            .where(col(Conference.student_id) == student_id)
             .order_by(col(Conference.started_at))
         )
         with self._read() as session:

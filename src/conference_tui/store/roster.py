@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
-from sqlmodel import Session, col
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
 
-from conference_tui.store.base import StoreBase, check_text, clean_name, require
+from conference_tui.store.base import (
+    StoreBase,
+    check_text,
+    clean_name,
+    clean_optional_name,
+    require,
+)
 from conference_tui.store.models import Answer, Conference, Goal, SchoolClass, Student
 from conference_tui.store.records import (
     COMPLETE,
@@ -64,7 +70,7 @@ class RosterStore(StoreBase):
         now = self.clock()
         row = SchoolClass(
             name=clean_name(name, "class name"),
-            school_year=school_year.strip(),
+            school_year=clean_optional_name(school_year, "school year"),
             created_at=now,
             updated_at=now,
         )
@@ -78,7 +84,7 @@ class RosterStore(StoreBase):
             row = require(session.get(SchoolClass, class_id), "class", class_id)
             row.name = clean_name(name, "class name")
             if school_year is not None:
-                row.school_year = school_year.strip()
+                row.school_year = clean_optional_name(school_year, "school year")
             row.updated_at = self.clock()
             session.flush()
             return class_info(row)
@@ -100,7 +106,7 @@ class RosterStore(StoreBase):
         query = (
             select(SchoolClass, func.coalesce(counts.c.n, 0))
             .outerjoin(counts, counts.c.class_id == SchoolClass.id)
-            .order_by(SchoolClass.archived, func.lower(SchoolClass.name))
+            .order_by(col(SchoolClass.archived), func.lower(SchoolClass.name))
         )
         if not include_archived:
             query = query.where(SchoolClass.archived == False)  # noqa: E712
@@ -127,7 +133,7 @@ class RosterStore(StoreBase):
         row = Student(
             class_id=class_id,
             name=clean_name(name),
-            preferred_name=" ".join(preferred_name.split()),
+            preferred_name=clean_optional_name(preferred_name, "preferred name"),
             interests=check_text(interests),
             strengths=check_text(strengths),
             needs=check_text(needs),
@@ -157,7 +163,7 @@ class RosterStore(StoreBase):
             if name is not None:
                 row.name = clean_name(name)
             if preferred_name is not None:
-                row.preferred_name = " ".join(preferred_name.split())
+                row.preferred_name = clean_optional_name(preferred_name, "preferred name")
             if class_id is not None:
                 require(session.get(SchoolClass, class_id), "class", class_id)
                 row.class_id = class_id
@@ -245,7 +251,7 @@ class RosterStore(StoreBase):
         query = (
             select(Goal.student_id, Goal.text)
             .where(Goal.status == GOAL_ACTIVE, col(Goal.student_id).in_(ids))
-            .order_by(Goal.set_at)
+            .order_by(col(Goal.set_at))
         )
         # Later goals overwrite earlier ones: the newest active goal is the one shown.
         return {student_id: text for student_id, text in session.execute(query).all()}
@@ -260,17 +266,20 @@ class RosterStore(StoreBase):
             .subquery()
         )
         query = (
-            select(Conference.student_id, Conference.follow_up_on, Answer.value)
+            select(Conference.student_id, col(Conference.follow_up_on), Answer.value)
             .join(
                 newest,
                 and_(
-                    newest.c.student_id == Conference.student_id,
-                    newest.c.at == Conference.started_at,
+                    newest.c.student_id == col(Conference.student_id),
+                    newest.c.at == col(Conference.started_at),
                 ),
             )
             .outerjoin(
                 Answer,
-                and_(Answer.conference_id == Conference.id, Answer.field_key == "next_step"),
+                and_(
+                    col(Answer.conference_id) == Conference.id,
+                    col(Answer.field_key) == "next_step",
+                ),
             )
             .where(Conference.status == COMPLETE)
         )
@@ -285,9 +294,9 @@ class RosterStore(StoreBase):
         query = (
             select(Conference.student_id, Conference.id)
             .where(Conference.status == DRAFT, col(Conference.student_id).in_(ids))
-            .order_by(Conference.updated_at)
+            .order_by(col(Conference.updated_at))
         )
-        return {student_id: conference_id for student_id, conference_id in session.execute(query).all()}
+        return dict(session.execute(query).all())
 
 
 @dataclass(frozen=True)

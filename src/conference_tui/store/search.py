@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import String, and_, cast, literal, select, text, union_all
+from sqlalchemy import ColumnElement, String, and_, cast, literal, select, text, union_all
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
@@ -77,9 +78,11 @@ class SearchStore(StoreBase):
             return self._search_fts(user_text, filters, limit)
         return self._search_like(user_text, filters, limit)
 
-    def _filtered(self, query: Select[tuple[object, ...]], filters: SearchFilters, conference_column: object) -> Select[tuple[object, ...]]:
+    def _filtered(
+        self, query: Select[Any], filters: SearchFilters, conference_id: ColumnElement[Any]
+    ) -> Select[Any]:
         if filters.class_id:
-            query = query.where(Student.class_id == filters.class_id)
+            query = query.where(col(Student.class_id) == filters.class_id)
         if filters.since:
             query = query.where(col(Conference.started_at) >= _day_start(filters.since))
         if filters.until:
@@ -88,10 +91,10 @@ class SearchStore(StoreBase):
             )
         if filters.habit:
             query = query.where(
-                select(HabitObservation.habit)
+                select(col(HabitObservation.habit))
                 .where(
-                    HabitObservation.conference_id == conference_column,
-                    HabitObservation.habit == filters.habit,
+                    col(HabitObservation.conference_id) == conference_id,
+                    col(HabitObservation.habit) == filters.habit,
                 )
                 .exists()
             )
@@ -99,20 +102,34 @@ class SearchStore(StoreBase):
 
     def _search_fts(self, user_text: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
         match = fts_query(user_text)
-        sql = text(
-            "SELECT d.kind, d.student_id, d.conference_id, d.stage_key, d.field_key, "
-            f"snippet(search_fts, 0, '{MATCH_START}', '{MATCH_END}', '…', {SNIPPET_WORDS}) AS snip "
-            "FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH :match"
-        ).columns(
-            kind=String, student_id=String, conference_id=String, stage_key=String,
-            field_key=String, snip=String,
-        ).subquery("hits")
+        sql = (
+            text(
+                "SELECT d.kind, d.student_id, d.conference_id, d.stage_key, d.field_key, "
+                f"snippet(search_fts, 0, '{MATCH_START}', '{MATCH_END}', '…', {SNIPPET_WORDS}) "
+                "AS snip FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH :match"
+            )
+            .columns(
+                kind=String,
+                student_id=String,
+                conference_id=String,
+                stage_key=String,
+                field_key=String,
+                snip=String,
+            )
+            .subquery("hits")
+        )
         query = (
             select(
-                sql.c.kind, sql.c.student_id, Student.name, Student.class_id,
-                sql.c.conference_id, sql.c.stage_key, sql.c.field_key,
-                Conference.started_at, sql.c.snip,
+                sql.c.kind,
+                sql.c.student_id,
+                col(Student.name),
+                col(Student.class_id),
+                sql.c.conference_id,
+                sql.c.stage_key,
+                sql.c.field_key,
+                col(Conference.started_at),
+                sql.c.snip,
             )
             .join(Student, col(Student.id) == sql.c.student_id)
             .outerjoin(Conference, col(Conference.id) == sql.c.conference_id)
@@ -126,32 +143,63 @@ class SearchStore(StoreBase):
     def _search_like(self, user_text: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
         words = WORD.findall(user_text)
 
-        def every_word(column: object) -> object:
-            return and_(*(cast(column, String).ilike(f"%{w}%") for w in words))
+        # `_` is a word character but also LIKE's one-character wildcard: match it literally.
+        patterns = ["%" + w.replace("_", "\\_") + "%" for w in words]
 
-        answers = (
+        def every_word(column: Any) -> ColumnElement[bool]:
+            return and_(*(cast(column, String).ilike(p, escape="\\") for p in patterns))
+
+        answers: Select[*tuple[Any, ...]] = (
             select(
-                literal("answer").label("kind"), Conference.student_id.label("student_id"),  # type: ignore[attr-defined]
-                Answer.conference_id.label("conference_id"), Answer.stage_key.label("stage_key"),  # type: ignore[attr-defined]
-                Answer.field_key.label("field_key"), Answer.value.label("body"),  # type: ignore[attr-defined]
+                literal("answer").label("kind"),
+                col(Conference.student_id).label("student_id"),
+                col(Answer.conference_id).label("conference_id"),
+                col(Answer.stage_key).label("stage_key"),
+                col(Answer.field_key).label("field_key"),
+                col(Answer.value).label("body"),
             )
             .join(Conference, col(Conference.id) == Answer.conference_id)
-            .where(every_word(Answer.value))
+            .where(every_word(col(Answer.value)))
         )
         goals = select(
-            literal("goal"), Goal.student_id, Goal.set_by_conference_id, literal(""),
-            literal("goal"), Goal.text,
-        ).where(every_word(Goal.text), col(Goal.set_by_conference_id).is_(None))
-        notes = Student.name + " " + Student.preferred_name + " " + Student.interests + " " + Student.strengths + " " + Student.needs
+            literal("goal"),
+            col(Goal.student_id),
+            col(Goal.set_by_conference_id),
+            literal(""),
+            literal("goal"),
+            col(Goal.text),
+        ).where(every_word(col(Goal.text)), col(Goal.set_by_conference_id).is_(None))
+        notes = (
+            col(Student.name)
+            + " "
+            + col(Student.preferred_name)
+            + " "
+            + col(Student.interests)
+            + " "
+            + col(Student.strengths)
+            + " "
+            + col(Student.needs)
+        )
         students = select(
-            literal("student"), Student.id, literal(None, String), literal(""), literal(""), notes,
+            literal("student"),
+            col(Student.id),
+            literal(None, String),
+            literal(""),
+            literal(""),
+            notes,
         ).where(every_word(notes))
         hits = union_all(answers, goals, students).subquery("hits")
         query = (
             select(
-                hits.c.kind, hits.c.student_id, Student.name, Student.class_id,
-                hits.c.conference_id, hits.c.stage_key, hits.c.field_key,
-                Conference.started_at, hits.c.body,
+                hits.c.kind,
+                hits.c.student_id,
+                col(Student.name),
+                col(Student.class_id),
+                hits.c.conference_id,
+                hits.c.stage_key,
+                hits.c.field_key,
+                col(Conference.started_at),
+                hits.c.body,
             )
             .join(Student, col(Student.id) == hits.c.student_id)
             .outerjoin(Conference, col(Conference.id) == hits.c.conference_id)
@@ -161,19 +209,33 @@ class SearchStore(StoreBase):
         with self._read() as session:
             rows = session.execute(query).all()
         return [
-            self._hit(*row[:-1], highlight(row[-1], words))
-            for row in rows
+            self._hit(kind, student, name, class_id, conference, stage, field, when, snippet)
+            for kind, student, name, class_id, conference, stage, field, when, body in rows
+            for snippet in (highlight(body, words),)
         ]
 
     @staticmethod
     def _hit(
-        kind: str, student_id: str, name: str, class_id: str, conference_id: str | None,
-        stage_key: str, field_key: str, when: datetime | None, snippet: str,
+        kind: str,
+        student_id: str,
+        name: str,
+        class_id: str,
+        conference_id: str | None,
+        stage_key: str,
+        field_key: str,
+        when: datetime | None,
+        snippet: str,
     ) -> SearchHit:
         return SearchHit(
-            kind=kind, student_id=student_id, student_name=name, class_id=class_id,
-            conference_id=conference_id, stage_key=stage_key or "", field_key=field_key or "",
-            when=when, snippet=snippet or "",
+            kind=kind,
+            student_id=student_id,
+            student_name=name,
+            class_id=class_id,
+            conference_id=conference_id,
+            stage_key=stage_key or "",
+            field_key=field_key or "",
+            when=when,
+            snippet=snippet or "",
         )
 
 
