@@ -1,0 +1,195 @@
+"""Fixtures every test may use: private folders, a fake clock, and a store on each backend.
+
+The `store` fixture runs a test on a real SQLite file and, when
+CONFERENCE_TUI_TEST_PG_URL names a PostgreSQL server, on a fresh database there too
+(created for the test, dropped after). Without the variable the PostgreSQL runs are
+skipped, except under CI=true, where a missing server fails loudly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conference_tui.store import Store
+
+PG_URL_ENV = "CONFERENCE_TUI_TEST_PG_URL"
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    config.addinivalue_line("markers", "lint: runs a code-quality tool (ruff, mypy, import-linter)")
+
+
+class FakeClock:
+    """A clock the store reads (`Store(clock=...)`) and tests move by hand.
+
+    It starts at noon UTC so that whole-day steps land on the same local date in
+    any time zone the tests run in.
+    """
+
+    START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by `timedelta(**delta)` and return the new time."""
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+    def local_today(self) -> date:
+        """The date the store calls "today" (the store works in local time)."""
+        return self.now.astimezone().date()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def private_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point config and data folders at a temporary place: no test touches real homes."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CONFERENCE_TUI_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("CONFERENCE_TUI_DATA_DIR", str(home / "data"))
+    monkeypatch.delenv("CONFERENCE_TUI_DB", raising=False)
+    return home
+
+
+# -- PostgreSQL ------------------------------------------------------------------
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """The server's URL, checked once; skip without it, but never silently in CI."""
+    url = os.environ.get(PG_URL_ENV, "")
+    if not url:
+        message = f"{PG_URL_ENV} is not set, so the PostgreSQL runs cannot happen"
+        if _in_ci():
+            pytest.fail(f"{message}; CI=true requires them (run .ci/run).", pytrace=False)
+        pytest.skip(message)
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        pytest.fail(
+            f"{PG_URL_ENV}={url} is set but the server cannot be used: {exc}", pytrace=False
+        )
+    return url
+
+
+@contextlib.contextmanager
+def _new_pg_database(admin_url: str, template: str | None = None) -> Iterator[str]:
+    """CREATE DATABASE with a unique name (a copy of `template` if given); DROP after."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"ctui_test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        copy = ""
+        if template:
+            copy = f' TEMPLATE "{template}"'
+            # Copying the files of a small template is quicker than replaying it (PG 15+).
+            if admin.info.server_version >= 150000:
+                copy += " STRATEGY FILE_COPY"
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database_url(pg_admin_url: str) -> Iterator[str]:
+    """A new, empty database for one test, dropped afterwards."""
+    with _new_pg_database(pg_admin_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_admin_url: str) -> Iterator[str]:
+    """A database migrated to head once per session; each store test gets a copy of it."""
+    from sqlalchemy.engine import make_url
+
+    with _new_pg_database(pg_admin_url) as url:
+        Store.open(url).close()
+        yield str(make_url(url).database)
+
+
+# -- the store on each backend ---------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where a test's own database lives: a new SQLite file path, or a new, empty
+    PostgreSQL database. Nothing has been created or migrated yet."""
+    if backend == "sqlite":
+        return str(tmp_path / "conferences.db")
+    return str(request.getfixturevalue("pg_database_url"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; each store test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "conferences.db"
+    Store.open(str(path)).close()
+    return path
+
+
+@pytest.fixture
+def store(
+    backend: str,
+    tmp_path: Path,
+    clock: FakeClock,
+    request: pytest.FixtureRequest,
+) -> Iterator[Store]:
+    """An opened, migrated store on a database of its own, reading the fake clock.
+
+    Migrating takes longer than most tests, so each test opens a copy of a database
+    migrated once per session (tests of opening and migrating start from nothing).
+    """
+    with contextlib.ExitStack() as stack:
+        if backend == "sqlite":
+            url = str(tmp_path / "conferences.db")
+            shutil.copyfile(request.getfixturevalue("sqlite_migrated_template"), url)
+            os.chmod(url, 0o600)
+        else:
+            admin_url = request.getfixturevalue("pg_admin_url")
+            template = request.getfixturevalue("pg_migrated_template")
+            url = stack.enter_context(_new_pg_database(admin_url, template))
+        opened = Store.open(url, clock=clock)
+        stack.callback(opened.close)
+        yield opened

@@ -1,0 +1,298 @@
+"""A conference's life: start or resume, autosave, complete, amend, discard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conference_tui.store import InvalidInputError, NotFoundError, Store
+from conference_tui.store.records import COMPLETE, DRAFT, StudentInfo
+
+if TYPE_CHECKING:
+    from tests.conftest import FakeClock
+    from tests.store.conftest import ConferenceMaker
+
+FORM_ID = "writing-conference"
+FORM_VERSION = 1
+
+
+def test_start_conference_opens_a_draft(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    started = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+    assert started.status == DRAFT and started.is_draft
+    assert (started.student_id, started.form_id, started.form_version) == (
+        student.id,
+        FORM_ID,
+        FORM_VERSION,
+    )
+    assert started.started_at == started.updated_at == clock()
+    assert started.ended_at is None and started.amended_at is None
+    assert (started.current_stage, started.current_field, started.elapsed_seconds) == (
+        "clarify",
+        "",
+        0,
+    )
+    assert started.answers == {} and started.habits == () and started.revisions == ()
+    assert store.get_conference(started.id) == started
+    assert store.draft_for_student(student.id) == started
+
+
+def test_start_conference_resumes_the_open_draft(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    first = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+    store.save_answer(first.id, "clarify", "purpose", "To persuade", False)
+    clock.advance(hours=2)
+    again = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+    assert again.id == first.id
+    assert again.value("purpose") == "To persuade"
+    assert store.conference_count(student.id) == 1
+
+
+def test_start_conference_for_unknown_student_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="No student"):
+        store.start_conference("no-such-student", FORM_ID, FORM_VERSION)
+
+
+def test_get_unknown_conference_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="No conference"):
+        store.get_conference("no-such-conference")
+
+
+def test_save_answer_stores_value_stage_privacy_and_time(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    clock.advance(minutes=1)
+    store.save_answer(conference.id, "assess", "strength", "Vivid verbs", False)
+    store.save_answer(conference.id, "modify", "teacher_notes", "Quiet today", True)
+    saved = store.get_conference(conference.id)
+    strength = saved.answers["strength"]
+    assert (strength.stage_key, strength.value, strength.private) == (
+        "assess",
+        "Vivid verbs",
+        False,
+    )
+    assert strength.updated_at == clock()
+    assert saved.answers["teacher_notes"].private is True
+    assert saved.updated_at == clock()
+    assert saved.value("missing") == ""
+
+    clock.advance(seconds=5)
+    store.save_answer(conference.id, "assess", "strength", "Vivid verbs and nouns", False)
+    store.save_answer(conference.id, "modify", "teacher_notes", "Quiet today", False)
+    saved = store.get_conference(conference.id)
+    assert saved.value("strength") == "Vivid verbs and nouns"
+    assert saved.answers["strength"].updated_at == clock()
+    assert saved.answers["teacher_notes"].private is False
+    assert len(saved.answers) == 2  # one answer per field, updated in place
+
+
+def test_save_answer_mirrors_list_fields_to_the_conference(
+    store: Store, student: StudentInfo
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(conference.id, "clarify", "piece_title", "  The Storm  ", False)
+    store.save_answer(conference.id, "clarify", "genre", "Narrative", False)
+    store.save_answer(conference.id, "clarify", "process_stage", "drafting", False)
+    store.save_answer(conference.id, "modify", "follow_up", " 2026-03-09 ", False)
+    saved = store.get_conference(conference.id)
+    assert (saved.piece_title, saved.genre, saved.process_stage) == (
+        "The Storm",
+        "Narrative",
+        "drafting",
+    )
+    assert saved.follow_up_on == date(2026, 3, 9)
+    assert saved.value("piece_title") == "  The Storm  "  # the answer keeps what was typed
+
+    store.save_answer(conference.id, "modify", "follow_up", "", False)
+    store.save_answer(conference.id, "clarify", "piece_title", "", False)
+    saved = store.get_conference(conference.id)
+    assert saved.follow_up_on is None
+    assert saved.piece_title == ""
+
+
+@pytest.mark.parametrize("typed", ["next tuesday", "2026-02-30", "03/09/2026"])
+def test_a_follow_up_that_is_not_a_date_is_refused_and_nothing_changes(
+    store: Store, student: StudentInfo, typed: str
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(conference.id, "modify", "follow_up", "2026-03-09", False)
+    with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
+        store.save_answer(conference.id, "modify", "follow_up", typed, False)
+    saved = store.get_conference(conference.id)
+    assert saved.follow_up_on == date(2026, 3, 9)
+    assert saved.value("follow_up") == "2026-03-09"
+
+
+def test_the_goal_field_creates_updates_and_deletes_the_conference_goal(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(conference.id, "modify", "goal", "  Use paragraphs ", False)
+    (goal,) = store.active_goals(student.id)
+    assert (goal.text, goal.set_by_conference_id, goal.set_at) == (
+        "Use paragraphs",
+        conference.id,
+        clock(),
+    )
+
+    store.save_answer(conference.id, "modify", "goal", "Use paragraphs for each new idea", False)
+    (updated,) = store.active_goals(student.id)
+    assert updated.id == goal.id
+    assert updated.text == "Use paragraphs for each new idea"
+
+    store.save_answer(conference.id, "modify", "goal", "   ", False)
+    assert store.active_goals(student.id) == []
+    assert store.goal_chain(student.id) == []
+
+
+def test_save_answer_to_unknown_conference_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.save_answer("no-such-conference", "clarify", "purpose", "x", False)
+
+
+def test_save_progress_remembers_where_the_teacher_was(store: Store, student: StudentInfo) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+    store.save_progress(conference.id, "assess", "evidence", 95)
+    resumed = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+    assert (resumed.current_stage, resumed.current_field, resumed.elapsed_seconds) == (
+        "assess",
+        "evidence",
+        95,
+    )
+    store.save_progress(conference.id, "assess", "evidence", -4)
+    assert store.get_conference(conference.id).elapsed_seconds == 0
+
+
+def test_set_habits_replaces_the_set(store: Store, student: StudentInfo) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.set_habits(conference.id, ["Persisting", " Questioning ", "", "Persisting"])
+    assert store.get_conference(conference.id).habits == ("Persisting", "Questioning")
+    store.set_habits(conference.id, ["Thinking flexibly"])
+    assert store.get_conference(conference.id).habits == ("Thinking flexibly",)
+    store.set_habits(conference.id, [])
+    assert store.get_conference(conference.id).habits == ()
+
+
+def test_complete_conference_ends_it_once(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    clock.advance(minutes=6)
+    ended_at = clock()
+    done = store.complete_conference(conference.id)
+    assert (done.status, done.ended_at) == (COMPLETE, ended_at)
+    assert not done.is_draft
+    assert store.draft_for_student(student.id) is None
+    clock.advance(minutes=1)
+    again = store.complete_conference(conference.id)
+    assert again.ended_at == ended_at  # completing twice keeps the first end time
+    assert store.latest_conference_id(student.id) == conference.id
+
+
+def test_a_new_conference_after_completion_is_a_new_draft(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    first = finished_conference(student.id)
+    clock.advance(days=7)
+    second = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    assert second.id != first.id and second.is_draft
+    assert store.latest_conference_id(student.id) == first.id
+    assert store.latest_conference_id(student.id, DRAFT) == second.id
+
+
+def test_a_completed_conference_must_be_opened_for_amendment_first(
+    store: Store, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    done = finished_conference(student.id, strength="Strong lead")
+    with pytest.raises(InvalidInputError, match="open it for amendment"):
+        store.save_answer(done.id, "assess", "strength", "Changed", False)
+    with pytest.raises(InvalidInputError, match="open it for amendment"):
+        store.save_answer(done.id, "assess", "evidence", "New field", False)
+    assert store.get_conference(done.id) == done
+
+
+def test_an_amendment_keeps_the_original_text_once(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    done = finished_conference(student.id, strength="Strong lead")
+    clock.advance(days=1)
+    amended_at = clock()
+    opened = store.begin_amendment(done.id)
+    assert opened.amended_at == amended_at
+    assert opened.status == COMPLETE
+
+    # Autosave: many saves of the same field while typing, one revision kept.
+    for typed in ("Strong lead and", "Strong lead and ending", "Strong lead and ending!"):
+        clock.advance(seconds=1)
+        store.save_answer(done.id, "assess", "strength", typed, False)
+    store.save_answer(done.id, "assess", "evidence", "Paragraph 2", False)  # a new field
+    store.save_answer(done.id, "assess", "evidence", "Paragraph 2 and 3", False)
+
+    saved = store.get_conference(done.id)
+    assert saved.value("strength") == "Strong lead and ending!"
+    assert saved.status == COMPLETE and saved.ended_at == done.ended_at
+    assert sorted((r.field_key, r.value) for r in saved.revisions) == [
+        ("evidence", ""),
+        ("strength", "Strong lead"),
+    ]
+
+    # A second amendment keeps what the first one left.
+    clock.advance(days=1)
+    store.begin_amendment(done.id)
+    store.save_answer(done.id, "assess", "strength", "Rewritten", False)
+    saved = store.get_conference(done.id)
+    strength_revisions = [r.value for r in saved.revisions if r.field_key == "strength"]
+    assert strength_revisions == ["Strong lead", "Strong lead and ending!"]
+
+
+def test_saving_the_same_text_during_an_amendment_records_nothing(
+    store: Store, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    done = finished_conference(student.id, strength="Strong lead")
+    store.begin_amendment(done.id)
+    store.save_answer(done.id, "assess", "strength", "Strong lead", False)
+    assert store.get_conference(done.id).revisions == ()
+
+
+def test_begin_amendment_on_a_draft_changes_nothing(store: Store, student: StudentInfo) -> None:
+    draft = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    assert store.begin_amendment(draft.id).amended_at is None
+
+
+def test_discard_draft_deletes_only_an_empty_draft(
+    store: Store, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    empty = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(empty.id, "clarify", "purpose", "", False)  # visited, nothing written
+    assert store.discard_draft(empty.id) is True
+    assert store.draft_for_student(student.id) is None
+    with pytest.raises(NotFoundError):
+        store.get_conference(empty.id)
+    assert store.discard_draft(empty.id) is False  # already gone
+
+    written = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(written.id, "clarify", "purpose", "To entertain", False)
+    assert store.discard_draft(written.id) is False
+    assert store.get_conference(written.id).value("purpose") == "To entertain"
+    store.complete_conference(written.id)
+    assert store.discard_draft(written.id) is False
+
+
+def test_discard_draft_keeps_a_draft_with_habits_or_a_closed_goal(
+    store: Store, student: StudentInfo
+) -> None:
+    with_habits = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.set_habits(with_habits.id, ["Persisting"])
+    assert store.discard_draft(with_habits.id) is False
+    store.set_habits(with_habits.id, [])
+
+    goal = store.set_goal(student.id, "Use paragraphs")
+    store.update_goal_status(goal.id, "met", with_habits.id)
+    assert store.discard_draft(with_habits.id) is False
+    store.update_goal_status(goal.id, "active")
+    assert store.discard_draft(with_habits.id) is True
