@@ -98,6 +98,27 @@ def goals_block(conference_id: str, goals: Sequence[GoalInfo]) -> list[Renderabl
     return lines
 
 
+def real_changes(conference: ConferenceInfo) -> dict[str, list[AnswerRevisionInfo]]:
+    """Earlier texts per field, oldest first, leaving out any that the next text repeats
+    (an amendment that saved a field without changing it)."""
+    chains: dict[str, list[AnswerRevisionInfo]] = {}
+    for revision in sorted(conference.revisions, key=lambda r: r.replaced_at):
+        chains.setdefault(revision.field_key, []).append(revision)
+    kept: dict[str, list[AnswerRevisionInfo]] = {}
+    for field_key, chain in chains.items():
+        answer = conference.answers.get(field_key)
+        later = [(r.value.strip(), r.private) for r in chain[1:]]
+        later.append((answer.value.strip(), answer.private) if answer else ("", chain[-1].private))
+        changed = [
+            r
+            for r, after in zip(chain, later, strict=True)
+            if (r.value.strip(), r.private) != after
+        ]
+        if changed:
+            kept[field_key] = changed
+    return kept
+
+
 def conference_renderable(
     conference: ConferenceInfo,
     form: Form,
@@ -110,9 +131,7 @@ def conference_renderable(
     Notes changed by an amendment show every earlier text with when it was replaced.
     Notes under fields the form no longer has come last, so nothing is hidden.
     """
-    revisions: dict[str, list[AnswerRevisionInfo]] = {}
-    for revision in conference.revisions:
-        revisions.setdefault(revision.field_key, []).append(revision)
+    revisions = real_changes(conference)
 
     parts: list[RenderableType] = [heading(conference)]
     known: set[str] = set()

@@ -1,0 +1,284 @@
+"""One learner's history by keyboard: the list, the goal chain, habits, profile, amending."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from rich.console import Console
+from sqlmodel import Session
+from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
+
+from conference_tui.store import Store
+from conference_tui.store.models import Answer, Conference
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.history import PAGE_SIZE, HistoryScreen
+from conference_tui.tui.screens.profile_dialog import ProfileDialog
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.conference_view import ConferenceView, conference_renderable
+
+from .conftest import FORM, NOW, SIZES, SettableClock, StoryData, make_test_app, settle
+
+
+def cells(table: DataTable[object], column: int) -> list[str]:
+    return [str(table.get_row_at(row)[column]) for row in range(table.row_count)]
+
+
+def shown_text(widget: Static) -> str:
+    """What a Static shows, as plain text, whatever it was given (str, Text, Rich renderable)."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    plain = getattr(content, "plain", None)
+    if isinstance(plain, str):
+        return plain
+    return plain_text(content)
+
+
+def plain_text(renderable: object, width: int = 100) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def view_text(screen: HistoryScreen) -> str:
+    """What the conference pane shows, as plain text."""
+    return shown_text(screen.query_one(ConferenceView).query_one(".conference-view-body", Static))
+
+
+async def open_history_of(pilot: object, app: object, student_id: str) -> HistoryScreen:
+    app.open_history(student_id)  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_history_newest_first_with_goal_chain_habits_and_profile(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData, size: tuple[int, int]
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.press("enter")  # Amara is first by name
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        table = screen.query_one("#history-table", DataTable)
+        assert cells(table, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
+        assert cells(table, 0) == ["", "✱", ""]  # the amended one is marked
+        assert "3 conferences" in shown_text(screen.query_one("#history-title", Static))
+        # The highlighted (newest) conference is shown in full, in spiral order.
+        text = view_text(screen)
+        assert "Back each reason with a piece of evidence." in text
+        assert text.index("1. Clarify") < text.index("5. Study") < text.index("6. Modify")
+        assert "Teacher's notes (private)" in text
+
+        await pilot.press("down")
+        await settle(pilot)
+        text = view_text(screen)
+        assert "End by showing how the narrator changed." in text
+        assert "until changed 2026-11-14 15:30: End by showing what changed in the narrator." in (
+            " ".join(text.split())
+        )
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "goals"
+        goals = screen.query_one("#goals-table", DataTable)
+        assert cells(goals, 3) == ["○ active", "↻ revised", "✓ met"]
+        assert cells(goals, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
+        assert cells(goals, 2) == ["", "2026-11-13", "2026-10-30"]
+        # enter on a goal goes back to the conference that set it.
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "conferences"
+        assert screen.selected_conference_id() == story.conferences["Amara"][1]
+
+        await pilot.press("3")
+        await settle(pilot)
+        habits = screen.query_one("#habits-table", DataTable)
+        assert cells(habits, 0)[0] == "Persisting"
+        assert habits.get_row_at(0)[1:] == ["2", "2026-10-16", "2026-10-30"]
+
+        await pilot.press("4")
+        await settle(pilot)
+        profile = shown_text(screen.query_one("#profile-view", Static))
+        assert "Football; graphic novels." in profile and "Slows down" in profile
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_amend_from_history_keeps_both_versions(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData, size: tuple[int, int]
+) -> None:
+    newest = story.conferences["Amara"][0]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Amara"])
+        fixed_clock.set(NOW + timedelta(hours=1))
+        await pilot.press("enter")
+        await settle(pilot)
+        conference_screen = app.screen
+        assert isinstance(conference_screen, ConferenceScreen)
+        assert conference_screen.conference_id == newest and conference_screen.amend
+        focused = app.focused
+        assert isinstance(focused, Input) and focused.id == "control-piece_title"
+        focused.action_end()
+        await pilot.press(*" (final)")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        table = screen.query_one("#history-table", DataTable)
+        assert cells(table, 0)[0] == "✱"
+        assert "Girls Deserve a Real Pitch (final)" in view_text(screen)
+        assert "until changed" in view_text(screen)
+
+    amended = app_store.get_conference(newest)
+    assert amended.amended_at is not None and not amended.is_draft
+    assert amended.value("piece_title") == "Girls Deserve a Real Pitch (final)"
+    assert ("piece_title", "Girls Deserve a Real Pitch") in [
+        (r.field_key, r.value) for r in amended.revisions
+    ]
+
+
+async def test_profile_is_edited_in_a_dialog_and_saved(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Chen"])
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileDialog)
+        await pilot.press(*"Chess club [b]not bold[/b]")
+        await pilot.press("tab", *"Careful reader")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        profile = shown_text(screen.query_one("#profile-view", Static))
+        assert "Chess club [b]not bold[/b]" in profile and "Careful reader" in profile
+
+        await pilot.press("p")
+        await settle(pilot)
+        area = app.screen.query_one("#profile-needs", TextArea)
+        area.soft_wrap = False  # wrapping a megabyte takes the test's time, not the app's
+        area.text = "x" * 1_000_001  # over the store's limit: refused with a message
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileDialog)
+        assert "limit" in shown_text(app.screen.query_one("#profile-error", Static))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+    student = app_store.get_student(story.students["Chen"])
+    assert (student.interests, student.strengths, student.needs) == (
+        "Chess club [b]not bold[/b]",
+        "Careful reader",
+        "",
+    )
+
+
+async def test_no_conferences_yet_and_new_conference_key(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Chen"])
+        assert "No conferences yet" in view_text(screen)
+        await pilot.press("enter")  # nothing to open: a message, not a traceback
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        assert app.screen.student_id == story.students["Chen"]
+        await pilot.press(*"A new piece")
+        await pilot.press("escape")  # kept as a draft
+        await settle(pilot)
+        assert app.screen is screen
+        await settle(pilot)
+        assert cells(screen.query_one("#history-table", DataTable), 0) == ["✎"]
+
+
+def seed_conferences(store: Store, student_id: str, count: int) -> None:
+    """Many completed conferences in one transaction (the app's own path fsyncs each one)."""
+    with Session(store.engine) as session, session.begin():
+        for number in range(count):
+            started = NOW - timedelta(days=count - number)
+            conference = Conference(
+                student_id=student_id,
+                form_id=FORM.id,
+                form_version=FORM.version,
+                status="complete",
+                started_at=started,
+                ended_at=started + timedelta(minutes=5),
+                updated_at=started,
+                piece_title=f"Piece {number}",
+            )
+            session.add(conference)
+            session.flush()
+            session.add(
+                Answer(
+                    conference_id=conference.id,
+                    stage_key="reflect",
+                    field_key="teaching_point",
+                    value=f"Teaching point number {number}",
+                    updated_at=started,
+                )
+            )
+
+
+async def test_three_hundred_conferences_open_at_once_and_load_in_pages(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    klass = app_store.add_class("Big")
+    student_id = app_store.add_student(klass.id, "Prolific Writer").id
+    seed_conferences(app_store, student_id, 300)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, student_id)
+        table = screen.query_one("#history-table", DataTable)
+        assert table.row_count == PAGE_SIZE  # one page, not all 300
+        assert cells(table, 2)[0] == "Piece 299"
+        assert "300 conferences" in shown_text(screen.query_one("#history-title", Static))
+
+        await pilot.press("ctrl+end")  # near the end of what is loaded: the next page comes
+        await settle(pilot)
+        assert table.row_count == 2 * PAGE_SIZE
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert table.row_count == 300
+        assert cells(table, 2)[-1] == "Piece 0"
+        assert "Teaching point number 0" in view_text(screen)
+
+
+def test_conference_view_leaves_nothing_out(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Every stage in spiral order; empty stages say so; notes of unknown fields still shown."""
+    conference_id = story.conferences["Amara"][0]
+    app_store.begin_amendment(conference_id)
+    app_store.save_answer(conference_id, "gone", "old_field", "kept <b>as typed</b>", True)
+    conference = app_store.get_conference(conference_id)
+    goals = app_store.goals_touching(conference_id)
+    text = plain_text(conference_renderable(conference, FORM, goals), width=80)
+    titles = [f"{stage.number}. {stage.title}" for stage in FORM.stages]
+    positions = [text.index(title) for title in titles]
+    assert positions == sorted(positions)
+    assert "nothing noted" in text
+    assert "old_field (private)" in text and "kept <b>as typed</b>" in text
+    assert "set: Name one reason" in text and "revised: Make a claim" in text
