@@ -290,6 +290,14 @@ def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, Databas
         refuse_if_too_new(_sqlite_schema_revision(location.path), location)
     with friendly_errors(location):
         engine = create_store_engine(location)
-        if upgrade:
-            migrate(engine, location)
+        try:
+            if upgrade:
+                migrate(engine, location)
+            # Connect now (a database already at head was not touched yet), so that a
+            # file in a read-only folder is reported at open, not at the first keypress.
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except BaseException:
+            engine.dispose()
+            raise
     return engine, location

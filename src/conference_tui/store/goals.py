@@ -33,7 +33,7 @@ def goal_info(row: Goal) -> GoalInfo:
 class GoalStore(StoreBase):
     def set_goal(self, student_id: str, text: str, conference_id: str | None = None) -> GoalInfo:
         """A goal set outside the conference form (a conference's own goal field sets its goal)."""
-        cleaned = check_text(text.strip(), "goal")
+        cleaned = check_text(text, "goal").strip()
         if not cleaned:
             raise InvalidInputError("A goal needs some words.")
         with self._write() as session:

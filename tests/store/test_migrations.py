@@ -1,0 +1,169 @@
+"""Schema migrations at open: from an older schema, and never onto a newer one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+
+from conference_tui.store import SchemaTooNewError, Store
+from conference_tui.store.engine import (
+    DatabaseLocation,
+    create_store_engine,
+    head_revision,
+    locate,
+    migrate,
+)
+
+WHEN = "2026-02-02 09:30:00"
+
+
+@pytest.fixture
+def engine_at_0001(database_url: str) -> Iterator[tuple[Engine, DatabaseLocation]]:
+    """A database built with the first schema, as the first release left it."""
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    migrate(engine, location, target="0001")
+    try:
+        yield engine, location
+    finally:
+        engine.dispose()
+
+
+def revision(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+
+
+def insert_rows_with_the_old_schema(engine: Engine) -> None:
+    statements = [
+        "INSERT INTO school_class (id, name, school_year, archived, created_at, updated_at)"
+        f" VALUES ('c1', 'Year 7', '2025-26', false, '{WHEN}', '{WHEN}')",
+        "INSERT INTO student (id, class_id, name, preferred_name, interests, strengths, needs,"
+        f" archived, created_at, updated_at) VALUES ('s1', 'c1', 'Amara Okafor', 'Amy',"
+        f" 'volcanoes', 'dialogue', 'stamina', false, '{WHEN}', '{WHEN}')",
+        "INSERT INTO conference (id, student_id, form_id, form_version, status, started_at,"
+        " ended_at, updated_at, piece_title, genre, process_stage, current_stage,"
+        " current_field, elapsed_seconds) VALUES ('k1', 's1', 'writing-conference', 1,"
+        f" 'complete', '{WHEN}', '{WHEN}', '{WHEN}', 'The Storm', 'Narrative', 'drafting',"
+        " '', '', 300)",
+        "INSERT INTO answer (id, conference_id, stage_key, field_key, value, private,"
+        f" updated_at) VALUES ('a1', 'k1', 'assess', 'strength', 'A thunderous opening',"
+        f" false, '{WHEN}')",
+        "INSERT INTO answer (id, conference_id, stage_key, field_key, value, private,"
+        f" updated_at) VALUES ('a2', 'k1', 'modify', 'goal', 'Use paragraphs', false, '{WHEN}')",
+        "INSERT INTO goal (id, student_id, text, status, set_by_conference_id, set_at)"
+        f" VALUES ('g1', 's1', 'Use paragraphs', 'active', 'k1', '{WHEN}')",
+        "INSERT INTO goal (id, student_id, text, status, set_by_conference_id, set_at)"
+        f" VALUES ('g2', 's1', 'Read one mentor text a week', 'active', NULL, '{WHEN}')",
+        "INSERT INTO habit_observation (conference_id, habit) VALUES ('k1', 'Persisting')",
+    ]
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def test_migrations_build_the_schema_from_nothing(database_url: str) -> None:
+    store = Store.open(database_url)
+    try:
+        assert revision(store.engine) == head_revision()
+        assert store.list_classes() == []
+    finally:
+        store.close()
+    Store.open(database_url).close()  # opening again migrates nothing and changes nothing
+
+
+def test_a_database_made_by_the_first_schema_opens_with_its_notes_searchable(
+    engine_at_0001: tuple[Engine, DatabaseLocation], database_url: str, backend: str
+) -> None:
+    engine, _ = engine_at_0001
+    assert revision(engine) == "0001"
+    insert_rows_with_the_old_schema(engine)
+    engine.dispose()
+
+    store = Store.open(database_url)
+    try:
+        assert revision(store.engine) == head_revision()
+        if backend == "sqlite":
+            with store.engine.connect() as conn:
+                kinds = conn.execute(text("SELECT kind, ref_id FROM search_doc")).all()
+                conn.execute(text("INSERT INTO search_fts(search_fts) VALUES('integrity-check')"))
+            # The conference's goal is found through its answer; only the other is a goal.
+            assert sorted(kinds) == [
+                ("answer", "a1"),
+                ("answer", "a2"),
+                ("goal", "g2"),
+                ("student", "s1"),
+            ]
+
+        assert [(h.kind, h.conference_id) for h in store.search("thunderous")] == [("answer", "k1")]
+        assert [h.kind for h in store.search("mentor")] == ["goal"]
+        assert [h.kind for h in store.search("volcanoes stamina")] == ["student"]
+        assert [h.field_key for h in store.search("paragraphs")] == ["goal"]
+
+        (row,) = store.roster("c1")
+        assert (row.student.name, row.conference_count, row.active_goal) == (
+            "Amara Okafor",
+            1,
+            "Read one mentor text a week",
+        )
+        conference = store.get_conference("k1")
+        assert (conference.piece_title, conference.elapsed_seconds) == ("The Storm", 300)
+        assert conference.value("strength") == "A thunderous opening"
+        assert conference.habits == ("Persisting",)
+        # And the migrated database keeps working: new notes are indexed by the triggers.
+        store.save_answer(
+            store.start_conference("s1", "writing-conference", 1).id,
+            "assess",
+            "strength",
+            "Lightning-fast pacing",
+            False,
+        )
+        assert len(store.search("lightning")) == 1
+    finally:
+        store.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(database_url: str) -> None:
+    Store.open(database_url).close()
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+            conn.execute(
+                text(
+                    "INSERT INTO school_class (id, name, school_year, archived, created_at,"
+                    f" updated_at) VALUES ('c1', 'Year 7', '', false, '{WHEN}', '{WHEN}')"
+                )
+            )
+    finally:
+        engine.dispose()
+
+    with pytest.raises(SchemaTooNewError, match="newer version of conference-tui") as refused:
+        Store.open(database_url)
+    assert "9999_future" in str(refused.value)
+    assert "left untouched" in str(refused.value)
+
+    engine = create_store_engine(location)
+    try:
+        assert revision(engine) == "9999_future"
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM school_class")).scalars().all() == ["Year 7"]
+    finally:
+        engine.dispose()
+
+
+def test_migrate_refuses_a_newer_database_too(database_url: str) -> None:
+    Store.open(database_url).close()
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+        with pytest.raises(SchemaTooNewError):
+            migrate(engine, location)
+        assert revision(engine) == "9999_future"
+    finally:
+        engine.dispose()
