@@ -419,7 +419,7 @@ def check(ctx: click.Context, repair: bool) -> None:
 
 
 def _print_check(report: CheckReport) -> None:
-    from conference_tui.store.backup import daily_backups
+    from conference_tui.store.backup import all_backups
 
     def verdict(problems: tuple[str, ...] | str) -> str:
         if not problems:
@@ -442,7 +442,7 @@ def _print_check(report: CheckReport) -> None:
         click.secho("Healthy.", fg="green")
         return
     if report.damaged:
-        backups = daily_backups(paths.backups_dir())
+        backups = all_backups(paths.backups_dir())
         click.secho("The database is damaged. It was left untouched. What to do:", fg="red")
         click.echo("  1. Quit conference-tui wherever it is open.")
         click.echo(f"  2. Keep the damaged file: rename it to {report.path.name}.damaged.")

@@ -118,6 +118,14 @@ def daily_backups(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if DAILY_PATTERN.fullmatch(p.name))
 
 
+def all_backups(folder: Path) -> list[Path]:
+    """Every database copy in `folder` (daily and made by `backup`), oldest first."""
+    if not folder.is_dir():
+        return []
+    copies = [p for p in folder.iterdir() if p.suffix == ".db" and p.is_file()]
+    return sorted(copies, key=lambda p: (p.stat().st_mtime, p.name))
+
+
 def daily_backup(database: str, folder: Path, today: date, keep: int = DAILY_KEEP) -> Path | None:
     """Today's rolling copy of a SQLite database, unless it exists; then keep the newest
     `keep`. Returns the new copy, or None when there was nothing to do (today's copy

@@ -1,0 +1,283 @@
+"""export, backup, import and check as a teacher types them: clear words, exit codes,
+never a traceback; and the daily backup that runs before the app starts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conference_tui import cli as cli_module
+from conference_tui import paths
+from conference_tui.cli import cli
+from conference_tui.store import Store
+
+INSTALLED = Path(sys.executable).with_name("conference-tui")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with a class, two students and a conference with a private note."""
+    path = tmp_path_factory.mktemp("filled") / "conferences.db"
+    store = Store.open(str(path))
+    school_class = store.add_class("Period 3")
+    ann = store.add_student(school_class.id, "Ann Lee")
+    store.add_student(school_class.id, "Ben Ray")
+    conference = store.start_conference(ann.id, "writing-conference", 1, "clarify")
+    store.save_answer(conference.id, "clarify", "purpose", "# To be scary", False)
+    store.save_answer(conference.id, "modify", "teacher_notes", "PRIVATE-NOTE", True)
+    store.complete_conference(conference.id)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def database(filled: Path, tmp_path: Path) -> Iterator[str]:
+    copy = tmp_path / "conferences.db"
+    shutil.copyfile(filled, copy)
+    yield str(copy)
+
+
+# -- export -----------------------------------------------------------------------
+
+
+def test_export_a_student_for_the_teacher(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    result = run(
+        "--db",
+        database,
+        "export",
+        "--student",
+        "ann lee",
+        "--audience",
+        "teacher",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "disclosure of student records" in result.stderr
+    assert "Exported 1 conference(s) of 1 student(s)" in result.stdout
+    (path,) = out.iterdir()
+    assert str(path) in result.stdout
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text(encoding="utf-8")
+    assert "PRIVATE-NOTE" in text and "\\# To be scary" in text
+
+
+def test_export_shareable_by_default_per_class(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    result = run(
+        "--db", database, "export", "--class", "PERIOD 3", "--per", "class", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "audience: shareable; private notes left out" in result.stdout
+    (path,) = out.iterdir()
+    assert path.name.startswith("period-3-")
+    assert "PRIVATE-NOTE" not in path.read_text(encoding="utf-8")
+
+
+def test_export_needs_exactly_one_scope(database: str, tmp_path: Path) -> None:
+    for args in ([], ["--all", "--student", "Ann Lee"]):
+        result = run("--db", database, "export", *args, "--out", str(tmp_path))
+        assert result.exit_code == 1
+        assert "say what to export" in result.stderr
+
+
+def test_export_of_an_unknown_student_is_a_clear_error(database: str, tmp_path: Path) -> None:
+    result = run("--db", database, "export", "--student", "Zed", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "conference-tui: no student has the id or name “Zed”."
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_with_nothing_in_scope(database: str, tmp_path: Path) -> None:
+    result = run("--db", database, "export", "--student", "Ben Ray", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0
+    assert "Nothing to export" in result.stdout
+
+
+def test_export_into_a_file_is_a_clear_error(database: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "notes"
+    blocker.write_text("", encoding="utf-8")
+    result = run("--db", database, "export", "--all", "--out", str(blocker / "x"))
+    assert result.exit_code == 1
+    assert "is not a folder" in result.stderr
+
+
+# -- backup -----------------------------------------------------------------------
+
+
+def test_backup_writes_a_checked_copy_and_an_archive(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "backups"
+    result = run("--db", database, "backup", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert [p.suffix for p in files] == [".db", ".json"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert "checked: ok" in result.stdout and "2 students" in result.stdout
+    with sqlite3.connect(files[0]) as connection:
+        assert connection.execute("SELECT count(*) FROM student").fetchone() == (2,)
+    assert json.loads(files[1].read_text(encoding="utf-8"))["format"] == "conference-tui-archive"
+
+
+def test_backup_by_default_goes_to_the_backups_folder(database: str) -> None:
+    result = run("--db", database, "backup")
+    assert result.exit_code == 0
+    assert {p.suffix for p in paths.backups_dir().iterdir()} == {".db", ".json"}
+
+
+def test_backup_of_no_database_creates_nothing(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "none.db"), "backup", "--out", str(tmp_path / "b"))
+    assert result.exit_code == 1
+    assert "nothing to back up" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+# -- import -----------------------------------------------------------------------
+
+
+def test_import_a_roster_dry_run_then_for_real(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "First Name,Last Name,Section\nAnn,Lee,Period 3\nBen,Ray,Period 3\n", encoding="utf-8"
+    )
+    database = tmp_path / "new.db"
+    dry = run("--db", str(database), "import", str(roster), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Dry run: nothing was written." in dry.stdout
+    assert "line 2: Ann Lee → Period 3" in dry.stdout
+    assert not database.exists()
+    real = run("--db", str(database), "import", str(roster))
+    assert real.exit_code == 0
+    assert "Added 2 student(s)" in real.stdout
+    again = run("--db", str(database), "import", str(roster))
+    assert "Added 0 student(s)." in again.stdout and "Not added again (2)" in again.stdout
+
+
+def test_import_a_broken_roster_names_the_rows(database: str, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Name,Class\nCy Day,Period 3\n,Period 3\n", encoding="utf-8")
+    before = Path(database).read_bytes()
+    result = run("--db", database, "import", str(roster))
+    assert result.exit_code == 1
+    assert "line 3: the name is empty" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert Path(database).read_bytes() == before
+
+
+def test_import_an_archive_into_an_empty_database(database: str, tmp_path: Path) -> None:
+    assert run("--db", database, "backup", "--out", str(tmp_path / "b")).exit_code == 0
+    (archive,) = (tmp_path / "b").glob("*.json")
+    target = str(tmp_path / "laptop2.db")
+    dry = run("--db", target, "import", str(archive), "--dry-run")
+    assert "students: 2 new, 0 updated, 0 unchanged" in dry.stdout
+    first = run("--db", target, "import", str(archive))
+    assert "conferences: 1 new" in first.stdout
+    second = run("--db", target, "import", str(archive))
+    assert "students: 0 new, 0 updated, 2 unchanged" in second.stdout
+    wrong = run("--db", target, "import", str(archive), "--class", "K")
+    assert wrong.exit_code == 1 and "--class applies to roster CSV" in wrong.stderr
+
+
+def test_import_of_a_missing_file(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 1
+    assert "cannot read" in result.stderr
+
+
+# -- check ------------------------------------------------------------------------
+
+
+def test_check_a_healthy_database(database: str) -> None:
+    result = run("--db", database, "check")
+    assert result.exit_code == 0
+    assert result.stdout.rstrip().endswith("Healthy.")
+
+
+def _corrupt(path: Path) -> None:
+    middle = path.stat().st_size // 2 // 4096 * 4096
+    with open(path, "r+b") as file:
+        file.seek(middle)
+        file.write(bytes(range(256))[7:] * 33)
+
+
+def test_check_a_corrupted_copy_says_what_to_do(database: str) -> None:
+    assert run("--db", database, "backup").exit_code == 0  # a backup to restore
+    _corrupt(Path(database))
+    result = run("--db", database, "check")
+    assert result.exit_code == 1
+    assert "The database is damaged. It was left untouched. What to do:" in result.stdout
+    (copy,) = paths.backups_dir().glob("*.db")
+    assert f"3. Copy the newest backup to {database}:\n       {copy}\n" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_check_offers_to_repair_the_search_index(database: str) -> None:
+    with sqlite3.connect(database) as connection:
+        connection.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+    result = run("--db", database, "check")
+    assert result.exit_code == 1
+    assert "conference-tui check --repair" in result.stdout
+    repaired = run("--db", database, "check", "--repair")
+    assert repaired.exit_code == 0
+    assert "Rebuilt the search index" in repaired.stdout and "Healthy." in repaired.stdout
+
+
+def test_check_of_no_database(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "none.db"), "check")
+    assert result.exit_code == 1
+    assert "there is no database file" in result.stdout
+    assert not (tmp_path / "none.db").exists()
+
+
+# -- the installed command, in a real process -------------------------------------
+
+
+@pytest.mark.skipif(not INSTALLED.exists(), reason="conference-tui is not installed here")
+def test_installed_command_on_a_corrupted_file_and_an_export(database: str, tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    exported = subprocess.run(
+        [str(INSTALLED), "--db", database, "export", "--all", "--out", str(out)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert [stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()] == [0o600]
+    _corrupt(Path(database))
+    checked = subprocess.run(
+        [str(INSTALLED), "--db", database, "check"], capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 1
+    assert "damaged" in checked.stdout
+    assert "Traceback" not in checked.stdout + checked.stderr
+
+
+# -- the daily backup before the app starts ---------------------------------------
+
+
+def test_the_daily_backup_is_made_once(database: str) -> None:
+    cli_module._daily_backup(database)
+    cli_module._daily_backup(database)
+    backups = list(paths.backups_dir().iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("daily-")
+
+
+def test_a_failing_daily_backup_only_warns(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths.backups_dir().parent.mkdir(parents=True, exist_ok=True)
+    paths.backups_dir().write_text("a file where the folder should be", encoding="utf-8")
+    cli_module._daily_backup(database)
+    assert "warning: today's backup was not made" in capsys.readouterr().err
