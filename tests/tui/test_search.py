@@ -1,0 +1,269 @@
+"""Search by keyboard: results as you type, filters, hostile text, enter opens the stage."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList, Select, Static
+
+from conference_tui.forms import HABITS_OF_MIND
+from conference_tui.store import SearchFilters, Store
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.history import HistoryScreen
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.screens.search import Query, SearchScreen
+
+from .conftest import (
+    FORM,
+    SIZES,
+    SettableClock,
+    StoryData,
+    at,
+    hold_conference,
+    make_test_app,
+    settle,
+)
+
+
+def status(screen: SearchScreen) -> str:
+    return str(screen.query_one("#search-status", Static).content)
+
+
+def error(screen: SearchScreen) -> str:
+    box = screen.query_one("#search-error", Static)
+    return str(box.content) if box.display else ""
+
+
+def result_lines(screen: SearchScreen) -> list[str]:
+    results = screen.query_one("#results", OptionList)
+    return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+
+
+async def open_search(pilot: object, app: object) -> SearchScreen:
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("s")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
+async def search_for(pilot: object, screen: SearchScreen, text: str) -> None:
+    box = screen.query_one("#search-box", Input)
+    box.value = ""
+    box.focus()
+    await pilot.press(*text)  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+
+
+# One word per stage, each written in exactly one note of the fixed class.
+WORD_IN_STAGE = [
+    ("scared", "clarify"),
+    ("zeppelin", "plan"),
+    ("climax", "act"),
+    ("tension", "assess"),
+    ("narrator", "reflect"),
+    ("schedule", "modify"),
+]
+
+
+async def test_a_word_in_any_stage_is_found_and_enter_opens_that_stage(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        for word, stage_key in WORD_IN_STAGE:
+            await search_for(pilot, screen, word)
+            [line] = result_lines(screen)
+            stage = FORM.stage(stage_key)
+            assert line.startswith("Amara Okafor · "), word
+            assert stage.title in line and word in line.casefold()
+            await pilot.press("down")  # from the box into the results
+            assert app.focused is screen.query_one("#results")
+            await pilot.press("enter")
+            await settle(pilot)
+            conference = app.screen
+            assert isinstance(conference, ConferenceScreen), word
+            assert conference.student_id == story.students["Amara"]
+            assert FORM.stages[conference.stage_index].key == stage_key, word
+            title = str(conference.query_one("#stage-title", Static).content)
+            assert stage.title in title
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen  # back to the same results
+            assert len(result_lines(screen)) == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_results_show_student_date_stage_and_highlight_the_words(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData, size: tuple[int, int]
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "dialogue end")
+        lines = result_lines(screen)
+        # Newest first: Ben's next step, then Amara's two.
+        assert [line.split(" · ")[0] for line in lines] == [
+            "Ben Adeyemi",
+            "Amara Okafor",
+            "Amara Okafor",
+        ]
+        assert " · 2026-11-18 · Modify actions based on new knowledge" in lines[0]
+        prompt = screen.query_one("#results", OptionList).get_option_at_index(0).prompt
+        highlighted = {prompt.plain[span.start : span.end] for span in prompt.spans}  # type: ignore[attr-defined]
+        assert {"dialogue", "ending"} <= highlighted
+        assert "3 notes" in status(screen)
+
+        await search_for(pilot, screen, "Minecraft")  # a learner note, not a conference
+        [line] = result_lines(screen)
+        assert "Learner profile" in line
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.student_id == story.students["Ben"]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+
+
+async def test_filters_by_class_dates_and_habit(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    other = app_store.add_class("Period 5")
+    zoe = app_store.add_student(other.id, "Zoë Lin").id
+    hold_conference(
+        app_store,
+        fixed_clock,
+        zoe,
+        at(1),
+        {"next_step": "Add dialogue to the ending scene."},
+        habits=("Finding humor",),
+    )
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "dialogue")
+        assert len(result_lines(screen)) == 4
+
+        screen.query_one("#filter-class", Select).value = other.id
+        await settle(pilot)
+        assert [line.split(" · ")[0] for line in result_lines(screen)] == ["Zoë Lin"]
+        screen.query_one("#filter-class", Select).clear()
+
+        screen.query_one("#filter-habit", Select).value = "Persisting"
+        await settle(pilot)
+        assert [line.split(" · ")[1] for line in result_lines(screen)] == ["2026-10-30"]
+        await pilot.press("ctrl+r")  # clear every filter
+        await settle(pilot)
+        assert len(result_lines(screen)) == 4
+
+        since = screen.query_one("#filter-since", Input)
+        since.focus()
+        await pilot.press(*"2026-11-10")
+        await settle(pilot)
+        assert [line.split(" · ")[1] for line in result_lines(screen)] == [
+            "2026-11-22",
+            "2026-11-18",
+            "2026-11-13",
+        ]
+        until = screen.query_one("#filter-until", Input)
+        until.focus()
+        await pilot.press(*"2026-11-18")
+        await settle(pilot)
+        assert [line.split(" · ")[1] for line in result_lines(screen)] == [
+            "2026-11-18",
+            "2026-11-13",
+        ]
+
+        # A bad date: a message that says what to write; the last good results stay.
+        await pilot.press("backspace", "backspace", "3", "2")
+        await settle(pilot)
+        assert "“2026-11-32” is not a date" in error(screen) and "YYYY-MM-DD" in error(screen)
+        assert len(result_lines(screen)) == 2
+        until.value = "2026-11-01"
+        await settle(pilot)
+        assert "from date is after the to date" in error(screen)
+        until.value = ""
+        await settle(pilot)
+        assert error(screen) == ""
+        assert len(result_lines(screen)) == 3
+
+
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "-",
+    "AND OR NOT",
+    "'; DROP TABLE answer; --",
+    "🦊🦊",
+    "ending*",
+    '"ending" NEAR("dialogue"',
+    "\\",
+    "%_%",
+    "[b]ending[/b]",
+]
+
+
+async def test_hostile_search_text_never_breaks_the_screen(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        box = screen.query_one("#search-box", Input)
+        for text in HOSTILE:
+            box.value = text
+            await settle(pilot)
+            assert app.screen is screen, text
+            assert status(screen), text
+        await search_for(pilot, screen, '"ending')
+        assert len(result_lines(screen)) == 5  # quotes and stars are just not words
+        box.value = ("ending dialogue " * 700)[:10_000]  # a 10 KB paste
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(result_lines(screen)) == 3
+        # Every Habit of Mind can be chosen as a filter without trouble.
+        habit = screen.query_one("#filter-habit", Select)
+        for name in HABITS_OF_MIND:
+            habit.value = name
+        await settle(pilot)
+        assert app.screen is screen
+    assert app_store.search("ending")  # the database is untouched
+
+
+async def test_a_late_answer_never_replaces_a_newer_one(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        newer = app_store.search("zeppelin")
+        older = app_store.search("ending")
+        screen.show_hits(2, Query("zeppelin", SearchFilters()), newer)
+        screen.show_hits(1, Query("ending", SearchFilters()), older)
+        assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
+        # Typed quickly, only the last text's results show.
+        await pilot.press(*"end", "backspace", "backspace", "backspace", *"zeppelin")
+        await settle(pilot)
+        assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
+
+
+async def test_escape_goes_back_and_nothing_found_says_so(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "xylophone")
+        assert result_lines(screen) == []
+        assert "No notes match" in status(screen)
+        await pilot.press("down", "enter")  # nothing to go to, nothing to open
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
