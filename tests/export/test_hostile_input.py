@@ -49,7 +49,7 @@ NAME_TEXT = (
     .filter(lambda text: bool(text) and not any(ord(c) < 32 or ord(c) == 127 for c in text))
 )
 FAST = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -126,7 +126,7 @@ def test_slugs(name: str, slug: str) -> None:
 
 
 @given(text=NOTE_TEXT)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_any_note_renders_as_exactly_its_characters(text: str) -> None:
     markdown = hard_breaks(["**Label**", *escape_lines(text)])
     doc = parse(markdown + "\n")
