@@ -142,9 +142,14 @@ def friendly_errors(location: DatabaseLocation) -> Iterator[None]:
         raise translate_operational_error(exc, location) from exc
     except DBAPIError as exc:
         raise DatabaseUnavailableError(
-            f"The database at {location.describe()} could not be used: {exc.orig}. "
+            f"The database at {location.describe()} could not be used: {driver_message(exc)}. "
             "Run `conference-tui check` for a diagnosis."
         ) from exc
+
+
+def driver_message(exc: DBAPIError) -> str:
+    """The driver's own words on one line (psycopg's span several), without a final dot."""
+    return " ".join(str(exc.orig).split()).rstrip(".")
 
 
 def translate_operational_error(exc: OperationalError, location: DatabaseLocation) -> StoreError:
@@ -160,7 +165,7 @@ def translate_operational_error(exc: OperationalError, location: DatabaseLocatio
             f"The database at {where} is read-only. Check the file's permissions, or copy it "
             "somewhere writable and open it with --db PATH."
         )
-    if "disk is full" in message or "full" in message:
+    if "disk is full" in message or "no space left" in message:
         return DatabaseUnavailableError(
             f"The disk holding {where} is full. Free some space; nothing already saved was lost."
         )
@@ -174,7 +179,14 @@ def translate_operational_error(exc: OperationalError, location: DatabaseLocatio
             f"The database at {where} cannot be opened. "
             "Check that its folder exists and is writable."
         )
-    return DatabaseUnavailableError(f"The database at {where} could not be used: {exc.orig}.")
+    if not location.is_sqlite and "connection" in message:
+        return DatabaseUnavailableError(
+            f"Cannot reach the database server at {where}: {driver_message(exc)}. "
+            "Check that the server is running and that the URL is right."
+        )
+    return DatabaseUnavailableError(
+        f"The database at {where} could not be used: {driver_message(exc)}."
+    )
 
 
 def _sqlite_schema_revision(path: Path) -> str | None:

@@ -1,0 +1,140 @@
+"""The layering the layout promises, and the code-quality gates CI enforces.
+
+- `store`, `forms` and `export` never import the UI toolkit (import-linter, and a
+  fresh interpreter that checks sys.modules);
+- importing the command line or the store touches no disk;
+- ruff and strict mypy pass (marked `lint`: `pytest -m "not lint"` skips them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    """A command installed next to this Python (the project's venv), else on PATH."""
+    beside = BIN / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def run_python(code: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+# -- layering --------------------------------------------------------------------
+
+
+@pytest.mark.lint
+def test_import_linter_contracts_are_kept() -> None:
+    done = subprocess.run(
+        [tool("lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "broken" in done.stdout and "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        ["conference_tui.store", "conference_tui.forms", "conference_tui.export"],
+        ["conference_tui.cli"],
+    ],
+    ids=["store-forms-export", "cli"],
+)
+def test_non_ui_modules_do_not_load_textual(modules: list[str]) -> None:
+    """The CLI loads the TUI only when it opens the app, so scripts start fast."""
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules\n"
+        "                if m.split('.')[0] == 'textual' or m.startswith('conference_tui.tui'))\n"
+        "print(json.dumps(loaded))\n"
+    )
+    assert json.loads(run_python(code)) == []
+
+
+def test_importing_the_cli_and_store_touches_no_disk(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    work = tmp_path / "cwd"
+    home.mkdir()
+    work.mkdir()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CONFERENCE_TUI_", "XDG_")) and key != "HOME"
+    }
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local" / "state"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    code = (
+        "import conference_tui.cli, conference_tui.store, conference_tui.paths\n"
+        "import conference_tui.store.engine, conference_tui.settings\n"
+        "from conference_tui import paths\n"
+        "print(paths.default_database())\n"
+    )
+    printed = run_python(code, env=env, cwd=work).strip()
+    assert printed.startswith(str(home))  # the default place is in that home...
+    assert list(home.iterdir()) == []  # ...but nothing was created there
+    assert list(work.iterdir()) == []
+
+
+# -- code quality ----------------------------------------------------------------
+
+
+@pytest.mark.lint
+def test_ruff_check_passes() -> None:
+    done = subprocess.run(
+        [tool("ruff"), "check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.lint
+def test_mypy_strict_passes_on_store_forms_and_export() -> None:
+    """The files and strictness come from [tool.mypy] in pyproject.toml."""
+    done = subprocess.run(
+        [tool("mypy")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
