@@ -1,0 +1,133 @@
+"""The wheel carries everything the app reads at run time, and works without the repo.
+
+An editable install reads `data/` and the migrations from the source tree, so it
+would hide a wheel that forgot them. These tests build the real wheel, look inside,
+then run it from an unpacked copy (dependencies still come from this venv).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out)]
+    if importlib.util.find_spec("hatchling") is not None:
+        command.append("--no-build-isolation")  # no need to fetch the build backend
+    done = subprocess.run(
+        [*command, str(ROOT)], capture_output=True, text=True, timeout=600, cwd=out
+    )
+    assert done.returncode == 0, f"building the wheel failed:\n{done.stdout}\n{done.stderr}"
+    (built,) = out.glob("conference_tui-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def names(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+def test_the_wheel_ships_the_forms(names: set[str]) -> None:
+    shipped = {n for n in names if n.startswith("conference_tui/data/forms/")}
+    in_repo = {f"conference_tui/data/forms/{p.name}" for p in (ROOT / "data/forms").glob("*.toml")}
+    assert "conference_tui/data/forms/writing-conference.toml" in shipped
+    assert shipped >= in_repo
+
+
+def test_the_wheel_ships_the_migrations(names: set[str]) -> None:
+    migrations = ROOT / "src/conference_tui/store/migrations"
+    for name in ("env.py", "script.py.mako"):
+        assert f"conference_tui/store/migrations/{name}" in names
+    versions = sorted((migrations / "versions").glob("*.py"))
+    assert versions, "no migration versions in the source tree?"
+    for version in versions:
+        assert f"conference_tui/store/migrations/versions/{version.name}" in names
+
+
+def test_the_wheel_ships_the_demo_class(names: set[str]) -> None:
+    demo = [p for p in (ROOT / "data/demo").glob("*") if p.is_file()]
+    if not demo:
+        pytest.skip("data/demo/ has no files yet")
+    for path in demo:
+        assert f"conference_tui/data/demo/{path.name}" in names
+
+
+def test_the_wheel_has_the_console_script_and_no_clutter(wheel: Path, names: set[str]) -> None:
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read(entry_points).decode()
+    assert "conference-tui = conference_tui.cli:main" in text
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in names if n.startswith(("tests/", "benchmarks/"))]
+
+
+def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    database = tmp_path / "conferences.db"
+    code = (
+        "import json, sqlite3, conference_tui\n"
+        "from conference_tui import paths\n"
+        "from conference_tui.forms import load_default_form\n"
+        "from conference_tui.store import Store\n"
+        "from conference_tui.store import engine\n"
+        "form = load_default_form()\n"
+        f"store = Store.open({str(database)!r})\n"
+        "store.close()\n"
+        f"revision = sqlite3.connect({str(database)!r}).execute(\n"
+        "    'SELECT version_num FROM alembic_version').fetchone()[0]\n"
+        "print(json.dumps({\n"
+        "    'package': conference_tui.__file__,\n"
+        "    'forms': str(paths.builtin_forms_dir()),\n"
+        "    'demo': str(paths.demo_dir()),\n"
+        "    'migrations': str(engine.MIGRATIONS_DIR),\n"
+        "    'form': form.id,\n"
+        "    'stages': len(form.stages),\n"
+        "    'revision': revision,\n"
+        "    'head': engine.head_revision(),\n"
+        "}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,  # not the repo: nothing may be found through the source tree
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    for key in ("package", "forms", "demo", "migrations"):
+        assert Path(found[key]).is_relative_to(site), (key, found[key])
+    assert found["form"] == "writing-conference" and found["stages"] == 6
+    assert found["revision"] == found["head"]
+
+    version = subprocess.run(
+        [sys.executable, "-m", "conference_tui", "--version"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("conference-tui, version ")
