@@ -3,6 +3,7 @@ never a traceback; and the daily backup that runs before the app starts."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -281,3 +282,41 @@ def test_a_failing_daily_backup_only_warns(
     paths.backups_dir().write_text("a file where the folder should be", encoding="utf-8")
     cli_module._daily_backup(database)
     assert "warning: today's backup was not made" in capsys.readouterr().err
+
+
+# -- a full disk ------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real, tiny file system, filled up. Needs the right to mount (root on Linux)."""
+    mount_point = tmp_path / "full"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        with (
+            open(mount_point / "filler", "wb", buffering=0) as filler,
+            contextlib.suppress(OSError),
+        ):
+            while True:
+                filler.write(b"\0" * 4096)
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_is_a_clear_message_and_leaves_nothing(database: str, full_disk: Path) -> None:
+    before = sorted(p.name for p in full_disk.iterdir())
+    exported = run("--db", database, "export", "--all", "--out", str(full_disk))
+    assert exported.exit_code == 1
+    assert f"the disk holding {full_disk} is full" in exported.stderr
+    backed_up = run("--db", database, "backup", "--out", str(full_disk))
+    assert backed_up.exit_code == 1
+    assert f"the disk holding {full_disk} is full" in backed_up.stderr
+    assert sorted(p.name for p in full_disk.iterdir()) == before

@@ -95,9 +95,7 @@ def backup_sqlite(source: Path, folder: Path, stem: str) -> Path:
                 finally:
                     copy.close()
         except sqlite3.Error as exc:
-            raise DatabaseUnavailableError(
-                f"Could not copy {source}: {exc}. Run `conference-tui check` for a diagnosis."
-            ) from exc
+            raise DatabaseUnavailableError(_copy_failed(source, folder, exc)) from exc
         if not verdict or verdict[0] != "ok":
             found = verdict[0] if verdict else "no answer"
             raise DatabaseUnavailableError(
@@ -109,6 +107,16 @@ def backup_sqlite(source: Path, folder: Path, stem: str) -> Path:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _copy_failed(source: Path, folder: Path, exc: sqlite3.Error) -> str:
+    """Whose fault a failed copy is: the backups folder's disk, or the database."""
+    reason = str(exc).lower()
+    if "full" in reason:
+        return f"the disk holding {folder} is full: free some space, or back up elsewhere."
+    if "readonly" in reason or "read-only" in reason or "unable to open" in reason:
+        return f"cannot write in {folder}: choose another folder for the backup."
+    return f"could not copy {source}: {exc}. Run `conference-tui check` for a diagnosis."
 
 
 def daily_backups(folder: Path) -> list[Path]:
