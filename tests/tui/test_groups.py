@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from conference_tui.settings import Settings
@@ -182,3 +183,18 @@ async def test_groups_of_an_empty_class_say_so(
         await pilot.press("enter", "t", "enter")  # nothing to open, nothing breaks
         await settle(pilot)
         assert isinstance(app.screen, GroupsScreen)
+
+
+def test_groups_snapshot(
+    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+
+    async def by_next_step(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=by_next_step)  # type: ignore[operator]

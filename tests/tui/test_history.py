@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from rich.console import Console
 from sqlmodel import Session
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
 
 from conference_tui.store import Store
@@ -282,3 +283,34 @@ def test_conference_view_leaves_nothing_out(
     assert "nothing noted" in text
     assert "old_field (private)" in text and "kept <b>as typed</b>" in text
     assert "set: Name one reason" in text and "revised: Make a claim" in text
+
+
+def test_history_snapshot(
+    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The amended conference of the fixed class, at 80x24."""
+    app = make_test_app(app_store, fixed_clock)
+
+    async def open_amended(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        app.open_history(story.students["Amara"])
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_amended)  # type: ignore[operator]
+
+
+def test_history_goals_snapshot(
+    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+
+    async def open_goals(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        app.open_history(story.students["Amara"])
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_goals)  # type: ignore[operator]

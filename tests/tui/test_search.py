@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
 from conference_tui.forms import HABITS_OF_MIND
@@ -267,3 +268,20 @@ async def test_escape_goes_back_and_nothing_found_says_so(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
+
+
+def test_search_snapshot(
+    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+
+    async def search(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"ending")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search)  # type: ignore[operator]

@@ -11,12 +11,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from conference_tui.store.records import RosterRow
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import one_line
 from conference_tui.tui.widgets.header import AppHeader
 
@@ -103,7 +104,7 @@ class GroupsScreen(AppScreen[None]):
         tree.guide_depth = 3
         yield tree
         yield Static("", id="groups-status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.conference_app.sub_title = "Small groups"

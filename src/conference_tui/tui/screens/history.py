@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from conference_tui.store import HabitTally
 from conference_tui.store.records import (
@@ -24,6 +24,7 @@ from conference_tui.store.records import (
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
@@ -116,7 +117,7 @@ class HistoryScreen(AppScreen[None]):
                 yield DataTable(id="habits-table", cursor_type="row", zebra_stripes=True)
             with TabPane("4 Profile", id="profile"):
                 yield Static("", id="profile-view")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from conference_tui.forms import HABITS_OF_MIND, Form
@@ -19,6 +19,7 @@ from conference_tui.store import SearchFilters
 from conference_tui.store.records import ClassInfo, SearchHit
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
@@ -126,7 +127,7 @@ class SearchScreen(AppScreen[None]):
         yield Static("", id="search-error")
         yield Results(id="results")
         yield Static(HINT, id="search-status")
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False

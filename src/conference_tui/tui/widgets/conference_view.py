@@ -47,7 +47,7 @@ def heading(conference: ConferenceInfo) -> Text:
         text.append(f"  completed {local_datetime(conference.ended_at)}", style="dim")
     if conference.amended_at is not None:
         text.append(f"\n✱ amended {local_datetime(conference.amended_at)}", style="italic")
-        text.append(": what it said before is shown under each changed note", style="dim")
+        text.append(" (earlier text under each change)", style="dim")
     return text
 
 
