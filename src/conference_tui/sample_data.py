@@ -1,0 +1,616 @@
+"""Realistic conference notes, composed from data/demo/phrases.toml, for the demo class,
+the tests and the benchmarks.
+
+A student's year is planned as a chain of goals (the feedback spiral): each
+conference reviews the goal before it, may close it (met, revised, dropped) and
+set the next one, and its notes (teaching point, next step, quotes...) follow the
+skill being worked on. `plan_student` lays that out, `compose_notes` writes one
+conference's answers, and `generate_database` writes many thousands of them at
+once for scale tests.
+
+Everything here is deterministic: the same seed and "today" give the same text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import random
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Connection, MetaData, Table, delete, insert, select
+
+from conference_tui import paths
+from conference_tui.forms import HABITS_OF_MIND, Form, load_form
+
+FORM_FILE = "writing-conference.toml"
+PROCESS_STAGES = ("rehearsal", "drafting", "revising", "editing", "publishing")
+CLOSING_STATUSES = ("met", "revised", "dropped")
+CRITERIA = ("focus", "structure", "detail", "voice", "conventions")
+TAUGHT_HOW = (("one-to-one", 10), ("demonstration", 4), ("guided practice", 3), ("small group", 1))
+# A draft left mid-conference stops after these stages.
+DRAFT_STAGES = ("clarify", "plan", "act")
+
+
+# -- the phrase book ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Skill:
+    """One writing skill a goal can be about, with what a teacher notes while teaching it."""
+
+    key: str
+    criterion: str
+    goal: str
+    revised_goal: str
+    help_requests: tuple[str, ...]
+    plans: tuple[str, ...]
+    research_notes: tuple[str, ...]
+    quotes: tuple[str, ...]
+    teaching_points: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    progress: tuple[str, ...]
+    met: tuple[str, ...]
+    evidence: tuple[str, ...]
+    habits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhraseBook:
+    skills: dict[str, Skill]
+    strengths: dict[str, tuple[str, ...]]
+    self_assessment: dict[str, tuple[str, ...]]
+    purposes: dict[str, tuple[str, ...]]
+    goal_review: dict[str, tuple[str, ...]]
+    teacher_notes: tuple[str, ...]
+    quotes: tuple[str, ...]
+    first_names: tuple[str, ...]
+    family_names: tuple[str, ...]
+    pieces: dict[str, tuple[str, ...]]
+
+
+def _texts(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(values) for key, values in table.items()}
+
+
+@functools.cache
+def load_phrase_book(path: Path | None = None) -> PhraseBook:
+    """The phrase pools, checked: every skill's criterion and habits must be real ones."""
+    source = path or paths.demo_dir() / "phrases.toml"
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    skills = {}
+    for key, table in data["skills"].items():
+        fields: dict[str, Any] = {
+            name: tuple(v) if isinstance(v, list) else v for name, v in table.items()
+        }
+        skill = Skill(key=key, **fields)
+        if skill.criterion not in CRITERIA:
+            raise ValueError(f"{source}: skill {key!r} has unknown criterion {skill.criterion!r}")
+        unknown = set(skill.habits) - set(HABITS_OF_MIND)
+        if unknown:
+            raise ValueError(f"{source}: skill {key!r} names unknown habits {sorted(unknown)}")
+        skills[key] = skill
+    return PhraseBook(
+        skills=skills,
+        strengths=_texts(data["strengths"]),
+        self_assessment=_texts(data["self_assessment"]),
+        purposes=_texts(data["purposes"]),
+        goal_review=_texts(data["goal_review"]),
+        teacher_notes=tuple(data["teacher_notes"]["notes"]),
+        quotes=tuple(data["quotes"]["general"]),
+        first_names=tuple(data["names"]["first"]),
+        family_names=tuple(data["names"]["family"]),
+        pieces=_texts(data["pieces"]),
+    )
+
+
+@functools.cache
+def builtin_form() -> Form:
+    """The shipped writing-conference form (never a teacher's override): stages and privacy."""
+    return load_form(paths.builtin_forms_dir() / FORM_FILE)
+
+
+# -- a student's year: the goal chain and the pieces -------------------------------
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Where one conference sits in a student's story; its notes are written from this."""
+
+    index: int
+    skill: Skill  # the skill the conference teaches toward
+    round: int  # how many conferences on this skill came before this one
+    piece_title: str
+    genre: str
+    process_stage: str
+    first_on_piece: bool
+    review: str  # how the goal before is reviewed: first, progress, met, revised, dropped
+    reviewed_skill: Skill | None
+    sets_goal: str  # the goal this conference sets, "" for none
+    closes_status: str  # the status the goal under review is closed with, "" if it stays open
+
+
+def parse_goal_chain(chain: Sequence[str], book: PhraseBook) -> list[tuple[Skill, str]]:
+    """`["lead:met", "heart"]` as (skill, closing status or "") pairs."""
+    steps = []
+    for entry in chain:
+        key, _, status = entry.partition(":")
+        if key not in book.skills:
+            raise ValueError(f"unknown skill {key!r} in goal chain {list(chain)}")
+        if status and status not in CLOSING_STATUSES:
+            raise ValueError(f"unknown goal status {status!r} in {entry!r}")
+        steps.append((book.skills[key], status))
+    return steps
+
+
+def _stage_for(position: int, span: int) -> str:
+    if span <= 3:
+        return ("drafting", "revising", "editing")[position]
+    return PROCESS_STAGES[round(position * (len(PROCESS_STAGES) - 1) / (span - 1))]
+
+
+def plan_student(
+    conference_count: int,
+    goals: Sequence[tuple[Skill, str]],
+    pieces: Sequence[tuple[str, str]],
+) -> list[Moment]:
+    """Lay a student's conferences along their goal chain and their pieces of writing."""
+    n, m = conference_count, len(goals)
+    if n == 0:
+        return []
+    last_closes = bool(goals and goals[-1][1])
+    slots = n - 1 if last_closes else n
+    if m == 0 or slots < m or not pieces:
+        raise ValueError(f"{n} conferences cannot carry {m} goals over {len(pieces)} pieces")
+    set_at = [j * slots // m for j in range(m)]
+    piece_of = [i * len(pieces) // n for i in range(n)]
+    moments = []
+    rounds: dict[str, int] = {}
+    for i in range(n):
+        current = bisect.bisect_right(set_at, i) - 1
+        skill = goals[current][0]
+        reviewed: Skill | None = skill
+        review, closes, sets = "progress", "", ""
+        if i == 0:
+            review, reviewed, sets = "first", None, _goal_text(goals, 0)
+        elif i == set_at[current]:
+            reviewed, closes = goals[current - 1]
+            review, sets = closes, _goal_text(goals, current)
+        elif last_closes and i == n - 1:
+            review = closes = goals[-1][1]
+        first = bisect.bisect_left(piece_of, piece_of[i])
+        span = bisect.bisect_right(piece_of, piece_of[i]) - first
+        moments.append(
+            Moment(
+                index=i,
+                skill=skill,
+                round=rounds.get(skill.key, 0),
+                piece_title=pieces[piece_of[i]][0],
+                genre=pieces[piece_of[i]][1],
+                process_stage=_stage_for(i - first, span),
+                first_on_piece=i == first,
+                review=review,
+                reviewed_skill=reviewed,
+                sets_goal=sets,
+                closes_status=closes,
+            )
+        )
+        rounds[skill.key] = rounds.get(skill.key, 0) + 1
+    return moments
+
+
+def _goal_text(goals: Sequence[tuple[Skill, str]], index: int) -> str:
+    skill = goals[index][0]
+    before = goals[index - 1] if index > 0 else None
+    if before is not None and before[0].key == skill.key and before[1] == "revised":
+        return skill.revised_goal
+    return skill.goal
+
+
+# -- one conference's notes --------------------------------------------------------
+
+
+def compose_notes(
+    book: PhraseBook,
+    moment: Moment,
+    rng: random.Random,
+    follow_up_on: date | None = None,
+) -> tuple[dict[str, str], list[str]]:
+    """The answers (field key -> text, in form order) and the habits of one conference."""
+    skill = moment.skill
+
+    def pick(options: Sequence[str]) -> str:
+        # Rotate through a skill's phrases so consecutive conferences do not repeat.
+        text = options[(moment.round + rng.randrange(len(options))) % len(options)]
+        return with_title(text, moment.piece_title)
+
+    def maybe(chance: float, options: Sequence[str]) -> str:
+        return pick(options) if options and rng.random() < chance else ""
+
+    reviewed = moment.reviewed_skill
+    if moment.review == "first":
+        goal_review = maybe(0.5, book.goal_review["first"])
+    elif moment.review in ("revised", "dropped"):
+        goal_review = pick(book.goal_review[moment.review])
+    else:
+        assert reviewed is not None
+        goal_review = pick(reviewed.met if moment.review == "met" else reviewed.progress)
+    level = {"met": "met", "progress": "progress", "revised": "progress"}.get(
+        moment.review, "start"
+    )
+    praised = rng.choice([c for c in CRITERIA if c != skill.criterion])
+    touched = {skill.criterion} | ({rng.choice(CRITERIA)} if rng.random() < 0.3 else set())
+    quote_pool = skill.quotes if rng.random() < 0.7 else book.quotes
+    answers = {
+        "piece_title": moment.piece_title,
+        "genre": moment.genre,
+        "process_stage": moment.process_stage,
+        "purpose": maybe(
+            0.7 if moment.first_on_piece else 0.1, book.purposes.get(moment.genre, ())
+        ),
+        "goal_review": goal_review,
+        "help_request": maybe(0.55, skill.help_requests),
+        "plan": maybe(0.45, skill.plans),
+        "research_notes": maybe(0.55, skill.research_notes),
+        "quotes": maybe(0.45, quote_pool),
+        "strength": maybe(0.9, book.strengths[praised]),
+        "evidence": maybe(0.6, reviewed.evidence)
+        if reviewed and moment.review != "dropped"
+        else "",
+        "criteria": "\n".join(c for c in CRITERIA if c in touched) if rng.random() < 0.8 else "",
+        "self_assessment": maybe(0.5, book.self_assessment[level]),
+        "teaching_point": pick(skill.teaching_points),
+        "taught_how": _weighted(rng, TAUGHT_HOW) if rng.random() < 0.75 else "",
+        "goal": with_title(moment.sets_goal, moment.piece_title),
+        "next_step": maybe(0.95, skill.next_steps),
+        "follow_up": follow_up_on.isoformat() if follow_up_on else "",
+        "teacher_notes": maybe(0.3, book.teacher_notes),
+    }
+    habits = rng.sample(skill.habits, rng.choice((1, 1, 2)))
+    if rng.random() < 0.3:
+        habits.append(rng.choice(HABITS_OF_MIND))
+    return {key: value for key, value in answers.items() if value}, sorted(set(habits))
+
+
+def with_title(text: str, title: str) -> str:
+    """A phrase with the piece's title, in quotation marks, where it says {piece}."""
+    return text.replace("{piece}", f"“{title}”")
+
+
+def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+def draft_fields(form: Form) -> set[str]:
+    """The fields a conference left mid-way has reached."""
+    return {f.key for key in DRAFT_STAGES for f in form.stage(key).fields}
+
+
+def school_day_after(day: date, days: int) -> date:
+    """`days` after `day`, moved forward off a weekend: when a follow-up is due."""
+    due = day + timedelta(days=days)
+    while due.weekday() >= 5:
+        due += timedelta(days=1)
+    return due
+
+
+def school_year(today: date) -> str:
+    start = today.year if today.month >= 8 else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def local_time(day: date, at: time) -> datetime:
+    """A wall-clock time on `day` in this computer's zone, as the store wants it: aware UTC."""
+    return datetime.combine(day, at).astimezone().astimezone(UTC)
+
+
+# -- many conferences at once, for scale tests and benchmarks ----------------------
+
+COMMON_WORD = "detail"
+RARE_WORD = "marimba"
+RARE_NOTE = "Mentioned practising the marimba for the winter concert."
+RARE_CONFERENCES = 6
+BULK_CACHE_KIB = 256 * 1024
+GOAL_STATUS_WEIGHTS = (("met", 6), ("revised", 3), ("dropped", 1))
+
+
+@dataclass(frozen=True)
+class SampleDatabase:
+    """What `generate_database` wrote, for tests and benchmarks to aim at."""
+
+    path: Path
+    class_ids: tuple[str, ...]
+    student_ids: tuple[str, ...]
+    heavy_student_id: str
+    conference_count: int
+    answer_count: int
+    common_word: str
+    rare_word: str
+    rare_word_conferences: int
+
+
+def generate_database(
+    path: Path | str,
+    *,
+    classes: int = 5,
+    students_per_class: int = 33,
+    conferences_per_student: int | None = None,
+    total_conferences: int = 25_000,
+    heavy_student_conferences: int = 300,
+    seed: int = 0,
+    today: date | None = None,
+    years: int = 3,
+) -> SampleDatabase:
+    """Write a large, realistic database at `path` (which must not exist yet).
+
+    The first student of the first class has `heavy_student_conferences`; the others
+    have `conferences_per_student` each or, when that is None, share what is left of
+    `total_conferences` as evenly as possible. Conferences fall on school days over
+    the `years` before `today`; every tenth student has a draft open. Rows are written
+    with SQLAlchemy Core in one transaction (the store's API, one transaction per
+    answer, would take many minutes); the FTS triggers index them as they go in.
+    """
+    from conference_tui.store import Store
+    from conference_tui.store.models import (
+        Answer,
+        Conference,
+        Goal,
+        HabitObservation,
+        SchoolClass,
+        Student,
+    )
+
+    target = Path(path)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; sample databases are written fresh")
+    today = today or date.today()
+    writer = _BulkWriter(random.Random(seed), today, load_phrase_book(), builtin_form())
+    counts = _conference_counts(
+        classes * students_per_class,
+        heavy_student_conferences,
+        conferences_per_student,
+        total_conferences,
+    )
+    store = Store.open(str(target))
+    tables = [
+        model.__table__  # type: ignore[union-attr]
+        for model in (SchoolClass, Student, Conference, Answer, Goal, HabitObservation)
+    ]
+    rare = set(writer.rng.sample(range(sum(counts)), min(RARE_CONFERENCES, sum(counts))))
+    try:
+        with store.engine.begin() as connection:
+            # Random UUIDs land all over every index: give SQLite room to keep them in memory.
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            staging = _staging_tables(connection, tables)
+            for batch in writer.classes(classes, students_per_class, counts, years, rare):
+                for table in tables:
+                    _copy_in(connection, table, staging[table.name], batch[table.name])
+    finally:
+        store.close()
+    return SampleDatabase(
+        path=target,
+        class_ids=tuple(writer.class_ids),
+        student_ids=tuple(writer.student_ids),
+        heavy_student_id=writer.student_ids[0],
+        conference_count=sum(counts),
+        answer_count=writer.answer_count,
+        common_word=COMMON_WORD,
+        rare_word=RARE_WORD,
+        rare_word_conferences=len(rare),
+    )
+
+
+def _staging_tables(connection: Connection, tables: list[Table]) -> dict[str, Table]:
+    """Temporary twins of the tables, rows go there first (see _copy_in)."""
+    metadata = MetaData()
+    staging = {
+        table.name: Table(
+            f"staging_{table.name}",
+            metadata,
+            *(Column(column.name, column.type) for column in table.columns),
+            prefixes=["TEMPORARY"],
+        )
+        for table in tables
+    }
+    metadata.create_all(connection)
+    return staging
+
+
+def _copy_in(
+    connection: Connection, table: Table, staging: Table, rows: list[dict[str, Any]]
+) -> None:
+    """Insert rows through one INSERT ... SELECT: the search triggers still fire for every
+    row, but FTS5 flushes its index once per statement instead of once per row, which
+    makes a bulk load about seven times faster than inserting row by row."""
+    if not rows:
+        return
+    connection.execute(insert(staging), rows)
+    names = [column.name for column in table.columns]
+    connection.execute(insert(table).from_select(names, select(*staging.columns)))
+    connection.execute(delete(staging))
+
+
+def _conference_counts(students: int, heavy: int, per_student: int | None, total: int) -> list[int]:
+    others = students - 1
+    if per_student is not None:
+        return [heavy] + [per_student] * others
+    base, extra = divmod(max(0, total - heavy), others) if others else (0, 0)
+    return [heavy] + [base + (1 if k < extra else 0) for k in range(others)]
+
+
+class _BulkWriter:
+    """Builds the rows of a sample database, one class at a time."""
+
+    def __init__(self, rng: random.Random, today: date, book: PhraseBook, form: Form) -> None:
+        self.rng = rng
+        self.today = today
+        self.book = book
+        self.form = form
+        self.fields = {f.key: (s.key, f.private) for s in form.stages for f in s.fields}
+        self.draft_fields = draft_fields(form)
+        self.class_ids: list[str] = []
+        self.student_ids: list[str] = []
+        self.answer_count = 0
+        self.ordinal = 0
+
+    def new_id(self) -> str:
+        """A random (version 4) UUID drawn from the seeded generator, so ids repeat too."""
+        d = f"{self.rng.getrandbits(124):031x}"
+        return f"{d[:8]}-{d[8:12]}-4{d[12:15]}-{'89ab'[int(d[15], 16) % 4]}{d[16:19]}-{d[19:]}"
+
+    def classes(
+        self, classes: int, size: int, counts: list[int], years: int, rare: set[int]
+    ) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        first = self.today - timedelta(days=365 * years)
+        days = [first + timedelta(days=k) for k in range((self.today - first).days)]
+        school_days = [d for d in days if d.weekday() < 5]
+        created = local_time(first, time(8, 0))
+        names = self.rng.sample(
+            [(f, g) for f in self.book.first_names for g in self.book.family_names],
+            classes * size,
+        )
+        for c in range(classes):
+            batch: dict[str, list[dict[str, Any]]] = {
+                t: [] for t in ("school_class", "student", "conference", "answer", "goal")
+            }
+            batch["habit_observation"] = []
+            class_id = self.new_id()
+            self.class_ids.append(class_id)
+            batch["school_class"].append(
+                dict(
+                    id=class_id,
+                    name=f"English {7 + c % 2} — Period {c + 1}",
+                    school_year=school_year(self.today),
+                    archived=False,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+            for s in range(size):
+                number = c * size + s
+                student_id = self.new_id()
+                self.student_ids.append(student_id)
+                first_name, family = names[number]
+                batch["student"].append(
+                    dict(
+                        id=student_id,
+                        class_id=class_id,
+                        name=f"{first_name} {family}",
+                        preferred_name="",
+                        interests="",
+                        strengths=self.rng.choice(self.book.strengths[self.rng.choice(CRITERIA)]),
+                        needs="",
+                        archived=False,
+                        created_at=created,
+                        updated_at=created,
+                    )
+                )
+                dates = sorted(self.rng.sample(school_days, counts[number]))
+                self.student(batch, student_id, dates, draft=number % 10 == 9, rare=rare)
+            yield batch
+
+    def goal_chain(self, conferences: int) -> list[tuple[Skill, str]]:
+        skills = list(self.book.skills.values())
+        chain: list[tuple[Skill, str]] = []
+        for _ in range(max(1, conferences // self.rng.randint(3, 5))):
+            revising = bool(chain) and chain[-1][1] == "revised"
+            skill = chain[-1][0] if revising else self.rng.choice(skills)
+            chain.append((skill, _weighted(self.rng, GOAL_STATUS_WEIGHTS)))
+        chain[-1] = (chain[-1][0], "")
+        return chain
+
+    def pieces(self, conferences: int) -> list[tuple[str, str]]:
+        genres = sorted(self.book.pieces)
+        chosen = []
+        for _ in range(max(1, conferences // 4)):
+            genre = self.rng.choice(genres)
+            chosen.append((self.rng.choice(self.book.pieces[genre]), genre))
+        return chosen
+
+    def student(
+        self,
+        batch: dict[str, list[dict[str, Any]]],
+        student_id: str,
+        dates: list[date],
+        draft: bool,
+        rare: set[int],
+    ) -> None:
+        moments = plan_student(len(dates), self.goal_chain(len(dates)), self.pieces(len(dates)))
+        open_goal: dict[str, Any] | None = None
+        for moment, day in zip(moments, dates, strict=True):
+            is_draft = draft and moment.index == len(moments) - 1
+            started = local_time(day, time(8, 30)) + timedelta(minutes=self.rng.randrange(390))
+            length = timedelta(seconds=self.rng.randrange(150, 420))
+            conference_id = self.new_id()
+            follow_up = school_day_after(day, self.rng.choice((5, 7, 7, 10, 14)))
+            answers, habits = compose_notes(self.book, moment, self.rng, follow_up)
+            if is_draft:
+                answers = {k: v for k, v in answers.items() if k in self.draft_fields}
+                habits = []
+            if self.ordinal in rare:
+                answers["research_notes"] = (
+                    answers.get("research_notes", "") + " " + RARE_NOTE
+                ).strip()
+            self.ordinal += 1
+            batch["conference"].append(
+                dict(
+                    id=conference_id,
+                    student_id=student_id,
+                    form_id=self.form.id,
+                    form_version=self.form.version,
+                    status="draft" if is_draft else "complete",
+                    started_at=started,
+                    ended_at=None if is_draft else started + length,
+                    updated_at=started + length,
+                    amended_at=None,
+                    piece_title=moment.piece_title,
+                    genre=moment.genre,
+                    process_stage=moment.process_stage,
+                    follow_up_on=None if is_draft else follow_up,
+                    current_stage="act" if is_draft else "modify",
+                    current_field="",
+                    elapsed_seconds=int(length.total_seconds()),
+                )
+            )
+            for key, value in answers.items():
+                stage_key, private = self.fields[key]
+                batch["answer"].append(
+                    dict(
+                        id=self.new_id(),
+                        conference_id=conference_id,
+                        stage_key=stage_key,
+                        field_key=key,
+                        value=value,
+                        private=private,
+                        updated_at=started + length,
+                    )
+                )
+            self.answer_count += len(answers)
+            batch["habit_observation"].extend(
+                dict(conference_id=conference_id, habit=h) for h in habits
+            )
+            if is_draft:
+                continue
+            if moment.closes_status and open_goal is not None:
+                open_goal.update(
+                    status=moment.closes_status,
+                    closed_at=started,
+                    closed_by_conference_id=conference_id,
+                )
+            if moment.sets_goal:
+                open_goal = dict(
+                    id=self.new_id(),
+                    student_id=student_id,
+                    text=answers["goal"],
+                    status="active",
+                    set_by_conference_id=conference_id,
+                    closed_by_conference_id=None,
+                    set_at=started,
+                    closed_at=None,
+                )
+                batch["goal"].append(open_goal)
