@@ -68,10 +68,12 @@ def run_app(database: str | None, demo: bool) -> None:
         demo_folder = Path(tempfile.mkdtemp(prefix="conference-tui-demo-"))
         database = str(demo_folder / "demo.db")
         build_demo_database(Path(database))
-    else:
-        _daily_backup(database)
     try:
         store = open_store(database)
+        if not demo:
+            # After the open, which refuses a file too new or not ours before anything
+            # touches it (even the backup's read-only connection would leave -wal/-shm).
+            _daily_backup(database)
         from conference_tui.tui.app import make_app
 
         app = make_app(store, settings=settings, demo=demo)
