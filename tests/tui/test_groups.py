@@ -109,26 +109,30 @@ async def test_groups_screen_groups_students_sharing_a_next_step(
         assert isinstance(screen, GroupsScreen)
         # By active goal: Dana's "Open with the problem." and Eli's "Open with the problem".
         assert tree_lines(screen)[:3] == [
-            "Open with the problem.  (2)",
+            "(2) Open with the problem.",
             "  Dana Ruiz",
             "  Eli Novak",
         ]
-        assert tree_lines(screen)[-2:] == ["No active goal  (1)", "  Chen Wei (Chen)"]
+        assert tree_lines(screen)[-2:] == ["(1) No active goal", "  Chen Wei (Chen)"]
 
         await pilot.press("t")
         await settle(pilot)
         # By next step: "Add dialogue to the ending." and "add dialogue to the ending!",
         # labelled as the first student typed it.
         assert tree_lines(screen)[:3] == [
-            "Add dialogue to the ending.  (2)",
+            "(2) Add dialogue to the ending.",
             "  Amara Okafor (Amy)",
             "  Ben Adeyemi",
         ]
-        assert tree_lines(screen)[-2:] == ["No next step recorded  (1)", "  Chen Wei (Chen)"]
+        assert tree_lines(screen)[-2:] == ["(1) No next step recorded", "  Chen Wei (Chen)"]
 
         tree = screen.query_one("#groups-tree")
         assert tree.cursor_node is not None  # type: ignore[attr-defined]
         tree.move_cursor(tree.root.children[0].children[1])  # type: ignore[attr-defined]
+        await settle(pilot)
+        # The highlighted student's group, in full (labels are cut to one line).
+        group_text = screen.query_one("#group-text")
+        assert str(group_text.content) == "Add dialogue to the ending."  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)

@@ -39,10 +39,6 @@ class Group:
     label: str
     rows: tuple[RosterRow, ...]
 
-    @property
-    def is_empty_label(self) -> bool:
-        return not self.label
-
 
 def group_rows(rows: Iterable[RosterRow], text_of: Callable[[RosterRow], str]) -> list[Group]:
     """Students grouped by what they are working on: shared groups first (largest first),
@@ -74,6 +70,13 @@ def text_for(by: str) -> Callable[[RosterRow], str]:
     return lambda row: row.last_next_step
 
 
+def student_of(node: TreeNode[str] | None) -> str | None:
+    """The student id of a student's line; None for a group's line (its data is its text)."""
+    if node is None or node.parent is None or node.parent.is_root:
+        return None
+    return node.data or None
+
+
 class GroupTree(Tree[str]):
     """Its own enter binding is visible, so the footer says what enter does."""
 
@@ -103,6 +106,7 @@ class GroupsScreen(AppScreen[None]):
         tree.show_root = False
         tree.guide_depth = 3
         yield tree
+        yield Static("", id="group-text")
         yield Static("", id="groups-status")
         yield KeysFooter()
 
@@ -133,18 +137,18 @@ class GroupsScreen(AppScreen[None]):
 
     def render_groups(self) -> None:
         tree: Tree[str] = self.query_one(Tree)
-        selected = tree.cursor_node.data if tree.cursor_node is not None else None
+        selected = student_of(tree.cursor_node)
         tree.clear()
         groups = group_rows(self.rows, text_for(self.by))
         target: TreeNode[str] | None = None
         for group in groups:
             label = Text()
-            if group.is_empty_label or not normalised(group.label):
+            label.append(f"({len(group.rows)}) ", style="bold")
+            if not normalised(group.label):
                 label.append(NOTHING[self.by], style="italic")
             else:
-                label.append(one_line(group.label, 200))
-            label.append(f"  ({len(group.rows)})", style="dim")
-            branch = tree.root.add(label, expand=True, data="")
+                label.append(one_line(group.label, self.label_width()))
+            branch = tree.root.add(label, expand=True, data=group.label)
             for row in group.rows:
                 leaf = branch.add_leaf(Text(row.student.display_name), data=row.student.id)
                 if target is None or row.student.id == selected:
@@ -152,6 +156,24 @@ class GroupsScreen(AppScreen[None]):
         # Lines are numbered when the tree is next drawn.
         tree.call_after_refresh(tree.move_cursor, target)
         self.show_status(groups)
+
+    def label_width(self) -> int:
+        """Room for a group's text on one line, so that nothing scrolls sideways."""
+        return max(16, (self.size.width or 80) - 12)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.rows:
+            self.render_groups()
+
+    @on(Tree.NodeHighlighted)
+    def show_group_text(self, event: Tree.NodeHighlighted[str]) -> None:
+        """The whole text of the highlighted group: labels are cut to one line."""
+        node = event.node
+        group_node = node.parent if student_of(node) else node
+        text = group_node.data if group_node is not None else ""
+        detail = self.query_one("#group-text", Static)
+        detail.update(Text(" ".join((text or "").split())))
+        detail.display = bool(text and text.strip())
 
     def show_status(self, groups: list[Group]) -> None:
         shared = [g for g in groups if len(g.rows) > 1 and normalised(g.label)]
@@ -176,13 +198,15 @@ class GroupsScreen(AppScreen[None]):
     @on(Tree.NodeSelected)
     def node_selected(self, event: Tree.NodeSelected[str]) -> None:
         event.stop()
-        if event.node.data:
-            self.conference_app.open_history(event.node.data)
+        student_id = student_of(event.node)
+        if student_id:
+            self.conference_app.open_history(student_id)
 
     def action_history(self) -> None:
         node = self.query_one(Tree).cursor_node
-        if node is not None and node.data:
-            self.conference_app.open_history(node.data)
+        student_id = student_of(node)
+        if student_id:
+            self.conference_app.open_history(student_id)
         elif node is not None:
             node.toggle()
 

@@ -224,7 +224,7 @@ class SearchScreen(AppScreen[None]):
     def action_results(self) -> None:
         results = self.query_one("#results", OptionList)
         if isinstance(self.focused, Input) and results.option_count:
-            results.focus()
+            self.set_focus(results)
 
     def action_focus_search(self) -> None:
         self.query_one("#search-box", Input).focus()
