@@ -295,3 +295,23 @@ async def settle(pilot: Pilot[object], delay: float = 0.05) -> None:
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
     await pilot.pause()
+
+
+# -- the demo class, as `conference-tui --demo` shows it on TODAY ----------------
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
+    """The demo database built for TODAY, opened on the fixed clock (for snapshots)."""
+    from conference_tui.demo import build_demo_database
+
+    path = tmp_path / "demo.db"
+    build_demo_database(path, today=TODAY)
+    store = Store.open(str(path), clock=fixed_clock)
+    yield store
+    store.close()
+
+
+def student_named(store: Store, name: str) -> str:
+    """The id of the (first) student with this name, in any class."""
+    return next(row.student.id for row in store.roster(None) if row.student.name == name)

@@ -19,7 +19,16 @@ from conference_tui.tui.screens.profile_dialog import ProfileDialog
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView, conference_renderable
 
-from .conftest import FORM, NOW, SIZES, SettableClock, StoryData, make_test_app, settle
+from .conftest import (
+    FORM,
+    NOW,
+    SIZES,
+    SettableClock,
+    StoryData,
+    make_test_app,
+    settle,
+    student_named,
+)
 
 
 def cells(table: DataTable[object], column: int) -> list[str]:
@@ -286,29 +295,36 @@ def test_conference_view_leaves_nothing_out(
 
 
 def test_history_snapshot(
-    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+    snap_compare: object, demo_store: Store, fixed_clock: SettableClock
 ) -> None:
-    """The amended conference of the fixed class, at 80x24."""
-    app = make_test_app(app_store, fixed_clock)
+    """A demo learner's amended conference, at 80x24."""
+    app = make_test_app(demo_store, fixed_clock)
+    student_id = student_named(demo_store, "Sofía Castillo")
 
     async def open_amended(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        app.open_history(story.students["Amara"])
+        app.open_history(student_id)
         await settle(pilot)
-        await pilot.press("down")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        amended = [s.id for s in screen.summaries.values() if s.amended_at is not None]
+        table = screen.query_one("#history-table", DataTable)
+        table.move_cursor(row=table.get_row_index(amended[0]))
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_amended)  # type: ignore[operator]
 
 
 def test_history_goals_snapshot(
-    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+    snap_compare: object, demo_store: Store, fixed_clock: SettableClock
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    """A demo learner's chain of goals: met, revised, active."""
+    app = make_test_app(demo_store, fixed_clock)
+    student_id = student_named(demo_store, "Amara Okafor")
 
     async def open_goals(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        app.open_history(story.students["Amara"])
+        app.open_history(student_id)
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)

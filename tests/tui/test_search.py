@@ -271,15 +271,16 @@ async def test_escape_goes_back_and_nothing_found_says_so(
 
 
 def test_search_snapshot(
-    snap_compare: object, app_store: Store, fixed_clock: SettableClock, story: StoryData
+    snap_compare: object, demo_store: Store, fixed_clock: SettableClock
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    """Searching the demo class for a word, the results list focused, at 80x24."""
+    app = make_test_app(demo_store, fixed_clock)
 
     async def search(pilot: Pilot[object]) -> None:
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press(*"ending")
+        await pilot.press(*"claim")
         await settle(pilot)
         await pilot.press("down")
         await settle(pilot)
