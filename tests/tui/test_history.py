@@ -118,6 +118,21 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
         await settle(pilot)
         profile = shown_text(screen.query_one("#profile-view", Static))
         assert "Football; graphic novels." in profile and "Slows down" in profile
+        assert app.focused is screen.query_one("#profile-pane")
+        await pilot.press("enter")  # on the profile tab, enter edits it
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+        await pilot.press("f1")  # every key of the screen is in the help
+        await settle(pilot)
+        help_text = plain_text(app.screen.query_one("#help-keys", Static).content)
+        for description in ("Open", "New", "Export", "Profile", "Goals tab"):
+            assert description in help_text
+        await pilot.press("escape")
+        await settle(pilot)
 
         await pilot.press("escape")
         await settle(pilot)
@@ -219,6 +234,18 @@ async def test_no_conferences_yet_and_new_conference_key(
         assert app.screen is screen
         await settle(pilot)
         assert cells(screen.query_one("#history-table", DataTable), 0) == ["✎"]
+
+
+async def test_a_student_that_is_not_there_gives_a_message(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_history("no-such-student")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert any("No student" in str(n.message) for n in app._notifications)
 
 
 def seed_conferences(store: Store, student_id: str, count: int) -> None:

@@ -9,9 +9,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets.tabbed_content import ContentTabs
 
 from conference_tui.store import HabitTally
 from conference_tui.store.records import (
@@ -34,6 +35,12 @@ PREFETCH_ROWS = 30
 DETAIL_DELAY_SECONDS = 0.08
 WIDE_AT_COLUMNS = 110
 GOAL_MARK = {"active": "○ active", "met": "✓ met", "revised": "↻ revised", "dropped": "✗ dropped"}
+TAB_FOCUS = {
+    "conferences": "#history-table",
+    "goals": "#goals-table",
+    "habits": "#habits-table",
+    "profile": "#profile-pane",
+}
 PROFILE_PARTS = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
 
 
@@ -115,7 +122,7 @@ class HistoryScreen(AppScreen[None]):
                 yield Static("", id="goal-detail")
             with TabPane("3 Habits", id="habits"):
                 yield DataTable(id="habits-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("4 Profile", id="profile"):
+            with TabPane("4 Profile", id="profile"), VerticalScroll(id="profile-pane"):
                 yield Static("", id="profile-view")
         yield KeysFooter()
 
@@ -167,7 +174,16 @@ class HistoryScreen(AppScreen[None]):
                 store.habit_tally(student_id),
             )
 
-        run_in_background(self, load, self.show_story, group="history-load")
+        run_in_background(
+            self, load, self.show_story, group="history-load", failed=self.could_not_load
+        )
+
+    def could_not_load(self, message: str) -> None:
+        if self.student is not None:
+            self.notify(message, title="Could not refresh the history", severity="error")
+            return
+        self.notify(message, title="Cannot open the history", severity="error", timeout=10)
+        self.dismiss()
 
     def show_story(self, story: Story) -> None:
         self.student = story.student
@@ -383,8 +399,16 @@ class HistoryScreen(AppScreen[None]):
         self.action_open_conference()
 
     def action_open_conference(self) -> None:
-        if self.focused is self.query_one("#goals-table"):
+        """enter: what it opens depends on the tab (a goal leads to the conference that set it)."""
+        tab = self.active_tab()
+        if tab == "goals":
             self.show_goal_conference()
+            return
+        if tab == "profile":
+            self.action_edit_profile()
+            return
+        if tab == "habits":
+            self.action_show_tab("conferences")
             return
         summary = self.selected_summary()
         if summary is None:
@@ -433,13 +457,22 @@ class HistoryScreen(AppScreen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        focus = {
-            "conferences": "#history-table",
-            "goals": "#goals-table",
-            "habits": "#habits-table",
-        }.get(tab)
-        if focus:
-            self.query_one(focus).focus()
+        self.focus_tab(tab)
+
+    def focus_tab(self, tab: str) -> None:
+        """Keys go to what the tab shows, never to a table hidden on another tab."""
+        target = TAB_FOCUS.get(tab)
+        if target:
+            self.set_focus(self.query_one(target))
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Moving along the tab bar itself (left/right) keeps the focus there.
+        if not isinstance(self.focused, ContentTabs):
+            self.focus_tab(event.pane.id or "")
+
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
 
     def action_back(self) -> None:
         self.dismiss()
