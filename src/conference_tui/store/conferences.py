@@ -313,4 +313,5 @@ class ConferenceStore(StoreBase):
                 select(Conference.id)
                 .where(Conference.student_id == student_id, Conference.status == status)
                 .order_by(col(Conference.started_at).desc())
+                .limit(1)
             ).first()

@@ -119,6 +119,7 @@ class GoalStore(StoreBase):
                 .where(Conference.student_id == student_id, Conference.status == COMPLETE)
                 .where(Conference.id != (current_conference_id or ""))
                 .order_by(col(Conference.started_at).desc())
+                .limit(1)  # without it the ORM loads every conference before taking the first
             ).first()
             if last is None:
                 return LastTime(shown, "", None, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, true
 from sqlmodel import Session, col, select
 
 from conference_tui.store.base import (
@@ -196,13 +196,19 @@ class RosterStore(StoreBase):
         due_after_days: int = DEFAULT_DUE_AFTER_DAYS,
     ) -> list[RosterRow]:
         """One row per student of a class (all classes when None), sorted by name."""
+        # Only this class's conferences: otherwise the subquery reads every conference.
+        in_class = (
+            col(Conference.student_id).in_(select(Student.id).where(Student.class_id == class_id))
+            if class_id is not None
+            else true()
+        )
         completed = (
             select(
                 col(Conference.student_id).label("student_id"),
                 func.count().label("n"),
                 func.max(Conference.started_at).label("last_at"),
             )
-            .where(Conference.status == COMPLETE)
+            .where(Conference.status == COMPLETE, in_class)
             .group_by(Conference.student_id)
             .subquery()
         )
