@@ -263,14 +263,16 @@ class HistoryScreen(AppScreen[None]):
         self.conference_app.sub_title = f"History · {name}"
         active = sum(1 for goal in self.goals if goal.status == GOAL_ACTIVE)
         count = self.conference_count
-        parts = [f"{count} conference{'s' if count != 1 else ''}"]
-        parts.append(f"{active} active goal{'s' if active != 1 else ''}")
+        conferences = f"{count} conference{'s' if count != 1 else ''}"
         if len(self.summaries) < count:
-            parts.append(f"{len(self.summaries)} loaded")
+            conferences += f" ({len(self.summaries)} loaded)"
+        goals = f"{active} active goal{'s' if active != 1 else ''}"
         title = Text()
         title.append(name, style="bold")
-        title.append(" · " + " · ".join(parts), style="dim")
-        title.append(" · ✎ draft ✱ amended", style="dim italic")
+        title.append(f" · {conferences} · {goals}", style="dim")
+        legend = " · ✎ draft ✱ amended"
+        if title.cell_len + len(legend) <= self.size.width - 2:
+            title.append(legend, style="dim italic")
         self.query_one("#history-title", Static).update(title)
 
     def show_goals(self) -> None:
