@@ -1,0 +1,212 @@
+"""Measure the store on 25,000 conferences, as ratios to a baseline taken in the same run.
+
+    python benchmarks/run.py                 # generate (or reuse) the database, measure
+    python benchmarks/run.py --rounds 31     # more rounds, steadier medians
+    python benchmarks/run.py --regenerate    # build the database again
+
+The database is generated once into benchmarks/results/ (gitignored) and reused
+while the generator and the schema are unchanged; each run measures a fresh copy,
+because the autosave benchmark writes to it. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from conference_tui import sample_data
+from conference_tui.sample_data import SampleDatabase, generate_database
+from conference_tui.store import Store
+from conference_tui.store.engine import head_revision
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TODAY = date(2026, 11, 23)
+CONFERENCES = 25_000
+BASELINE = "baseline: SELECT 1"
+
+
+def fingerprint() -> str:
+    """What the cached database depends on: the generator's code and the schema."""
+    digest = hashlib.sha256(Path(sample_data.__file__).read_bytes())
+    digest.update(f"{head_revision()} {CONFERENCES} {TODAY}".encode())
+    return digest.hexdigest()[:16]
+
+
+def sample_database(regenerate: bool) -> tuple[SampleDatabase, float | None]:
+    """The pristine generated database, and how long generating it took (None: reused)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "sample-25k.db"
+    summary_path = RESULTS / "sample-25k.json"
+    key = fingerprint()
+    if not regenerate and path.exists() and summary_path.exists():
+        saved = json.loads(summary_path.read_text())
+        if saved.get("fingerprint") == key:
+            fields = saved["database"]
+            return (
+                SampleDatabase(
+                    **{
+                        **fields,
+                        "path": path,
+                        "class_ids": tuple(fields["class_ids"]),
+                        "student_ids": tuple(fields["student_ids"]),
+                    }
+                ),
+                None,
+            )
+    for stale in (path, summary_path):
+        stale.unlink(missing_ok=True)
+    print(f"Generating {CONFERENCES:,} conferences into {path} ...", flush=True)
+    started = time.perf_counter()
+    generated = generate_database(path, total_conferences=CONFERENCES, today=TODAY)
+    seconds = time.perf_counter() - started
+    summary_path.write_text(
+        json.dumps(
+            {"fingerprint": key, "seconds": seconds, "database": asdict(generated)}, default=str
+        )
+    )
+    return generated, seconds
+
+
+def benchmarks(store: Store, working: Path, db: SampleDatabase) -> dict[str, Callable[[], object]]:
+    """Each thing the app does often, as a call to time; the baseline first."""
+    heavy = db.heavy_student_id
+    draft = store.start_conference(heavy, "writing-conference", 1, "clarify")
+    typed = iter(range(10**9))
+
+    def select_one() -> object:
+        with Session(store.engine) as session:
+            return session.execute(text("SELECT 1")).scalar_one()
+
+    def open_store() -> object:
+        opened = Store.open(str(working))
+        opened.close()
+        return opened
+
+    def autosave() -> object:
+        note = f"Keeps rereading the lead aloud; try {next(typed)} more sentences."
+        store.save_answer(draft.id, "modify", "teacher_notes", note, True)
+        return note
+
+    return {
+        BASELINE: select_one,
+        "open store (migrations check)": open_store,
+        "roster, 33-student class": lambda: store.roster(db.class_ids[0]),
+        "history, 300-conference student": lambda: store.history(heavy),
+        "last time, 300-conference student": lambda: store.last_time(heavy),
+        f"search, common word ({db.common_word})": lambda: store.search(db.common_word),
+        f"search, rare word ({db.rare_word})": lambda: store.search(db.rare_word),
+        "autosave one answer (save_answer)": autosave,
+    }
+
+
+def measure(calls: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Round-robin: every benchmark once per round, so that a busy moment on the
+    machine slows all of them alike instead of one, and the ratios hold."""
+    for call in calls.values():
+        call()  # warm caches and compiled statements
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": load,
+    }
+
+
+def report(samples: dict[str, list[float]]) -> list[dict[str, Any]]:
+    base = statistics.median(samples[BASELINE])
+    rows = []
+    for name, values in samples.items():
+        median = statistics.median(values)
+        rows.append(
+            {
+                "benchmark": name,
+                "median_ms": round(median, 3),
+                "min_ms": round(min(values), 3),
+                "max_ms": round(max(values), 3),
+                "ratio": round(median / base, 1),
+            }
+        )
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    width = max(len(row["benchmark"]) for row in rows)
+    print(f"\n{'benchmark':<{width}}  {'× baseline':>10}  {'median ms':>10}  {'min ms':>8}")
+    print("-" * (width + 34))
+    for row in rows:
+        print(
+            f"{row['benchmark']:<{width}}  {row['ratio']:>10,.1f}  "
+            f"{row['median_ms']:>10.2f}  {row['min_ms']:>8.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15, help="timed calls per benchmark")
+    parser.add_argument("--regenerate", action="store_true", help="build the database again")
+    args = parser.parse_args()
+
+    db, generation_seconds = sample_database(args.regenerate)
+    with tempfile.TemporaryDirectory(prefix="conference-tui-bench-") as folder:
+        working = Path(folder) / "bench.db"
+        shutil.copyfile(db.path, working)
+        store = Store.open(str(working))
+        try:
+            samples = measure(benchmarks(store, working, db), args.rounds)
+        finally:
+            store.close()
+
+    rows = report(samples)
+    print_table(rows)
+    if generation_seconds is not None:
+        print(f"\nGenerated the database in {generation_seconds:.1f} s.")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"bench-{stamp}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "rounds": args.rounds,
+                "conferences": db.conference_count,
+                "answers": db.answer_count,
+                "generation_seconds": generation_seconds,
+                "machine": machine(),
+                "results": rows,
+            },
+            indent=2,
+        )
+    )
+    print(f"Results written to {out}")
+
+
+if __name__ == "__main__":
+    main()
