@@ -73,7 +73,7 @@ def clean_name(name: str, what: str = "name") -> str:
         raise InvalidInputError(f"The {what} cannot be empty.")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInputError(
-            f"The {what} is {len(cleaned)} characters long; keep it to {MAX_NAME_LENGTH} or fewer."
+            f"The {what} is {len(cleaned)} characters long; keep it under {MAX_NAME_LENGTH}."
         )
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
         raise InvalidInputError(f"The {what} contains control characters.")
