@@ -67,7 +67,7 @@ async def test_bad_student_names_get_a_message_and_nothing_is_saved(
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, StudentDialog)
-        assert "keep it under" in str(app.screen.query_one("#error", Static).render())
+        assert "characters long" in str(app.screen.query_one("#error", Static).render())
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from conference_tui.tui.widgets.spiral import (
 
 SAVE_INTERVAL_SECONDS = 0.4
 PROGRESS_EVERY_SECONDS = 10
+KEYS_SETTLE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ class ConferenceScreen(AppScreen[None]):
         self.last_progress_elapsed = 0
         self.last_error = ""
         self.refused: dict[str, str] = {}
+        self.pages: dict[str, Vertical] = {}
+        self.page_lock = asyncio.Lock()
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
@@ -183,6 +187,11 @@ class ConferenceScreen(AppScreen[None]):
         self.dismiss()
 
     def show_conference(self, opened: Opened) -> None:
+        self.run_worker(self.build(opened), group="conference-build", exit_on_error=False)
+
+    async def build(self, opened: Opened) -> None:
+        """Mount the stage the teacher lands on and focus it before it shows: a key typed
+        the moment the stage appears must not be lost. Other stages mount when visited."""
         conference = self.conference = opened.conference
         self.conference_id = conference.id
         self.student = opened.student
@@ -190,14 +199,35 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = time.monotonic()
         self.amend = self.amend or not conference.is_draft
         self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
-        self.query_one("#loading").remove()
-        pages = self.query_one("#stage-fields", VerticalScroll)
-        pages.display = True
-        for stage in self.stages:
+        await self.query_one("#loading").remove()
+        self.query_one("#stage-fields", VerticalScroll).display = True
+        self.query_one(LastTimePanel).show(opened.last_time)
+        self.show_student_heading()
+        keys = [stage.key for stage in self.stages]
+        wanted = self.requested_stage or conference.current_stage
+        self.current_field = "" if self.requested_stage else conference.current_field
+        index = keys.index(wanted) if wanted in keys else 0
+        await self.ensure_page(self.stages[index])
+        self.go_to_stage(index, focus=False)
+        self.focus_current_field()
+        self.update_filled()
+        self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
+        self.set_interval(1, self.tick)
+
+    async def ensure_page(self, stage: FormStage) -> None:
+        """Mount a stage's fields once, on first visit: mounting all of them at open
+        costs more than a second, and a background mount makes typing lag."""
+        async with self.page_lock:
+            if stage.key in self.pages:
+                return
+            assert self.conference is not None
             page = Vertical(id=f"page-{stage.key}", classes="stage-page")
-            pages.mount(page)
+            page.display = self.stages[self.stage_index].key == stage.key
+            self.pages[stage.key] = page
+            await self.query_one("#stage-fields", VerticalScroll).mount(page)
+            editors = []
             for field in stage.fields:
-                answer = conference.answers.get(field.key)
+                answer = self.conference.answers.get(field.key)
                 editor = FieldEditor(
                     field,
                     stage.key,
@@ -205,17 +235,8 @@ class ConferenceScreen(AppScreen[None]):
                     answer.private if answer else field.private,
                 )
                 self.editors[field.key] = editor
-                page.mount(editor)
-        self.query_one(LastTimePanel).show(opened.last_time)
-        self.show_student_heading()
-        keys = [stage.key for stage in self.stages]
-        wanted = self.requested_stage or conference.current_stage
-        self.current_field = "" if self.requested_stage else conference.current_field
-        self.go_to_stage(keys.index(wanted) if wanted in keys else 0, focus=False)
-        self.call_after_refresh(self.focus_current_field)
-        self.update_filled()
-        self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
-        self.set_interval(1, self.tick)
+                editors.append(editor)
+            await page.mount_all(editors)
 
     def show_student_heading(self) -> None:
         assert self.student is not None and self.conference is not None
@@ -236,8 +257,12 @@ class ConferenceScreen(AppScreen[None]):
         index = max(0, min(index, len(self.stages) - 1))
         self.stage_index = index
         stage = self.stages[index]
-        for page in self.query(".stage-page"):
-            page.display = page.id == f"page-{stage.key}"
+        if stage.key not in self.pages:
+            self.run_worker(
+                self.show_when_mounted(index, focus), group="conference-page", exit_on_error=False
+            )
+        for key, page in self.pages.items():
+            page.display = key == stage.key
         self.query_one("#stage-title", Static).update(
             f"[b]Stage {stage.number} of {len(self.stages)} · {escape(stage.title)}[/b]"
         )
@@ -250,11 +275,16 @@ class ConferenceScreen(AppScreen[None]):
             self.current_field = ""
             self.focus_current_field()
 
+    async def show_when_mounted(self, index: int, focus: bool) -> None:
+        await self.ensure_page(self.stages[index])
+        if self.stage_index == index:
+            self.go_to_stage(index, focus)
+
     def focus_current_field(self) -> None:
         stage = self.stages[self.stage_index]
         keys = [field.key for field in stage.fields]
         key = self.current_field if self.current_field in keys else (keys[0] if keys else "")
-        if key:
+        if key in self.editors:
             self.editors[key].focus_control()
 
     def action_next_stage(self) -> None:
@@ -310,16 +340,26 @@ class ConferenceScreen(AppScreen[None]):
     @on(FieldEditor.Changed)
     def field_changed(self, event: FieldEditor.Changed) -> None:
         event.stop()
-        value = event.value
-        if event.editor.form_field.type == "date":
+        self.queue_if_unsaved(event.editor)
+
+    def queue_if_unsaved(self, editor: FieldEditor) -> None:
+        value = editor.value()
+        if editor.form_field.type == "date":
             value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
-        if self.saved.get(event.field_key) == (value, event.private) and (
-            event.field_key not in self.pending
+        if self.saved.get(editor.field_key) == (value, editor.private) and (
+            editor.field_key not in self.pending
         ):
             return
-        self.pending[event.field_key] = PendingAnswer(
-            event.editor.stage_key, value, event.private, event.editor.form_field.type == "habits"
+        self.pending[editor.field_key] = PendingAnswer(
+            editor.stage_key, value, editor.private, editor.form_field.type == "habits"
         )
+
+    def queue_everything_unsaved(self) -> None:
+        """Read every field directly: a key typed just before ctrl+s may not have
+        announced its change yet, and leaving must not lose it."""
+        for editor in self.editors.values():
+            if not editor.read_only:
+                self.queue_if_unsaved(editor)
 
     def elapsed(self) -> int:
         return self.elapsed_base + int(time.monotonic() - self.clock_started)
@@ -430,8 +470,17 @@ class ConferenceScreen(AppScreen[None]):
     # -- leaving -----------------------------------------------------------------
 
     def action_complete(self) -> None:
-        if self.conference is not None:
-            self.flush(then="complete")
+        self.leave_after_save("complete")
+
+    def leave_after_save(self, action: str) -> None:
+        if self.conference is None:
+            return
+        # Let keys typed just before this one reach their fields first.
+        self.set_timer(KEYS_SETTLE_SECONDS, lambda: self.final_flush(action))
+
+    def final_flush(self, action: str) -> None:
+        self.queue_everything_unsaved()
+        self.flush(then=action)
 
     def finish_complete(self) -> None:
         assert self.conference is not None and self.student is not None
@@ -460,7 +509,7 @@ class ConferenceScreen(AppScreen[None]):
         if self.conference is None:
             self.dismiss()
             return
-        self.flush(then="leave")
+        self.leave_after_save("leave")
 
     def finish_leave(self) -> None:
         assert self.conference is not None
@@ -481,6 +530,7 @@ class ConferenceScreen(AppScreen[None]):
         """Called before the app quits: write whatever is pending, synchronously."""
         if self.conference is None or self.saving:
             return
+        self.queue_everything_unsaved()
         answers, progress = self.take_batch()
         if not answers and progress is None:
             return

@@ -56,7 +56,7 @@ class RosterScreen(AppScreen[None]):
     CSS_PATH = "roster.tcss"
     BINDINGS = [
         Binding("n", "new_conference", "Conference", id="roster.new_conference"),
-        Binding("enter", "history", "History", id="roster.history"),
+        Binding("enter", "history", "History", priority=True, id="roster.history"),
         Binding("a", "add_student", "Add", id="roster.add_student"),
         Binding("slash", "filter", "Filter", id="roster.filter"),
         Binding("o", "toggle_sort", "Overdue↑", id="roster.sort"),
@@ -266,12 +266,10 @@ class RosterScreen(AppScreen[None]):
 
     # -- actions -----------------------------------------------------------------------
 
-    @on(DataTable.RowSelected)
-    def row_chosen(self) -> None:
-        self.action_history()
-
     def action_history(self) -> None:
         if self.focused is self.query_one("#filter"):
+            # enter in the filter box keeps the filter and goes back to the table
+            self.query_one(DataTable).focus()
             return
         row = self.require_student()
         if row:

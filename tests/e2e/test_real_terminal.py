@@ -1,0 +1,173 @@
+"""The installed `conference-tui` in a real terminal (tmux), typed at like a teacher would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conference_tui.store import Store
+
+pytestmark = pytest.mark.e2e
+
+EXECUTABLE = Path(sys.executable).with_name("conference-tui")
+
+
+def require_tmux() -> str:
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("tmux is missing: .ci/run must install it")
+        pytest.skip("tmux is not installed")
+    if not EXECUTABLE.exists():
+        pytest.fail(f"the console script is not installed next to {sys.executable}")
+    return tmux
+
+
+class Terminal:
+    """One tmux server of our own, with one 80x24 window running the app."""
+
+    def __init__(self, tmux: str, env: dict[str, str]) -> None:
+        self.tmux = tmux
+        self.socket = f"ctui-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            [self.tmux, "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=self.env,
+            timeout=20,
+        )
+        return result.stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", f"exec {command}")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "app")
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            try:
+                shown = self.screen()
+            except subprocess.CalledProcessError:
+                shown = "(the app has exited)"
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen showed:\n{shown}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", "app", key)
+            time.sleep(0.08)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "app", "-l", text)
+        time.sleep(0.2)
+
+    def app_pid(self) -> int:
+        return int(self.run("display-message", "-p", "-t", "app", "#{pane_pid}").strip())
+
+    def stop(self) -> None:
+        subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    tmux = require_tmux()
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "CONFERENCE_TUI_CONFIG_DIR": str(tmp_path / "config"),
+        "CONFERENCE_TUI_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("TMUX", None)
+    term = Terminal(tmux, env)
+    yield term
+    term.stop()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> tuple[Path, str]:
+    path = tmp_path / "notes.db"
+    store = Store.open(str(path))
+    school_class = store.add_class("7B English")
+    student = store.add_student(school_class.id, "Ana Lopez")
+    store.close()
+    return path, student.id
+
+
+def read_draft(path: Path, student_id: str) -> str:
+    store = Store.open(str(path))
+    try:
+        draft = store.draft_for_student(student_id)
+        return draft.value("piece_title") if draft else ""
+    finally:
+        store.close()
+
+
+def test_conference_typed_in_a_real_terminal_is_in_the_database(
+    terminal: Terminal, database: tuple[Path, str]
+) -> None:
+    path, student_id = database
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.keys("n")
+    terminal.wait_for("Stage 1 of 6")
+    terminal.type("The Lighthouse Keeper")
+    for _ in range(5):
+        terminal.keys("PageDown")
+    terminal.wait_for("Stage 6 of 6")
+    terminal.type("Use dialogue to show feelings")
+    terminal.keys("C-s")
+    screen = terminal.wait_for("Conference saved")
+    assert "Traceback" not in screen
+    terminal.keys("C-q")
+
+    store = Store.open(str(path))
+    [summary] = store.history(student_id)
+    conference = store.get_conference(summary.id)
+    store.close()
+    assert conference.status == "complete"
+    assert conference.piece_title == "The Lighthouse Keeper"
+    assert conference.value("goal") == "Use dialogue to show feelings"
+
+
+def test_sigkill_two_seconds_after_typing_loses_nothing(
+    terminal: Terminal, database: tuple[Path, str]
+) -> None:
+    path, student_id = database
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.keys("n")
+    terminal.wait_for("Stage 1 of 6")
+    terminal.type("Storm at Sea")
+    time.sleep(2)
+    os.kill(terminal.app_pid(), signal.SIGKILL)
+    terminal.stop()
+
+    assert read_draft(path, student_id) == "Storm at Sea"
+
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.keys("n")
+    terminal.wait_for("Storm at Sea")
+    screen = terminal.wait_for("Stage 1 of 6")
+    assert "Traceback" not in screen
+    terminal.keys("Escape")
+    terminal.wait_for("Ana Lopez")
+    terminal.keys("C-q")
