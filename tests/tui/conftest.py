@@ -52,8 +52,9 @@ def make_test_app(
     clock: Callable[[], datetime] = lambda: NOW,
     settings: Settings | None = None,
 ) -> ConferenceApp:
-    """The real app, as the CLI builds it, on a fixed clock and default settings."""
-    return make_app(store, settings=settings or Settings(), clock=clock)
+    """The real app, as the CLI builds it, on a fixed clock and default settings;
+    conference timers stand still at 0:00."""
+    return make_app(store, settings=settings or Settings(), clock=clock, monotonic=lambda: 0.0)
 
 
 @pytest.fixture(autouse=True)

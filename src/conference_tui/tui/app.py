@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -34,9 +35,12 @@ class ConferenceApp(App[None]):
         form: Form,
         *,
         clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
         demo: bool = False,
     ) -> None:
         super().__init__()
+        # Conference timers read this; tests stop it so screens repeat exactly.
+        self.monotonic = monotonic
         self.store = store
         self.settings = settings
         self.form = form
@@ -137,6 +141,7 @@ def make_app(
     settings: Settings | None = None,
     form: Form | None = None,
     clock: Callable[[], datetime] = utc_now,
+    monotonic: Callable[[], float] = time.monotonic,
     demo: bool = False,
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
@@ -147,4 +152,4 @@ def make_app(
         except FormError:
             # A broken or unknown default form in config.toml must not stop the app.
             form = load_default_form()
-    return ConferenceApp(store, settings, form, clock=clock, demo=demo)
+    return ConferenceApp(store, settings, form, clock=clock, monotonic=monotonic, demo=demo)

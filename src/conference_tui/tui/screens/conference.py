@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 
 from rich.markup import escape
@@ -127,7 +126,7 @@ class ConferenceScreen(AppScreen[None]):
         self.amendment_started = False
         self.progress_dirty = False
         self.elapsed_base = 0
-        self.clock_started = time.monotonic()
+        self.clock_started = 0.0
         self.last_progress_elapsed = 0
         self.last_error = ""
         self.refused: dict[str, str] = {}
@@ -196,7 +195,7 @@ class ConferenceScreen(AppScreen[None]):
         self.conference_id = conference.id
         self.student = opened.student
         self.elapsed_base = conference.elapsed_seconds
-        self.clock_started = time.monotonic()
+        self.clock_started = self.conference_app.monotonic()
         self.amend = self.amend or not conference.is_draft
         self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
         await self.query_one("#loading").remove()
@@ -362,7 +361,7 @@ class ConferenceScreen(AppScreen[None]):
                 self.queue_if_unsaved(editor)
 
     def elapsed(self) -> int:
-        return self.elapsed_base + int(time.monotonic() - self.clock_started)
+        return self.elapsed_base + int(self.conference_app.monotonic() - self.clock_started)
 
     def tick(self) -> None:
         elapsed = self.elapsed()
