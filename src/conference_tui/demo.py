@@ -10,6 +10,7 @@ every started, saved and ended time reads like a real school day.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import random
@@ -43,7 +44,6 @@ from conference_tui.store import Store
 from conference_tui.store.engine import head_revision
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SLOT_MINUTES = 7
 DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)
 AMENDMENT_NOTE = " Added after class: wants to try this at home over the weekend too."
 
@@ -84,6 +84,7 @@ class Visit:
     """One conference to replay: who, when, and what it is about."""
 
     student: DemoStudent
+    day: date
     started: datetime
     seconds: int
     moment: Moment
@@ -228,13 +229,31 @@ def plan_demo(
         starts = time.fromisoformat(class_data["conferring_from"])
         demo_class = DemoClass(class_data["name"])
         classes.append(demo_class)
-        slots: dict[date, int] = {}
+        unscheduled: list[Visit] = []
         for student_data in class_data["students"]:
             student = _student(student_data, today, term_start)
             demo_class.students.append(student)
-            visits.extend(_visits(student, student_data, book, today, meets, starts, slots))
+            unscheduled.extend(_visits(student, student_data, book, today, meets))
+        visits.extend(_schedule(demo_class.name, unscheduled, starts))
     visits.sort(key=lambda visit: visit.started)
     return classes, visits
+
+
+def _schedule(class_name: str, visits: list[Visit], starts: time) -> list[Visit]:
+    """Give each meeting's conferences their times, one after another, in an order
+    that changes from day to day (nobody is always first)."""
+    scheduled = []
+    for day in sorted({visit.day for visit in visits}):
+        rng = random.Random(f"demo:{class_name}:{day.isoformat()}")
+        todays = [visit for visit in visits if visit.day == day]
+        rng.shuffle(todays)
+        # The mini-lesson comes first; conferring starts when the class is writing.
+        at = local_time(day, starts) + timedelta(minutes=rng.randrange(0, 12))
+        for visit in todays:
+            at += timedelta(seconds=rng.randrange(0, 100))
+            scheduled.append(dataclasses.replace(visit, started=at))
+            at += timedelta(seconds=visit.seconds + rng.randrange(20, 60))
+    return scheduled
 
 
 def _student(data: dict[str, Any], today: date, term_start: date) -> DemoStudent:
@@ -258,22 +277,17 @@ def _visits(
     book: PhraseBook,
     today: date,
     meets: set[str],
-    starts: time,
-    slots: dict[date, int],
 ) -> list[Visit]:
+    """The student's conferences, each on its day; `_schedule` sets the times."""
     offsets = data.get("conferences", [])
     goals = parse_goal_chain(data.get("goals", []), book)
-    moments = plan_student(len(offsets), goals, [tuple(p) for p in data.get("pieces", [])])
+    pieces = [tuple(p) for p in data.get("pieces", [])]
+    moments = plan_student(len(offsets), goals, pieces, book.kind_of_genre)
     rng = student.rng
     visits = []
     last_completed = len(offsets) - (2 if data.get("draft") else 1)
     for moment, offset in zip(moments, offsets, strict=True):
         day = _weekday_on_or_before(today - timedelta(days=offset), meets)
-        slot = slots.get(day, 0)
-        slots[day] = slot + 1
-        started = local_time(day, starts) + timedelta(
-            minutes=slot * SLOT_MINUTES, seconds=rng.randrange(0, 90)
-        )
         draft = bool(data.get("draft")) and moment.index == len(offsets) - 1
         follow_days = data.get("follow_up_days") if moment.index == last_completed else None
         follow_up = school_day_after(day, follow_days or rng.choice(DEFAULT_FOLLOW_UP_DAYS))
@@ -284,7 +298,8 @@ def _visits(
         visits.append(
             Visit(
                 student=student,
-                started=started,
+                day=day,
+                started=local_time(day, time(0)),
                 seconds=rng.randrange(90, 150) if draft else rng.randrange(170, 400),
                 moment=moment,
                 follow_up_on=None if draft else follow_up,

@@ -17,7 +17,7 @@ import bisect
 import functools
 import random
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -58,6 +58,7 @@ class Skill:
     met: tuple[str, ...]
     evidence: tuple[str, ...]
     habits: tuple[str, ...]
+    kinds: tuple[str, ...] = ()  # kinds of writing it belongs to; empty: any
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class PhraseBook:
     first_names: tuple[str, ...]
     family_names: tuple[str, ...]
     pieces: dict[str, tuple[str, ...]]
+    kind_of_genre: dict[str, str]
 
 
 def _texts(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -94,6 +96,8 @@ def load_phrase_book(path: Path | None = None) -> PhraseBook:
         unknown = set(skill.habits) - set(HABITS_OF_MIND)
         if unknown:
             raise ValueError(f"{source}: skill {key!r} names unknown habits {sorted(unknown)}")
+        if set(skill.kinds) - set(data["kinds"]):
+            raise ValueError(f"{source}: skill {key!r} has unknown kinds {skill.kinds}")
         skills[key] = skill
     return PhraseBook(
         skills=skills,
@@ -106,6 +110,7 @@ def load_phrase_book(path: Path | None = None) -> PhraseBook:
         first_names=tuple(data["names"]["first"]),
         family_names=tuple(data["names"]["family"]),
         pieces=_texts(data["pieces"]),
+        kind_of_genre={g: kind for kind, genres in data["kinds"].items() for g in genres},
     )
 
 
@@ -158,6 +163,7 @@ def plan_student(
     conference_count: int,
     goals: Sequence[tuple[Skill, str]],
     pieces: Sequence[tuple[str, str]],
+    kind_of_genre: Mapping[str, str] | None = None,
 ) -> list[Moment]:
     """Lay a student's conferences along their goal chain and their pieces of writing."""
     n, m = conference_count, len(goals)
@@ -168,11 +174,14 @@ def plan_student(
     if m == 0 or slots < m or not pieces:
         raise ValueError(f"{n} conferences cannot carry {m} goals over {len(pieces)} pieces")
     set_at = [j * slots // m for j in range(m)]
-    piece_of = [i * len(pieces) // n for i in range(n)]
+    current_goal = [bisect.bisect_right(set_at, i) - 1 for i in range(n)]
+    piece_of = _pieces_for(
+        [goals[g][0] for g in current_goal], [genre for _, genre in pieces], kind_of_genre or {}
+    )
     moments = []
     rounds: dict[str, int] = {}
     for i in range(n):
-        current = bisect.bisect_right(set_at, i) - 1
+        current = current_goal[i]
         skill = goals[current][0]
         reviewed: Skill | None = skill
         review, closes, sets = "progress", "", ""
@@ -202,6 +211,23 @@ def plan_student(
         )
         rounds[skill.key] = rounds.get(skill.key, 0) + 1
     return moments
+
+
+def _pieces_for(
+    skills: Sequence[Skill], genres: Sequence[str], kind_of_genre: Mapping[str, str]
+) -> list[int]:
+    """Which piece each conference is about: pieces in order, spread evenly, except that a
+    skill for stories (or nonfiction) moves on to the nearest piece of that kind."""
+    n, count = len(skills), len(genres)
+    chosen: list[int] = []
+    for i, skill in enumerate(skills):
+        earliest = chosen[-1] if chosen else 0
+        piece = max(earliest, i * count // n)
+        fitting = [p for p in range(earliest, count) if kind_of_genre.get(genres[p]) in skill.kinds]
+        if skill.kinds and fitting:
+            piece = min(fitting, key=lambda p: (abs(p - piece), p))
+        chosen.append(piece)
+    return chosen
 
 
 def _goal_text(goals: Sequence[tuple[Skill, str]], index: int) -> str:
@@ -540,7 +566,12 @@ class _BulkWriter:
         draft: bool,
         rare: set[int],
     ) -> None:
-        moments = plan_student(len(dates), self.goal_chain(len(dates)), self.pieces(len(dates)))
+        moments = plan_student(
+            len(dates),
+            self.goal_chain(len(dates)),
+            self.pieces(len(dates)),
+            self.book.kind_of_genre,
+        )
         open_goal: dict[str, Any] | None = None
         for moment, day in zip(moments, dates, strict=True):
             is_draft = draft and moment.index == len(moments) - 1
