@@ -24,8 +24,15 @@ class ConferenceApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help", tooltip="Every key of every screen"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            priority=True,
+            tooltip="Quit (whatever you typed is saved first)",
+        ),
     ]
 
     def __init__(
@@ -129,7 +136,7 @@ class ConferenceApp(App[None]):
             seen.add(binding.action)
             yield SystemCommand(
                 binding.description,
-                f"{binding.description} (key: {self.get_key_display(binding)})",
+                f"{binding.tooltip or binding.description} (key: {self.get_key_display(binding)})",
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)

@@ -93,12 +93,52 @@ def save_batch(
 class ConferenceScreen(AppScreen[None]):
     CSS_PATH = "conference.tcss"
     BINDINGS = [
-        Binding("pagedown", "next_stage", "Next stage", priority=True, id="conference.next"),
-        Binding("pageup", "previous_stage", "Prev stage", priority=True, id="conference.prev"),
-        Binding("ctrl+s", "complete", "Complete", priority=True, id="conference.complete"),
-        Binding("escape", "leave", "Draft & back", id="conference.leave"),
-        Binding("ctrl+t", "toggle_private", "Private?", priority=True, id="conference.private"),
-        Binding("ctrl+g", "focus_goals", "Goals", id="conference.goals"),
+        Binding(
+            "pagedown",
+            "next_stage",
+            "Next stage",
+            priority=True,
+            id="conference.next",
+            tooltip="Next spiral stage (works inside a text field too)",
+        ),
+        Binding(
+            "pageup",
+            "previous_stage",
+            "Prev stage",
+            priority=True,
+            id="conference.prev",
+            tooltip="Previous spiral stage",
+        ),
+        Binding(
+            "ctrl+s",
+            "complete",
+            "Complete",
+            priority=True,
+            id="conference.complete",
+            tooltip="Complete the conference and go back",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Draft & back",
+            id="conference.leave",
+            tooltip="Keep as a draft and go back; it reopens where you left it",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_private",
+            "Private?",
+            priority=True,
+            id="conference.private",
+            tooltip="Mark the current note private (teacher only) or shareable",
+        ),
+        Binding(
+            "ctrl+g",
+            "focus_goals",
+            "Goals",
+            id="conference.goals",
+            tooltip="Go to last time's goals: m met, r revised, d dropped, a still active",
+        ),
     ]
 
     def __init__(

@@ -40,7 +40,15 @@ def screen_bindings(module_name: str, class_name: str) -> list[Binding]:
 
 
 class HelpScreen(AppScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close help", id="help.close")]
+    BINDINGS = [
+        Binding(
+            "escape,f1,q",
+            "app.pop_screen",
+            "Close help",
+            id="help.close",
+            tooltip="Close help",
+        )
+    ]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -69,7 +77,9 @@ class HelpScreen(AppScreen[None]):
 
         section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
-            self.add_key(table, app.get_key_display(binding), binding.description)
+            self.add_key(
+                table, app.get_key_display(binding), binding.tooltip or binding.description
+            )
         for key, description in GLOBAL_EXTRA:
             self.add_key(table, key, description)
         for title, module_name, class_name in SCREENS:
@@ -86,9 +96,9 @@ class HelpScreen(AppScreen[None]):
                     app.get_key_display(Binding(key, binding.action))
                     for key in binding.key.split(",")
                 )
-                self.add_key(table, keys, binding.description)
+                self.add_key(table, keys, binding.description, binding.tooltip)
         return table
 
-    def add_key(self, table: Table, keys: str, description: str) -> None:
-        table.add_row(keys, description)
+    def add_key(self, table: Table, keys: str, description: str, detail: str = "") -> None:
+        table.add_row(keys, detail or description)
         self.key_rows.append((keys, description))

@@ -89,10 +89,34 @@ class GoalList(OptionList):
     """Last time's goals; m/r/d/a mark the highlighted one met/revised/dropped/active."""
 
     BINDINGS = [
-        Binding("m", "mark('met')", "Goal met", id="goal.met"),
-        Binding("r", "mark('revised')", "Revised", id="goal.revised"),
-        Binding("d", "mark('dropped')", "Dropped", id="goal.dropped"),
-        Binding("a", "mark('active')", "Still active", id="goal.active"),
+        Binding(
+            "m",
+            "mark('met')",
+            "Goal met",
+            id="goal.met",
+            tooltip="Mark the highlighted goal met",
+        ),
+        Binding(
+            "r",
+            "mark('revised')",
+            "Revised",
+            id="goal.revised",
+            tooltip="Mark the highlighted goal revised",
+        ),
+        Binding(
+            "d",
+            "mark('dropped')",
+            "Dropped",
+            id="goal.dropped",
+            tooltip="Mark the highlighted goal dropped",
+        ),
+        Binding(
+            "a",
+            "mark('active')",
+            "Still active",
+            id="goal.active",
+            tooltip="Mark the highlighted goal still active",
+        ),
     ]
 
     @dataclass
