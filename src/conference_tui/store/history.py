@@ -29,6 +29,14 @@ class HistoryStore(StoreBase):
     ) -> list[ConferenceSummary]:
         """A page of the student's conferences, newest first (drafts included)."""
         teaching = Answer.__table__.alias("teaching")  # type: ignore[attr-defined]
+        # One goal per line even where a conference set several: the first it set.
+        goal_set = (
+            select(col(Goal.text))
+            .where(col(Goal.set_by_conference_id) == Conference.id)
+            .order_by(col(Goal.set_at))
+            .limit(1)
+            .scalar_subquery()
+        )
         query = (
             select(
                 col(Conference.id),
@@ -37,7 +45,7 @@ class HistoryStore(StoreBase):
                 col(Conference.piece_title),
                 col(Conference.amended_at),
                 teaching.c.value,
-                col(Goal.text),
+                goal_set,
             )
             .outerjoin(
                 teaching,
@@ -46,9 +54,9 @@ class HistoryStore(StoreBase):
                     teaching.c.field_key == TEACHING_POINT_FIELD,
                 ),
             )
-            .outerjoin(Goal, col(Goal.set_by_conference_id) == Conference.id)
             .where(col(Conference.student_id) == student_id)
-            .order_by(col(Conference.started_at).desc())
+            # The id breaks ties, so that pages never repeat or skip a conference.
+            .order_by(col(Conference.started_at).desc(), col(Conference.id).desc())
             .limit(limit)
             .offset(offset)
         )

@@ -9,6 +9,7 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from conference_tui.forms import Form, FormError, load_default_form
@@ -110,6 +111,18 @@ class ConferenceApp(App[None]):
         self.push_screen(
             ExportScreen(student_id=student_id, conference_id=conference_id, class_id=class_id)
         )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications carry names and notes the teacher typed: never read them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def action_quit(self) -> None:
         """Quit, but first write any note typed in the last fraction of a second."""

@@ -385,9 +385,10 @@ class ConferenceScreen(AppScreen[None]):
         value = editor.value()
         if editor.form_field.type == "date":
             value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
-        if self.saved.get(editor.field_key) == (value, editor.private) and (
-            editor.field_key not in self.pending
-        ):
+        # A field never answered counts as saved empty at the form's privacy: opening
+        # a conference must not write (or, on a completed one, amend) empty answers.
+        saved = self.saved.get(editor.field_key, ("", editor.form_field.private))
+        if saved == (value, editor.private) and editor.field_key not in self.pending:
             return
         self.pending[editor.field_key] = PendingAnswer(
             editor.stage_key, value, editor.private, editor.form_field.type == "habits"

@@ -115,7 +115,10 @@ class FieldEditor(Vertical):
         return MULTI_SEPARATOR.join(str(v) for v in control.selected)
 
     def focus_control(self) -> None:
-        self.control.focus()
+        # Scroll the whole field (label too) into view at once: an animated scroll
+        # would leave the page at a different place from one moment to the next.
+        self.control.focus(scroll_visible=False)
+        self.scroll_visible(animate=False)
         if isinstance(self.control, TextArea):
             self.control.move_cursor(self.control.document.end)
 

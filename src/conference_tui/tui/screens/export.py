@@ -1,0 +1,416 @@
+"""Export notes to Markdown: what, for whom, how cut into files, and where.
+
+An export is a disclosure of student records, so the warning stays on screen
+above every choice, the audience starts on the safe side (shareable), and the
+line above the buttons always says exactly what ctrl+e will write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.worker import get_current_worker
+
+from conference_tui.export import (
+    DISCLOSURE_WARNING,
+    Audience,
+    ExportCancelled,
+    ExportError,
+    ExportResult,
+    ExportScope,
+    Per,
+    export_notes,
+)
+from conference_tui.export.files import describe_os_error
+from conference_tui.forms import Form, load_forms
+from conference_tui.store import Store
+from conference_tui.store.records import ClassInfo, ConferenceInfo, StudentInfo
+from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.widgets.footer import KeysFooter
+from conference_tui.tui.widgets.formatting import local_date, one_line
+from conference_tui.tui.widgets.header import AppHeader
+
+TEACHER_WARNING = (
+    "⚠ Teacher audience: private notes go into the files. Keep them for yourself; "
+    "do not share them with students or families."
+)
+FILES_LISTED = 5
+LABEL_WIDTH = 64
+
+
+class Choices(RadioSet):
+    """A radio group where the arrows choose, as in any radio group: the option
+    highlighted is always the option chosen, so what ctrl+e exports is what is shown."""
+
+    BINDINGS = [
+        Binding("down,right", "choose(1)", "Next option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", show=False),
+    ]
+
+    def action_choose(self, step: int) -> None:
+        if step > 0:
+            self.action_next_button()
+        else:
+            self.action_previous_button()
+        button = (
+            self.query(RadioButton)[self._selected or 0] if self._selected is not None else None
+        )
+        if button is not None and not button.value:
+            button.value = True
+
+    def chosen(self) -> str:
+        pressed = self.pressed_button
+        return pressed.id or "" if pressed is not None else ""
+
+
+@dataclass(frozen=True)
+class ScopeNames:
+    """What the scope options are called, read from the store."""
+
+    student: StudentInfo | None
+    school_class: ClassInfo | None
+    conference: ConferenceInfo | None
+
+
+@dataclass(frozen=True)
+class ExportFailure:
+    message: str
+
+
+def plain(text: str) -> Content:
+    """A label shown exactly as typed: a name like "[b]x" is not markup."""
+    return Content(one_line(text, LABEL_WIDTH))
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class ExportScreen(AppScreen[None]):
+    """Scope, audience, files, folder, drafts; ctrl+e exports in a worker."""
+
+    CSS_PATH = "export.tcss"
+    BINDINGS = [
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            priority=True,  # the folder box would otherwise take ctrl+e as "end of line"
+            id="export.run",
+            tooltip="Write the chosen notes to Markdown files in the folder",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="export.back",
+            tooltip="Go back (while exporting: stop, and leave no files behind)",
+        ),
+    ]
+
+    def __init__(
+        self,
+        student_id: str | None = None,
+        conference_id: str | None = None,
+        class_id: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.conference_id = conference_id
+        self.class_id = class_id
+        self.exporting = False
+        self.stop_requested = threading.Event()
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        class_id = self.class_id or self.conference_app.current_class_id
+        self.class_id = class_id
+        yield AppHeader()
+        yield Static(Content(DISCLOSURE_WARNING), id="export-warning")
+        with VerticalScroll(id="export-body"):
+            options: list[RadioButton] = []
+            if self.conference_id:
+                options.append(RadioButton("This conference", id="scope-conference"))
+            if self.student_id:
+                options.append(RadioButton("This student", id="scope-student"))
+            if class_id:
+                options.append(RadioButton("This class", id="scope-class"))
+            options.append(
+                RadioButton("Everything: every class, archived ones too", id="scope-all")
+            )
+            options[0].value = True
+            scope = Choices(*options, id="scope")
+            scope.border_title = "What to export"
+            yield scope
+            with Horizontal(classes="export-row"):
+                with Vertical(id="audience-column"):
+                    audience = Choices(
+                        RadioButton(
+                            "Shareable (private notes left out)", value=True, id="shareable"
+                        ),
+                        RadioButton("Teacher (all notes, including private)", id="teacher"),
+                        id="audience",
+                    )
+                    audience.border_title = "For whom"
+                    yield audience
+                    yield Static(TEACHER_WARNING, id="teacher-warning", markup=False)
+                per = Choices(
+                    RadioButton("One per student", value=True, id="per-student"),
+                    RadioButton("One per conference", id="per-conference"),
+                    RadioButton("One per class", id="per-class"),
+                    id="per",
+                )
+                per.border_title = "Files"
+                yield per
+            with Horizontal(classes="export-row"):
+                folder = Input(
+                    str(self.conference_app.settings.export_path),
+                    placeholder="The folder to write the files in, e.g. ~/conference-notes",
+                    id="folder",
+                )
+                folder.border_title = "Folder (created if needed)"
+                yield folder
+                yield Checkbox("Include drafts", id="include-drafts")
+            yield Static("", id="export-status")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export (ctrl+e)", id="export", variant="primary")
+                yield Button("Back (esc)", id="back")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.conference_app.sub_title = "Export notes"
+        self.query_one("#teacher-warning").display = False
+        if self.app.is_headless:
+            self.query_one("#folder", Input).cursor_blink = False
+        self.query_one("#scope", Choices).focus()
+        self.show_summary()
+        self.load_names()
+
+    def load_names(self) -> None:
+        store = self.conference_app.store
+        student_id, class_id, conference_id = self.student_id, self.class_id, self.conference_id
+
+        def load() -> ScopeNames:
+            return ScopeNames(
+                store.get_student(student_id) if student_id else None,
+                store.get_class(class_id) if class_id else None,
+                store.get_conference(conference_id) if conference_id else None,
+            )
+
+        run_in_background(self, load, self.show_names, group="export-names", failed=self.show_error)
+
+    def show_names(self, names: ScopeNames) -> None:
+        if names.conference is not None:
+            conference = names.conference
+            title = conference.piece_title.strip() or "untitled piece"
+            draft = " (draft)" if conference.is_draft else ""
+            label = f"This conference: {local_date(conference.started_at)} · {title}{draft}"
+            self.query_one("#scope-conference", RadioButton).label = plain(label)
+        if names.student is not None:
+            label = f"This student: {names.student.display_name}"
+            self.query_one("#scope-student", RadioButton).label = plain(label)
+        if names.school_class is not None:
+            label = f"This class: {names.school_class.name}"
+            self.query_one("#scope-class", RadioButton).label = plain(label)
+        self.show_summary()
+
+    # -- the choices -----------------------------------------------------------------
+
+    def chosen_scope(self) -> ExportScope:
+        match self.query_one("#scope", Choices).chosen():
+            case "scope-conference" if self.conference_id:
+                return ExportScope.conference(self.conference_id)
+            case "scope-student" if self.student_id:
+                return ExportScope.student(self.student_id)
+            case "scope-class" if self.class_id:
+                return ExportScope.school_class(self.class_id)
+        return ExportScope.everything()
+
+    def chosen_audience(self) -> Audience:
+        teacher = self.query_one("#audience", Choices).chosen() == "teacher"
+        return Audience.TEACHER if teacher else Audience.SHAREABLE
+
+    def chosen_per(self) -> Per:
+        return Per(self.query_one("#per", Choices).chosen().removeprefix("per-") or "student")
+
+    def include_drafts(self) -> bool:
+        return self.query_one("#include-drafts", Checkbox).value
+
+    def chosen_folder(self) -> Path | None:
+        text = self.query_one("#folder", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    @on(Input.Changed, "#folder")
+    def choice_changed(self) -> None:
+        teacher = self.chosen_audience() is Audience.TEACHER
+        self.query_one("#teacher-warning").display = teacher
+        if not self.exporting:
+            self.show_summary()
+
+    @on(Input.Submitted, "#folder")
+    def folder_submitted(self) -> None:
+        self.focus_next()
+
+    def show_summary(self) -> None:
+        pressed = self.query_one("#scope", Choices).pressed_button
+        what = str(pressed.label) if pressed is not None else "Everything"
+        audience = (
+            "teacher audience, private notes INCLUDED"
+            if self.chosen_audience() is Audience.TEACHER
+            else "shareable, private notes left out"
+        )
+        drafts = "drafts included" if self.include_drafts() else "no drafts"
+        folder = self.chosen_folder()
+        where = f"into {folder}" if folder is not None else "(type a folder first)"
+        self.set_status(
+            Text(f"ctrl+e exports {what} · {audience} · {self.chosen_per().value} files "
+                 f"· {drafts} · {where}"),
+        )  # fmt: skip
+
+    def set_status(self, message: Text, *, error: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(message)
+        status.set_class(error, "-error")
+
+    def show_error(self, message: str) -> None:
+        self.set_status(Text(message), error=True)
+        self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
+
+    # -- exporting -------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        if self.exporting:
+            return
+        folder = self.chosen_folder()
+        if folder is None:
+            self.show_error("Type the folder to write the files in, then press ctrl+e.")
+            self.query_one("#folder", Input).focus()
+            return
+        app = self.conference_app
+        store, form = app.store, app.form
+        today = app.clock().astimezone().date()
+        scope, audience, per = self.chosen_scope(), self.chosen_audience(), self.chosen_per()
+        include_drafts = self.include_drafts()
+        self.stop_requested = stop = threading.Event()
+
+        def work() -> ExportResult | ExportFailure:
+            worker = get_current_worker()
+            return run_export(
+                store, form, scope, audience, folder, per,
+                include_drafts=include_drafts,
+                today=today,
+                progress=lambda done, total: self.report_progress(done, total),
+                cancelled=lambda: stop.is_set() or worker.is_cancelled,
+            )  # fmt: skip
+
+        self.exporting = True
+        self.query_one("#export", Button).disabled = True
+        self.set_status(Text("Exporting… (escape stops, leaving no files behind)"))
+        run_in_background(self, work, self.finished, group="export", failed=self.failed)
+
+    def report_progress(self, done: int, total: int) -> None:
+        """Called from the worker thread after each file."""
+        if get_current_worker().is_cancelled:
+            return
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(
+                self.set_status, Text(f"Exporting… {done} of {plural(total, 'file')} written")
+            )
+
+    def done_exporting(self) -> None:
+        self.exporting = False
+        self.query_one("#export", Button).disabled = False
+
+    def failed(self, message: str) -> None:
+        self.done_exporting()
+        self.show_error(f"Not exported: {message}")
+
+    def finished(self, outcome: ExportResult | ExportFailure) -> None:
+        self.done_exporting()
+        if isinstance(outcome, ExportFailure):
+            self.show_error(outcome.message)
+            return
+        self.show_result(outcome)
+
+    def show_result(self, result: ExportResult) -> None:
+        if not result.files:
+            drafts = "" if self.include_drafts() else " (drafts are left out unless ticked)"
+            self.set_status(Text(f"Nothing to export: no conferences in that scope{drafts}."))
+            return
+        audience = (
+            "teacher: private notes included, keep these files to yourself"
+            if result.audience is Audience.TEACHER
+            else "shareable: private notes left out"
+        )
+        message = Text()
+        message.append("Exported ", style="bold")
+        message.append(
+            f"{plural(result.conferences, 'conference')} of "
+            f"{plural(result.students, 'student')} ({audience}) "
+            f"as {plural(len(result.files), 'file')} in\n"
+        )
+        message.append(str(result.folder), style="bold")
+        for path in result.files[:FILES_LISTED]:
+            message.append(f"\n  {path.name}")
+        if len(result.files) > FILES_LISTED:
+            message.append(f"\n  … and {len(result.files) - FILES_LISTED} more")
+        self.set_status(message)
+        self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
+
+    # -- leaving -----------------------------------------------------------------------
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if self.exporting and not self.stop_requested.is_set():
+            # The worker notices before its next file, removes what it wrote, and says so.
+            self.stop_requested.set()
+            self.set_status(Text("Stopping… (escape again leaves at once)"))
+            return
+        self.dismiss()
+
+
+def run_export(
+    store: Store,
+    form: Form,
+    scope: ExportScope,
+    audience: Audience,
+    folder: Path,
+    per: Per,
+    *,
+    include_drafts: bool,
+    today: date,
+    progress: Callable[[int, int], None],
+    cancelled: Callable[[], bool],
+) -> ExportResult | ExportFailure:
+    """The export itself, in the worker thread: every expected failure becomes a
+    message for the dialog (the store's own errors go to `failed`)."""
+    forms, _problems = load_forms()
+    try:
+        return export_notes(
+            store, form, scope, audience, folder, per,
+            forms=forms, include_drafts=include_drafts, today=today,
+            progress=progress, cancelled=cancelled,
+        )  # fmt: skip
+    except ExportCancelled:
+        return ExportFailure("Export stopped: no files were left behind.")
+    except ExportError as exc:
+        return ExportFailure(f"Not exported: {exc}")
+    except OSError as exc:
+        return ExportFailure(f"Not exported: {describe_os_error(exc, folder)}")
