@@ -70,13 +70,16 @@ def run_app(database: str | None, demo: bool) -> None:
         build_demo_database(Path(database))
     try:
         store = open_store(database)
+        warnings = [] if demo else [_start_log()]
         if not demo:
             # After the open, which refuses a file too new or not ours before anything
             # touches it (even the backup's read-only connection would leave -wal/-shm).
-            _daily_backup(database)
+            warnings.append(_daily_backup(database))
         from conference_tui.tui.app import make_app
 
-        app = make_app(store, settings=settings, demo=demo)
+        app = make_app(
+            store, settings=settings, demo=demo, startup_warnings=[w for w in warnings if w]
+        )
         app.run()
         store.close()
         if app.return_code:
@@ -97,6 +100,7 @@ def locate(ctx: click.Context) -> None:
     click.echo(f"config:    {paths.config_file()}")
     click.echo(f"forms:     {paths.user_forms_dir()}  (built-in: {paths.builtin_forms_dir()})")
     click.echo(f"backups:   {paths.backups_dir()}")
+    click.echo(f"log:       {paths.log_file()}")
 
 
 # -- notes that leave the laptop: export, backup, import, check ----------------------
@@ -475,8 +479,11 @@ def _print_check(report: CheckReport) -> None:
         )
 
 
-def _daily_backup(database: str | None) -> None:
-    """Today's rolling copy of the database: a fast no-op once made; never stops the app."""
+def _daily_backup(database: str | None) -> str:
+    """Today's rolling copy of the database: a fast no-op once made; never stops the app.
+
+    Returns a warning for the app to show, or "" when all went well.
+    """
     from datetime import date
 
     try:
@@ -484,9 +491,25 @@ def _daily_backup(database: str | None) -> None:
 
         daily_backup(database or paths.default_database(), paths.backups_dir(), date.today())
     except Exception as exc:  # any failure of a backup must only warn: the app still starts
-        click.secho(
-            f"conference-tui: warning: today's backup was not made: {exc}", fg="yellow", err=True
-        )
+        return f"Today's backup was not made: {exc}"
+    return ""
+
+
+def _start_log() -> str:
+    """Unexpected errors go to a private log file, never onto the teacher's screen."""
+    import logging
+    import os
+
+    log_file = paths.log_file()
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError as exc:
+        return f"The log file {log_file} cannot be written ({exc.strerror})."
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("conference_tui").addHandler(handler)
+    return ""
 
 
 def main() -> None:

@@ -44,6 +44,10 @@ def backups_dir() -> Path:
     return data_dir() / "backups"
 
 
+def log_file() -> Path:
+    return data_dir() / "conference-tui.log"
+
+
 def default_database() -> str:
     """The database path or URL: CONFERENCE_TUI_DB, else the file in the data folder."""
     return os.environ.get(DB_ENV) or str(data_dir() / DB_FILENAME)

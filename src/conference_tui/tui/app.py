@@ -45,8 +45,10 @@ class ConferenceApp(App[None]):
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         demo: bool = False,
+        startup_warnings: Iterable[str] = (),
     ) -> None:
         super().__init__()
+        self.startup_warnings = list(startup_warnings)
         # Conference timers read this; tests stop it so screens repeat exactly.
         self.monotonic = monotonic
         self.store = store
@@ -62,6 +64,8 @@ class ConferenceApp(App[None]):
             self.theme = self.settings.theme
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
         from conference_tui.tui.screens.roster import RosterScreen
 
         self.push_screen(RosterScreen())
@@ -163,13 +167,24 @@ def make_app(
     clock: Callable[[], datetime] = utc_now,
     monotonic: Callable[[], float] = time.monotonic,
     demo: bool = False,
+    startup_warnings: Iterable[str] = (),
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
     settings = settings or Settings()
+    warnings = list(startup_warnings)
     if form is None:
         try:
             form = load_default_form(settings.default_form)
-        except FormError:
+        except FormError as exc:
             # A broken or unknown default form in config.toml must not stop the app.
+            warnings.append(f"{exc}\nUsing the built-in writing conference form instead.")
             form = load_default_form()
-    return ConferenceApp(store, settings, form, clock=clock, monotonic=monotonic, demo=demo)
+    return ConferenceApp(
+        store,
+        settings,
+        form,
+        clock=clock,
+        monotonic=monotonic,
+        demo=demo,
+        startup_warnings=warnings,
+    )

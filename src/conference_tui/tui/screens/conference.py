@@ -261,7 +261,7 @@ class ConferenceScreen(AppScreen[None]):
                 return
             assert self.conference is not None
             page = Vertical(id=f"page-{stage.key}", classes="stage-page")
-            page.display = self.stages[self.stage_index].key == stage.key
+            page.display = False
             self.pages[stage.key] = page
             await self.query_one("#stage-fields", VerticalScroll).mount(page)
             editors = []
@@ -297,9 +297,12 @@ class ConferenceScreen(AppScreen[None]):
         self.stage_index = index
         stage = self.stages[index]
         if stage.key not in self.pages:
+            # Keep showing (and typing into) the current stage until the next is ready:
+            # a key typed right after pagedown lands in a field rather than nowhere.
             self.run_worker(
                 self.show_when_mounted(index, focus), group="conference-page", exit_on_error=False
             )
+            return
         for key, page in self.pages.items():
             page.display = key == stage.key
         self.query_one("#stage-title", Static).update(
