@@ -102,12 +102,13 @@ async def test_autosave_reaches_the_database_within_a_second_without_a_key(
         assert isinstance(app.screen, ConferenceScreen)
 
 
+@pytest.mark.parametrize("size", SIZES)
 async def test_draft_left_with_escape_reopens_exactly_where_it_was(
-    app_store: Store, fixed_clock: SettableClock
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
 ) -> None:
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_conference(pilot)
         await pilot.press("pagedown", "pagedown", "tab", *"She said")
@@ -141,8 +142,9 @@ async def test_empty_conference_left_with_escape_leaves_no_draft(
     assert app_store.history(student_id) == []
 
 
+@pytest.mark.parametrize("size", SIZES)
 async def test_last_time_shows_previous_goal_and_marks_it_met(
-    app_store: Store, fixed_clock: SettableClock
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
 ) -> None:
     student_id = one_student(app_store)
     fixed_clock.set(fixed_clock() - timedelta(days=9))
@@ -152,7 +154,7 @@ async def test_last_time_shows_previous_goal_and_marks_it_met(
     app_store.complete_conference(earlier.id)
     fixed_clock.set(fixed_clock() + timedelta(days=9))
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_conference(pilot)
         panel = screen(app).query_one(LastTimePanel)

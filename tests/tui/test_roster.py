@@ -92,12 +92,15 @@ async def test_odd_names_are_accepted_as_typed(
     assert sorted(r.student.name for r in app_store.roster(None)) == sorted(names)
 
 
-async def test_filter_as_you_type_and_clear(app_store: Store, fixed_clock: SettableClock) -> None:
+@pytest.mark.parametrize("size", SIZES)
+async def test_filter_as_you_type_and_clear(
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
+) -> None:
     school_class = app_store.add_class("7B")
     for name in ("Ana Lopez", "Ben Ng", "Hana Sato"):
         app_store.add_student(school_class.id, name)
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("slash", "a", "n")
         await settle(pilot)
@@ -113,13 +116,16 @@ async def test_filter_as_you_type_and_clear(app_store: Store, fixed_clock: Setta
         assert roster_names(app) == ["Ana Lopez", "Ben Ng", "Hana Sato"]
 
 
-async def test_switch_class(app_store: Store, fixed_clock: SettableClock) -> None:
+@pytest.mark.parametrize("size", SIZES)
+async def test_switch_class(
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
+) -> None:
     first = app_store.add_class("A period")
     second = app_store.add_class("B period")
     app_store.add_student(first.id, "Ana Lopez")
     app_store.add_student(second.id, "Ben Ng")
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez"]
         await pilot.press("c")
