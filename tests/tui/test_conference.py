@@ -250,3 +250,33 @@ async def test_help_and_palette_list_conference_keys(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
+
+
+async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A second program holding the write lock: a clear message, nothing lost, saved later."""
+    import sqlite3
+
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    assert app_store.location.path is not None
+    other = sqlite3.connect(app_store.location.path, isolation_level=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press(*"Owl")
+            await pilot.pause(7)
+            messages = [n.message for n in app._notifications]
+            assert any("busy" in m for m in messages), messages
+            assert screen(app).editors["piece_title"].value() == "Owl"
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.pause(6)
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Owl"
