@@ -65,6 +65,7 @@ def run_app(database: str | None, demo: bool) -> None:
     if demo:
         from conference_tui.demo import build_demo_database
 
+        click.echo("Preparing the demo class (a few seconds, the first time each day)…", err=True)
         demo_folder = Path(tempfile.mkdtemp(prefix="conference-tui-demo-"))
         database = str(demo_folder / "demo.db")
         build_demo_database(Path(database))

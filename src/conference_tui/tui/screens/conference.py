@@ -241,6 +241,8 @@ class ConferenceScreen(AppScreen[None]):
         await self.query_one("#loading").remove()
         self.query_one("#stage-fields", VerticalScroll).display = True
         self.query_one(LastTimePanel).show(opened.last_time)
+        # The timer is for the conference happening now, not for amending an old one.
+        self.query_one(ConferenceTimer).display = conference.is_draft
         self.show_student_heading()
         keys = [stage.key for stage in self.stages]
         wanted = self.requested_stage or conference.current_stage
