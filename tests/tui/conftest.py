@@ -7,6 +7,7 @@ cursors do not blink in headless runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.widgets._header import HeaderClock
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from conference_tui.forms import load_default_form
 from conference_tui.settings import Settings
@@ -291,7 +293,10 @@ async def settle(pilot: Pilot[object], delay: float = 0.05) -> None:
     app = pilot.app
     for _ in range(3):
         await pilot.pause(delay)
-        await app.workers.wait_for_complete()
+        # A worker superseded by a newer one (exclusive groups) ends cancelled: not an error.
+        for worker in list(app.workers):
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
     for widget in app.screen.query("Input, TextArea"):
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
