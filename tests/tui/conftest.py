@@ -16,10 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
-from textual.widgets._header import HeaderClock
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from conference_tui.forms import load_default_form
@@ -57,18 +55,6 @@ def make_test_app(
     """The real app, as the CLI builds it, on a fixed clock and default settings;
     conference timers stand still at 0:00."""
     return make_app(store, settings=settings or Settings(), clock=clock, monotonic=lambda: 0.0)
-
-
-@pytest.fixture(autouse=True)
-def frozen_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The header clock shows the app's clock, not the wall clock (snapshots stay stable)."""
-
-    def render(self: HeaderClock) -> Text:
-        clock = getattr(self.app, "clock", None)
-        now = clock() if callable(clock) else NOW
-        return Text(now.astimezone().strftime(self.time_format))
-
-    monkeypatch.setattr(HeaderClock, "render", render)
 
 
 @pytest.fixture
