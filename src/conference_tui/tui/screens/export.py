@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
@@ -43,12 +43,26 @@ from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
-TEACHER_WARNING = (
-    "⚠ Teacher audience: private notes go into the files. Keep them for yourself; "
-    "do not share them with students or families."
-)
+TEACHER_WARNING = "⚠ Private notes go into these files: keep them to yourself, share none."
 FILES_LISTED = 5
 LABEL_WIDTH = 64
+
+
+class Option(RadioButton):
+    """A radio button whose dot shows only when chosen, so the choice reads without
+    colour (Textual draws the dot on every button and tells them apart by colour)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return RadioButton.BUTTON_INNER if self.value else " "
+
+
+class Tick(Checkbox):
+    """A checkbox whose X shows only when ticked, for the same reason."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return Checkbox.BUTTON_INNER if self.value else " "
 
 
 class Choices(RadioSet):
@@ -133,6 +147,14 @@ class ExportScreen(AppScreen[None]):
         self.class_id = class_id
         self.exporting = False
         self.stop_requested = threading.Event()
+        self.exported_drafts = False
+        # How the summary names each scope; filled in once the names are read.
+        self.scope_words = {
+            "scope-conference": "the chosen conference",
+            "scope-student": "the chosen student",
+            "scope-class": "the class",
+            "scope-all": "every class",
+        }
 
     # -- layout ----------------------------------------------------------------------
 
@@ -142,40 +164,35 @@ class ExportScreen(AppScreen[None]):
         yield AppHeader()
         yield Static(Content(DISCLOSURE_WARNING), id="export-warning")
         with VerticalScroll(id="export-body"):
-            options: list[RadioButton] = []
+            options: list[Option] = []
             if self.conference_id:
-                options.append(RadioButton("This conference", id="scope-conference"))
+                options.append(Option("This conference", id="scope-conference"))
             if self.student_id:
-                options.append(RadioButton("This student", id="scope-student"))
+                options.append(Option("This student", id="scope-student"))
             if class_id:
-                options.append(RadioButton("This class", id="scope-class"))
-            options.append(
-                RadioButton("Everything: every class, archived ones too", id="scope-all")
-            )
+                options.append(Option("This class", id="scope-class"))
+            options.append(Option("Everything: every class, archived ones too", id="scope-all"))
             options[0].value = True
             scope = Choices(*options, id="scope")
             scope.border_title = "What to export"
             yield scope
             with Horizontal(classes="export-row"):
-                with Vertical(id="audience-column"):
-                    audience = Choices(
-                        RadioButton(
-                            "Shareable (private notes left out)", value=True, id="shareable"
-                        ),
-                        RadioButton("Teacher (all notes, including private)", id="teacher"),
-                        id="audience",
-                    )
-                    audience.border_title = "For whom"
-                    yield audience
-                    yield Static(TEACHER_WARNING, id="teacher-warning", markup=False)
+                audience = Choices(
+                    Option("Shareable (private notes left out)", value=True, id="shareable"),
+                    Option("Teacher (all notes, including private)", id="teacher"),
+                    id="audience",
+                )
+                audience.border_title = "For whom"
+                yield audience
                 per = Choices(
-                    RadioButton("One per student", value=True, id="per-student"),
-                    RadioButton("One per conference", id="per-conference"),
-                    RadioButton("One per class", id="per-class"),
+                    Option("One per student", value=True, id="per-student"),
+                    Option("One per conference", id="per-conference"),
+                    Option("One per class", id="per-class"),
                     id="per",
                 )
                 per.border_title = "Files"
                 yield per
+            yield Static(TEACHER_WARNING, id="teacher-warning", markup=False)
             with Horizontal(classes="export-row"):
                 folder = Input(
                     str(self.conference_app.settings.export_path),
@@ -184,7 +201,7 @@ class ExportScreen(AppScreen[None]):
                 )
                 folder.border_title = "Folder (created if needed)"
                 yield folder
-                yield Checkbox("Include drafts", id="include-drafts")
+                yield Tick("Include drafts", id="include-drafts")
             yield Static("", id="export-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export (ctrl+e)", id="export", variant="primary")
@@ -193,7 +210,6 @@ class ExportScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.conference_app.sub_title = "Export notes"
-        self.query_one("#teacher-warning").display = False
         if self.app.is_headless:
             self.query_one("#folder", Input).cursor_blink = False
         self.query_one("#scope", Choices).focus()
@@ -218,14 +234,18 @@ class ExportScreen(AppScreen[None]):
             conference = names.conference
             title = conference.piece_title.strip() or "untitled piece"
             draft = " (draft)" if conference.is_draft else ""
-            label = f"This conference: {local_date(conference.started_at)} · {title}{draft}"
+            day = local_date(conference.started_at)
+            label = f"This conference: {day} · {title}{draft}"
             self.query_one("#scope-conference", RadioButton).label = plain(label)
+            self.scope_words["scope-conference"] = f"the conference of {day}"
         if names.student is not None:
             label = f"This student: {names.student.display_name}"
             self.query_one("#scope-student", RadioButton).label = plain(label)
+            self.scope_words["scope-student"] = names.student.display_name
         if names.school_class is not None:
             label = f"This class: {names.school_class.name}"
             self.query_one("#scope-class", RadioButton).label = plain(label)
+            self.scope_words["scope-class"] = names.school_class.name
         self.show_summary()
 
     # -- the choices -----------------------------------------------------------------
@@ -268,20 +288,18 @@ class ExportScreen(AppScreen[None]):
         self.focus_next()
 
     def show_summary(self) -> None:
-        pressed = self.query_one("#scope", Choices).pressed_button
-        what = str(pressed.label) if pressed is not None else "Everything"
+        """One line that says what ctrl+e would write, so nothing is a surprise."""
+        what = self.scope_words.get(self.query_one("#scope", Choices).chosen(), "every class")
         audience = (
-            "teacher audience, private notes INCLUDED"
+            "teacher: private notes INCLUDED"
             if self.chosen_audience() is Audience.TEACHER
-            else "shareable, private notes left out"
+            else "shareable: private notes left out"
         )
-        drafts = "drafts included" if self.include_drafts() else "no drafts"
+        drafts = "drafts included" if self.include_drafts() else "drafts left out"
         folder = self.chosen_folder()
         where = f"into {folder}" if folder is not None else "(type a folder first)"
-        self.set_status(
-            Text(f"ctrl+e exports {what} · {audience} · {self.chosen_per().value} files "
-                 f"· {drafts} · {where}"),
-        )  # fmt: skip
+        per = f"one file per {self.chosen_per().value}"
+        self.set_status(Text(f"ctrl+e exports {what} · {audience} · {per} · {drafts} · {where}"))
 
     def set_status(self, message: Text, *, error: bool = False) -> None:
         status = self.query_one("#export-status", Static)
@@ -307,7 +325,7 @@ class ExportScreen(AppScreen[None]):
         store, form = app.store, app.form
         today = app.clock().astimezone().date()
         scope, audience, per = self.chosen_scope(), self.chosen_audience(), self.chosen_per()
-        include_drafts = self.include_drafts()
+        include_drafts = self.exported_drafts = self.include_drafts()
         self.stop_requested = stop = threading.Event()
 
         def work() -> ExportResult | ExportFailure:
@@ -351,7 +369,7 @@ class ExportScreen(AppScreen[None]):
 
     def show_result(self, result: ExportResult) -> None:
         if not result.files:
-            drafts = "" if self.include_drafts() else " (drafts are left out unless ticked)"
+            drafts = "" if self.exported_drafts else " (drafts are left out unless ticked)"
             self.set_status(Text(f"Nothing to export: no conferences in that scope{drafts}."))
             return
         audience = (
@@ -368,9 +386,9 @@ class ExportScreen(AppScreen[None]):
         )
         message.append(str(result.folder), style="bold")
         for path in result.files[:FILES_LISTED]:
-            message.append(f"\n  {path.name}")
+            message.append(f"\n • {path.name}")
         if len(result.files) > FILES_LISTED:
-            message.append(f"\n  … and {len(result.files) - FILES_LISTED} more")
+            message.append(f"\n   … and {len(result.files) - FILES_LISTED} more")
         self.set_status(message)
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
 
