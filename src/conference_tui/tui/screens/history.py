@@ -28,6 +28,7 @@ from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
+from conference_tui.tui.widgets.tables import row_key_at_cursor
 
 PAGE_SIZE = 100
 # Load the next page when the cursor comes this close to the last loaded row.
@@ -295,7 +296,7 @@ class HistoryScreen(AppScreen[None]):
             detail.update(Text("No goals yet: a conference's Goal field sets one.", style="dim"))
             return
         table = self.query_one("#goals-table", DataTable)
-        goal_id = self.row_key_at_cursor(table)
+        goal_id = row_key_at_cursor(table)
         goal = next((g for g in self.goals if g.id == goal_id), None)
         if goal is None:
             detail.update("")
@@ -337,18 +338,8 @@ class HistoryScreen(AppScreen[None]):
 
     # -- the highlighted conference, in full ---------------------------------------
 
-    @staticmethod
-    def row_key_at_cursor(table: DataTable[object]) -> str | None:
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
-
     def selected_conference_id(self) -> str | None:
-        return self.row_key_at_cursor(self.query_one("#history-table", DataTable))
+        return row_key_at_cursor(self.query_one("#history-table", DataTable))
 
     def selected_summary(self) -> ConferenceSummary | None:
         conference_id = self.selected_conference_id()
@@ -422,7 +413,7 @@ class HistoryScreen(AppScreen[None]):
 
     def show_goal_conference(self) -> None:
         """From a goal, back to the conference that set it."""
-        goal_id = self.row_key_at_cursor(self.query_one("#goals-table", DataTable))
+        goal_id = row_key_at_cursor(self.query_one("#goals-table", DataTable))
         goal = next((g for g in self.goals if g.id == goal_id), None)
         if goal is None or goal.set_by_conference_id is None:
             self.notify("This goal was not set at a conference.", timeout=3)

@@ -18,6 +18,7 @@ from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
 from conference_tui.tui.widgets.header import AppHeader
+from conference_tui.tui.widgets.tables import row_key_at_cursor
 
 WELCOME_NO_CLASS = """\
 [b]Welcome to conference-tui.[/b]
@@ -289,14 +290,7 @@ class RosterScreen(AppScreen[None]):
     # -- selection -------------------------------------------------------------------
 
     def selected_student_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count or not table.display:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
+        return row_key_at_cursor(self.query_one(DataTable))
 
     def selected_row(self) -> RosterRow | None:
         student_id = self.selected_student_id()
