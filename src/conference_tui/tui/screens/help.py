@@ -77,9 +77,7 @@ class HelpScreen(AppScreen[None]):
 
         section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
-            self.add_key(
-                table, app.get_key_display(binding), binding.description, binding.tooltip
-            )
+            self.add_key(table, app.get_key_display(binding), binding.description, binding.tooltip)
         for key, description in GLOBAL_EXTRA:
             self.add_key(table, key, description)
         for title, module_name, class_name in SCREENS:
