@@ -226,6 +226,20 @@ async def test_drafts_only_when_ticked(
     assert "Half-written poem" in text
 
 
+async def test_empty_database_offers_everything_and_says_there_is_nothing(
+    app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_export(pilot)
+        assert options(app, "#scope") == ["Everything: every class, archived ones too"]
+        await pilot.press("down")  # one option: it stays chosen
+        await type_folder(pilot, "out")
+        await export_now(pilot)
+        assert "Nothing to export" in shown(app, "#export-status")
+    assert markdown_in(in_tmp_path / "out") == {}
+
+
 async def test_from_history_the_conference_is_the_default_scope(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, tmp_path: Path
 ) -> None:

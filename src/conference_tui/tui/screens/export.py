@@ -348,9 +348,11 @@ class ExportScreen(AppScreen[None]):
         if get_current_worker().is_cancelled:
             return
         with contextlib.suppress(RuntimeError):
-            self.app.call_from_thread(
-                self.set_status, Text(f"Exporting… {done} of {plural(total, 'file')} written")
-            )
+            self.app.call_from_thread(self.show_progress, done, total)
+
+    def show_progress(self, done: int, total: int) -> None:
+        if self.is_attached and self.exporting:
+            self.set_status(Text(f"Exporting… {done} of {plural(total, 'file')} written"))
 
     def done_exporting(self) -> None:
         self.exporting = False
