@@ -159,8 +159,8 @@ class ExportScreen(AppScreen[None]):
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        class_id = self.class_id or self.conference_app.current_class_id
-        self.class_id = class_id
+        # The roster passes its class; from a history, the class is the roster's current one.
+        self.class_id = self.class_id or self.conference_app.current_class_id
         yield AppHeader()
         yield Static(Content(DISCLOSURE_WARNING), id="export-warning")
         with VerticalScroll(id="export-body"):
@@ -169,7 +169,7 @@ class ExportScreen(AppScreen[None]):
                 options.append(Option("This conference", id="scope-conference"))
             if self.student_id:
                 options.append(Option("This student", id="scope-student"))
-            if class_id:
+            if self.class_id:
                 options.append(Option("This class", id="scope-class"))
             options.append(Option("Everything: every class, archived ones too", id="scope-all"))
             options[0].value = True
