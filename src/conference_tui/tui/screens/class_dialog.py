@@ -16,8 +16,8 @@ from conference_tui.tui.screens.base import AppModal
 
 class ClassDialog(AppModal[ClassInfo | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+n", "new_class", "New class"),
+        Binding("escape", "cancel", "Cancel", id="classes.cancel"),
+        Binding("ctrl+n", "new_class", "New class", id="classes.new"),
     ]
 
     def __init__(self, current_class_id: str | None) -> None:

@@ -88,9 +88,21 @@ class GroupsScreen(AppScreen[None]):
 
     CSS_PATH = "groups.tcss"
     BINDINGS = [
-        Binding("enter", "history", "History", id="groups.history"),
-        Binding("t", "toggle_grouping", "Goal/next step", id="groups.toggle"),
-        Binding("escape", "back", "Back", id="groups.back"),
+        Binding(
+            "enter",
+            "history",
+            "History",
+            id="groups.history",
+            tooltip="Open the highlighted student's history",
+        ),
+        Binding(
+            "t",
+            "toggle_grouping",
+            "Goal/next step",
+            id="groups.toggle",
+            tooltip="Group by active goal or by last next step",
+        ),
+        Binding("escape", "back", "Back", id="groups.back", tooltip="Back to the roster"),
     ]
 
     def __init__(self, rows: list[RosterRow]) -> None:

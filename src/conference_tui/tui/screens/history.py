@@ -83,15 +83,68 @@ class HistoryScreen(AppScreen[None]):
     CSS_PATH = "history.tcss"
     BINDINGS = [
         # Priority, so that it shows in the footer over the table's own (hidden) enter.
-        Binding("enter", "open_conference", "Open", priority=True, id="history.open"),
-        Binding("n", "new_conference", "New", id="history.new_conference"),
-        Binding("x", "export", "Export", id="history.export"),
-        Binding("p", "edit_profile", "Profile", id="history.edit_profile"),
-        Binding("escape", "back", "Back", id="history.back"),
-        Binding("1", "show_tab('conferences')", "Conferences tab", show=False, id="history.tab1"),
-        Binding("2", "show_tab('goals')", "Goals tab", show=False, id="history.tab2"),
-        Binding("3", "show_tab('habits')", "Habits tab", show=False, id="history.tab3"),
-        Binding("4", "show_tab('profile')", "Profile tab", show=False, id="history.tab4"),
+        Binding(
+            "enter",
+            "open_conference",
+            "Open",
+            priority=True,
+            id="history.open",
+            tooltip="Open the selected conference (a completed one opens for amendment)",
+        ),
+        Binding(
+            "n",
+            "new_conference",
+            "New",
+            id="history.new_conference",
+            tooltip="Start (or resume) a conference with this student",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="history.export",
+            tooltip="Export this student's notes to Markdown",
+        ),
+        Binding(
+            "p",
+            "edit_profile",
+            "Profile",
+            id="history.edit_profile",
+            tooltip="Edit the learner profile: interests, strengths, needs",
+        ),
+        Binding("escape", "back", "Back", id="history.back", tooltip="Back to the roster"),
+        Binding(
+            "1",
+            "show_tab('conferences')",
+            "Conferences tab",
+            show=False,
+            id="history.tab1",
+            tooltip="Show the conferences, newest first",
+        ),
+        Binding(
+            "2",
+            "show_tab('goals')",
+            "Goals tab",
+            show=False,
+            id="history.tab2",
+            tooltip="Show the chain of goals",
+        ),
+        Binding(
+            "3",
+            "show_tab('habits')",
+            "Habits tab",
+            show=False,
+            id="history.tab3",
+            tooltip="Show Habits of Mind observed over time",
+        ),
+        Binding(
+            "4",
+            "show_tab('profile')",
+            "Profile tab",
+            show=False,
+            id="history.tab4",
+            tooltip="Show the learner profile",
+        ),
     ]
 
     def __init__(self, student_id: str, conference_id: str | None = None) -> None:

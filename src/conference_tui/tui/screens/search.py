@@ -89,11 +89,36 @@ class SearchScreen(AppScreen[None]):
 
     CSS_PATH = "search.tcss"
     BINDINGS = [
-        Binding("enter", "open_hit", "Open", id="search.open"),
-        Binding("ctrl+f", "focus_search", "Search box", id="search.focus"),
-        Binding("ctrl+r", "clear_filters", "Clear filters", id="search.clear_filters"),
-        Binding("escape", "back", "Back", id="search.back"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding(
+            "enter",
+            "open_hit",
+            "Open",
+            id="search.open",
+            tooltip="Open the conference at the stage of the note (or a student's history)",
+        ),
+        Binding(
+            "ctrl+f",
+            "focus_search",
+            "Search box",
+            id="search.focus",
+            tooltip="Back to the search box",
+        ),
+        Binding(
+            "ctrl+r",
+            "clear_filters",
+            "Clear filters",
+            id="search.clear_filters",
+            tooltip="Clear the class, date and habit filters",
+        ),
+        Binding("escape", "back", "Back", id="search.back", tooltip="Back"),
+        Binding(
+            "down",
+            "results",
+            "Results",
+            show=False,
+            id="search.results",
+            tooltip="Move from the search box into the results",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -17,8 +17,8 @@ class StudentDialog(AppModal[str | None]):
     """Saves through the store itself, so a refused name is explained right here."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel", id="student.cancel"),
+        Binding("ctrl+s", "save", "Save", id="student.save"),
     ]
 
     def __init__(

@@ -13,8 +13,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` confirm, `n`/`escape` cancel."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str, detail: str = "", confirm_label: str = "Yes") -> None:
