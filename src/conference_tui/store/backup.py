@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from conference_tui.store.engine import BUSY_TIMEOUT_MS, locate
+from conference_tui.store.engine import BUSY_TIMEOUT_MS, locate, sqlite_file_uri
 from conference_tui.store.errors import DatabaseUnavailableError
 
 DAILY_PREFIX = "daily-"
@@ -35,7 +35,10 @@ CHECK_LIMIT = 50
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw"
     connection = sqlite3.connect(
-        f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        sqlite_file_uri(path, mode),
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return connection

@@ -189,14 +189,19 @@ def translate_operational_error(exc: OperationalError, location: DatabaseLocatio
     )
 
 
+def sqlite_file_uri(path: Path, mode: str) -> str:
+    """A `file:` URI for sqlite3; the path is quoted since `#`, `?` and `%` are URI syntax."""
+    return f"file:{quote(str(path))}?mode={mode}"
+
+
 def _sqlite_schema_revision(path: Path) -> str | None:
     """Read alembic's revision without writing a byte: the file may be too new to touch."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     # Read-only is not enough: reading a WAL database creates its -wal and -shm files.
     # Unless another connection has the file open (its -wal exists), read it as
-    # immutable, which creates nothing. The path is quoted: `#`, `?` and `%` are URI syntax.
-    uri = f"file:{quote(str(path))}?mode=ro"
+    # immutable, which creates nothing.
+    uri = sqlite_file_uri(path, "ro")
     if not Path(f"{path}-wal").exists():
         uri += "&immutable=1"
     try:
