@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from conference_tui.store.base import Clock, StoreBase, check_text, clean_name
+from conference_tui.store.base import (
+    Clock,
+    StoreBase,
+    check_text,
+    clean_name,
+    clean_optional_name,
+)
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import SchoolClass, Student
 
@@ -66,7 +72,7 @@ class RosterImportStore(StoreBase):
                 if school_class is None:
                     school_class = SchoolClass(
                         name=class_name,
-                        school_year=entry.school_year.strip(),
+                        school_year=clean_optional_name(entry.school_year, "school year"),
                         created_at=self.clock(),
                         updated_at=self.clock(),
                     )
@@ -120,7 +126,7 @@ def _student(entry: RosterEntry, name: str, class_id: str, clock: Clock) -> Stud
     return Student(
         class_id=class_id,
         name=name,
-        preferred_name=" ".join(entry.preferred_name.split()),
+        preferred_name=clean_optional_name(entry.preferred_name, "preferred name"),
         interests=check_text(entry.interests),
         strengths=check_text(entry.strengths),
         needs=check_text(entry.needs),
