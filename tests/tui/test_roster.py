@@ -203,3 +203,24 @@ async def test_edit_student_renames(app_store: Store, fixed_clock: SettableClock
         await settle(pilot)
         assert roster_names(app) == ["Ana López"]
     assert app_store.get_student(student.id).name == "Ana López"
+
+
+async def test_startup_warnings_show_inside_the_app(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A failed daily backup (or a broken form) is told on screen, not lost on stderr."""
+    from conference_tui.settings import Settings
+    from conference_tui.tui.app import make_app
+
+    app = make_app(
+        app_store,
+        settings=Settings(default_form="no-such-form"),
+        clock=fixed_clock,
+        startup_warnings=["Today's backup was not made: disk full"],
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("Today's backup was not made" in m for m in messages), messages
+        assert any("no-such-form" in m and "built-in" in m for m in messages), messages
+        assert app.form.id == "writing-conference"
