@@ -171,3 +171,47 @@ def test_sigkill_two_seconds_after_typing_loses_nothing(
     terminal.keys("Escape")
     terminal.wait_for("Ana Lopez")
     terminal.keys("C-q")
+
+
+CRASHING_APP = """
+import sys
+from pathlib import Path
+from textual.binding import Binding
+from conference_tui.cli import _start_log
+from conference_tui.store import Store
+from conference_tui.tui.app import make_app
+from conference_tui.tui.screens import conference
+
+class FailingConference(conference.ConferenceScreen):
+    # A stand-in for a bug: ctrl+b raises inside the running app.
+    BINDINGS = [Binding("ctrl+b", "fail", "Fail")]
+    CSS_PATH = str(Path(conference.__file__).with_name("conference.tcss"))
+
+    def action_fail(self):
+        raise RuntimeError("a deliberate bug")
+
+conference.ConferenceScreen = FailingConference
+_start_log()
+app = make_app(Store.open(sys.argv[1]))
+app.run()
+"""
+
+
+def test_an_unexpected_error_saves_the_note_and_shows_no_traceback(
+    terminal: Terminal, database: tuple[Path, str], tmp_path: Path
+) -> None:
+    path, student_id = database
+    script = tmp_path / "crashing_app.py"
+    script.write_text(CRASHING_APP, encoding="utf-8")
+    terminal.start(f"sh -c '{sys.executable} {script} {path}; echo APP-ENDED; sleep 60'")
+    terminal.wait_for("Ana Lopez")
+    terminal.keys("n")
+    terminal.wait_for("Stage 1 of 6")
+    terminal.type("Words typed just before the bug")
+    terminal.keys("C-b")
+    screen = terminal.wait_for("APP-ENDED")
+    assert "Traceback" not in screen
+    assert "stopped after an unexpected error" in screen
+    assert read_draft(path, student_id) == "Words typed just before the bug"
+    log_file = Path(terminal.env["CONFERENCE_TUI_DATA_DIR"]) / "conference-tui.log"
+    assert "a deliberate bug" in log_file.read_text(encoding="utf-8")

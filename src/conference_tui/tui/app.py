@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -12,10 +13,13 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from conference_tui import paths
 from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.store.models import utc_now
+
+log = logging.getLogger(__name__)
 
 
 class ConferenceApp(App[None]):
@@ -135,6 +139,23 @@ class ConferenceApp(App[None]):
             if save_now is not None:
                 await save_now()
         self.exit()
+
+    def _fatal_error(self) -> None:
+        """Textual would print the traceback over the terminal on its way out. Instead:
+        save what is typed, log the details, and leave a message that says where.
+        (Textual's own hook; the version is pinned. Tests still see the exception.)"""
+        error = self._exception
+        if error is not None:
+            log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+        for screen in self.screen_stack:
+            save_pending = getattr(screen, "save_pending_blocking", None)
+            if save_pending is not None:
+                save_pending()
+        self._exit_renderables.append(
+            "conference-tui stopped after an unexpected error. Everything you typed was "
+            f"saved. Details are in {paths.log_file()}; open the app again to go on."
+        )
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         from conference_tui.tui.screens.help import HelpScreen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 from rich.markup import escape
@@ -31,6 +32,8 @@ from conference_tui.tui.widgets.spiral import (
     LastTimePanel,
     SpiralStepper,
 )
+
+log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_SECONDS = 0.4
 PROGRESS_EVERY_SECONDS = 10
@@ -570,6 +573,20 @@ class ConferenceScreen(AppScreen[None]):
             self.dismiss()
 
         run_in_background(self, leave, done, group="save-leave")
+
+    def save_pending_blocking(self) -> None:
+        """The app is stopping on an error: write what is typed here and now, on the
+        event loop, since no worker will run again."""
+        if self.conference is None:
+            return
+        try:
+            self.queue_everything_unsaved()
+            answers, progress = self.take_batch()
+            if answers or progress is not None:
+                begin = self.amend and bool(answers) and not self.amendment_started
+                save_batch(self.conference_app.store, self.conference.id, answers, progress, begin)
+        except Exception:
+            log.exception("could not save the conference while stopping")
 
     async def save_now(self) -> None:
         """Called before the app quits: write whatever is pending, synchronously."""
