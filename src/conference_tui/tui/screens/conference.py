@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -10,19 +9,15 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import LoadingIndicator, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
 
 from conference_tui.forms import FormStage
-from conference_tui.store import InvalidInputError, Store
 from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
+from conference_tui.tui.autosave import PendingAnswer, Progress, save_batch
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
-from conference_tui.tui.widgets.field_editor import (
-    MULTI_SEPARATOR,
-    FieldEditor,
-    resolve_date_shortcut,
-)
+from conference_tui.tui.widgets.field_editor import FieldEditor, resolve_date_shortcut
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
 from conference_tui.tui.widgets.header import AppHeader
@@ -32,6 +27,7 @@ from conference_tui.tui.widgets.spiral import (
     LastTimePanel,
     SpiralStepper,
 )
+from conference_tui.tui.widgets.stage_pane import StagePane
 
 log = logging.getLogger(__name__)
 
@@ -41,56 +37,10 @@ KEYS_SETTLE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
-class PendingAnswer:
-    stage_key: str
-    value: str
-    private: bool
-    is_habits: bool
-
-
-@dataclass(frozen=True)
-class Progress:
-    stage_key: str
-    field_key: str
-    elapsed_seconds: int
-
-
-@dataclass(frozen=True)
 class Opened:
     conference: ConferenceInfo
     student: StudentInfo
     last_time: LastTime
-
-
-def save_batch(
-    store: Store,
-    conference_id: str,
-    answers: dict[str, PendingAnswer],
-    progress: Progress | None,
-    begin_amendment: bool,
-) -> dict[str, str]:
-    """Write a batch of edits; returns the fields the store refused, with why.
-
-    A refused field (a date that is not a date) does not hold back the others;
-    a database that cannot be written raises, and the screen keeps every edit.
-    """
-    if begin_amendment:
-        store.begin_amendment(conference_id)
-    refused: dict[str, str] = {}
-    for field_key, answer in answers.items():
-        try:
-            store.save_answer(
-                conference_id, answer.stage_key, field_key, answer.value, answer.private
-            )
-            if answer.is_habits:
-                store.set_habits(conference_id, answer.value.split(MULTI_SEPARATOR))
-        except InvalidInputError as exc:
-            refused[field_key] = str(exc)
-    if progress is not None:
-        store.save_progress(
-            conference_id, progress.stage_key, progress.field_key, progress.elapsed_seconds
-        )
-    return refused
 
 
 class ConferenceScreen(AppScreen[None]):
@@ -161,7 +111,6 @@ class ConferenceScreen(AppScreen[None]):
         self.student: StudentInfo | None = None
         self.stage_index = 0
         self.current_field = ""
-        self.editors: dict[str, FieldEditor] = {}
         self.pending: dict[str, PendingAnswer] = {}
         self.saved: dict[str, tuple[str, bool]] = {}
         self.saving = False
@@ -173,23 +122,25 @@ class ConferenceScreen(AppScreen[None]):
         self.last_progress_elapsed = 0
         self.last_error = ""
         self.refused: dict[str, str] = {}
-        self.pages: dict[str, Vertical] = {}
-        self.page_lock = asyncio.Lock()
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
         return self.conference_app.form.stages
+
+    @property
+    def stage_pane(self) -> StagePane:
+        return self.query_one(StagePane)
+
+    @property
+    def editors(self) -> dict[str, FieldEditor]:
+        return self.stage_pane.editors
 
     # -- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Horizontal(id="conference-layout"):
-            with Vertical(id="stage-pane"):
-                yield Static("", id="stage-title")
-                yield Static("", id="stage-questions")
-                yield LoadingIndicator(id="loading")
-                yield VerticalScroll(id="stage-fields")
+            yield StagePane(self.stages, id="stage-pane")
             with Vertical(id="spiral-side"):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
@@ -198,7 +149,6 @@ class ConferenceScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#stage-fields").display = False
         store = self.conference_app.store
         form = self.conference_app.form
         student_id, conference_id = self.student_id, self.conference_id
@@ -241,8 +191,7 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = self.conference_app.monotonic()
         self.amend = self.amend or not conference.is_draft
         self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
-        await self.query_one("#loading").remove()
-        self.query_one("#stage-fields", VerticalScroll).display = True
+        await self.stage_pane.start(conference.answers)
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.
         self.query_one(ConferenceTimer).display = conference.is_draft
@@ -251,36 +200,12 @@ class ConferenceScreen(AppScreen[None]):
         wanted = self.requested_stage or conference.current_stage
         self.current_field = "" if self.requested_stage else conference.current_field
         index = keys.index(wanted) if wanted in keys else 0
-        await self.ensure_page(self.stages[index])
+        await self.stage_pane.ensure_page(self.stages[index])
         self.go_to_stage(index, focus=False)
         self.focus_current_field()
         self.update_filled()
         self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
         self.set_interval(1, self.tick)
-
-    async def ensure_page(self, stage: FormStage) -> None:
-        """Mount a stage's fields once, on first visit: mounting all of them at open
-        costs more than a second, and a background mount makes typing lag."""
-        async with self.page_lock:
-            if stage.key in self.pages:
-                return
-            assert self.conference is not None
-            page = Vertical(id=f"page-{stage.key}", classes="stage-page")
-            page.display = False
-            self.pages[stage.key] = page
-            await self.query_one("#stage-fields", VerticalScroll).mount(page)
-            editors = []
-            for field in stage.fields:
-                answer = self.conference.answers.get(field.key)
-                editor = FieldEditor(
-                    field,
-                    stage.key,
-                    answer.value if answer else "",
-                    answer.private if answer else field.private,
-                )
-                self.editors[field.key] = editor
-                editors.append(editor)
-            await page.mount_all(editors)
 
     def show_student_heading(self) -> None:
         assert self.student is not None and self.conference is not None
@@ -300,39 +225,26 @@ class ConferenceScreen(AppScreen[None]):
     def go_to_stage(self, index: int, focus: bool = True) -> None:
         index = max(0, min(index, len(self.stages) - 1))
         self.stage_index = index
-        stage = self.stages[index]
-        if stage.key not in self.pages:
+        if not self.stage_pane.show(index):
             # Keep showing (and typing into) the current stage until the next is ready:
             # a key typed right after pagedown lands in a field rather than nowhere.
             self.run_worker(
                 self.show_when_mounted(index, focus), group="conference-page", exit_on_error=False
             )
             return
-        for key, page in self.pages.items():
-            page.display = key == stage.key
-        self.query_one("#stage-title", Static).update(
-            f"[b]Stage {stage.number} of {len(self.stages)} · {escape(stage.title)}[/b]"
-        )
-        questions = "\n".join(f"• {escape(q)}" for q in stage.questions)
-        self.query_one("#stage-questions", Static).update(questions)
         self.query_one(SpiralStepper).current = index
-        self.query_one("#stage-fields", VerticalScroll).scroll_home(animate=False)
         self.progress_dirty = True
         if focus:
             self.current_field = ""
             self.focus_current_field()
 
     async def show_when_mounted(self, index: int, focus: bool) -> None:
-        await self.ensure_page(self.stages[index])
+        await self.stage_pane.ensure_page(self.stages[index])
         if self.stage_index == index:
             self.go_to_stage(index, focus)
 
     def focus_current_field(self) -> None:
-        stage = self.stages[self.stage_index]
-        keys = [field.key for field in stage.fields]
-        key = self.current_field if self.current_field in keys else (keys[0] if keys else "")
-        if key in self.editors:
-            self.editors[key].focus_control()
+        self.stage_pane.focus_field(self.stage_index, self.current_field)
 
     def action_next_stage(self) -> None:
         if self.conference is not None:
@@ -353,10 +265,7 @@ class ConferenceScreen(AppScreen[None]):
             self.progress_dirty = True
 
     def focused_editor(self) -> FieldEditor | None:
-        node = self.focused
-        while node is not None and not isinstance(node, FieldEditor):
-            node = node.parent  # type: ignore[assignment]
-        return node
+        return self.stage_pane.editor_holding(self.focused)
 
     def action_toggle_private(self) -> None:
         editor = self.focused_editor()
