@@ -1,0 +1,385 @@
+"""Commands that move notes in and out: export, backup, import, check.
+
+Heavy modules load inside each command, so that `conference-tui --version` stays quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from conference_tui import paths
+from conference_tui.cli_support import clear_errors, fail, open_store
+
+if TYPE_CHECKING:
+    from conference_tui.forms import Form
+    from conference_tui.store import Store
+    from conference_tui.store.backup import CheckReport
+
+
+def _database(ctx: click.Context) -> str:
+    return str(ctx.obj["database"] or paths.default_database())
+
+
+def _forms() -> tuple[Form, dict[str, Form]]:
+    from conference_tui.forms import DEFAULT_FORM_ID, load_forms
+    from conference_tui.settings import load_settings
+
+    forms, _errors = load_forms()
+    form = forms.get(load_settings().default_form) or forms.get(DEFAULT_FORM_ID)
+    if form is None:
+        fail(f"no usable conference form was found (see {paths.user_forms_dir()}).")
+    return form, forms
+
+
+@click.command()
+@click.option("--conference", "conference_id", metavar="ID", help="One conference, by id.")
+@click.option("--student", metavar="ID_OR_NAME", help="One student's conferences.")
+@click.option("--class", "class_name", metavar="NAME_OR_ID", help="A class's conferences.")
+@click.option("--all", "everything", is_flag=True, help="Every conference of every class.")
+@click.option(
+    "--audience",
+    type=click.Choice(["shareable", "teacher"]),
+    default="shareable",
+    show_default=True,
+    help="shareable: private notes left out; teacher: all notes, private ones marked.",
+)
+@click.option(
+    "--per",
+    type=click.Choice(["student", "conference", "class"]),
+    default="student",
+    show_default=True,
+    help="One file per student, per conference or per class.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files. Default: export_folder in config.toml.",
+)
+@click.option("--include-drafts", is_flag=True, help="Export unfinished conferences too.")
+@click.pass_context
+def export(
+    ctx: click.Context,
+    conference_id: str | None,
+    student: str | None,
+    class_name: str | None,
+    everything: bool,
+    audience: str,
+    per: str,
+    out_dir: Path | None,
+    include_drafts: bool,
+) -> None:
+    """Write notes as Markdown files, in spiral order, then goals and next step.
+
+    An export is a disclosure of student records: the files can be read by anyone
+    who gets them. Files are created private (0600) and never replace a file:
+    a name already taken gets -2, -3 ... added.
+    """
+    from conference_tui.export import (
+        DISCLOSURE_WARNING,
+        Audience,
+        ExportScope,
+        Per,
+        export_notes,
+        find_class,
+        find_student,
+    )
+    from conference_tui.settings import load_settings
+
+    chosen = [bool(conference_id), bool(student), bool(class_name), everything]
+    if sum(chosen) != 1:
+        fail("say what to export, once: --conference ID, --student NAME, --class NAME or --all.")
+    form, forms = _forms()
+    folder = out_dir or load_settings().export_path
+    store = open_store(ctx.obj["database"])
+    with clear_errors():
+        if conference_id:
+            scope = ExportScope.conference(conference_id.strip())
+        elif student:
+            scope = ExportScope.student(find_student(store, student).id)
+        elif class_name:
+            scope = ExportScope.school_class(find_class(store, class_name).id)
+        else:
+            scope = ExportScope.everything()
+        click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
+        result = export_notes(
+            store, form, scope, Audience(audience), folder, Per(per),
+            forms=forms, include_drafts=include_drafts,
+        )  # fmt: skip
+    store.close()
+    if not result.files:
+        drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
+        click.echo(f"Nothing to export: no conferences in that scope{drafts}.")
+        return
+    left_out = "private notes left out" if audience == "shareable" else "private notes included"
+    click.echo(
+        f"Exported {result.conferences} conference(s) of {result.students} student(s) "
+        f"to {result.folder} (audience: {audience}; {left_out}):"
+    )
+    for path in result.files:
+        click.echo(f"  {path}")
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the copy and the archive. Default: the backups folder.",
+)
+@click.pass_context
+def backup(ctx: click.Context, out_dir: Path | None) -> None:
+    """Copy the database safely (even while the app runs), plus a JSON archive.
+
+    The copy (.db) is made with SQLite's online backup API and checked; the
+    archive (.json) holds every record in a documented format that `import`
+    reads. On PostgreSQL only the archive is written: back the server up with
+    its own tools (pg_dump).
+    """
+    from conference_tui.export.archive import counts_line, write_archive
+    from conference_tui.export.files import prepare_folder
+    from conference_tui.store.backup import backup_sqlite
+    from conference_tui.store.engine import locate as locate_database
+
+    database = _database(ctx)
+    location = locate_database(database)
+    stem = f"conferences-{datetime.now():%Y%m%d-%H%M%S}"
+    with clear_errors():
+        folder = prepare_folder(out_dir or paths.backups_dir())
+        if location.path is not None:
+            if not location.path.is_file():
+                fail(f"there is no database at {location.path} yet: nothing to back up.")
+            copy = backup_sqlite(location.path, folder, stem)
+            click.echo(f"Database copy:  {copy} (checked: ok)")
+        store = open_store(ctx.obj["database"])
+        archive, counts = write_archive(store, folder, stem)
+        store.close()
+    click.echo(f"JSON archive:   {archive} ({counts_line(counts)})")
+    if location.path is None:
+        click.echo(
+            "The database is on a server, so only the JSON archive was written; "
+            "back the server itself up with its own tools (pg_dump)."
+        )
+    click.echo("Both files hold every note, private ones too: keep them as safe as the laptop.")
+
+
+@contextlib.contextmanager
+def _store_for(ctx: click.Context, dry_run: bool) -> Iterator[Store]:
+    """The store to import into. A dry run on a database file that does not exist yet
+    runs against a throwaway empty one, so that it creates nothing."""
+    from conference_tui.store.engine import locate as locate_database
+
+    location = locate_database(_database(ctx))
+    if dry_run and location.path is not None and not location.path.exists():
+        with tempfile.TemporaryDirectory(prefix="conference-tui-dry-run-") as folder:
+            store = open_store(str(Path(folder) / "empty.db"))
+            try:
+                yield store
+            finally:
+                store.close()
+        return
+    store = open_store(ctx.obj["database"])
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as file:
+            start = file.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return start.startswith(b"{")
+
+
+@click.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--class",
+    "class_name",
+    metavar="NAME",
+    help="Roster CSV: put every student in this class (created if new).",
+)
+@click.pass_context
+def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | None) -> None:
+    """Add a roster CSV, or merge a JSON archive made by `backup`.
+
+    A roster CSV needs a header row with a name column ("Name", "Student Name",
+    or "First Name" and "Last Name"); class, preferred name and more are used
+    when present. A student already in the class under the same name is not
+    added again. Any bad row stops the import: nothing is written.
+
+    A JSON archive is merged by id: new records are added, and where both copies
+    hold a record the more recently changed one wins. Nothing is deleted.
+    """
+    if _looks_like_json(file):
+        if class_name is not None:
+            fail("--class applies to roster CSV files, not to JSON archives.")
+        _import_archive(ctx, file, dry_run)
+    else:
+        _import_roster(ctx, file, dry_run, class_name)
+
+
+def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    from conference_tui.export.archive import read_archive
+
+    with clear_errors():
+        records = read_archive(file)
+        with _store_for(ctx, dry_run) as store:
+            report = store.merge_records(records, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"Dry run: nothing was written. Importing {file} would give:")
+    else:
+        click.echo(f"Imported {file}:")
+    for kind, counts in report.counts.items():
+        line = f"  {kind.replace('_', ' ')}: {counts.new} new, {counts.updated} updated, "
+        line += f"{counts.unchanged} unchanged"
+        if counts.kept_local:
+            line += f", {counts.kept_local} kept as they are here (this copy is newer)"
+        click.echo(line)
+
+
+MAX_LISTED = 50
+
+
+def _listed(lines: list[str]) -> list[str]:
+    if len(lines) <= MAX_LISTED:
+        return lines
+    return [*lines[:MAX_LISTED], f"... and {len(lines) - MAX_LISTED} more"]
+
+
+def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: str | None) -> None:
+    from conference_tui.export.roster_csv import RosterFileError, read_roster
+
+    try:
+        roster = read_roster(file, class_name)
+    except RosterFileError as exc:
+        for problem in _listed(list(exc.problems)):
+            click.echo(f"  {problem}", err=True)
+        fail(str(exc))
+    with clear_errors(), _store_for(ctx, dry_run) as store:
+        report = store.import_roster(roster.entries, dry_run=dry_run)
+    used = ", ".join(f"{role} from “{column}”" for role, column in roster.columns.items())
+    click.echo(f"Columns: {used}.")
+    if roster.ignored_columns:
+        click.echo("Not used: " + ", ".join(f"“{c}”" for c in roster.ignored_columns) + ".")
+    verb = "Would add" if dry_run else "Added"
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    click.echo(f"{verb} {len(report.added)} student(s)" + (":" if report.added else "."))
+    for line in _listed([f"line {e.line}: {e.name} → {e.class_name}" for e in report.added]):
+        click.echo(f"  {line}")
+    if report.new_classes:
+        click.echo(
+            f"{'New' if not dry_run else 'Would create'} class(es): "
+            + ", ".join(report.new_classes)
+        )
+    if report.skipped:
+        click.echo(f"Not added again ({len(report.skipped)}):")
+        skipped = [f"line {s.entry.line}: {s.entry.name}, {s.reason}" for s in report.skipped]
+        for line in _listed(skipped):
+            click.echo(f"  {line}")
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Rebuild the search index if it is out of step.")
+@click.pass_context
+def check(ctx: click.Context, repair: bool) -> None:
+    """Check the database's integrity and its search index.
+
+    Exit status 0 when healthy, 1 when not; the message says what to do. The
+    file is only read, except that --repair rebuilds the search index.
+    """
+    from conference_tui.store.backup import check_database, repair_search_index
+    from conference_tui.store.engine import locate as locate_database
+
+    location = locate_database(_database(ctx))
+    if location.path is None:
+        store = open_store(ctx.obj["database"])
+        store.close()
+        click.echo(
+            f"{location.describe()} is a database server: it opened and its schema is current. "
+            "Its integrity is the server's to check (e.g. with pg_amcheck)."
+        )
+        return
+    click.echo(f"Checking {location.path}")
+    report = check_database(location.path)
+    if repair and report.search_index_problem and not report.damaged:
+        with clear_errors():
+            repair_search_index(location.path)
+        click.echo("Rebuilt the search index from the notes.")
+        report = check_database(location.path)
+    _print_check(report)
+    if not report.healthy:
+        sys.exit(1)
+
+
+def _print_check(report: CheckReport) -> None:
+    from conference_tui.store.backup import all_backups
+
+    def verdict(problems: tuple[str, ...] | str) -> str:
+        if not problems:
+            return "ok"
+        items = [problems] if isinstance(problems, str) else list(problems)
+        return "PROBLEM: " + "; ".join(items[:3]) + (" ..." if len(items) > 3 else "")
+
+    if report.unreadable:
+        click.echo(f"  the file cannot be read as a database: {report.unreadable}")
+    else:
+        click.echo(f"  database structure (integrity_check): {verdict(report.integrity_problems)}")
+        click.echo(
+            f"  links between records (foreign_key_check): {verdict(report.foreign_key_problems)}"
+        )
+        if report.search_index_checked:
+            click.echo(f"  search index: {verdict(report.search_index_problem)}")
+    for note in report.notes:
+        click.echo(f"  {note}")
+    if report.healthy:
+        click.secho("Healthy.", fg="green")
+        return
+    if report.damaged:
+        backups = all_backups(paths.backups_dir())
+        click.secho("The database is damaged. It was left untouched. What to do:", fg="red")
+        click.echo("  1. Quit conference-tui wherever it is open.")
+        click.echo(f"  2. Keep the damaged file: rename it to {report.path.name}.damaged.")
+        if backups:
+            click.echo(f"  3. Copy the newest backup to {report.path}:")
+            click.echo(f"       {backups[-1]}")
+        else:
+            click.echo(
+                f"  3. There is no backup in {paths.backups_dir()}. Copy in a backup you made "
+                "elsewhere, or rescue what SQLite can: "
+                f"sqlite3 {report.path.name}.damaged .recover | sqlite3 {report.path.name}"
+            )
+        click.echo("  4. Run `conference-tui check` again.")
+    elif report.foreign_key_problems:
+        click.secho("Some records point at records that are missing.", fg="red")
+        click.echo(
+            "  The notes that are there can be read. Restore the newest backup if something "
+            "is missing (`conference-tui locate` shows the backups folder), or import a JSON "
+            "archive that holds the missing records."
+        )
+    elif report.search_index_problem:
+        click.secho("The search index is out of step with the notes; the notes are fine.", fg="red")
+        click.echo("  Run `conference-tui check --repair` to rebuild the index.")
+    else:
+        click.secho("This file is not a conference-tui database.", fg="red")
+        click.echo(
+            "  Open the right file with --db PATH (`conference-tui locate` shows the default)."
+        )
+
+
+TRANSFER_COMMANDS = (export, backup, import_, check)
