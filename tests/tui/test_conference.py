@@ -280,3 +280,128 @@ async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
         assert isinstance(app.screen, ConferenceScreen)
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Owl"
+
+
+async def test_help_opened_while_completing_does_not_strand_the_conference(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press(*"Kite", "ctrl+s", "f1")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not any(isinstance(s, ConferenceScreen) for s in app.screen_stack)
+    [summary] = app_store.history(student_id)
+    assert summary.status == "complete" and summary.piece_title == "Kite"
+
+
+async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    import sqlite3
+
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    assert app_store.location.path is not None
+    other = sqlite3.connect(app_store.location.path, isolation_level=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press(*"Owl", "ctrl+q")
+            await pilot.pause(6.5)
+            assert app.is_running and isinstance(app.screen, ConferenceScreen)
+            messages = [n.message for n in app._notifications]
+            assert any("could not be saved yet" in m for m in messages), messages
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.5)
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Owl"
+
+
+async def test_an_edit_undone_while_saving_is_saved_as_undone(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    import sqlite3
+
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    assert app_store.location.path is not None
+    other = sqlite3.connect(app_store.location.path, isolation_level=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press(*"Kit")
+        await pilot.pause(1.0)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("e")
+            await pilot.pause(0.8)  # the save of "Kite" is now waiting for the lock
+            await pilot.press("backspace")
+            await pilot.pause(0.2)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.pause(2.0)
+        await settle(pilot)
+        assert screen(app).editors["piece_title"].value() == "Kit"
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Kit"
+
+
+async def test_a_refused_date_cleared_again_no_longer_blocks_completion(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press(*"Gull")
+        for _ in range(5):
+            await pilot.press("pagedown")
+        await pilot.press("tab", "tab", *"soon")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        follow_up = screen(app).editors["follow_up"]
+        assert follow_up.query_one(".field-error", Static).display
+        follow_up.control.value = ""  # type: ignore[attr-defined]
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert not follow_up.query_one(".field-error", Static).display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    [summary] = app_store.history(student_id)
+    assert summary.status == "complete"
+
+
+async def test_habits_reopen_as_recorded_and_viewing_amends_nothing(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    conference = app_store.start_conference(student_id, "writing-conference", 1)
+    # Recorded without an answer of their own, as older and imported records are.
+    app_store.set_habits(conference.id, ["Thinking flexibly", "Persisting"])
+    app_store.complete_conference(conference.id)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_conference(student_id, conference.id, stage_key="reflect")
+        await settle(pilot)
+        habits = screen(app).editors["habits"]
+        assert habits.value() == "Persisting\nThinking flexibly"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    reopened = app_store.get_conference(conference.id)
+    assert reopened.habits == ("Persisting", "Thinking flexibly")
+    assert reopened.revisions == () and reopened.amended_at is None

@@ -53,6 +53,7 @@ class ConferenceApp(App[None]):
     ) -> None:
         super().__init__()
         self.startup_warnings = list(startup_warnings)
+        self.quit_without_saving = False
         # Conference timers read this; tests stop it so screens repeat exactly.
         self.monotonic = monotonic
         self.store = store
@@ -133,11 +134,24 @@ class ConferenceApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def action_quit(self) -> None:
-        """Quit, but first write any note typed in the last fraction of a second."""
+        """Quit, but first write any note typed in the last fraction of a second. If the
+        database will not take it, say so and quit only on a second ctrl+q."""
+        all_saved = True
         for screen in self.screen_stack:
             save_now = getattr(screen, "save_now", None)
-            if save_now is not None:
-                await save_now()
+            if save_now is not None and not await save_now():
+                all_saved = False
+        if not all_saved and not self.quit_without_saving:
+            self.quit_without_saving = True
+            self.notify(
+                "Your last words could not be saved yet (the database is busy or cannot be "
+                "written). They are still on screen and saving goes on. Press ctrl+q again "
+                "to quit without them.",
+                title="Not quitting yet",
+                severity="error",
+                timeout=12,
+            )
+            return
         self.exit()
 
     def _fatal_error(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -11,13 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
-from conference_tui.forms import FormStage
+from conference_tui.forms import HABITS_OF_MIND, FormStage
 from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
 from conference_tui.tui.autosave import PendingAnswer, Progress, save_batch
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
-from conference_tui.tui.widgets.field_editor import FieldEditor, resolve_date_shortcut
+from conference_tui.tui.widgets.field_editor import (
+    FieldEditor,
+    join_in_list_order,
+    resolve_date_shortcut,
+)
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
 from conference_tui.tui.widgets.header import AppHeader
@@ -121,7 +127,13 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = 0.0
         self.last_progress_elapsed = 0
         self.last_error = ""
-        self.refused: dict[str, str] = {}
+        # Field key -> (the value refused, why): shown under the field until changed.
+        self.refused: dict[str, tuple[str, str]] = {}
+        self.closing = False
+        self.dismissed = False
+        self.leave_warned = False
+        self.goals_marked = False
+        self.save_worker: Worker[None] | None = None
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
@@ -176,7 +188,7 @@ class ConferenceScreen(AppScreen[None]):
 
     def could_not_open(self, message: str) -> None:
         self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
-        self.dismiss()
+        self.close()
 
     def show_conference(self, opened: Opened) -> None:
         self.run_worker(self.build(opened), group="conference-build", exit_on_error=False)
@@ -191,7 +203,12 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = self.conference_app.monotonic()
         self.amend = self.amend or not conference.is_draft
         self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
-        await self.stage_pane.start(conference.answers)
+        # Habits recorded without an answer of their own (older or imported records)
+        # count as already saved, so that opening the conference does not amend it.
+        habits = join_in_list_order(conference.habits, HABITS_OF_MIND)
+        for field in self.conference_app.form.fields_of_type("habits"):
+            self.saved.setdefault(field.key, (habits, field.private))
+        await self.stage_pane.start(conference.answers, habits)
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.
         self.query_one(ConferenceTimer).display = conference.is_draft
@@ -299,15 +316,23 @@ class ConferenceScreen(AppScreen[None]):
         self.queue_if_unsaved(event.editor)
 
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
+        key = editor.field_key
         value = editor.value()
         if editor.form_field.type == "date":
             value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
+        refused = self.refused.get(key)
+        if refused is not None and refused[0] == value and key not in self.pending:
+            return  # already refused and explained; wait for the teacher to change it
         # A field never answered counts as saved empty at the form's privacy: opening
         # a conference must not write (or, on a completed one, amend) empty answers.
-        saved = self.saved.get(editor.field_key, ("", editor.form_field.private))
-        if saved == (value, editor.private) and editor.field_key not in self.pending:
+        saved = self.saved.get(key, ("", editor.form_field.private))
+        if saved == (value, editor.private) and key not in self.pending:
+            if refused is not None:
+                # Changed back to what is stored: nothing is wrong with it any more.
+                del self.refused[key]
+                editor.show_error("")
             return
-        self.pending[editor.field_key] = PendingAnswer(
+        self.pending[key] = PendingAnswer(
             editor.stage_key, value, editor.private, editor.form_field.type == "habits"
         )
 
@@ -339,7 +364,7 @@ class ConferenceScreen(AppScreen[None]):
 
     def flush(self, then: str | None = None) -> None:
         """Save what changed since the last save, in a worker; `then` runs after it."""
-        if self.conference is None:
+        if self.conference is None or self.closing:
             return
         if then is not None:
             self.after_save = then
@@ -365,13 +390,16 @@ class ConferenceScreen(AppScreen[None]):
             self.amendment_started = self.amendment_started or begin
             for key, answer in answers.items():
                 if key in refused:
-                    self.refused[key] = refused[key]
+                    self.refused[key] = (answer.value, refused[key])
                 else:
                     self.saved[key] = (answer.value, answer.private)
                     self.refused.pop(key, None)
                 self.editors[key].show_error(refused.get(key, ""))
             self.last_error = ""
             self.update_filled()
+            # An edit made during the save may now equal the old text (typed, then
+            # undone): compare every field with what was just stored.
+            self.queue_everything_unsaved()
             self.run_after_save()
 
         def failed(message: str) -> None:
@@ -391,7 +419,7 @@ class ConferenceScreen(AppScreen[None]):
                 self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
             self.last_error = message
 
-        run_in_background(
+        self.save_worker = run_in_background(
             self,
             lambda: save_batch(store, conference_id, answers, progress, begin),
             saved,
@@ -411,7 +439,7 @@ class ConferenceScreen(AppScreen[None]):
         if action == "complete" and self.refused:
             key = next(iter(self.refused))
             self.notify(
-                f"{self.editors[key].form_field.label}: {self.refused[key]}\n"
+                f"{self.editors[key].form_field.label}: {self.refused[key][1]}\n"
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
                 severity="warning",
@@ -439,8 +467,26 @@ class ConferenceScreen(AppScreen[None]):
         self.queue_everything_unsaved()
         self.flush(then=action)
 
+    def stop_editing(self) -> None:
+        """Completing or leaving has begun: no more typing or saving here."""
+        self.closing = True
+        for editor in self.editors.values():
+            editor.set_read_only(True)
+
+    def close(self) -> None:
+        """Dismiss this screen, even when help or the palette was opened on top of it
+        while a save was finishing: a plain dismiss would close that one instead."""
+        self.closing = True
+        if self.dismissed or self not in self.app.screen_stack:
+            return
+        self.dismissed = True
+        while self.app.screen is not self:
+            self.app.pop_screen()
+        self.dismiss()
+
     def finish_complete(self) -> None:
         assert self.conference is not None and self.student is not None
+        self.stop_editing()
         store = self.conference_app.store
         conference_id = self.conference.id
         name = self.student.display_name
@@ -456,7 +502,7 @@ class ConferenceScreen(AppScreen[None]):
             verb = "Conference saved" if was_draft else "Amendment saved"
             note = f" No {' or '.join(m.lower() for m in missing)} recorded." if missing else ""
             self.notify(f"{verb}: {name} ({elapsed}).{note}", timeout=6)
-            self.dismiss()
+            self.close()
 
         run_in_background(
             self, lambda: store.complete_conference(conference_id), done, group="save-complete"
@@ -464,22 +510,37 @@ class ConferenceScreen(AppScreen[None]):
 
     def action_leave(self) -> None:
         if self.conference is None:
-            self.dismiss()
+            self.close()
+            return
+        if self.refused and not self.leave_warned:
+            self.leave_warned = True
+            key = next(iter(self.refused))
+            self.notify(
+                f"{self.editors[key].form_field.label} is not saved: {self.refused[key][1]}\n"
+                "Fix it, or press escape again to leave without it.",
+                title="Not saved",
+                severity="warning",
+                timeout=8,
+            )
             return
         self.leave_after_save("leave")
 
     def finish_leave(self) -> None:
         assert self.conference is not None
+        self.stop_editing()
         store = self.conference_app.store
         conference = self.conference
+        # A goal marked here makes the draft worth keeping, even if its mark is
+        # still being written.
+        may_discard = conference.is_draft and not self.goals_marked
 
         def leave() -> bool:
-            return conference.is_draft and store.discard_draft(conference.id)
+            return may_discard and store.discard_draft(conference.id)
 
         def done(discarded: bool) -> None:
             if conference.is_draft and not discarded:
                 self.notify("Kept as a draft: n on the roster reopens it right here.", timeout=4)
-            self.dismiss()
+            self.close()
 
         run_in_background(self, leave, done, group="save-leave")
 
@@ -497,23 +558,34 @@ class ConferenceScreen(AppScreen[None]):
         except Exception:
             log.exception("could not save the conference while stopping")
 
-    async def save_now(self) -> None:
-        """Called before the app quits: write whatever is pending, synchronously."""
-        if self.conference is None or self.saving:
-            return
+    async def save_now(self) -> bool:
+        """Called before the app quits: wait for a save under way, then write whatever
+        is still unsaved. False when the database would not take it."""
+        if self.conference is None or self.closing:
+            return True
+        if self.save_worker is not None and self.save_worker.is_running:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await self.save_worker.wait()
         self.queue_everything_unsaved()
         answers, progress = self.take_batch()
         if not answers and progress is None:
-            return
+            return True
         store = self.conference_app.store
         conference_id = self.conference.id
         begin = self.amend and bool(answers) and not self.amendment_started
+        problems: list[str] = []
         worker = run_in_background(
             self,
             lambda: save_batch(store, conference_id, answers, progress, begin),
             group="save-quit",
+            failed=problems.append,
         )
-        await worker.wait()
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await worker.wait()
+        if problems:
+            self.pending = {**answers, **self.pending}
+            self.last_error = problems[0]
+        return not problems
 
     # -- goals -------------------------------------------------------------------
 
@@ -524,6 +596,7 @@ class ConferenceScreen(AppScreen[None]):
         store = self.conference_app.store
         conference_id, student_id = self.conference.id, self.conference.student_id
         status = event.status
+        self.goals_marked = True
 
         def mark() -> LastTime:
             store.update_goal_status(event.goal_id, status, conference_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,6 +16,13 @@ from textual.widgets import Input, Label, Select, SelectionList, Static, TextAre
 from conference_tui.forms import HABITS_OF_MIND, FormField
 
 MULTI_SEPARATOR = "\n"
+
+
+def join_in_list_order(chosen: Iterable[object], choices: tuple[str, ...]) -> str:
+    """Ticked options in the list's order, not the order they were ticked: the same
+    choice always reads the same, so reopening a conference never looks like a change."""
+    picked = {str(value) for value in chosen}
+    return MULTI_SEPARATOR.join(choice for choice in choices if choice in picked)
 
 
 def resolve_date_shortcut(text: str, today: date) -> str:
@@ -91,10 +99,9 @@ class FieldEditor(Vertical):
                 id=control_id,
                 classes="field-control",
             )
-        choices = HABITS_OF_MIND if field.type == "habits" else field.choices
         chosen = set(filter(None, self.initial_value.split(MULTI_SEPARATOR)))
         return SelectionList[str](
-            *[(choice, choice, choice in chosen) for choice in choices],
+            *[(choice, choice, choice in chosen) for choice in self.choices()],
             id=control_id,
             classes=f"field-control field-{field.type}",
         )
@@ -112,7 +119,10 @@ class FieldEditor(Vertical):
         if isinstance(control, Select):
             return "" if control.value in (Select.NULL, None) else str(control.value)
         assert isinstance(control, SelectionList)
-        return MULTI_SEPARATOR.join(str(v) for v in control.selected)
+        return join_in_list_order(control.selected, self.choices())
+
+    def choices(self) -> tuple[str, ...]:
+        return HABITS_OF_MIND if self.form_field.type == "habits" else self.form_field.choices
 
     def focus_control(self) -> None:
         # Scroll the whole field (label too) into view at once: an animated scroll

@@ -26,6 +26,7 @@ class StagePane(Vertical):
         self.pages: dict[str, Vertical] = {}
         self.editors: dict[str, FieldEditor] = {}
         self.answers: dict[str, AnswerInfo] = {}
+        self.habits = ""
         self.mounting = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
@@ -37,9 +38,11 @@ class StagePane(Vertical):
     def on_mount(self) -> None:
         self.query_one("#stage-fields").display = False
 
-    async def start(self, answers: dict[str, AnswerInfo]) -> None:
-        """The conference has loaded: fields open with these answers."""
+    async def start(self, answers: dict[str, AnswerInfo], habits: str) -> None:
+        """The conference has loaded: fields open with these answers, and a habits field
+        with no answer of its own shows the habits recorded for the conference."""
         self.answers = answers
+        self.habits = habits
         await self.query_one("#loading").remove()
         self.query_one("#stage-fields").display = True
 
@@ -54,10 +57,13 @@ class StagePane(Vertical):
             editors = []
             for field in stage.fields:
                 answer = self.answers.get(field.key)
+                value = answer.value if answer else ""
+                if field.type == "habits" and answer is None:
+                    value = self.habits
                 editor = FieldEditor(
                     field,
                     stage.key,
-                    answer.value if answer else "",
+                    value,
                     answer.private if answer else field.private,
                 )
                 self.editors[field.key] = editor
