@@ -44,7 +44,8 @@ def run_app(database: str | None, demo: bool) -> None:
         build_demo_database(Path(database))
     try:
         store = open_store(database)
-        warnings = [] if demo else [_start_log()]
+        # The demo logs too: an error message always names a log that exists.
+        warnings = [_start_log()]
         if not demo:
             # After the open, which refuses a file too new or not ours before anything
             # touches it (even the backup's read-only connection would leave -wal/-shm).
