@@ -12,7 +12,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
-from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel
+from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
 from .conftest import SIZES, SettableClock, make_test_app, settle
 
@@ -123,6 +123,7 @@ async def test_draft_left_with_escape_reopens_exactly_where_it_was(
         assert focused_field(app) == "quotes"
         editor = screen(app).editors["quotes"]
         assert editor.value() == "She said"
+        assert screen(app).query_one(SpiralStepper).filled == {"act"}
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.current_stage == "act"
 
@@ -405,3 +406,39 @@ async def test_habits_reopen_as_recorded_and_viewing_amends_nothing(
     reopened = app_store.get_conference(conference.id)
     assert reopened.habits == ("Persisting", "Thinking flexibly")
     assert reopened.revisions == () and reopened.amended_at is None
+
+
+async def test_tab_never_stops_where_typing_is_lost(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Every tab stop in a conference is a field (or last time's goals)."""
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        for _ in range(12):
+            await pilot.press("tab")
+            focused = app.focused
+            assert focused is not None
+            assert screen(app).focused_editor() is not None or isinstance(focused, GoalList), (
+                focused
+            )
+
+
+async def test_completing_an_empty_conference_asks_first(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        assert any("Nothing is recorded" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.history(student_id) == []

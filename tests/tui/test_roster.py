@@ -86,7 +86,7 @@ async def test_odd_names_are_accepted_as_typed(
             await pilot.press("a")
             await settle(pilot)
             app.screen.query_one("#name").value = name  # type: ignore[attr-defined]
-            await pilot.press("enter", "enter")
+            await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, RosterScreen), name
     assert sorted(r.student.name for r in app_store.roster(None)) == sorted(names)
@@ -199,7 +199,7 @@ async def test_edit_student_renames(app_store: Store, fixed_clock: SettableClock
         await pilot.press("e")
         await settle(pilot)
         app.screen.query_one("#name").value = "Ana López"  # type: ignore[attr-defined]
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
         await settle(pilot)
         assert roster_names(app) == ["Ana López"]
     assert app_store.get_student(student.id).name == "Ana López"

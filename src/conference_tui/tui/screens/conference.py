@@ -133,6 +133,8 @@ class ConferenceScreen(AppScreen[None]):
         self.dismissed = False
         self.leave_warned = False
         self.goals_marked = False
+        self.empty_warned = False
+        self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
 
     @property
@@ -161,6 +163,7 @@ class ConferenceScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.previous_sub_title = self.conference_app.sub_title
         store = self.conference_app.store
         form = self.conference_app.form
         student_id, conference_id = self.student_id, self.conference_id
@@ -301,11 +304,13 @@ class ConferenceScreen(AppScreen[None]):
             self.notify("No active goals to revisit.", timeout=3)
 
     def update_filled(self) -> None:
-        filled = {
-            editor.stage_key
-            for key, editor in self.editors.items()
-            if self.saved.get(key, ("", False))[0].strip()
-        }
+        """Mark the stages that hold notes, opened on screen yet or not."""
+        form = self.conference_app.form
+        filled = set()
+        for key, (value, _private) in self.saved.items():
+            if value.strip():
+                with contextlib.suppress(KeyError):
+                    filled.add(form.stage_of(key).key)
         self.query_one(SpiralStepper).mark_filled(filled)
 
     # -- autosave ------------------------------------------------------------------
@@ -447,6 +452,15 @@ class ConferenceScreen(AppScreen[None]):
             )
             self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
             self.editors[key].focus_control()
+        elif action == "complete" and self.nothing_recorded() and not self.empty_warned:
+            self.empty_warned = True
+            self.notify(
+                "Nothing is recorded in this conference yet. Press ctrl+s again to "
+                "complete it anyway (it counts as a conference), or escape to discard it.",
+                title="Empty conference",
+                severity="warning",
+                timeout=8,
+            )
         elif action == "complete":
             self.finish_complete()
         elif action == "leave":
@@ -466,6 +480,14 @@ class ConferenceScreen(AppScreen[None]):
     def final_flush(self, action: str) -> None:
         self.queue_everything_unsaved()
         self.flush(then=action)
+
+    def nothing_recorded(self) -> bool:
+        return (
+            self.conference is not None
+            and self.conference.is_draft
+            and not self.goals_marked
+            and not any(value.strip() for value, _private in self.saved.values())
+        )
 
     def stop_editing(self) -> None:
         """Completing or leaving has begun: no more typing or saving here."""
@@ -557,6 +579,10 @@ class ConferenceScreen(AppScreen[None]):
                 save_batch(self.conference_app.store, self.conference.id, answers, progress, begin)
         except Exception:
             log.exception("could not save the conference while stopping")
+
+    def on_unmount(self) -> None:
+        # The screen underneath (search, history) keeps its own title.
+        self.conference_app.sub_title = self.previous_sub_title
 
     async def save_now(self) -> bool:
         """Called before the app quits: wait for a save under way, then write whatever

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from conference_tui.store.records import StudentInfo
 from conference_tui.tui.background import run_in_background
@@ -71,6 +74,24 @@ class ProfileDialog(AppModal[StudentInfo | None]):
             return store.update_student(student_id, **values)
 
         run_in_background(self, save, self.dismiss, group="save-profile", failed=self.show_error)
+
+    async def save_now(self) -> bool:
+        """ctrl+q while editing: keep what was typed, as the conference does."""
+        store = self.conference_app.store
+        student_id = self.student.id
+        values = {
+            key: self.query_one(f"#profile-{key}", TextArea).text for key, _, _ in PROFILE_FIELDS
+        }
+        problems: list[str] = []
+        worker = run_in_background(
+            self,
+            lambda: store.update_student(student_id, **values),
+            group="save-profile-quit",
+            failed=problems.append,
+        )
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await worker.wait()
+        return not problems
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#profile-error", Static)

@@ -427,6 +427,7 @@ class RosterScreen(AppScreen[None]):
             if class_info is not None:
                 self.conference_app.set_current_class(class_info.id, class_info.name)
                 self.query_one("#filter", Input).value = ""
+                self.show_filter(False)
                 self.reload()
 
         self.app.push_screen(

@@ -63,11 +63,9 @@ class StudentDialog(AppModal[str | None]):
         self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "name":
-            self.query_one("#preferred", Input).focus()
-        else:
-            self.action_save()
+    def submitted(self) -> None:
+        # enter saves from either box, as the button says; tab moves between them.
+        self.action_save()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

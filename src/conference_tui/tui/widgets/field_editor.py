@@ -167,9 +167,11 @@ class FieldEditor(Vertical):
             self.announce()
 
     @on(Input.Submitted)
-    def resolve_shortcut(self, event: Input.Submitted) -> None:
+    @on(Input.Blurred)
+    def resolve_shortcut(self, event: Input.Submitted | Input.Blurred) -> None:
+        """Show `+7` as the date it stands for once the teacher moves on."""
         if self.form_field.type == "date":
             today = self.app.clock().astimezone().date()  # type: ignore[attr-defined]
-            resolved = resolve_date_shortcut(event.value, today)
-            if resolved != event.value:
+            resolved = resolve_date_shortcut(event.input.value, today)
+            if resolved != event.input.value:
                 event.input.value = resolved

@@ -36,7 +36,11 @@ class StagePane(Vertical):
         yield VerticalScroll(id="stage-fields")
 
     def on_mount(self) -> None:
-        self.query_one("#stage-fields").display = False
+        fields = self.query_one("#stage-fields", VerticalScroll)
+        fields.display = False
+        # Tab goes from field to field; the scrolling box itself is no stop, or keys
+        # typed there would go nowhere.
+        fields.can_focus = False
 
     async def start(self, answers: dict[str, AnswerInfo], habits: str) -> None:
         """The conference has loaded: fields open with these answers, and a habits field
