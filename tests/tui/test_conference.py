@@ -442,3 +442,28 @@ async def test_completing_an_empty_conference_asks_first(
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     assert app_store.history(student_id) == []
+
+
+async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_draft(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    import sqlite3
+
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    assert app_store.location.path is not None
+    other = sqlite3.connect(app_store.location.path, isolation_level=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("n")
+            await pilot.pause(0.3)
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, RosterScreen)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await pilot.pause(1.5)
+    assert app_store.draft_for_student(student_id) is None

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from conference_tui.forms import HABITS_OF_MIND, FormStage
 from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
@@ -173,6 +173,10 @@ class ConferenceScreen(AppScreen[None]):
                 conference = store.start_conference(
                     student_id, form.id, form.version, form.stages[0].key
                 )
+                if get_current_worker().is_cancelled:
+                    # The teacher left before it opened (a busy database): leave no
+                    # empty draft behind. Only a draft with nothing in it is deleted.
+                    store.discard_draft(conference.id)
             else:
                 conference = store.get_conference(conference_id)
             return Opened(
