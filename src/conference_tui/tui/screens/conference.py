@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 SAVE_INTERVAL_SECONDS = 0.4
 PROGRESS_EVERY_SECONDS = 10
 KEYS_SETTLE_SECONDS = 0.1
+PREMOUNT_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,17 @@ class ConferenceScreen(AppScreen[None]):
         if focus:
             self.current_field = ""
             self.focus_current_field()
+        # Mount the next stage while the teacher is busy with this one, so that
+        # pagedown is instant and keys typed right after it land in the new stage.
+        self.set_timer(PREMOUNT_AFTER_SECONDS, lambda: self.premount(index + 1))
+
+    def premount(self, index: int) -> None:
+        if index < len(self.stages) and not self.closing:
+            self.run_worker(
+                self.stage_pane.ensure_page(self.stages[index]),
+                group="conference-premount",
+                exit_on_error=False,
+            )
 
     async def show_when_mounted(self, index: int, focus: bool) -> None:
         await self.stage_pane.ensure_page(self.stages[index])
