@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,6 +86,26 @@ def load_settings(path: Path | None = None) -> Settings:
     known = {"target_minutes", "due_after_days", "default_form", "theme", "export_folder"}
     problems.extend(_problem(path, key, "is not a setting") for key in sorted(set(raw) - known))
     return replace(defaults, problems=tuple(problems), **values)  # type: ignore[arg-type]
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> Path:
+    """Set one text setting in config.toml, keeping every other line and comment."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = DEFAULT_CONFIG.splitlines()
+    line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for index, existing in enumerate(lines):
+        if pattern.match(existing):
+            lines[index] = line
+            break
+    else:
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def write_default_config(path: Path | None = None) -> Path:

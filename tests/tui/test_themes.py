@@ -42,3 +42,22 @@ async def test_every_builtin_theme_renders_roster_and_conference(
         title = app.screen.query_one("#stage-title", Static)
         assert "Stage 1 of 6" in str(title.render())
         assert "Amara" in app.export_screenshot()
+
+
+async def test_a_theme_chosen_in_the_app_is_kept_in_config_toml(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from conference_tui import paths
+    from conference_tui.settings import load_settings
+
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("# mine\ntarget_minutes = 7\n", encoding="utf-8")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    kept = load_settings()
+    assert kept.theme == "nord" and kept.target_minutes == 7 and not kept.problems
+    assert config.read_text(encoding="utf-8").startswith("# mine\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -74,6 +75,27 @@ class ConferenceApp(App[None]):
         from conference_tui.tui.screens.roster import RosterScreen
 
         self.push_screen(RosterScreen())
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked from the palette is kept for next time, in config.toml."""
+        if not self.is_mounted or theme == self.settings.theme:
+            return
+        self.settings = replace(self.settings, theme=theme)
+        if self.demo:
+            return
+        from conference_tui.settings import save_setting
+
+        def save() -> None:
+            try:
+                save_setting("theme", theme)
+            except OSError as exc:
+                self.call_from_thread(
+                    self.notify,
+                    f"The theme could not be kept for next time: {exc}",
+                    severity="warning",
+                )
+
+        self.run_worker(save, thread=True, group="save-settings", exit_on_error=False)
 
     def set_current_class(self, class_id: str | None, name: str) -> None:
         self.current_class_id = class_id
