@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,6 +18,19 @@ from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
 from .conftest import SIZES, SettableClock, make_test_app, settle
+
+
+@contextlib.contextmanager
+def write_lock_held(store: Store) -> Iterator[None]:
+    """Another program holding the write lock, as a second copy of the app would."""
+    assert store.location.path is not None
+    other = sqlite3.connect(store.location.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def one_student(store: Store, name: str = "Ana Lopez") -> str:
@@ -257,25 +273,17 @@ async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
     """A second program holding the write lock: a clear message, nothing lost, saved later."""
-    import sqlite3
-
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
-    assert app_store.location.path is not None
-    other = sqlite3.connect(app_store.location.path, isolation_level=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(app_store):
             await pilot.press(*"Owl")
             await pilot.pause(7)
             messages = [n.message for n in app._notifications]
             assert any("busy" in m for m in messages), messages
             assert screen(app).editors["piece_title"].value() == "Owl"
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await pilot.pause(6)
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
@@ -303,25 +311,17 @@ async def test_help_opened_while_completing_does_not_strand_the_conference(
 async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
-    import sqlite3
-
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
-    assert app_store.location.path is not None
-    other = sqlite3.connect(app_store.location.path, isolation_level=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(app_store):
             await pilot.press(*"Owl", "ctrl+q")
             await pilot.pause(6.5)
             assert app.is_running and isinstance(app.screen, ConferenceScreen)
             messages = [n.message for n in app._notifications]
             assert any("could not be saved yet" in m for m in messages), messages
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await pilot.press("ctrl+q")
         await pilot.pause(0.5)
     draft = app_store.draft_for_student(student_id)
@@ -331,26 +331,18 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
 async def test_an_edit_undone_while_saving_is_saved_as_undone(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
-    import sqlite3
-
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
-    assert app_store.location.path is not None
-    other = sqlite3.connect(app_store.location.path, isolation_level=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
         await pilot.press(*"Kit")
         await pilot.pause(1.0)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(app_store):
             await pilot.press("e")
             await pilot.pause(0.8)  # the save of "Kite" is now waiting for the lock
             await pilot.press("backspace")
             await pilot.pause(0.2)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await pilot.pause(2.0)
         await settle(pilot)
         assert screen(app).editors["piece_title"].value() == "Kit"
@@ -447,23 +439,15 @@ async def test_completing_an_empty_conference_asks_first(
 async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_draft(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
-    import sqlite3
-
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
-    assert app_store.location.path is not None
-    other = sqlite3.connect(app_store.location.path, isolation_level=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with write_lock_held(app_store):
             await pilot.press("n")
             await pilot.pause(0.3)
             await pilot.press("escape")
             await pilot.pause(0.3)
             assert isinstance(app.screen, RosterScreen)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         await pilot.pause(1.5)
     assert app_store.draft_for_student(student_id) is None
