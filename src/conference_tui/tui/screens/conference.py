@@ -383,6 +383,17 @@ class ConferenceScreen(AppScreen[None]):
             self.last_progress_elapsed = progress.elapsed_seconds
         return answers, progress
 
+    def amendment_begins(self, answers: dict[str, PendingAnswer]) -> bool:
+        """Whether this batch is the first change to a completed conference opened here:
+        the store keeps the original text from that moment on."""
+        return (
+            self.conference is not None
+            and not self.conference.is_draft
+            and self.amend
+            and bool(answers)
+            and not self.amendment_started
+        )
+
     def flush(self, then: str | None = None) -> None:
         """Save what changed since the last save, in a worker; `then` runs after it."""
         if self.conference is None or self.closing:
@@ -399,12 +410,7 @@ class ConferenceScreen(AppScreen[None]):
         self.saving = True
         store = self.conference_app.store
         conference_id = self.conference.id
-        begin = (
-            self.amend
-            and bool(answers)
-            and not self.amendment_started
-            and (not self.conference.is_draft)
-        )
+        begin = self.amendment_begins(answers)
 
         def saved(refused: dict[str, str]) -> None:
             self.saving = False
@@ -591,7 +597,7 @@ class ConferenceScreen(AppScreen[None]):
             self.queue_everything_unsaved()
             answers, progress = self.take_batch()
             if answers or progress is not None:
-                begin = self.amend and bool(answers) and not self.amendment_started
+                begin = self.amendment_begins(answers)
                 save_batch(self.conference_app.store, self.conference.id, answers, progress, begin)
         except Exception:
             log.exception("could not save the conference while stopping")
@@ -614,7 +620,7 @@ class ConferenceScreen(AppScreen[None]):
             return True
         store = self.conference_app.store
         conference_id = self.conference.id
-        begin = self.amend and bool(answers) and not self.amendment_started
+        begin = self.amendment_begins(answers)
         problems: list[str] = []
         worker = run_in_background(
             self,

@@ -62,13 +62,16 @@ class ProfileDialog(AppModal[StudentInfo | None]):
         self.query_one("#profile-error").display = False
         self.query_one("#profile-interests", TextArea).focus()
 
+    def typed_values(self) -> dict[str, str]:
+        return {
+            key: self.query_one(f"#profile-{key}", TextArea).text for key, _, _ in PROFILE_FIELDS
+        }
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         store = self.conference_app.store
         student_id = self.student.id
-        values = {
-            key: self.query_one(f"#profile-{key}", TextArea).text for key, _, _ in PROFILE_FIELDS
-        }
+        values = self.typed_values()
 
         def save() -> StudentInfo:
             return store.update_student(student_id, **values)
@@ -79,9 +82,7 @@ class ProfileDialog(AppModal[StudentInfo | None]):
         """ctrl+q while editing: keep what was typed, as the conference does."""
         store = self.conference_app.store
         student_id = self.student.id
-        values = {
-            key: self.query_one(f"#profile-{key}", TextArea).text for key, _, _ in PROFILE_FIELDS
-        }
+        values = self.typed_values()
         problems: list[str] = []
         worker = run_in_background(
             self,
