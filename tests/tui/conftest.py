@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -274,19 +277,75 @@ def story(app_store: Store, fixed_clock: SettableClock) -> StoryData:
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
-async def settle(pilot: Pilot[object], delay: float = 0.05) -> None:
-    """Let workers finish and the screen redraw; stop cursors blinking for snapshots."""
+async def settle(pilot: Pilot[object]) -> None:
+    """Until every key typed so far is delivered, every worker has finished and the
+    screen has redrawn; stops cursors blinking for snapshots. Waits for the app, never
+    for a length of time."""
     app = pilot.app
-    for _ in range(3):
-        await pilot.pause(delay)
+    assert isinstance(app, ConferenceApp)
+    for _ in range(1000):
+        await app.key_gate.wait_settled()
+        await pilot.pause()
+        running = [worker for worker in app.workers if worker.is_running]
+        # A screen answering what was typed (a search as you type) says when it is done.
+        busy = getattr(app.screen, "is_busy", False)
+        if not running and not busy and app.key_gate.settled.is_set():
+            break
         # A worker superseded by a newer one (exclusive groups) ends cancelled: not an error.
-        for worker in list(app.workers):
+        for worker in running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await worker.wait()
     for widget in app.screen.query("Input, TextArea"):
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
     await pilot.pause()
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal sends for `key` (a key name as `pilot.press` takes, or
+    one character)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        character: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+        )
+    except KeyError:
+        character = key if len(key) == 1 else None
+    return events.Key(key, character)
+
+
+async def type_ahead(pilot: Pilot[object], *keys: str) -> None:
+    """Type as a fast teacher does: every key handed to the app back to back, before any
+    is handled (as a terminal delivers them), then wait until the app has settled.
+    A key name (`tab`, `ctrl+s`, `pagedown`) is one key; any other text of more than
+    one character is typed a character at a time."""
+    app = pilot.app
+    for key in keys:
+        named = key in NAMED_KEYS or key.partition("+")[0] in ("ctrl", "shift", "alt")
+        for one in [key] if named or len(key) == 1 else list(key):
+            app.post_message(key_event(one))
+    await settle(pilot)
+
+
+NAMED_KEYS = {
+    "tab",
+    "enter",
+    "escape",
+    "pagedown",
+    "pageup",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "backspace",
+    "delete",
+    "space",
+    "slash",
+    "f1",
+}
 
 
 # -- the demo class, as `conference-tui --demo` shows it on TODAY ----------------

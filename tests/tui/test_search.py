@@ -244,6 +244,7 @@ async def test_a_late_answer_never_replaces_a_newer_one(
         screen = await open_search(pilot, app)
         newer = app_store.search("zeppelin")
         older = app_store.search("ending")
+        screen.asked = 2  # two searches asked, answered out of order
         screen.show_hits(2, Query("zeppelin", SearchFilters()), newer)
         screen.show_hits(1, Query("ending", SearchFilters()), older)
         assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -19,6 +20,7 @@ from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.store.models import utc_now
+from conference_tui.tui.key_gate import KeyGate
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,18 @@ class ConferenceApp(App[None]):
         self.demo = demo
         self.current_class_id: str | None = None
         self.current_class_name = ""
+        self.key_gate = KeyGate(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal pass the key gate: one at a time, each once
+        the app has settled from the one before (see key_gate.py)."""
+        if (
+            isinstance(event, events.Key | events.Paste)
+            and not event.is_forwarded
+            and self.key_gate.take(event)
+        ):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:

@@ -1,24 +1,78 @@
-"""Typed access to the running ConferenceApp for screens and dialogs."""
+"""Typed access to the running ConferenceApp for screens and dialogs, and the two ways
+a screen works with the database while keys wait at the key gate."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
+
+from conference_tui.tui.background import run_in_background
 
 if TYPE_CHECKING:
     from conference_tui.tui.app import ConferenceApp
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
 
 
-class AppScreen(Screen[ResultType]):
+class GatedLoading:
+    """Loads and saves that the teacher's next keys must wait for."""
+
     @property
     def conference_app(self) -> ConferenceApp:
-        return cast("ConferenceApp", self.app)
+        return cast("ConferenceApp", self.app)  # type: ignore[attr-defined]
+
+    def load_before_keys(
+        self,
+        work: Callable[[], T],
+        show: Callable[[T], object],
+        *,
+        group: str,
+        what: str,
+        failed: Callable[[str], object] | None = None,
+    ) -> None:
+        """Run `work` in a thread; keys typed meanwhile wait until `show` has put its
+        result on screen, so that they act on what the teacher sees."""
+        gate = self.conference_app.key_gate
+        gate.hold(self, what, part=group, escapable=True)
+
+        def shown(result: T) -> None:
+            show(result)
+            gate.release(self, part=group)
+
+        def refused(message: str) -> None:
+            if failed is None:
+                self.conference_app.notify(message, title="Problem", severity="error", timeout=8)
+            else:
+                failed(message)
+            gate.release(self, part=group)
+
+        run_in_background(self, work, shown, group=group, failed=refused)  # type: ignore[arg-type]
+
+    def save_then_dismiss(
+        self, work: Callable[[], Any], *, group: str, failed: Callable[[str], object]
+    ) -> None:
+        """Save in a thread, then close with its result; keys typed meanwhile are for the
+        screen underneath, or for this one again if the save is refused."""
+        gate = self.conference_app.key_gate
+        gate.hold(self, "the save to finish", part=group)
+
+        def saved(result: object) -> None:
+            self.dismiss(result)  # type: ignore[attr-defined]
+            gate.release(self, part=group)
+
+        def refused(message: str) -> None:
+            failed(message)
+            gate.release(self, part=group)
+
+        run_in_background(self, work, saved, group=group, failed=refused)  # type: ignore[arg-type]
 
 
-class AppModal(ModalScreen[ResultType]):
-    @property
-    def conference_app(self) -> ConferenceApp:
-        return cast("ConferenceApp", self.app)
+class AppScreen(GatedLoading, Screen[ResultType]):
+    pass
+
+
+class AppModal(GatedLoading, ModalScreen[ResultType]):
+    pass

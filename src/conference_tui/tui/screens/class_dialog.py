@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +11,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from conference_tui.store.records import ClassInfo
-from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal
+from conference_tui.tui.widgets.text_input import TextInput
 
 
 class ClassDialog(AppModal[ClassInfo | None]):
@@ -30,13 +31,15 @@ class ClassDialog(AppModal[ClassInfo | None]):
             yield Label("Classes", classes="dialog-title")
             yield OptionList(id="classes")
             yield Label("New class (type a name, then enter):")
-            yield Input(placeholder="e.g. Period 3 English", id="new-name")
+            yield TextInput(placeholder="e.g. Period 3 English", id="new-name")
             yield Static("", id="error", classes="dialog-error")
             yield Static("enter: open · tab: new class · esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
         store = self.conference_app.store
-        run_in_background(self, store.list_classes, self.show_classes, group="classes-load")
+        self.load_before_keys(
+            store.list_classes, self.show_classes, group="classes-load", what="the classes"
+        )
 
     def show_classes(self, classes: list[ClassInfo]) -> None:
         self.school_classes = classes
@@ -65,12 +68,10 @@ class ClassDialog(AppModal[ClassInfo | None]):
     def create(self, event: Input.Submitted) -> None:
         store = self.conference_app.store
         name = event.value
-        run_in_background(
-            self,
+        self.save_then_dismiss(
             lambda: store.add_class(name),
-            self.dismiss,
             group="save-class",
-            failed=lambda message: self.query_one("#error", Static).update(message),
+            failed=lambda message: self.query_one("#error", Static).update(Text(message)),
         )
 
     def action_cancel(self) -> None:

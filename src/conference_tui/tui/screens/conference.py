@@ -25,7 +25,7 @@ from conference_tui.tui.widgets.field_editor import (
     resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_datetime, mm_ss
+from conference_tui.tui.widgets.formatting import local_datetime, mm_ss, one_line
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_SECONDS = 0.4
 PROGRESS_EVERY_SECONDS = 10
-KEYS_SETTLE_SECONDS = 0.1
 PREMOUNT_AFTER_SECONDS = 1.0
 
 
@@ -134,6 +133,9 @@ class ConferenceScreen(AppScreen[None]):
         self.dismissed = False
         self.leave_warned = False
         self.goals_marked = False
+        self.last_time = LastTime((), "", None, "")
+        # The goal last marked here and the status it had: `u` in the goal list undoes it.
+        self.goal_undo: tuple[str, str] | None = None
         self.empty_warned = False
         self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
@@ -164,6 +166,10 @@ class ConferenceScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        # Keys typed while the conference opens wait for its first field.
+        self.conference_app.key_gate.hold(
+            self, "the conference to open", part="open", escapable=True
+        )
         self.previous_sub_title = self.conference_app.sub_title
         store = self.conference_app.store
         form = self.conference_app.form
@@ -196,6 +202,7 @@ class ConferenceScreen(AppScreen[None]):
 
     def could_not_open(self, message: str) -> None:
         self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
+        self.conference_app.key_gate.release(self, part="open", deliver=False)
         self.close()
 
     def show_conference(self, opened: Opened) -> None:
@@ -217,6 +224,7 @@ class ConferenceScreen(AppScreen[None]):
         for field in self.conference_app.form.fields_of_type("habits"):
             self.saved.setdefault(field.key, (habits, field.private))
         await self.stage_pane.start(conference.answers, habits)
+        self.last_time = opened.last_time
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.
         self.query_one(ConferenceTimer).display = conference.is_draft
@@ -231,6 +239,7 @@ class ConferenceScreen(AppScreen[None]):
         self.update_filled()
         self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
         self.set_interval(1, self.tick)
+        self.conference_app.key_gate.release(self, part="open")
 
     def show_student_heading(self) -> None:
         assert self.student is not None and self.conference is not None
@@ -251,8 +260,8 @@ class ConferenceScreen(AppScreen[None]):
         index = max(0, min(index, len(self.stages) - 1))
         self.stage_index = index
         if not self.stage_pane.show(index):
-            # Keep showing (and typing into) the current stage until the next is ready:
-            # a key typed right after pagedown lands in a field rather than nowhere.
+            # Keys typed right after pagedown wait for the next stage's fields.
+            self.conference_app.key_gate.hold(self.stage_pane, "the next stage")
             self.run_worker(
                 self.show_when_mounted(index, focus), group="conference-page", exit_on_error=False
             )
@@ -278,6 +287,7 @@ class ConferenceScreen(AppScreen[None]):
         await self.stage_pane.ensure_page(self.stages[index])
         if self.stage_index == index:
             self.go_to_stage(index, focus)
+        self.conference_app.key_gate.release(self.stage_pane)
 
     def focus_current_field(self) -> None:
         self.stage_pane.focus_field(self.stage_index, self.current_field)
@@ -315,7 +325,7 @@ class ConferenceScreen(AppScreen[None]):
     def action_focus_goals(self) -> None:
         goals = self.query_one(GoalList)
         if goals.display and goals.option_count:
-            goals.focus()
+            goals.take_focus()
         else:
             self.notify("No active goals to revisit.", timeout=3)
 
@@ -436,6 +446,7 @@ class ConferenceScreen(AppScreen[None]):
             self.progress_dirty = True
             if self.after_save:
                 self.after_save = None
+                self.stay_open()
                 self.notify(
                     f"{message}\nYour notes are still on screen and will be saved on retry.",
                     title="Not saved yet",
@@ -474,6 +485,7 @@ class ConferenceScreen(AppScreen[None]):
             )
             self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
             self.editors[key].focus_control()
+            self.stay_open()
         elif action == "complete" and self.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
             self.notify(
@@ -483,6 +495,7 @@ class ConferenceScreen(AppScreen[None]):
                 severity="warning",
                 timeout=8,
             )
+            self.stay_open()
         elif action == "complete":
             self.finish_complete()
         elif action == "leave":
@@ -496,12 +509,16 @@ class ConferenceScreen(AppScreen[None]):
     def leave_after_save(self, action: str) -> None:
         if self.conference is None:
             return
-        # Let keys typed just before this one reach their fields first.
-        self.set_timer(KEYS_SETTLE_SECONDS, lambda: self.final_flush(action))
-
-    def final_flush(self, action: str) -> None:
+        # Keys typed after ctrl+s or escape are for the screen the teacher goes back to,
+        # never for this conference: they wait until it has closed (or stays open).
+        self.conference_app.key_gate.hold(self, "the conference to close", part="close")
         self.queue_everything_unsaved()
         self.flush(then=action)
+
+    def stay_open(self) -> None:
+        """Completing or leaving stopped short (a field to fix, a database that will not
+        take the notes): the keys typed since are for this conference after all."""
+        self.conference_app.key_gate.release(self, part="close")
 
     def nothing_recorded(self) -> bool:
         return (
@@ -527,6 +544,9 @@ class ConferenceScreen(AppScreen[None]):
         while self.app.screen is not self:
             self.app.pop_screen()
         self.dismiss()
+        # Keys typed after the escape or ctrl+s that closed it are for the screen below.
+        self.conference_app.key_gate.release(self, part="open")
+        self.conference_app.key_gate.release(self, part="close")
 
     def finish_complete(self) -> None:
         assert self.conference is not None and self.student is not None
@@ -549,7 +569,11 @@ class ConferenceScreen(AppScreen[None]):
             self.close()
 
         run_in_background(
-            self, lambda: store.complete_conference(conference_id), done, group="save-complete"
+            self,
+            lambda: store.complete_conference(conference_id),
+            done,
+            group="save-complete",
+            failed=self.could_not_close,
         )
 
     def action_leave(self) -> None:
@@ -586,7 +610,22 @@ class ConferenceScreen(AppScreen[None]):
                 self.notify("Kept as a draft: n on the roster reopens it right here.", timeout=4)
             self.close()
 
-        run_in_background(self, leave, done, group="save-leave")
+        run_in_background(self, leave, done, group="save-leave", failed=self.could_not_close)
+
+    def could_not_close(self, message: str) -> None:
+        """The database would not complete or keep the conference: it stays open, with
+        everything typed in it, and editable again."""
+        self.closing = False
+        for editor in self.editors.values():
+            editor.set_read_only(False)
+        self.focus_current_field()
+        self.notify(
+            f"{message}\nThe conference is still open with your notes; try again.",
+            title="Not closed",
+            severity="error",
+            timeout=10,
+        )
+        self.stay_open()
 
     def save_pending_blocking(self) -> None:
         """The app is stopping on an error: write what is typed here and now, on the
@@ -639,19 +678,46 @@ class ConferenceScreen(AppScreen[None]):
 
     @on(GoalList.MarkRequested)
     def mark_goal(self, event: GoalList.MarkRequested) -> None:
-        if self.conference is None:
+        """One mark per ctrl+g: the teacher's next words go back into the field they
+        came from, never to the goal list."""
+        goal = next((g for g in self.last_time.active_goals if g.id == event.goal_id), None)
+        if self.conference is None or goal is None:
             return
+        self.focus_current_field()
+        if goal.status == event.status:
+            return
+        self.goal_undo = (goal.id, goal.status)
+        self.set_goal_status(
+            goal.id,
+            event.status,
+            f"“{one_line(goal.text, 60)}” marked {event.status}. To undo: ctrl+g, then u.",
+        )
+
+    def action_back_to_field(self) -> None:
+        self.focus_current_field()
+
+    def action_undo_goal_mark(self) -> None:
+        self.focus_current_field()
+        if self.goal_undo is None:
+            self.notify("No goal was marked in this conference to undo.", timeout=3)
+            return
+        goal_id, status = self.goal_undo
+        self.goal_undo = None
+        self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.")
+
+    def set_goal_status(self, goal_id: str, status: str, done_message: str) -> None:
+        assert self.conference is not None
         store = self.conference_app.store
         conference_id, student_id = self.conference.id, self.conference.student_id
-        status = event.status
         self.goals_marked = True
 
         def mark() -> LastTime:
-            store.update_goal_status(event.goal_id, status, conference_id)
+            store.update_goal_status(goal_id, status, conference_id)
             return store.last_time(student_id, conference_id)
 
         def shown(last: LastTime) -> None:
+            self.last_time = last
             self.query_one(LastTimePanel).show(last)
-            self.notify(f"Goal marked {status}.", timeout=3)
+            self.notify(done_message, timeout=6)
 
-        run_in_background(self, mark, shown, group="save-goal")
+        run_in_background(self, mark, shown, group="save-goal", exclusive=False)

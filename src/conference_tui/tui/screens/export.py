@@ -42,6 +42,7 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
+from conference_tui.tui.widgets.text_input import TextInput
 
 TEACHER_WARNING = "⚠ Private notes go into these files: keep them to yourself, share none."
 FILES_LISTED = 5
@@ -194,7 +195,7 @@ class ExportScreen(AppScreen[None]):
                 yield per
             yield Static(TEACHER_WARNING, id="teacher-warning", markup=False)
             with Horizontal(classes="export-row"):
-                folder = Input(
+                folder = TextInput(
                     str(self.conference_app.settings.export_path),
                     placeholder="The folder to write the files in, e.g. ~/conference-notes",
                     id="folder",
@@ -227,7 +228,9 @@ class ExportScreen(AppScreen[None]):
                 store.get_conference(conference_id) if conference_id else None,
             )
 
-        run_in_background(self, load, self.show_names, group="export-names", failed=self.show_error)
+        self.load_before_keys(
+            load, self.show_names, group="export-names", what="the export", failed=self.show_error
+        )
 
     def show_names(self, names: ScopeNames) -> None:
         if names.conference is not None:

@@ -15,7 +15,6 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from conference_tui.store.records import RosterRow
-from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import one_line
@@ -140,11 +139,11 @@ class GroupsScreen(AppScreen[None]):
             self.rows = rows
             self.render_groups()
 
-        run_in_background(
-            self,
+        self.load_before_keys(
             lambda: store.roster(class_id, due_after_days=due_after),
             reloaded,
             group="groups-load",
+            what="the groups",
         )
 
     def render_groups(self) -> None:

@@ -228,8 +228,12 @@ class HistoryScreen(AppScreen[None]):
                 store.habit_tally(student_id),
             )
 
-        run_in_background(
-            self, load, self.show_story, group="history-load", failed=self.could_not_load
+        self.load_before_keys(
+            load,
+            self.show_story,
+            group="history-load",
+            what="the history",
+            failed=self.could_not_load,
         )
 
     def could_not_load(self, message: str) -> None:
@@ -237,6 +241,8 @@ class HistoryScreen(AppScreen[None]):
             self.notify(message, title="Could not refresh the history", severity="error")
             return
         self.notify(message, title="Cannot open the history", severity="error", timeout=10)
+        # Keys typed for the history must not act on the roster instead.
+        self.conference_app.key_gate.release(self, part="history-load", deliver=False)
         self.dismiss()
 
     def show_story(self, story: Story) -> None:

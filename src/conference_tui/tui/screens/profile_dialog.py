@@ -76,7 +76,7 @@ class ProfileDialog(AppModal[StudentInfo | None]):
         def save() -> StudentInfo:
             return store.update_student(student_id, **values)
 
-        run_in_background(self, save, self.dismiss, group="save-profile", failed=self.show_error)
+        self.save_then_dismiss(save, group="save-profile", failed=self.show_error)
 
     async def save_now(self) -> bool:
         """ctrl+q while editing: keep what was typed, as the conference does."""

@@ -12,13 +12,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from conference_tui.store.records import ClassInfo, RosterRow
-from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
+from conference_tui.tui.widgets.text_input import TextInput
 
 WELCOME_NO_CLASS = """\
 [b]Welcome to conference-tui.[/b]
@@ -162,7 +162,7 @@ class RosterScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Vertical(id="roster-body"):
-            yield Input(placeholder="Filter by name… (escape to clear)", id="filter")
+            yield TextInput(placeholder="Filter by name… (escape to clear)", id="filter")
             yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="welcome")
             yield Static("", id="roster-status")
@@ -185,7 +185,7 @@ class RosterScreen(AppScreen[None]):
 
     # -- loading ---------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, select_student_id: str | None = None) -> None:
         store = self.conference_app.store
         wanted = self.conference_app.current_class_id
         due_after = self.conference_app.settings.due_after_days
@@ -198,7 +198,13 @@ class RosterScreen(AppScreen[None]):
             rows = store.roster(current.id, due_after_days=due_after) if current else []
             return classes, current, rows
 
-        run_in_background(self, load, self.show, group="roster-load")
+        def show(loaded: tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]) -> None:
+            self.show(loaded)
+            table = self.query_one(DataTable)
+            if select_student_id is not None and select_student_id in table.rows:
+                table.move_cursor(row=table.get_row_index(select_student_id))
+
+        self.load_before_keys(load, show, group="roster-load", what="the roster")
 
     def show(self, loaded: tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]) -> None:
         self.school_classes, current, self.rows = loaded
@@ -382,18 +388,7 @@ class RosterScreen(AppScreen[None]):
 
     def after_student_saved(self, student_id: str | None) -> None:
         if student_id:
-            self.reload_then_select(student_id)
-
-    def reload_then_select(self, student_id: str) -> None:
-        self.reload()
-        self.call_after_refresh(self._select_when_loaded, student_id, 20)
-
-    def _select_when_loaded(self, student_id: str, tries: int) -> None:
-        table = self.query_one(DataTable)
-        if student_id in table.rows:
-            table.move_cursor(row=table.get_row_index(student_id))
-        elif tries > 0:
-            self.set_timer(0.05, lambda: self._select_when_loaded(student_id, tries - 1))
+            self.reload(select_student_id=student_id)
 
     def action_archive_student(self) -> None:
         row = self.require_student()
@@ -404,11 +399,12 @@ class RosterScreen(AppScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 store = self.conference_app.store
-                run_in_background(
-                    self,
+                # Keys typed after y act on the roster without the archived student.
+                self.load_before_keys(
                     lambda: store.archive_student(student.id),
                     lambda _: (self.notify(f"{student.name} archived."), self.reload()),
                     group="save-archive",
+                    what="the student to be archived",
                 )
 
         self.app.push_screen(

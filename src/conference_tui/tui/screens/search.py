@@ -22,6 +22,7 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
+from conference_tui.tui.widgets.text_input import TextInput
 
 DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 200
@@ -127,10 +128,13 @@ class SearchScreen(AppScreen[None]):
         self.debounce: Timer | None = None
         self.asked = 0
         self.answered = 0
+        # Words typed that have no results on screen yet; settled by answered_now().
+        self.is_busy = False
+        self.results_wanted = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
-        search_box = Input(
+        search_box = TextInput(
             placeholder="Search every note, goal and learner profile…",
             id="search-box",
         )
@@ -138,10 +142,10 @@ class SearchScreen(AppScreen[None]):
         yield search_box
         with Horizontal(id="search-filters"):
             yield Select[str]([], prompt="All classes", id="filter-class")
-            since = Input(placeholder="YYYY-MM-DD", id="filter-since", max_length=10)
+            since = TextInput(placeholder="YYYY-MM-DD", id="filter-since", max_length=10)
             since.border_title = "From"
             yield since
-            until = Input(placeholder="YYYY-MM-DD", id="filter-until", max_length=10)
+            until = TextInput(placeholder="YYYY-MM-DD", id="filter-until", max_length=10)
             until.border_title = "To"
             yield until
             yield Select[str](
@@ -162,7 +166,9 @@ class SearchScreen(AppScreen[None]):
                 box.cursor_blink = False
         self.query_one("#search-box", Input).focus()
         store = self.conference_app.store
-        run_in_background(self, store.list_classes, self.show_classes, group="search-classes")
+        self.load_before_keys(
+            store.list_classes, self.show_classes, group="search-classes", what="the search"
+        )
 
     def show_classes(self, classes: list[ClassInfo]) -> None:
         self.query_one("#filter-class", Select).set_options((c.name, c.id) for c in classes)
@@ -172,6 +178,7 @@ class SearchScreen(AppScreen[None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def something_changed(self) -> None:
+        self.is_busy = True
         if self.debounce is not None:
             self.debounce.stop()
         self.debounce = self.set_timer(DEBOUNCE_SECONDS, self.run_search)
@@ -202,6 +209,7 @@ class SearchScreen(AppScreen[None]):
         except BadDate as exc:
             error.update(Text(str(exc)))
             error.display = True
+            self.answered_now()
             return
         error.display = False
         if not query.text.strip():
@@ -217,7 +225,13 @@ class SearchScreen(AppScreen[None]):
             lambda: store.search(query.text, query.filters, limit=RESULT_LIMIT),
             lambda hits: self.show_hits(asked, query, hits),
             group="search",
+            failed=self.search_failed,
         )
+
+    def search_failed(self, message: str) -> None:
+        self.notify(message, title="Search failed", severity="error", timeout=8)
+        self.set_status("The search failed; change the words to try again.")
+        self.answered_now()
 
     def show_hits(self, asked: int, query: Query, hits: list[SearchHit]) -> None:
         # The worker group is exclusive, and this check makes sure: an older answer
@@ -225,6 +239,8 @@ class SearchScreen(AppScreen[None]):
         if asked < self.answered:
             return
         self.answered = asked
+        if asked == self.asked:
+            self.answered_now()
         self.hits = hits
         results = self.query_one("#results", OptionList)
         results.clear_options()
@@ -246,7 +262,24 @@ class SearchScreen(AppScreen[None]):
 
     # -- acting ----------------------------------------------------------------------
 
+    def answered_now(self) -> None:
+        """The newest search has its answer on screen: keys waiting for it may go on."""
+        self.is_busy = False
+        if self.results_wanted:
+            self.results_wanted = False
+            self.action_results()
+            self.conference_app.key_gate.release(self, part="search-now")
+
     def action_results(self) -> None:
+        if self.is_busy and isinstance(self.focused, Input):
+            # Typed straight after the words: search now, and let the keys after this one
+            # wait for the results they are meant for.
+            self.results_wanted = True
+            self.conference_app.key_gate.hold(self, "the search results", part="search-now")
+            if self.debounce is not None:
+                self.debounce.stop()
+            self.run_search()
+            return
         results = self.query_one("#results", OptionList)
         if isinstance(self.focused, Input) and results.option_count:
             self.set_focus(results)

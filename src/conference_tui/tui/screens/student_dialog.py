@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from conference_tui.store.records import ClassInfo, StudentInfo
-from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal
+from conference_tui.tui.widgets.text_input import TextInput
 
 
 class StudentDialog(AppModal[str | None]):
@@ -37,11 +37,11 @@ class StudentDialog(AppModal[str | None]):
         with Vertical(classes="dialog"):
             yield Label(title, classes="dialog-title")
             yield Label("Name")
-            yield Input(
+            yield TextInput(
                 self.student.name if self.student else "", id="name", placeholder="Full name"
             )
             yield Label("Preferred name (optional)")
-            yield Input(
+            yield TextInput(
                 self.student.preferred_name if self.student else "",
                 id="preferred",
                 placeholder="What they like to be called",
@@ -88,7 +88,7 @@ class StudentDialog(AppModal[str | None]):
                 class_id=new_class if isinstance(new_class, str) else None,
             ).id
 
-        run_in_background(self, save, self.dismiss, group="save-student", failed=self.show_error)
+        self.save_then_dismiss(save, group="save-student", failed=self.show_error)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)

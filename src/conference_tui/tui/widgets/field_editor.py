@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from conference_tui.forms import HABITS_OF_MIND, FormField
+from conference_tui.tui.widgets.text_input import TextInput
 
 MULTI_SEPARATOR = "\n"
 
@@ -85,7 +86,7 @@ class FieldEditor(Vertical):
             hint = field.hint or (
                 "YYYY-MM-DD, or +7 for a week from today" if field.type == "date" else ""
             )
-            return Input(
+            return TextInput(
                 self.initial_value, placeholder=hint, id=control_id, classes="field-control"
             )
         if field.type == "choice":

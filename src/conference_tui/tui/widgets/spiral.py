@@ -117,12 +117,33 @@ class GoalList(OptionList):
             id="goal.active",
             tooltip="Mark the highlighted goal still active",
         ),
+        Binding(
+            "u",
+            "screen.undo_goal_mark",
+            "Undo mark",
+            id="goal.undo",
+            tooltip="Undo the last goal marked in this conference",
+        ),
+        Binding("escape", "screen.back_to_field", "Back to notes", id="goal.back"),
     ]
 
     @dataclass
     class MarkRequested(Message):
         goal_id: str
         status: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Never a tab stop: letters typed as a note must not reach it. ctrl+g hands it
+        # focus for one mark.
+        self.can_focus = False
+
+    def take_focus(self) -> None:
+        self.can_focus = True
+        self.focus()
+
+    def on_blur(self) -> None:
+        self.can_focus = False
 
     def action_mark(self, status: str) -> None:
         if self.highlighted is None:

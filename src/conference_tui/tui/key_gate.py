@@ -1,0 +1,219 @@
+"""Type-ahead that lands where the teacher will see it.
+
+A terminal hands the app keys as fast as they are typed. Textual forwards each one to
+the focused widget at once, so a key typed right after `tab`, `n` or `ctrl+s` reaches
+the widget that had focus *before* that key took effect: a letter meant for the new
+field joins the old one, a word meant for a note marks a goal.
+
+The gate sits in front of Textual's key routing. It delivers one key (or paste) at a
+time, and the next only once the app has settled from it: every message that key set
+off has been handled, focus and screen have stopped moving, and nobody holds the gate.
+A screen that loads before it can take keys (a conference opening, a stage mounting,
+a conference closing) holds the gate for that time; the keys wait, in order, and are
+delivered when it lets go. If the wait is long the teacher is told their typing is
+kept; if what they were typing for cannot open, the keys are dropped and the teacher
+is told how many, never sent to a screen they did not mean them for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterable
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+
+# A message pump that stops while a round waits on it would never answer; past this the
+# round gives up on it. It bounds a broken case, it is not how long keys normally wait.
+ROUND_GUARD_SECONDS = 2.0
+MAX_ROUNDS = 100
+TELL_AFTER_SECONDS = 1.0
+QUIT_KEY = "ctrl+q"
+
+
+def split_alt_chord(event: events.Key) -> list[events.Key]:
+    """An escape typed a moment before a letter arrives as one `alt+letter` key. The app
+    binds no alt chords, so it is read as what the teacher pressed: escape, then the
+    letter."""
+    character = event.character
+    if not event.key.startswith("alt+") or not character or not character.isprintable():
+        return [event]
+    name = character if character.isalnum() else event.key.removeprefix("alt+")
+    return [events.Key("escape", "\x1b"), events.Key(name, character)]
+
+
+class KeyGate:
+    """Holds keys and pastes, and hands them to the app one at a time."""
+
+    def __init__(self, app: App[object]) -> None:
+        self.app = app
+        self.waiting: deque[events.Key | events.Paste] = deque()
+        self.holds: dict[tuple[int, str], tuple[object, str]] = {}
+        # Holds that escape may cut short: a screen still opening that the teacher backs
+        # out of (a busy database, say).
+        self.escapable: set[tuple[int, str]] = set()
+        self.passing: set[int] = set()
+        self.delivering = False
+        self.dropped_total = 0
+        self.told = False
+        self.settled = asyncio.Event()
+        self.settled.set()
+
+    # -- what the app calls ------------------------------------------------------
+
+    def take(self, event: events.Key | events.Paste) -> bool:
+        """Whether the gate takes this event (to deliver it later); False lets it pass now,
+        when it is one the gate itself handed to the app."""
+        if id(event) in self.passing:
+            self.passing.discard(id(event))
+            return False
+        if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
+            return False
+        parts: Iterable[events.Key | events.Paste] = (
+            split_alt_chord(event) if isinstance(event, events.Key) else [event]
+        )
+        self.waiting.extend(parts)
+        self.wake()
+        return True
+
+    def passes_holds(self, key: str) -> bool:
+        """Quitting is never held behind a screen that is getting ready; nor is escape,
+        typed before anything else, out of a screen still opening."""
+        if key == QUIT_KEY:
+            return True
+        return key == "escape" and not self.waiting and bool(self.escapable & self.holds.keys())
+
+    def hold(self, owner: object, why: str, *, part: str = "", escapable: bool = False) -> None:
+        """Keep keys waiting until `owner` releases this `part`: it is getting ready to take
+        them. Holding a part held already is one hold (a newer load replaces an older).
+        An `escapable` hold lets a first escape through to back out of it."""
+        self.holds[id(owner), part] = (owner, why)
+        if escapable:
+            self.escapable.add((id(owner), part))
+        self.settled.clear()
+        self.told = False
+        self.app.set_timer(TELL_AFTER_SECONDS, self.tell_if_still_held)
+
+    def release(self, owner: object, *, part: str = "", deliver: bool = True) -> None:
+        """`owner` is ready: deliver the waiting keys. With `deliver=False` what it held
+        them for will not come, so the keys typed for it are dropped, and the teacher told."""
+        self.escapable.discard((id(owner), part))
+        if self.holds.pop((id(owner), part), None) is None:
+            return
+        if not deliver and self.waiting:
+            dropped = len(self.waiting)
+            self.waiting.clear()
+            self.dropped_total += dropped
+            self.app.notify(
+                f"{dropped} key{'s' if dropped != 1 else ''} typed while it was opening "
+                "were not used, so that they change nothing you did not see. Type them again.",
+                title="Keys not used",
+                severity="warning",
+                timeout=8,
+            )
+        self.wake()
+
+    @property
+    def is_held(self) -> bool:
+        self.forget_gone_owners()
+        return bool(self.holds)
+
+    async def wait_settled(self) -> None:
+        """Until every key typed so far is delivered and the app has settled from it."""
+        while not self.settled.is_set():
+            await self.settled.wait()
+
+    # -- delivery ------------------------------------------------------------------
+
+    def wake(self) -> None:
+        if self.delivering:
+            return
+        if not self.waiting or self.is_held:
+            if not self.holds:
+                self.settled.set()
+            return
+        self.settled.clear()
+        self.delivering = True
+        asyncio.get_running_loop().create_task(self.deliver_waiting())
+
+    async def deliver_waiting(self) -> None:
+        try:
+            while True:
+                # Settle first: a screen just shown may be about to hold the gate.
+                await self.until_quiet()
+                if not self.waiting or self.is_held:
+                    break
+                event = self.waiting.popleft()
+                self.passing.add(id(event))
+                self.app.post_message(event)
+        finally:
+            self.delivering = False
+        if self.waiting and not self.is_held:
+            self.wake()
+        elif not self.holds:
+            self.settled.set()
+
+    async def until_quiet(self) -> None:
+        """Until the app has handled every message the last key set off, and focus and
+        screen have stopped moving. Two quiet rounds in a row: a message handled in one
+        round may post another (a binding's action, a Changed, a focus callback)."""
+        quiet_rounds = 0
+        for _ in range(MAX_ROUNDS):
+            if quiet_rounds >= 2 or not self.app.is_running:
+                return
+            screen, focused = self.app.screen, self.app.focused
+            pumps = self.pumps_in_play()
+            await self.round(pumps)
+            moved = self.app.screen is not screen or self.app.focused is not focused
+            busy = moved or any(pump.message_queue_size for pump in pumps)
+            quiet_rounds = 0 if busy else quiet_rounds + 1
+
+    def pumps_in_play(self) -> list[MessagePump]:
+        """The app, its screen, and the focused widget with every node above it: where a
+        key and the messages it sets off are handled."""
+        pumps: list[MessagePump] = [self.app]
+        node: DOMNode | None = self.app.focused or self.app.screen
+        while node is not None and node is not self.app:
+            pumps.append(node)
+            node = node.parent
+        if self.app.screen not in pumps:
+            pumps.append(self.app.screen)
+        return pumps
+
+    async def round(self, pumps: list[MessagePump]) -> None:
+        """Until each pump has handled everything in its queue now."""
+        loop = asyncio.get_running_loop()
+        answered: list[asyncio.Future[None]] = []
+        for pump in pumps:
+            if not pump.is_running:
+                continue
+            future: asyncio.Future[None] = loop.create_future()
+
+            def answer(future: asyncio.Future[None] = future) -> None:
+                if not future.done():
+                    future.set_result(None)
+
+            pump.call_next(answer)
+            answered.append(future)
+        if answered:
+            await asyncio.wait(answered, timeout=ROUND_GUARD_SECONDS)
+
+    # -- holds that outlive their owner -------------------------------------------
+
+    def forget_gone_owners(self) -> None:
+        """A screen that closed on an error without letting go must not stop every key."""
+        for key, (owner, _why) in list(self.holds.items()):
+            if isinstance(owner, DOMNode) and owner.is_mounted and not owner.is_attached:
+                del self.holds[key]
+
+    def tell_if_still_held(self) -> None:
+        if not self.is_held or self.told or not self.waiting:
+            return
+        self.told = True
+        _owner, why = next(iter(self.holds.values()))
+        self.app.notify(
+            f"Waiting for {why}. What you type is kept and will appear there.", timeout=4
+        )

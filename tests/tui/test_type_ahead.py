@@ -1,0 +1,233 @@
+"""Type-ahead: every key typed right after a transition lands where the teacher will see
+it, in order, none lost, none acted on by a widget the teacher never saw.
+
+`pilot.press` waits for the app between keys, so it cannot show type-ahead; these tests
+hand every key to the app back to back (`type_ahead`), as a terminal does, and then
+check the database and the screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from conference_tui.store import Store
+from conference_tui.store.records import GOAL_ACTIVE
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.field_editor import FieldEditor
+
+from .conftest import SIZES, SettableClock, StoryData, make_test_app, settle, type_ahead
+
+
+def one_student(store: Store, name: str = "Ana Lopez") -> str:
+    school_class = store.add_class("7B English")
+    return store.add_student(school_class.id, name).id
+
+
+def select_student(app: object, student_id: str) -> None:
+    roster = app.screen  # type: ignore[attr-defined]
+    assert isinstance(roster, RosterScreen)
+    table = roster.query_one("DataTable")
+    table.move_cursor(row=table.get_row_index(student_id))  # type: ignore[attr-defined]
+
+
+def field_text(app: object, key: str) -> str:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, ConferenceScreen)
+    return screen.editors[key].value()
+
+
+def goal_statuses(store: Store, student_id: str) -> dict[str, str]:
+    return {goal.id: goal.status for goal in store.goal_chain(student_id)}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_n_then_typing_at_once_lands_in_the_first_field(
+    app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "MARKEXPORT")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert field_text(app, "piece_title") == "MARKEXPORT"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "MARKEXPORT"
+
+
+async def test_n_then_typing_never_marks_last_times_goals(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    amara = story.students["Amara"]
+    before = goal_statuses(app_store, amara)
+    assert GOAL_ACTIVE in before.values()
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select_student(app, amara)
+        await type_ahead(pilot, "n", "read me a draft", "tab", "memoir")
+        assert field_text(app, "piece_title") == "read me a draft"
+        assert field_text(app, "genre") == "memoir"
+        await type_ahead(pilot, "escape")
+    assert goal_statuses(app_store, amara) == before
+
+
+async def test_keys_after_tab_reach_the_next_field_not_the_last(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "PieceA", "tab", "GenreB", "shift+tab", "C")
+        assert field_text(app, "piece_title") == "PieceAC"
+        assert field_text(app, "genre") == "GenreB"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert (draft.value("piece_title"), draft.value("genre")) == ("PieceAC", "GenreB")
+
+
+async def test_pagedown_and_pageup_then_typing_land_in_the_stage_shown(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Every stage is mounted on its first visit here: no time to premount.
+        await type_ahead(
+            pilot, "n", "T", "pagedown", "P2", "pagedown", "A3", "pageup", "+", "pagedown", "!"
+        )
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        first_of = {stage.key: stage.fields[0].key for stage in screen.stages}
+        stages = [stage.key for stage in screen.stages]
+        assert field_text(app, "piece_title") == "T"
+        assert field_text(app, first_of[stages[1]]) == "P2+"
+        assert field_text(app, first_of[stages[2]]) == "A3!"
+        assert screen.stage_index == 2
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "T"
+
+
+async def test_stage_six_goal_next_step_and_date_stay_apart(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = ["n", "Owl", *["pagedown"] * 5]
+        await type_ahead(pilot, *keys, "Dialogue", "tab", "Add two lines", "tab", "+7", "ctrl+s")
+        assert isinstance(app.screen, RosterScreen)
+    [summary] = app_store.history(student_id)
+    conference = app_store.get_conference(summary.id)
+    assert conference.status == "complete"
+    assert conference.value("goal") == "Dialogue"
+    assert conference.value("next_step") == "Add two lines"
+    assert conference.follow_up_on is not None
+
+
+async def test_keys_after_ctrl_s_go_to_the_roster_not_the_conference_left(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Piece text", "ctrl+s", "ctrl+s", "/", "Ana")
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        assert roster.query_one("#filter", Input).value == "Ana"
+    [summary] = app_store.history(student_id)
+    conference = app_store.get_conference(summary.id)
+    assert conference.status == "complete"
+    assert conference.piece_title == "Piece text"
+
+
+async def test_keys_after_escape_go_to_the_roster(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Kite", "escape", "/", "An")
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        assert roster.query_one("#filter", Input).value == "An"
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Kite"
+
+
+async def test_escape_read_as_an_alt_chord_is_escape_then_the_letter(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A terminal sends escape and a letter typed within ~50 ms as one `alt+letter`."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Kite")
+        app.post_message(events.Key("alt+slash", "/"))
+        await type_ahead(pilot, "An")
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        assert roster.query_one("#filter", Input).value == "An"
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Kite"
+
+
+async def test_add_dialog_name_and_preferred_name_stay_apart(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    school_class = app_store.add_class("7B English")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "a", "Amara Okafor", "tab", "Amy", "enter", "a", "Ben", "enter")
+        assert isinstance(app.screen, RosterScreen)
+    students = {row.student.name: row.student for row in app_store.roster(school_class.id)}
+    assert students["Amara Okafor"].preferred_name == "Amy"
+    assert "Ben" in students
+
+
+async def test_reopened_draft_continues_its_text(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "The Storm", "escape")
+        await type_ahead(pilot, "n", " II", "tab", "memoir", "shift+tab", "!")
+        assert field_text(app, "piece_title") == "The Storm II!"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "The Storm II!"
+
+
+async def test_goal_marked_then_typing_returns_to_the_field(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    amara = story.students["Amara"]
+    active = [goal.id for goal in app_store.active_goals(amara)]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select_student(app, amara)
+        await type_ahead(pilot, "n", "ctrl+g", "m", "more dramatic")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        assert field_text(app, "piece_title") == "more dramatic"
+        editor = screen.focused_editor()
+        assert isinstance(editor, FieldEditor) and editor.field_key == "piece_title"
+        await type_ahead(pilot, "escape")
+    statuses = goal_statuses(app_store, amara)
+    assert [statuses[goal_id] for goal_id in active] == ["met"]
