@@ -45,8 +45,19 @@ TRICKY = [
 ]
 
 
+PICTURES = {**{chr(code): chr(0x2400 + code) for code in range(0x20)}, "\x7f": "\u2421"}
+
+
 def without_nul(value: str) -> str:
-    return value.replace("\x00", "")
+    """What the store keeps of free text: NUL dropped, carriage returns as line breaks,
+    every other control character but newline and tab as its visible picture (C1: �)."""
+    value = value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        character
+        if character in "\n\t" or unicodedata.category(character) != "Cc"
+        else PICTURES.get(character, "\ufffd")
+        for character in value
+    )
 
 
 def expected_name(name: str) -> str | None:

@@ -28,7 +28,7 @@ from sqlalchemy import Boolean, Date, Integer, Table, delete, insert, select, up
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from conference_tui.store.base import StoreBase
+from conference_tui.store.base import StoreBase, check_text, clean_name, clean_optional_name
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import (
     Answer,
@@ -136,6 +136,47 @@ class _Plan:
     habit_sets: dict[str, list[str]] = field(default_factory=dict)
 
 
+# Columns the store cleans as names; every other text column that is not an id or a
+# key of the form is free text, checked as the store checks a note.
+NAME_RULES = {
+    ("classes", "name"): "class name",
+    ("students", "name"): "name",
+}
+OPTIONAL_NAME_RULES = {
+    ("classes", "school_year"): "school year",
+    ("students", "preferred_name"): "preferred name",
+}
+FREE_TEXT_COLUMNS = {
+    "students": ("interests", "strengths", "needs"),
+    "conferences": ("piece_title", "genre", "process_stage"),
+    "answers": ("value",),
+    "answer_revisions": ("value",),
+    "goals": ("text",),
+}
+
+
+def _with_store_rules(spec: TableSpec, record: Record, number: int) -> Record:
+    """The record with each text cleaned by the very function the store applies when the
+    teacher types it, so that an archive brings in nothing that could not be typed.
+    A value the store would refuse is refused, naming the record."""
+    cleaned = dict(record)
+    try:
+        for column in spec.column_names:
+            value = cleaned.get(column)
+            if not isinstance(value, str):
+                continue
+            if (spec.kind, column) in NAME_RULES:
+                cleaned[column] = clean_name(value, NAME_RULES[spec.kind, column])
+            elif (spec.kind, column) in OPTIONAL_NAME_RULES:
+                what = OPTIONAL_NAME_RULES[spec.kind, column]
+                cleaned[column] = clean_optional_name(value, what)
+            elif column in FREE_TEXT_COLUMNS.get(spec.kind, ()):
+                cleaned[column] = check_text(value, column.replace("_", " "))
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{spec.kind}, record {number}: {exc}") from None
+    return cleaned
+
+
 def _without(record: Mapping[str, Value], *keys: str) -> dict[str, Value]:
     return {key: value for key, value in record.items() if key not in keys}
 
@@ -165,7 +206,13 @@ class ArchiveStore(StoreBase):
     ) -> MergeReport:
         """Fold records (as `dump_records` returns them) into this database, in one
         transaction; with `dry_run`, only count what would change."""
-        incoming = {spec.kind: list(records.get(spec.kind, ())) for spec in ARCHIVE_TABLES}
+        incoming = {
+            spec.kind: [
+                _with_store_rules(spec, record, number)
+                for number, record in enumerate(records.get(spec.kind, ()), start=1)
+            ]
+            for spec in ARCHIVE_TABLES
+        }
         _check_unique_ids(incoming)
         report = MergeReport(dry_run=dry_run)
         session_scope = self._read() if dry_run else self._write()

@@ -85,11 +85,45 @@ def clean_optional_name(name: str, what: str) -> str:
     return clean_name(name, what) if name.split() else ""
 
 
+# Control characters a note may hold as they are: line breaks and tabs.
+TEXT_CONTROLS_KEPT = frozenset("\n\t")
+DELETE_PICTURE = "\u2421"
+C1_PICTURE = "\ufffd"
+
+
+def visible(text: str, keep: frozenset[str] = TEXT_CONTROLS_KEPT) -> str:
+    """`text` with every control character (C0, DEL, C1: escape, bell, carriage return...)
+    except those in `keep` replaced by a visible picture of it (␛, ␇, ␡; � for C1 codes).
+    Nothing that reaches a terminal from a note can then move the cursor, retitle the
+    window or change a colour, and the teacher sees that something odd was there."""
+    if text.isprintable():
+        return text
+    pictured = []
+    for character in text:
+        code = ord(character)
+        if character in keep or unicodedata.category(character) != "Cc":
+            pictured.append(character)
+        elif code < 0x20:
+            pictured.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            pictured.append(DELETE_PICTURE)
+        else:
+            pictured.append(C1_PICTURE)
+    return "".join(pictured)
+
+
+def note_text(value: str) -> str:
+    """Free text as a note keeps it: NUL dropped, carriage returns (from Windows or an
+    old Mac) as line breaks, every other control character as its picture."""
+    return visible(value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def check_text(value: str, what: str = "note") -> str:
-    """Free text (answers, learner notes, goals) exactly as typed, except NUL characters,
-    which are dropped on every backend: they are invisible, mean nothing in a note, and
-    PostgreSQL cannot store them. Refuses text longer than MAX_TEXT_LENGTH."""
-    value = value.replace("\x00", "")
+    """Free text (answers, learner notes, goals) as typed, except that NUL characters are
+    dropped on every backend (they are invisible, mean nothing in a note, and PostgreSQL
+    cannot store them), carriage returns end lines, and other control characters are stored
+    as their visible pictures (see `visible`). Refuses text longer than MAX_TEXT_LENGTH."""
+    value = note_text(value)
     if len(value) > MAX_TEXT_LENGTH:
         raise InvalidInputError(
             f"The {what} is {len(value):,} characters long; the limit is {MAX_TEXT_LENGTH:,}."

@@ -12,6 +12,7 @@ from functools import partial
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -19,6 +20,7 @@ from conference_tui import paths
 from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
+from conference_tui.store.base import visible
 from conference_tui.store.models import utc_now
 from conference_tui.tui.key_gate import KeyGate
 
@@ -166,8 +168,19 @@ class ConferenceApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Notifications carry names and notes the teacher typed: never read them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Notifications carry names and notes the teacher typed: never read them as markup,
+        never let a control character in them reach the terminal."""
+        super().notify(
+            visible(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header shows a student's or class's name: as its own characters."""
+        return super().format_title(visible(title), visible(sub_title))
 
     async def action_quit(self) -> None:
         """Quit, but first write any note typed in the last fraction of a second. If the

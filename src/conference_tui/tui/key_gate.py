@@ -26,6 +26,10 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 
+# A paste arrives as the store would keep it: an escape sequence copied from a terminal
+# shows as pictures, never reaches one.
+from conference_tui.store.base import note_text
+
 # A message pump that stops while a round waits on it would never answer; past this the
 # round gives up on it. It bounds a broken case, it is not how long keys normally wait.
 ROUND_GUARD_SECONDS = 2.0
@@ -73,7 +77,9 @@ class KeyGate:
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
             return False
         parts: Iterable[events.Key | events.Paste] = (
-            split_alt_chord(event) if isinstance(event, events.Key) else [event]
+            split_alt_chord(event)
+            if isinstance(event, events.Key)
+            else [events.Paste(note_text(event.text))]
         )
         self.waiting.extend(parts)
         self.wake()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from conference_tui.store.records import ClassInfo
 from conference_tui.tui.screens.base import AppModal
+from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_input import TextInput
 
 
@@ -48,7 +48,7 @@ class ClassDialog(AppModal[ClassInfo | None]):
         for info in classes:
             students = f"{info.student_count} student{'s' if info.student_count != 1 else ''}"
             year = f" · {info.school_year}" if info.school_year else ""
-            options.add_option(Option(f"{info.name}  ({students}{year})", id=info.id))
+            options.add_option(Option(plain(f"{info.name}  ({students}{year})"), id=info.id))
         if classes:
             current = next((i for i, c in enumerate(classes) if c.id == self.current_class_id), 0)
             options.highlighted = current
@@ -71,7 +71,7 @@ class ClassDialog(AppModal[ClassInfo | None]):
         self.save_then_dismiss(
             lambda: store.add_class(name),
             group="save-class",
-            failed=lambda message: self.query_one("#error", Static).update(Text(message)),
+            failed=lambda message: self.query_one("#error", Static).update(plain(message)),
         )
 
     def action_cancel(self) -> None:

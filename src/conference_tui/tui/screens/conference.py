@@ -6,7 +6,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +15,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from conference_tui.forms import HABITS_OF_MIND, FormStage
+from conference_tui.store.base import visible
 from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
 from conference_tui.tui.autosave import PendingAnswer, Progress, save_batch
 from conference_tui.tui.background import run_in_background
@@ -25,7 +26,7 @@ from conference_tui.tui.widgets.field_editor import (
     resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_datetime, mm_ss, one_line
+from conference_tui.tui.widgets.formatting import local_datetime, mm_ss, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,
@@ -217,7 +218,8 @@ class ConferenceScreen(AppScreen[None]):
         self.elapsed_base = conference.elapsed_seconds
         self.clock_started = self.conference_app.monotonic()
         self.amend = self.amend or not conference.is_draft
-        self.saved = {key: (a.value, a.private) for key, a in conference.answers.items()}
+        # As the fields show them (see FieldEditor): opening is not a change.
+        self.saved = {key: (visible(a.value), a.private) for key, a in conference.answers.items()}
         # Habits recorded without an answer of their own (older or imported records)
         # count as already saved, so that opening the conference does not amend it.
         habits = join_in_list_order(conference.habits, HABITS_OF_MIND)
@@ -243,15 +245,15 @@ class ConferenceScreen(AppScreen[None]):
 
     def show_student_heading(self) -> None:
         assert self.student is not None and self.conference is not None
-        status = ""
+        heading = Text()
+        heading.append_text(plain(self.student.display_name, style="bold"))
         if not self.conference.is_draft:
-            status = (
-                f"\n[dim]Completed {local_datetime(self.conference.ended_at)}; "
-                "changes are kept as an amendment.[/dim]"
+            heading.append(
+                f"\nCompleted {local_datetime(self.conference.ended_at)}; "
+                "changes are kept as an amendment.",
+                style="dim",
             )
-        self.query_one("#student-name", Static).update(
-            f"[b]{escape(self.student.display_name)}[/b]{status}"
-        )
+        self.query_one("#student-name", Static).update(heading)
         self.conference_app.sub_title = f"Conference · {self.student.display_name}"
 
     # -- stages and fields ---------------------------------------------------------

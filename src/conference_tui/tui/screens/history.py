@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,7 +25,7 @@ from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_date, one_line
+from conference_tui.tui.widgets.formatting import local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
 
@@ -62,7 +61,7 @@ class Detail:
     goals: list[GoalInfo]
 
 
-def summary_cells(summary: ConferenceSummary) -> tuple[Text, Text, str, str, str]:
+def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
     state = Text()
     if summary.status == "draft":
         state.append("✎", style="italic")
@@ -71,9 +70,9 @@ def summary_cells(summary: ConferenceSummary) -> tuple[Text, Text, str, str, str
     return (
         state,
         Text(local_date(summary.started_at)),
-        one_line(summary.piece_title, 16),
-        one_line(summary.teaching_point, 20),
-        one_line(summary.goal_set, 18),
+        Text(one_line(summary.piece_title, 16)),
+        Text(one_line(summary.teaching_point, 20)),
+        Text(one_line(summary.goal_set, 18)),
     )
 
 
@@ -328,7 +327,7 @@ class HistoryScreen(AppScreen[None]):
             conferences += f" ({len(self.summaries)} loaded)"
         goals = f"{active} active goal{'s' if active != 1 else ''}"
         title = Text()
-        title.append(name, style="bold")
+        title.append_text(plain(name, style="bold"))
         title.append(f" · {conferences} · {goals}", style="dim")
         legend = " · ✎ draft ✱ amended"
         if title.cell_len + len(legend) <= self.size.width - 2:
@@ -341,7 +340,7 @@ class HistoryScreen(AppScreen[None]):
         # Newest goal first, like the conferences.
         for goal in reversed(self.goals):
             table.add_row(
-                one_line(goal.text, 36),
+                Text(one_line(goal.text, 36)),
                 local_date(goal.set_at),
                 local_date(goal.closed_at) if goal.closed_at else "",
                 GOAL_MARK.get(goal.status, goal.status),
@@ -361,7 +360,7 @@ class HistoryScreen(AppScreen[None]):
             detail.update("")
             return
         text = Text()
-        text.append(goal.text)
+        text.append_text(plain(goal.text))
         text.append(f"\nSet {local_date(goal.set_at)}", style="dim")
         text.append(" at a conference" if goal.set_by_conference_id else " outside a conference")
         if goal.status == GOAL_ACTIVE:
@@ -375,7 +374,7 @@ class HistoryScreen(AppScreen[None]):
         table.clear()
         for tally in habits:
             table.add_row(
-                one_line(tally.habit, 38),
+                Text(one_line(tally.habit, 38)),
                 str(tally.count),
                 local_date(tally.first_seen),
                 local_date(tally.last_seen),
@@ -389,8 +388,8 @@ class HistoryScreen(AppScreen[None]):
         for key, label in PROFILE_PARTS:
             value = getattr(self.student, key).strip()
             text.append(f"{label}\n", style="bold")
-            text.append(
-                f"{value}\n\n" if value else "not noted yet\n\n", style="" if value else "dim"
+            text.append_text(
+                plain(f"{value}\n\n") if value else Text("not noted yet\n\n", style="dim")
             )
         text.append("Press p to edit the profile.", style="dim italic")
         self.query_one("#profile-view", Static).update(text)
@@ -503,7 +502,7 @@ class HistoryScreen(AppScreen[None]):
             if student is not None:
                 self.student = student
                 self.show_profile()
-                self.notify(f"Profile of {escape(student.display_name)} saved.", timeout=3)
+                self.notify(f"Profile of {student.display_name} saved.", timeout=3)
 
         self.app.push_screen(ProfileDialog(self.student), saved)
 

@@ -9,13 +9,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
+from conference_tui.store.base import visible
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line
+from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
 from conference_tui.tui.widgets.text_input import TextInput
@@ -32,10 +34,10 @@ Want to look around first? Quit with [b]ctrl+q[/b] and run [b]conference-tui --d
 """
 
 WELCOME_NO_STUDENTS = """\
-[b]{name}[/b] has no students yet.
+[b]$name[/b] has no students yet.
 
 Press [b]a[/b] to add a student, or import a roster from the command line:
-  conference-tui import roster.csv --class "{name}"
+  conference-tui import roster.csv --class "$name"
 
 Press [b]c[/b] to switch to another class, [b]F1[/b] for every key.
 """
@@ -238,7 +240,9 @@ class RosterScreen(AppScreen[None]):
         if not self.school_classes or not self.rows:
             name = self.conference_app.current_class_name
             welcome.update(
-                WELCOME_NO_STUDENTS.format(name=name) if self.school_classes else WELCOME_NO_CLASS
+                Content.from_markup(WELCOME_NO_STUDENTS, name=visible(name))
+                if self.school_classes
+                else WELCOME_NO_CLASS
             )
             welcome.display = True
             table.display = False
@@ -260,7 +264,7 @@ class RosterScreen(AppScreen[None]):
                 Text(name, style=style),
                 Text(days_ago(row.days_since_last_conference), style=style),
                 str(row.conference_count),
-                one_line(row.active_goal, 24),
+                Text(one_line(row.active_goal, 24)),
                 Text(follow_up_label(row.follow_up_on, today), style=style),
                 key=row.student.id,
             )
@@ -291,7 +295,7 @@ class RosterScreen(AppScreen[None]):
             parts.append(f"filter “{needle}”")
         if any(row.draft_conference_id for row in self.rows):
             parts.append("✎ draft open")
-        self.query_one("#roster-status", Static).update(" · ".join(parts))
+        self.query_one("#roster-status", Static).update(plain(" · ".join(parts)))
 
     # -- selection -------------------------------------------------------------------
 

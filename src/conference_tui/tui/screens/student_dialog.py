@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.tui.screens.base import AppModal
+from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_input import TextInput
 
 
@@ -35,7 +36,7 @@ class StudentDialog(AppModal[str | None]):
     def compose(self) -> ComposeResult:
         title = f"Edit {self.student.name}" if self.student else "Add a student"
         with Vertical(classes="dialog"):
-            yield Label(title, classes="dialog-title")
+            yield Label(plain(title), classes="dialog-title")
             yield Label("Name")
             yield TextInput(
                 self.student.name if self.student else "", id="name", placeholder="Full name"
@@ -91,7 +92,7 @@ class StudentDialog(AppModal[str | None]):
         self.save_then_dismiss(save, group="save-student", failed=self.show_error)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(message)
+        self.query_one("#error", Static).update(plain(message))
         self.query_one("#name", Input).focus()
 
     @on(Button.Pressed, "#cancel")

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from conference_tui.tui.widgets.formatting import plain
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` confirm, `n`/`escape` cancel."""
@@ -25,9 +27,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(plain(self.question), classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, classes="dialog-detail")
+                yield Static(plain(self.detail), classes="dialog-detail")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", id="yes", variant="warning")
                 yield Button("Cancel (n)", id="no")

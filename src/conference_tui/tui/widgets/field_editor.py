@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,6 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from conference_tui.forms import HABITS_OF_MIND, FormField
+from conference_tui.store.base import visible
+from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_input import TextInput
 
 MULTI_SEPARATOR = "\n"
@@ -50,7 +53,8 @@ class FieldEditor(Vertical):
         super().__init__(classes="field-editor")
         self.form_field = field
         self.stage_key = stage_key
-        self.initial_value = value
+        # Older databases may hold control characters the store now pictures.
+        self.initial_value = visible(value)
         self.private = private
         self.read_only = False
 
@@ -63,9 +67,11 @@ class FieldEditor(Vertical):
         yield self.make_control()
         yield Static("", classes="field-error")
 
-    def label_text(self) -> str:
+    def label_text(self) -> Text:
         privacy = "private" if self.private else "shareable"
-        return f"{self.form_field.label}  [dim]({privacy})[/dim]"
+        label = plain(self.form_field.label)
+        label.append(f"  ({privacy})", style="dim")
+        return label
 
     def make_control(self) -> Widget:
         field = self.form_field
@@ -140,7 +146,7 @@ class FieldEditor(Vertical):
 
     def show_error(self, message: str) -> None:
         error = self.query_one(".field-error", Static)
-        error.update(message)
+        error.update(plain(message))
         error.display = bool(message)
 
     def set_read_only(self, read_only: bool) -> None:

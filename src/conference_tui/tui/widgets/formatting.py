@@ -6,7 +6,14 @@ from datetime import date, datetime
 
 from rich.text import Text
 
+from conference_tui.store.base import visible
 from conference_tui.store.search import MATCH_END, MATCH_START
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Text from a person or a file, shown as its own characters: never read as markup,
+    control characters shown as pictures, never sent to the terminal."""
+    return Text(visible(text), style=style)
 
 
 def local_date(moment: datetime | None) -> str:
@@ -37,8 +44,9 @@ def follow_up_label(follow_up: date | None, today: date) -> str:
 
 
 def one_line(text: str, width: int) -> str:
-    """A note squeezed onto one line of at most `width` cells."""
-    flat = " ".join(text.split())
+    """A note squeezed onto one line of at most `width` cells, control characters
+    shown as pictures."""
+    flat = visible(" ".join(text.split()))
     return flat if len(flat) <= width else flat[: max(1, width - 1)] + "…"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from conference_tui.forms import FormStage
 from conference_tui.store.records import GOAL_ACTIVE, LastTime
-from conference_tui.tui.widgets.formatting import local_date, mm_ss, one_line
+from conference_tui.tui.widgets.formatting import local_date, mm_ss, one_line, plain
 
 STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"}
 
@@ -170,7 +169,7 @@ class LastTimePanel(Vertical):
         goals.clear_options()
         for goal in last.active_goals:
             mark = STATUS_MARK.get(goal.status, "?")
-            label = Text(f"{mark} {goal.text}")
+            label = plain(f"{mark} {goal.text}")
             if goal.status != GOAL_ACTIVE:
                 label.append(f" ({goal.status})", style="italic")
             goals.add_option(Option(label, id=goal.id))
@@ -179,7 +178,9 @@ class LastTimePanel(Vertical):
             goals.highlighted = min(highlighted or 0, len(last.active_goals) - 1)
         next_step = last.last_next_step or ""
         if not last.active_goals and not next_step and last.last_conference_at is None:
-            body = "[dim]First conference: no goals yet.[/dim]"
+            body = Text("First conference: no goals yet.", style="dim")
         else:
-            body = f"[b]Next step:[/b] {escape(next_step) or '[dim]none recorded[/dim]'}"
+            body = Text()
+            body.append("Next step: ", style="bold")
+            body.append_text(plain(next_step) if next_step else Text("none recorded", "dim"))
         self.query_one("#last-next-step", Static).update(body)

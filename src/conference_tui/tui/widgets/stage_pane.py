@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
@@ -13,6 +12,7 @@ from textual.widgets import LoadingIndicator, Static
 from conference_tui.forms import FormStage
 from conference_tui.store.records import AnswerInfo
 from conference_tui.tui.widgets.field_editor import FieldEditor
+from conference_tui.tui.widgets.formatting import plain
 
 
 class StagePane(Vertical):
@@ -82,10 +82,10 @@ class StagePane(Vertical):
         for key, page in self.pages.items():
             page.display = key == stage.key
         self.query_one("#stage-title", Static).update(
-            f"[b]Stage {stage.number} of {len(self.stages)} · {escape(stage.title)}[/b]"
+            plain(f"Stage {stage.number} of {len(self.stages)} · {stage.title}", style="bold")
         )
-        questions = "\n".join(f"• {escape(q)}" for q in stage.questions)
-        self.query_one("#stage-questions", Static).update(questions)
+        questions = "\n".join(f"• {question}" for question in stage.questions)
+        self.query_one("#stage-questions", Static).update(plain(questions))
         self.query_one("#stage-fields", VerticalScroll).scroll_home(animate=False)
         return True
 
