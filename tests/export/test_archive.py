@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -318,3 +320,41 @@ def test_a_goal_closed_on_one_laptop_is_closed_on_both(
     assert laptop_a.dump_records() == laptop_b.dump_records()
     laptop_a.close()
     laptop_b.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "value", "refused"),
+    [
+        ("students", "name", "x" * 10_000, "under 200"),
+        ("students", "name", "Zoe\x1b]0;pwned\x07", "control characters"),
+        ("classes", "name", "   ", "cannot be empty"),
+    ],
+)
+def test_an_archive_is_held_to_the_stores_rules_for_names(
+    sqlite_store: Store, kind: str, column: str, value: str, refused: str
+) -> None:
+    """Anything an archive brings in could have been typed: what the store refuses from
+    the teacher it refuses from a file, naming the record, and imports nothing."""
+    school_class = sqlite_store.add_class("7B")
+    sqlite_store.add_student(school_class.id, "Ana")
+    records = sqlite_store.dump_records()
+    records[kind][0][column] = value
+    records[kind][0]["id"] = str(uuid.uuid4())
+    if kind == "classes":
+        records["students"] = []
+    else:
+        records["classes"] = []
+    with pytest.raises(InvalidInputError, match=refused) as raised:
+        sqlite_store.merge_records(records, dry_run=False)
+    assert f"{kind}, record 1" in str(raised.value)
+    assert [row.student.name for row in sqlite_store.roster(None)] == ["Ana"]
+
+
+def test_an_archives_notes_arrive_as_the_store_keeps_them(sqlite_store: Store) -> None:
+    school_class = sqlite_store.add_class("7B")
+    student = sqlite_store.add_student(school_class.id, "Ana")
+    records = sqlite_store.dump_records()
+    records["students"][0]["interests"] = "red\x1b[31m\r\nbell\x07"
+    records["students"][0]["updated_at"] = datetime(2099, 1, 1, tzinfo=UTC)
+    sqlite_store.merge_records(records, dry_run=False)
+    assert sqlite_store.get_student(student.id).interests == "red␛[31m\nbell␇"
