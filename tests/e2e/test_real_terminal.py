@@ -215,3 +215,33 @@ def test_an_unexpected_error_saves_the_note_and_shows_no_traceback(
     assert read_draft(path, student_id) == "Words typed just before the bug"
     log_file = Path(terminal.env["CONFERENCE_TUI_DATA_DIR"]) / "conference-tui.log"
     assert "a deliberate bug" in log_file.read_text(encoding="utf-8")
+
+
+def test_type_ahead_in_a_real_terminal_lands_where_the_teacher_sees_it(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """Every key sent in one burst, as a fast teacher types: open, two fields, complete,
+    and filter the roster, with last time's goal on screen and never marked."""
+    path = tmp_path / "notes.db"
+    store = Store.open(str(path))
+    school_class = store.add_class("7B English")
+    student = store.add_student(school_class.id, "Ana Lopez")
+    earlier = store.start_conference(student.id, "writing-conference", 1, "clarify")
+    store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False)
+    store.complete_conference(earlier.id)
+    store.close()
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.run("send-keys", "-t", "app", "n", "Mark export", "Tab", "memoir", "C-s", "/Ana")
+    screen = terminal.wait_for("filter “Ana”")
+    assert "Traceback" not in screen
+    terminal.keys("C-q")
+    store = Store.open(str(path))
+    try:
+        newest = store.history(student.id)[0]
+        conference = store.get_conference(newest.id)
+        assert (conference.piece_title, conference.genre) == ("Mark export", "memoir")
+        assert conference.status == "complete"
+        assert [goal.status for goal in store.goal_chain(student.id)] == ["active"]
+    finally:
+        store.close()

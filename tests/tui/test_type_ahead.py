@@ -141,7 +141,7 @@ async def test_keys_after_ctrl_s_go_to_the_roster_not_the_conference_left(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_ahead(pilot, "n", "Piece text", "ctrl+s", "ctrl+s", "/", "Ana")
+        await type_ahead(pilot, "n", "Piece text", "ctrl+s", "/", "Ana")
         roster = app.screen
         assert isinstance(roster, RosterScreen)
         assert roster.query_one("#filter", Input).value == "Ana"
