@@ -51,10 +51,12 @@ def run_app(database: str | None, demo: bool) -> None:
             # touches it (even the backup's read-only connection would leave -wal/-shm).
             warnings.append(_daily_backup(database))
         from conference_tui.tui.app import make_app
+        from conference_tui.tui.escape_keys import read_escape_then_key
 
         app = make_app(
             store, settings=settings, demo=demo, startup_warnings=[w for w in warnings if w]
         )
+        read_escape_then_key()
         app.run()
         store.close()
         if app.return_code:

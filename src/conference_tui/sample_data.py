@@ -456,8 +456,11 @@ def _copy_in(
     if not rows:
         return
     connection.execute(insert(staging), rows)
-    names = [column.name for column in table.columns]
-    connection.execute(insert(table).from_select(names, select(*staging.columns)))
+    # Columns the rows leave out keep the table's defaults.
+    names = [column.name for column in table.columns if column.name in rows[0]]
+    connection.execute(
+        insert(table).from_select(names, select(*(staging.c[name] for name in names)))
+    )
     connection.execute(delete(staging))
 
 

@@ -245,3 +245,17 @@ def test_type_ahead_in_a_real_terminal_lands_where_the_teacher_sees_it(
         assert [goal.status for goal in store.goal_chain(student.id)] == ["active"]
     finally:
         store.close()
+
+
+def test_escape_then_a_key_at_once_leaves_the_conference_first(
+    terminal: Terminal, database: tuple[Path, str]
+) -> None:
+    """Escape and `/` arrive in one read: the conference is left, then the roster filters."""
+    path, student_id = database
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.run("send-keys", "-t", "app", "n", "Kite", "Escape", "/Ana")
+    screen = terminal.wait_for("filter “Ana”")
+    assert "Traceback" not in screen
+    terminal.keys("C-q")
+    assert read_draft(path, student_id) == "Kite"

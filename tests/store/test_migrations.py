@@ -167,3 +167,32 @@ def test_migrate_refuses_a_newer_database_too(database_url: str) -> None:
         assert revision(engine) == "9999_future"
     finally:
         engine.dispose()
+
+
+def test_a_database_at_0003_gains_answer_versions_and_keeps_its_notes(
+    database_url: str,
+) -> None:
+    """The schema before answer versions: every answer starts at version 1, no draft is
+    open anywhere, and a save from version 1 goes through."""
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        migrate(engine, location, target="0003")
+        insert_rows_with_the_old_schema(engine)
+    finally:
+        engine.dispose()
+    store = Store.open(database_url)
+    try:
+        assert revision(store.engine) == head_revision()
+        conference = store.get_conference("k1")
+        assert conference.answers["strength"].version == 1
+        assert conference.editor_id == ""
+        from conference_tui.store.records import AnswerEdit
+
+        store.begin_amendment("k1")
+        saved = store.save_answers(
+            "k1", [AnswerEdit("assess", "strength", "A bold opening", False, seen_version=1)]
+        )
+        assert saved.versions == {"strength": 2} and not saved.conflicts
+    finally:
+        store.close()

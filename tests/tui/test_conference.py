@@ -321,7 +321,7 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
             await pilot.pause(6.5)
             assert app.is_running and isinstance(app.screen, ConferenceScreen)
             messages = [n.message for n in app._notifications]
-            assert any("could not be saved yet" in m for m in messages), messages
+            assert any("is not saved yet" in m for m in messages), messages
         await pilot.press("ctrl+q")
         await pilot.pause(0.5)
     draft = app_store.draft_for_student(student_id)

@@ -53,7 +53,7 @@ async def test_every_screen_and_dialog_shows_hostile_text_as_text(
     student_id = hostile_class(app_store, "Zoe [/] Ray", f"note {ESCAPES} [b]x[/b]")
     plant_raw(app_store, student_id, f"raw {ESCAPES}")
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         assert "Zoe [/] Ray" in screen_text(app).replace("&#160;", " ")
         for keys in (

@@ -9,7 +9,6 @@ check the database and the screen.
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
 from conference_tui.store import Store
@@ -37,6 +36,11 @@ def field_text(app: object, key: str) -> str:
     screen = app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, ConferenceScreen)
     return screen.editors[key].value()
+
+
+def shown_text(app: object) -> str:
+    """Everything on screen, toasts included, as plain text."""
+    return app.export_screenshot().replace("&#160;", " ")  # type: ignore[attr-defined, no-any-return]
 
 
 def goal_statuses(store: Store, student_id: str) -> dict[str, str]:
@@ -166,24 +170,6 @@ async def test_keys_after_escape_go_to_the_roster(
     assert draft is not None and draft.value("piece_title") == "Kite"
 
 
-async def test_escape_read_as_an_alt_chord_is_escape_then_the_letter(
-    app_store: Store, fixed_clock: SettableClock
-) -> None:
-    """A terminal sends escape and a letter typed within ~50 ms as one `alt+letter`."""
-    student_id = one_student(app_store)
-    app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await type_ahead(pilot, "n", "Kite")
-        app.post_message(events.Key("alt+slash", "/"))
-        await type_ahead(pilot, "An")
-        roster = app.screen
-        assert isinstance(roster, RosterScreen)
-        assert roster.query_one("#filter", Input).value == "An"
-    draft = app_store.draft_for_student(student_id)
-    assert draft is not None and draft.value("piece_title") == "Kite"
-
-
 async def test_add_dialog_name_and_preferred_name_stay_apart(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
@@ -231,3 +217,76 @@ async def test_goal_marked_then_typing_returns_to_the_field(
         await type_ahead(pilot, "escape")
     statuses = goal_statuses(app_store, amara)
     assert [statuses[goal_id] for goal_id in active] == ["met"]
+
+
+async def test_keys_after_a_refused_n_are_dropped_not_run_as_commands(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """`n` with no student to open (a filter that matches nobody): the words typed for the
+    conference must not run as roster commands (a: add, e: edit, o: sort...)."""
+    school_class = app_store.add_class("7B English")
+    app_store.add_student(school_class.id, "Ana Lopez")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", "zzz", "enter", "n", "draw a map", "enter")
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        assert not roster.sort_overdue
+        assert app.key_gate.dropped_total == len("draw a map") + 1
+    assert [row.student.name for row in app_store.roster(school_class.id)] == ["Ana Lopez"]
+
+
+async def test_a_letter_on_a_choice_list_picks_a_choice(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Owl", "tab", "poem", "tab", "r", "tab", "Scary")
+        assert field_text(app, "process_stage") == "rehearsal"
+        await type_ahead(pilot, "shift+tab", "r")  # the next choice starting with r
+        assert field_text(app, "process_stage") == "revising"
+        await type_ahead(pilot, "e")
+        assert field_text(app, "process_stage") == "editing"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("process_stage") == "editing"
+    assert draft.value("genre") == "poem"
+    assert draft.value("purpose") == "Scary"
+
+
+async def test_two_copies_on_one_draft_never_overwrite_each_other_unseen(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from conference_tui.store.records import AnswerEdit
+
+    student_id = one_student(app_store)
+    draft_id = app_store.start_conference(student_id, "writing-conference", 1, "clarify").id
+    # The other copy (another laptop on the server) has it open and saving.
+    app_store.save_answers(draft_id, [], editor_id="other-laptop")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        assert "Open elsewhere" in shown_text(app)
+        app_store.save_answers(
+            draft_id, [AnswerEdit("clarify", "piece_title", "Theirs", False, seen_version=0)]
+        )
+        await type_ahead(pilot, "Mine")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        screen.flush()
+        await settle(pilot)
+        assert app_store.get_conference(draft_id).value("piece_title") == "Theirs"
+        assert field_text(app, "piece_title") == "Mine"
+        shown = shown_text(app)
+        assert "Changed elsewhere" in shown and "Theirs" in shown
+        # Having seen theirs, the teacher changes the field: theirs is replaced knowingly.
+        await type_ahead(pilot, "!")
+        screen.flush()
+        await settle(pilot)
+        assert app_store.get_conference(draft_id).value("piece_title") == "Mine!"
+        await type_ahead(pilot, "escape")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Boolean, Date, Integer, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -81,11 +81,17 @@ def _kind_of(column_type: object) -> ColumnKind:
     return "text"
 
 
+# The state of one database's editing, not records: an answer's version and which copy
+# of the app has a draft open. An archive leaves them out; merged rows get the defaults.
+LOCAL_COLUMNS = frozenset({"version", "editor_id", "editor_seen_at"})
+
+
 def _spec(kind: str, model: type[SQLModel]) -> TableSpec:
     table = SQLModel.metadata.tables[str(model.__tablename__)]
     columns = tuple(
         ColumnSpec(column.name, _kind_of(column.type), bool(column.nullable))
         for column in table.columns
+        if column.name not in LOCAL_COLUMNS
     )
     return TableSpec(kind, table, columns)
 
@@ -481,7 +487,10 @@ def _apply(session: Session, plan: _Plan) -> None:
         if rows:
             session.execute(insert(spec.table), rows)
         for row in plan.updates.get(spec.kind, []):
-            values = _without(row, "id")
+            values: dict[str, Any] = _without(row, "id")
+            if "version" in spec.table.c:
+                # A merged answer is a change an open editor has not seen.
+                values["version"] = spec.table.c.version + 1
             session.execute(update(spec.table).where(spec.table.c.id == row["id"]).values(values))
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -21,9 +21,12 @@ from conference_tui.store.models import (
 from conference_tui.store.records import (
     COMPLETE,
     DRAFT,
+    AnswerEdit,
     AnswerInfo,
     AnswerRevisionInfo,
+    BatchSaved,
     ConferenceInfo,
+    Progress,
 )
 
 # Answers to these fields are also kept on the conference row, where lists and
@@ -84,12 +87,17 @@ def conference_info(
         current_stage=row.current_stage,
         current_field=row.current_field,
         elapsed_seconds=row.elapsed_seconds,
-        answers={
-            a.field_key: AnswerInfo(a.stage_key, a.field_key, a.value, a.private, a.updated_at)
-            for a in answers
-        },
+        answers={a.field_key: answer_info(a) for a in answers},
         habits=tuple(habits),
         revisions=revisions,
+        editor_id=row.editor_id,
+        editor_seen_at=row.editor_seen_at,
+    )
+
+
+def answer_info(row: Answer) -> AnswerInfo:
+    return AnswerInfo(
+        row.stage_key, row.field_key, row.value, row.private, row.updated_at, row.version
     )
 
 
@@ -142,48 +150,142 @@ class ConferenceStore(StoreBase):
         value: str,
         private: bool,
     ) -> None:
-        """Autosave one field. On a completed conference this is an amendment:
-        the text from before the amendment began is kept as a revision."""
-        value = check_text(value)
-        follow_up = parse_follow_up(value) if field_key == FOLLOW_UP_FIELD else None
+        """Save one field, whatever is stored. On a completed conference this is an
+        amendment: the text from before the amendment began is kept as a revision.
+        Refuses (InvalidInputError) a follow-up that is not a date."""
+        saved = self.save_answers(conference_id, [AnswerEdit(stage_key, field_key, value, private)])
+        if field_key in saved.refused:
+            raise InvalidInputError(saved.refused[field_key])
+
+    def save_answers(
+        self,
+        conference_id: str,
+        edits: Sequence[AnswerEdit],
+        progress: Progress | None = None,
+        *,
+        begin_amendment: bool = False,
+        editor_id: str = "",
+    ) -> BatchSaved:
+        """Autosave a batch of fields, and where the teacher is, in one transaction.
+
+        A field the store refuses (a follow-up that is not a date) is left out and named;
+        so is a field another editor changed since `edit.seen_version` (its text is
+        returned and kept: nothing is overwritten unseen). The rest is saved. With
+        `begin_amendment` a completed conference starts an amendment first. `editor_id`
+        marks this copy of the app as the one that has the draft open."""
+        refused: dict[str, str] = {}
+        checked: list[tuple[AnswerEdit, str, date | None]] = []
+        for edit in edits:
+            try:
+                value = check_text(edit.value)
+                follow_up = parse_follow_up(value) if edit.field_key == FOLLOW_UP_FIELD else None
+            except InvalidInputError as exc:
+                refused[edit.field_key] = str(exc)
+                continue
+            checked.append((edit, value, follow_up))
+        versions: dict[str, int] = {}
+        conflicts: dict[str, AnswerInfo] = {}
         now = self.clock()
         with self._write() as session:
             conference = require(
                 session.get(Conference, conference_id), "conference", conference_id
             )
-            answer = session.scalars(
-                select(Answer).where(
-                    Answer.conference_id == conference_id, Answer.field_key == field_key
-                )
-            ).first()
-            if answer is None:
-                answer = Answer(
-                    conference_id=conference_id,
-                    stage_key=stage_key,
-                    field_key=field_key,
-                    value=value,
-                    private=private,
-                    updated_at=now,
-                )
-                session.add(answer)
-                session.flush()
-                if conference.status == COMPLETE:
-                    self._keep_original(session, conference, answer.id, field_key, "", private)
-            elif answer.value != value or answer.private != private:
-                if conference.status == COMPLETE:
-                    self._keep_original(
-                        session, conference, answer.id, field_key, answer.value, answer.private
+            if begin_amendment and conference.status == COMPLETE:
+                conference.amended_at = now
+            for edit, value, follow_up in checked:
+                answer = session.scalars(
+                    select(Answer).where(
+                        Answer.conference_id == conference_id, Answer.field_key == edit.field_key
                     )
-                answer.value = value
-                answer.private = private
-                answer.updated_at = now
-            if field_key in COLUMN_FIELDS:
-                setattr(conference, field_key, value.strip())
-            elif field_key == FOLLOW_UP_FIELD:
-                conference.follow_up_on = follow_up
-            elif field_key == GOAL_FIELD:
-                self._sync_goal_set_by(session, conference, value)
-            conference.updated_at = now
+                ).first()
+                stored_version = answer.version if answer is not None else 0
+                if edit.seen_version is not None and edit.seen_version != stored_version:
+                    assert answer is not None  # a version above 0 is an answer's
+                    conflicts[edit.field_key] = answer_info(answer)
+                    continue
+                answer = self._write_answer(session, conference, answer, edit, value, now)
+                versions[edit.field_key] = answer.version
+                self._sync_conference_columns(session, conference, edit.field_key, value)
+                if edit.field_key == FOLLOW_UP_FIELD:
+                    conference.follow_up_on = follow_up
+                if edit.is_habits:
+                    self._replace_habits(session, conference_id, value.split("\n"))
+                conference.updated_at = now
+            if progress is not None:
+                conference.current_stage = progress.stage_key
+                conference.current_field = progress.field_key
+                conference.elapsed_seconds = max(0, int(progress.elapsed_seconds))
+            if editor_id:
+                conference.editor_id = editor_id
+                conference.editor_seen_at = now
+        return BatchSaved(versions, refused, conflicts)
+
+    def _write_answer(
+        self,
+        session: Session,
+        conference: Conference,
+        answer: Answer | None,
+        edit: AnswerEdit,
+        value: str,
+        now: datetime,
+    ) -> Answer:
+        if answer is None:
+            answer = Answer(
+                conference_id=conference.id,
+                stage_key=edit.stage_key,
+                field_key=edit.field_key,
+                value=value,
+                private=edit.private,
+                updated_at=now,
+            )
+            session.add(answer)
+            session.flush()
+            if conference.status == COMPLETE:
+                self._keep_original(
+                    session, conference, answer.id, edit.field_key, "", edit.private
+                )
+        elif answer.value != value or answer.private != edit.private:
+            if conference.status == COMPLETE:
+                self._keep_original(
+                    session, conference, answer.id, edit.field_key, answer.value, answer.private
+                )
+            answer.value = value
+            answer.private = edit.private
+            answer.updated_at = now
+            answer.version += 1
+        return answer
+
+    def _sync_conference_columns(
+        self, session: Session, conference: Conference, field_key: str, value: str
+    ) -> None:
+        if field_key in COLUMN_FIELDS:
+            setattr(conference, field_key, value.strip())
+        elif field_key == GOAL_FIELD:
+            self._sync_goal_set_by(session, conference, value)
+
+    def open_elsewhere(self, conference_id: str, editor_id: str, within_seconds: int) -> bool:
+        """Whether another copy of the app (not `editor_id`) saved this conference in the
+        last `within_seconds`: it has the draft open now. Marks it open by `editor_id`."""
+        now = self.clock()
+        with self._write() as session:
+            row = require(session.get(Conference, conference_id), "conference", conference_id)
+            seen = row.editor_seen_at
+            elsewhere = (
+                row.editor_id not in ("", editor_id)
+                and seen is not None
+                and (now - seen).total_seconds() < within_seconds
+            )
+            row.editor_id = editor_id
+            row.editor_seen_at = now
+            return elsewhere
+
+    def close_editing(self, conference_id: str, editor_id: str) -> None:
+        """This copy of the app has left the conference: nobody has it open now."""
+        with self._write() as session:
+            row = session.get(Conference, conference_id)
+            if row is not None and row.editor_id == editor_id:
+                row.editor_id = ""
+                row.editor_seen_at = None
 
     def _keep_original(
         self,
@@ -249,14 +351,17 @@ class ConferenceStore(StoreBase):
             row.elapsed_seconds = max(0, int(elapsed_seconds))
 
     def set_habits(self, conference_id: str, habits: Iterable[str]) -> None:
-        wanted = {h.strip() for h in habits if h.strip()}
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
-            session.execute(
-                delete(HabitObservation).where(col(HabitObservation.conference_id) == conference_id)
-            )
-            session.add_all(HabitObservation(conference_id=conference_id, habit=h) for h in wanted)
+            self._replace_habits(session, conference_id, habits)
             row.updated_at = self.clock()
+
+    def _replace_habits(self, session: Session, conference_id: str, habits: Iterable[str]) -> None:
+        wanted = {h.strip() for h in habits if h.strip()}
+        session.execute(
+            delete(HabitObservation).where(col(HabitObservation.conference_id) == conference_id)
+        )
+        session.add_all(HabitObservation(conference_id=conference_id, habit=h) for h in wanted)
 
     def complete_conference(self, conference_id: str) -> ConferenceInfo:
         now = self.clock()
@@ -266,6 +371,8 @@ class ConferenceStore(StoreBase):
                 row.status = COMPLETE
                 row.ended_at = now
             row.updated_at = now
+            row.editor_id = ""
+            row.editor_seen_at = None
             session.flush()
             return conference_info(session, row)
 

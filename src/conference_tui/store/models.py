@@ -96,6 +96,10 @@ class Conference(SQLModel, table=True):
     current_stage: str = ""
     current_field: str = ""
     elapsed_seconds: int = 0
+    # Which copy of the app has this draft open, and when it last saved: a second copy
+    # that opens it is told. Local state of this database, left out of archives.
+    editor_id: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    editor_seen_at: datetime | None = _utc_column(nullable=True)
 
 
 class Answer(SQLModel, table=True):
@@ -109,6 +113,9 @@ class Answer(SQLModel, table=True):
     value: str = ""
     private: bool = False
     updated_at: datetime = _utc_column()
+    # One more on every change: a save made from an older version was made without
+    # seeing this one, and is refused (see ConferenceStore.save_answers).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class AnswerRevision(SQLModel, table=True):

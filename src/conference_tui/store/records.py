@@ -64,6 +64,7 @@ class AnswerInfo:
     value: str
     private: bool
     updated_at: datetime
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class ConferenceInfo:
     answers: dict[str, AnswerInfo] = field(default_factory=dict)
     habits: tuple[str, ...] = ()
     revisions: tuple[AnswerRevisionInfo, ...] = ()
+    editor_id: str = ""
+    editor_seen_at: datetime | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -152,3 +155,37 @@ class SearchHit:
     field_key: str
     when: datetime | None
     snippet: str
+
+
+@dataclass(frozen=True)
+class AnswerEdit:
+    """One field's new text, as an editor saw it: `seen_version` is the version of the
+    answer it started from (0 for a field with no answer yet), or None to save whatever
+    is stored (an import, a script)."""
+
+    stage_key: str
+    field_key: str
+    value: str
+    private: bool
+    is_habits: bool = False
+    seen_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the teacher is in a draft, so that it reopens there."""
+
+    stage_key: str
+    field_key: str
+    elapsed_seconds: int
+
+
+@dataclass(frozen=True)
+class BatchSaved:
+    """What a batch of edits did: each saved field's new version; the fields refused
+    (with why: a date that is not a date); and the fields changed by another copy of
+    the app since this one loaded them (with what that copy saved), left as they are."""
+
+    versions: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, AnswerInfo] = field(default_factory=dict)

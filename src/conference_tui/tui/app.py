@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -69,6 +70,8 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        # This copy of the app, as the drafts it has open know it.
+        self.editor_id = uuid.uuid4().hex
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal pass the key gate: one at a time, each once
@@ -193,9 +196,9 @@ class ConferenceApp(App[None]):
         if not all_saved and not self.quit_without_saving:
             self.quit_without_saving = True
             self.notify(
-                "Your last words could not be saved yet (the database is busy or cannot be "
-                "written). They are still on screen and saving goes on. Press ctrl+q again "
-                "to quit without them.",
+                "Some of what you typed is not saved yet: the message before this one, or "
+                "the one under the field, says why. It is still on screen and saving goes "
+                "on. Press ctrl+q again to quit without it.",
                 title="Not quitting yet",
                 severity="error",
                 timeout=12,

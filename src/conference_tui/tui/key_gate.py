@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterable
 
 from textual import events
 from textual.app import App
@@ -36,17 +35,6 @@ ROUND_GUARD_SECONDS = 2.0
 MAX_ROUNDS = 100
 TELL_AFTER_SECONDS = 1.0
 QUIT_KEY = "ctrl+q"
-
-
-def split_alt_chord(event: events.Key) -> list[events.Key]:
-    """An escape typed a moment before a letter arrives as one `alt+letter` key. The app
-    binds no alt chords, so it is read as what the teacher pressed: escape, then the
-    letter."""
-    character = event.character
-    if not event.key.startswith("alt+") or not character or not character.isprintable():
-        return [event]
-    name = character if character.isalnum() else event.key.removeprefix("alt+")
-    return [events.Key("escape", "\x1b"), events.Key(name, character)]
 
 
 class KeyGate:
@@ -76,12 +64,9 @@ class KeyGate:
             return False
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
             return False
-        parts: Iterable[events.Key | events.Paste] = (
-            split_alt_chord(event)
-            if isinstance(event, events.Key)
-            else [events.Paste(note_text(event.text))]
-        )
-        self.waiting.extend(parts)
+        if isinstance(event, events.Paste):
+            event = events.Paste(note_text(event.text))
+        self.waiting.append(event)
         self.wake()
         return True
 
@@ -122,6 +107,17 @@ class KeyGate:
             )
         self.wake()
 
+    def refuse(self, why: str) -> None:
+        """The key just delivered cannot do what it asks (no student to open, say): tell
+        the teacher why. Keys typed after it were meant for what it would have shown,
+        so they are dropped rather than run as commands here."""
+        dropped = len(self.waiting)
+        self.waiting.clear()
+        self.dropped_total += dropped
+        if dropped:
+            why += f" The {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
+        self.app.notify(why, severity="warning", timeout=8 if dropped else 5)
+
     @property
     def is_held(self) -> bool:
         self.forget_gone_owners()
@@ -150,7 +146,7 @@ class KeyGate:
             while True:
                 # Settle first: a screen just shown may be about to hold the gate.
                 await self.until_quiet()
-                if not self.waiting or self.is_held:
+                if not self.waiting or self.is_held or not self.app.screen_stack:
                     break
                 event = self.waiting.popleft()
                 self.passing.add(id(event))
@@ -168,8 +164,8 @@ class KeyGate:
         round may post another (a binding's action, a Changed, a focus callback)."""
         quiet_rounds = 0
         for _ in range(MAX_ROUNDS):
-            if quiet_rounds >= 2 or not self.app.is_running:
-                return
+            if quiet_rounds >= 2 or not self.app.is_running or not self.app.screen_stack:
+                return  # settled, or the app is closing: nothing left to deliver to
             screen, focused = self.app.screen, self.app.focused
             pumps = self.pumps_in_play()
             await self.round(pumps)

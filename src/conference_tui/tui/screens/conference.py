@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -15,10 +16,15 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from conference_tui.forms import HABITS_OF_MIND, FormStage
-from conference_tui.store.base import visible
-from conference_tui.store.records import ConferenceInfo, LastTime, StudentInfo
-from conference_tui.tui.autosave import PendingAnswer, Progress, save_batch
+from conference_tui.store.records import (
+    BatchSaved,
+    ConferenceInfo,
+    LastTime,
+    Progress,
+    StudentInfo,
+)
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
@@ -39,8 +45,12 @@ from conference_tui.tui.widgets.stage_pane import StagePane
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_SECONDS = 0.4
-PROGRESS_EVERY_SECONDS = 10
 PREMOUNT_AFTER_SECONDS = 1.0
+
+
+# A copy of the app that saved a draft this recently has it open: its autosave marks
+# where the teacher is at least every PROGRESS_EVERY_SECONDS.
+OPEN_ELSEWHERE_SECONDS = 3 * PROGRESS_EVERY_SECONDS
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class Opened:
     conference: ConferenceInfo
     student: StudentInfo
     last_time: LastTime
+    open_elsewhere: bool
 
 
 class ConferenceScreen(AppScreen[None]):
@@ -118,22 +129,14 @@ class ConferenceScreen(AppScreen[None]):
         self.student: StudentInfo | None = None
         self.stage_index = 0
         self.current_field = ""
-        self.pending: dict[str, PendingAnswer] = {}
-        self.saved: dict[str, tuple[str, bool]] = {}
-        self.saving = False
+        # The autosave of the conference once it has opened.
+        self.draft: DraftSession | None = None
         self.after_save: str | None = None
-        self.amendment_started = False
-        self.progress_dirty = False
         self.elapsed_base = 0
         self.clock_started = 0.0
-        self.last_progress_elapsed = 0
-        self.last_error = ""
-        # Field key -> (the value refused, why): shown under the field until changed.
-        self.refused: dict[str, tuple[str, str]] = {}
         self.closing = False
         self.dismissed = False
         self.leave_warned = False
-        self.goals_marked = False
         self.last_time = LastTime((), "", None, "")
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
@@ -176,6 +179,8 @@ class ConferenceScreen(AppScreen[None]):
         form = self.conference_app.form
         student_id, conference_id = self.student_id, self.conference_id
 
+        editor_id = self.conference_app.editor_id
+
         def open_conference() -> Opened:
             if conference_id is None:
                 conference = store.start_conference(
@@ -187,10 +192,14 @@ class ConferenceScreen(AppScreen[None]):
                     store.discard_draft(conference.id)
             else:
                 conference = store.get_conference(conference_id)
+            elsewhere = conference.is_draft and store.open_elsewhere(
+                conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
+            )
             return Opened(
                 conference,
                 store.get_student(conference.student_id),
                 store.last_time(conference.student_id, conference.id),
+                elsewhere,
             )
 
         run_in_background(
@@ -217,19 +226,22 @@ class ConferenceScreen(AppScreen[None]):
         self.student = opened.student
         self.elapsed_base = conference.elapsed_seconds
         self.clock_started = self.conference_app.monotonic()
-        self.amend = self.amend or not conference.is_draft
-        # As the fields show them (see FieldEditor): opening is not a change.
-        self.saved = {key: (visible(a.value), a.private) for key, a in conference.answers.items()}
-        # Habits recorded without an answer of their own (older or imported records)
-        # count as already saved, so that opening the conference does not amend it.
         habits = join_in_list_order(conference.habits, HABITS_OF_MIND)
-        for field in self.conference_app.form.fields_of_type("habits"):
-            self.saved.setdefault(field.key, (habits, field.private))
+        self.draft = DraftSession.open(
+            conference,
+            amend=self.amend,
+            habits={
+                field.key: (habits, field.private)
+                for field in self.conference_app.form.fields_of_type("habits")
+            },
+        )
         await self.stage_pane.start(conference.answers, habits)
         self.last_time = opened.last_time
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.
-        self.query_one(ConferenceTimer).display = conference.is_draft
+        timer = self.query_one(ConferenceTimer)
+        timer.display = conference.is_draft
+        timer.elapsed = self.elapsed_base
         self.show_student_heading()
         keys = [stage.key for stage in self.stages]
         wanted = self.requested_stage or conference.current_stage
@@ -239,6 +251,15 @@ class ConferenceScreen(AppScreen[None]):
         self.go_to_stage(index, focus=False)
         self.focus_current_field()
         self.update_filled()
+        if opened.open_elsewhere:
+            self.notify(
+                "This draft is open in another copy of the app too (another window or "
+                "laptop). Type in one of them: a field changed in both is never "
+                "overwritten; you are shown both texts.",
+                title="Open elsewhere",
+                severity="warning",
+                timeout=12,
+            )
         self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
         self.set_interval(1, self.tick)
         self.conference_app.key_gate.release(self, part="open")
@@ -269,7 +290,8 @@ class ConferenceScreen(AppScreen[None]):
             )
             return
         self.query_one(SpiralStepper).current = index
-        self.progress_dirty = True
+        if self.draft is not None:
+            self.draft.progress_dirty = True
         if focus:
             self.current_field = ""
             self.focus_current_field()
@@ -310,7 +332,8 @@ class ConferenceScreen(AppScreen[None]):
         editor = self.focused_editor()
         if editor is not None and editor.field_key != self.current_field:
             self.current_field = editor.field_key
-            self.progress_dirty = True
+            if self.draft is not None:
+                self.draft.progress_dirty = True
 
     def focused_editor(self) -> FieldEditor | None:
         return self.stage_pane.editor_holding(self.focused)
@@ -333,12 +356,12 @@ class ConferenceScreen(AppScreen[None]):
 
     def update_filled(self) -> None:
         """Mark the stages that hold notes, opened on screen yet or not."""
+        assert self.draft is not None
         form = self.conference_app.form
         filled = set()
-        for key, (value, _private) in self.saved.items():
-            if value.strip():
-                with contextlib.suppress(KeyError):
-                    filled.add(form.stage_of(key).key)
+        for key in self.draft.fields_with_text():
+            with contextlib.suppress(KeyError):
+                filled.add(form.stage_of(key).key)
         self.query_one(SpiralStepper).mark_filled(filled)
 
     # -- autosave ------------------------------------------------------------------
@@ -349,25 +372,21 @@ class ConferenceScreen(AppScreen[None]):
         self.queue_if_unsaved(event.editor)
 
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
-        key = editor.field_key
+        if self.draft is None:
+            return
         value = editor.value()
         if editor.form_field.type == "date":
             value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
-        refused = self.refused.get(key)
-        if refused is not None and refused[0] == value and key not in self.pending:
-            return  # already refused and explained; wait for the teacher to change it
-        # A field never answered counts as saved empty at the form's privacy: opening
-        # a conference must not write (or, on a completed one, amend) empty answers.
-        saved = self.saved.get(key, ("", editor.form_field.private))
-        if saved == (value, editor.private) and key not in self.pending:
-            if refused is not None:
-                # Changed back to what is stored: nothing is wrong with it any more.
-                del self.refused[key]
-                editor.show_error("")
-            return
-        self.pending[key] = PendingAnswer(
-            editor.stage_key, value, editor.private, editor.form_field.type == "habits"
+        problem_over = self.draft.edited(
+            editor.stage_key,
+            editor.field_key,
+            value,
+            editor.private,
+            form_private=editor.form_field.private,
+            is_habits=editor.form_field.type == "habits",
         )
+        if problem_over:
+            editor.show_error("")
 
     def queue_everything_unsaved(self) -> None:
         """Read every field directly: a key typed just before ctrl+s may not have
@@ -382,59 +401,48 @@ class ConferenceScreen(AppScreen[None]):
     def tick(self) -> None:
         elapsed = self.elapsed()
         self.query_one(ConferenceTimer).elapsed = elapsed
-        if elapsed - self.last_progress_elapsed >= PROGRESS_EVERY_SECONDS:
-            self.progress_dirty = True
+        if self.draft is not None:
+            self.draft.tick(elapsed)
 
-    def take_batch(self) -> tuple[dict[str, PendingAnswer], Progress | None]:
-        answers, self.pending = self.pending, {}
-        progress = None
-        if self.progress_dirty or answers:
-            stage = self.stages[self.stage_index]
-            progress = Progress(stage.key, self.current_field, self.elapsed())
-            self.progress_dirty = False
-            self.last_progress_elapsed = progress.elapsed_seconds
-        return answers, progress
+    def where(self) -> Progress:
+        return Progress(self.stages[self.stage_index].key, self.current_field, self.elapsed())
 
-    def amendment_begins(self, answers: dict[str, PendingAnswer]) -> bool:
-        """Whether this batch is the first change to a completed conference opened here:
-        the store keeps the original text from that moment on."""
-        return (
-            self.conference is not None
-            and not self.conference.is_draft
-            and self.amend
-            and bool(answers)
-            and not self.amendment_started
+    def save_batch(self, batch: Batch) -> Callable[[], BatchSaved]:
+        """The store call that writes `batch`, for a worker thread."""
+        assert self.conference is not None
+        store = self.conference_app.store
+        conference_id = self.conference.id
+        editor_id = self.conference_app.editor_id if self.conference.is_draft else ""
+        return lambda: store.save_answers(
+            conference_id,
+            list(batch.edits.values()),
+            batch.progress,
+            begin_amendment=batch.begin_amendment,
+            editor_id=editor_id,
         )
 
     def flush(self, then: str | None = None) -> None:
         """Save what changed since the last save, in a worker; `then` runs after it."""
-        if self.conference is None or self.closing:
+        draft = self.draft
+        if draft is None or self.closing:
             return
         if then is not None:
             self.after_save = then
-        if self.saving:
+        batch = draft.take_batch(self.where(), leaving=self.after_save is not None)
+        if batch is None:
             return
-        answers, progress = self.take_batch()
-        if not answers and progress is None and self.after_save is None:
-            return
-        if not self.conference.is_draft and not answers:
-            progress = None  # a completed conference keeps where it was left
-        self.saving = True
-        store = self.conference_app.store
-        conference_id = self.conference.id
-        begin = self.amendment_begins(answers)
 
-        def saved(refused: dict[str, str]) -> None:
-            self.saving = False
-            self.amendment_started = self.amendment_started or begin
-            for key, answer in answers.items():
-                if key in refused:
-                    self.refused[key] = (answer.value, refused[key])
-                else:
-                    self.saved[key] = (answer.value, answer.private)
-                    self.refused.pop(key, None)
-                self.editors[key].show_error(refused.get(key, ""))
-            self.last_error = ""
+        def saved(result: BatchSaved) -> None:
+            for key, problem in draft.batch_saved(batch, result).items():
+                self.editors[key].show_error(problem)
+            if result.conflicts:
+                self.notify(
+                    "Another copy of the app (another window or laptop) changed a field of "
+                    "this conference. Both texts are on screen; nothing was overwritten.",
+                    title="Changed elsewhere",
+                    severity="warning",
+                    timeout=10,
+                )
             self.update_filled()
             # An edit made during the save may now equal the old text (typed, then
             # undone): compare every field with what was just stored.
@@ -442,10 +450,7 @@ class ConferenceScreen(AppScreen[None]):
             self.run_after_save()
 
         def failed(message: str) -> None:
-            self.saving = False
-            # Keep every edit; a newer edit of the same field wins over the failed one.
-            self.pending = {**answers, **self.pending}
-            self.progress_dirty = True
+            news = draft.batch_failed(batch, message)
             if self.after_save:
                 self.after_save = None
                 self.stay_open()
@@ -455,13 +460,12 @@ class ConferenceScreen(AppScreen[None]):
                     severity="error",
                     timeout=10,
                 )
-            elif message != self.last_error:
+            elif news:
                 self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
-            self.last_error = message
 
         self.save_worker = run_in_background(
             self,
-            lambda: save_batch(store, conference_id, answers, progress, begin),
+            self.save_batch(batch),
             saved,
             group="save-conference",
             exclusive=False,
@@ -470,16 +474,17 @@ class ConferenceScreen(AppScreen[None]):
 
     def run_after_save(self) -> None:
         action, self.after_save = self.after_save, None
-        if action is None:
+        draft = self.draft
+        if action is None or draft is None:
             return
-        if self.pending:
+        if draft.pending:
             # Edits arrived while saving: save them first, then act.
             self.flush(then=action)
             return
-        if action == "complete" and self.refused:
-            key = next(iter(self.refused))
+        if action == "complete" and draft.refused:
+            key = next(iter(draft.refused))
             self.notify(
-                f"{self.editors[key].form_field.label}: {self.refused[key][1]}\n"
+                f"{self.editors[key].form_field.label}: {draft.refused[key][1]}\n"
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
                 severity="warning",
@@ -488,7 +493,7 @@ class ConferenceScreen(AppScreen[None]):
             self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
             self.editors[key].focus_control()
             self.stay_open()
-        elif action == "complete" and self.nothing_recorded() and not self.empty_warned:
+        elif action == "complete" and draft.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
             self.notify(
                 "Nothing is recorded in this conference yet. Press ctrl+s again to "
@@ -522,14 +527,6 @@ class ConferenceScreen(AppScreen[None]):
         take the notes): the keys typed since are for this conference after all."""
         self.conference_app.key_gate.release(self, part="close")
 
-    def nothing_recorded(self) -> bool:
-        return (
-            self.conference is not None
-            and self.conference.is_draft
-            and not self.goals_marked
-            and not any(value.strip() for value, _private in self.saved.values())
-        )
-
     def stop_editing(self) -> None:
         """Completing or leaving has begun: no more typing or saving here."""
         self.closing = True
@@ -551,7 +548,8 @@ class ConferenceScreen(AppScreen[None]):
         self.conference_app.key_gate.release(self, part="close")
 
     def finish_complete(self) -> None:
-        assert self.conference is not None and self.student is not None
+        assert self.draft is not None and self.conference is not None
+        assert self.student is not None
         self.stop_editing()
         store = self.conference_app.store
         conference_id = self.conference.id
@@ -561,7 +559,7 @@ class ConferenceScreen(AppScreen[None]):
         missing = [
             self.editors[key].form_field.label
             for key in ("goal", "next_step")
-            if key in self.editors and not self.saved.get(key, ("", False))[0].strip()
+            if key in self.editors and not self.draft.has_text(key)
         ]
 
         def done(_: object) -> None:
@@ -582,11 +580,12 @@ class ConferenceScreen(AppScreen[None]):
         if self.conference is None:
             self.close()
             return
-        if self.refused and not self.leave_warned:
+        refused = self.draft.refused if self.draft is not None else {}
+        if refused and not self.leave_warned:
             self.leave_warned = True
-            key = next(iter(self.refused))
+            key = next(iter(refused))
             self.notify(
-                f"{self.editors[key].form_field.label} is not saved: {self.refused[key][1]}\n"
+                f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
                 "Fix it, or press escape again to leave without it.",
                 title="Not saved",
                 severity="warning",
@@ -602,10 +601,14 @@ class ConferenceScreen(AppScreen[None]):
         conference = self.conference
         # A goal marked here makes the draft worth keeping, even if its mark is
         # still being written.
-        may_discard = conference.is_draft and not self.goals_marked
+        may_discard = conference.is_draft and not (self.draft and self.draft.goals_marked)
+        editor_id = self.conference_app.editor_id
 
         def leave() -> bool:
-            return may_discard and store.discard_draft(conference.id)
+            if may_discard and store.discard_draft(conference.id):
+                return True
+            store.close_editing(conference.id, editor_id)
+            return False
 
         def done(discarded: bool) -> None:
             if conference.is_draft and not discarded:
@@ -632,14 +635,14 @@ class ConferenceScreen(AppScreen[None]):
     def save_pending_blocking(self) -> None:
         """The app is stopping on an error: write what is typed here and now, on the
         event loop, since no worker will run again."""
-        if self.conference is None:
+        if self.draft is None:
             return
         try:
             self.queue_everything_unsaved()
-            answers, progress = self.take_batch()
-            if answers or progress is not None:
-                begin = self.amendment_begins(answers)
-                save_batch(self.conference_app.store, self.conference.id, answers, progress, begin)
+            self.draft.saving = False  # a worker's save will never report back now
+            batch = self.draft.take_batch(self.where())
+            if batch is not None:
+                self.save_batch(batch)()
         except Exception:
             log.exception("could not save the conference while stopping")
 
@@ -650,30 +653,36 @@ class ConferenceScreen(AppScreen[None]):
     async def save_now(self) -> bool:
         """Called before the app quits: wait for a save under way, then write whatever
         is still unsaved. False when the database would not take it."""
-        if self.conference is None or self.closing:
+        draft = self.draft
+        if draft is None or self.closing:
             return True
         if self.save_worker is not None and self.save_worker.is_running:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await self.save_worker.wait()
         self.queue_everything_unsaved()
-        answers, progress = self.take_batch()
-        if not answers and progress is None:
-            return True
-        store = self.conference_app.store
-        conference_id = self.conference.id
-        begin = self.amendment_begins(answers)
+        batch = draft.take_batch(self.where())
+        if batch is None:
+            return not draft.saving
         problems: list[str] = []
+
+        def saved(result: BatchSaved) -> None:
+            for key, problem in draft.batch_saved(batch, result).items():
+                self.editors[key].show_error(problem)
+            if result.conflicts:
+                # Quitting now would lose the teacher's text: it is in no database.
+                problems.append("changed elsewhere")
+
         worker = run_in_background(
             self,
-            lambda: save_batch(store, conference_id, answers, progress, begin),
+            self.save_batch(batch),
+            saved,
             group="save-quit",
             failed=problems.append,
         )
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await worker.wait()
-        if problems:
-            self.pending = {**answers, **self.pending}
-            self.last_error = problems[0]
+        if problems and problems[0] != "changed elsewhere":
+            draft.batch_failed(batch, problems[0])
         return not problems
 
     # -- goals -------------------------------------------------------------------
@@ -711,7 +720,8 @@ class ConferenceScreen(AppScreen[None]):
         assert self.conference is not None
         store = self.conference_app.store
         conference_id, student_id = self.conference.id, self.conference.student_id
-        self.goals_marked = True
+        if self.draft is not None:
+            self.draft.goals_marked = True
 
         def mark() -> LastTime:
             store.update_goal_status(goal_id, status, conference_id)

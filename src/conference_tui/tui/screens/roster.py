@@ -309,7 +309,7 @@ class RosterScreen(AppScreen[None]):
     def require_student(self) -> RosterRow | None:
         row = self.selected_row()
         if row is None:
-            self.notify("No student selected. Press a to add one.", severity="warning")
+            self.conference_app.key_gate.refuse("No student selected. Press a to add one.")
         return row
 
     # -- filter ----------------------------------------------------------------------
@@ -366,7 +366,7 @@ class RosterScreen(AppScreen[None]):
 
     def action_add_student(self) -> None:
         if not self.school_classes:
-            self.notify("Create a class first: press c.", severity="warning")
+            self.conference_app.key_gate.refuse("Create a class first: press c.")
             return
         from conference_tui.tui.screens.student_dialog import StudentDialog
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -172,6 +172,27 @@ class FieldEditor(Vertical):
         event.stop()
         if self.is_mounted and self.control.is_mounted:
             self.announce()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on a closed choice list picks the next choice that starts with
+        it, as a form on paper would be ticked; it is never silently lost."""
+        control = self.control
+        if not isinstance(control, Select) or not event.is_printable or control.expanded:
+            return
+        event.stop()
+        typed = (event.character or "").casefold()
+        choices = list(self.choices())
+        current = self.value()
+        start = choices.index(current) + 1 if current in choices else 0
+        for choice in choices[start:] + choices[:start]:
+            if choice.casefold().startswith(typed):
+                control.value = choice
+                return
+        self.app.notify(
+            f"No choice of {self.form_field.label} starts with “{event.character}”: "
+            "enter opens the list.",
+            timeout=4,
+        )
 
     @on(Input.Submitted)
     @on(Input.Blurred)

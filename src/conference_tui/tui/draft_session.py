@@ -1,0 +1,192 @@
+"""The autosave of one open conference, apart from how it is drawn.
+
+The conference screen reports each field's text as the teacher types; this object
+decides what is unsaved, hands out batches to write, and takes the store's answer back:
+which fields are saved (and their new versions), which were refused (a date that is not
+a date) and which another copy of the app changed meanwhile. It knows nothing of Textual,
+so every rule of autosave is tested without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conference_tui.store.base import visible
+from conference_tui.store.records import (
+    AnswerEdit,
+    AnswerInfo,
+    BatchSaved,
+    ConferenceInfo,
+    Progress,
+)
+
+PROGRESS_EVERY_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One write: the edits, where the teacher is, and whether it begins an amendment."""
+
+    edits: dict[str, AnswerEdit]
+    progress: Progress | None
+    begin_amendment: bool
+
+
+@dataclass
+class DraftSession:
+    conference: ConferenceInfo
+    # Opened to change a completed conference: its first change begins an amendment.
+    amend: bool
+    # Field key -> (text, private) as the store holds it, and the version it holds.
+    saved: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    pending: dict[str, AnswerEdit] = field(default_factory=dict)
+    # Field key -> (the text not saved, why): shown under the field until it changes.
+    refused: dict[str, tuple[str, str]] = field(default_factory=dict)
+    saving: bool = False
+    amendment_started: bool = False
+    progress_dirty: bool = False
+    last_progress_elapsed: int = 0
+    last_error: str = ""
+    goals_marked: bool = False
+
+    @classmethod
+    def open(
+        cls, conference: ConferenceInfo, *, amend: bool, habits: dict[str, tuple[str, bool]]
+    ) -> DraftSession:
+        """`habits`: each habits field with the habits recorded for the conference (and
+        the field's privacy), which count as saved when the field has no answer of its
+        own (older or imported records), so that opening the conference changes nothing."""
+        session = cls(conference, amend=amend or not conference.is_draft)
+        for key, answer in conference.answers.items():
+            # As the fields show them (see FieldEditor): opening is not a change.
+            session.saved[key] = (visible(answer.value), answer.private)
+            session.versions[key] = answer.version
+        for key, recorded in habits.items():
+            session.saved.setdefault(key, recorded)
+        return session
+
+    # -- what the teacher typed ------------------------------------------------------
+
+    def edited(
+        self,
+        stage_key: str,
+        field_key: str,
+        value: str,
+        private: bool,
+        *,
+        form_private: bool,
+        is_habits: bool = False,
+    ) -> bool:
+        """The field now reads `value`: queue it if the store does not hold it. True when
+        a problem shown under the field is over (changed back to what is stored)."""
+        refused = self.refused.get(field_key)
+        if refused is not None and refused[0] == value and field_key not in self.pending:
+            return False  # already refused and explained; wait for the teacher to change it
+        # A field never answered counts as saved empty at the form's privacy: opening a
+        # conference must not write (or, on a completed one, amend) empty answers.
+        saved = self.saved.get(field_key, ("", form_private))
+        if saved == (value, private) and field_key not in self.pending:
+            if refused is not None:
+                del self.refused[field_key]
+                return True
+            return False
+        self.pending[field_key] = AnswerEdit(
+            stage_key,
+            field_key,
+            value,
+            private,
+            is_habits,
+            seen_version=self.versions.get(field_key, 0),
+        )
+        return False
+
+    def tick(self, elapsed: int) -> None:
+        if elapsed - self.last_progress_elapsed >= PROGRESS_EVERY_SECONDS:
+            self.progress_dirty = True
+
+    # -- writing -----------------------------------------------------------------
+
+    def take_batch(self, where: Progress, *, leaving: bool = False) -> Batch | None:
+        """What to write now, or None: nothing changed (a completed conference keeps
+        where it was left). With `leaving`, a batch even when it is empty."""
+        if self.saving:
+            return None
+        edits, self.pending = self.pending, {}
+        # Leaving a draft keeps where it was and the time spent, typed in or not.
+        progress = where if (self.progress_dirty or edits or leaving) else None
+        if not self.conference.is_draft and not edits:
+            progress = None
+        if not edits and progress is None and not leaving:
+            return None
+        if progress is not None:
+            self.progress_dirty = False
+            self.last_progress_elapsed = progress.elapsed_seconds
+        begins = (
+            not self.conference.is_draft
+            and self.amend
+            and bool(edits)
+            and not self.amendment_started
+        )
+        self.saving = True
+        return Batch(edits, progress, begins)
+
+    def batch_saved(self, batch: Batch, result: BatchSaved) -> dict[str, str]:
+        """Take the store's answer; returns, for each field of the batch, the problem to
+        show under it ("" for none)."""
+        self.saving = False
+        self.amendment_started = self.amendment_started or batch.begin_amendment
+        self.last_error = ""
+        shown: dict[str, str] = {}
+        for key, edit in batch.edits.items():
+            if key in result.refused:
+                self.refused[key] = (edit.value, result.refused[key])
+                shown[key] = result.refused[key]
+            elif key in result.conflicts:
+                theirs = result.conflicts[key]
+                # The next change the teacher makes is made having seen theirs.
+                self.saved[key] = (visible(theirs.value), theirs.private)
+                self.versions[key] = theirs.version
+                why = conflict_message(theirs)
+                self.refused[key] = (edit.value, why)
+                shown[key] = why
+            else:
+                self.saved[key] = (edit.value, edit.private)
+                self.versions[key] = result.versions.get(key, self.versions.get(key, 0))
+                self.refused.pop(key, None)
+                shown[key] = ""
+        return shown
+
+    def batch_failed(self, batch: Batch, message: str) -> bool:
+        """The database would not take the batch: keep every edit (a newer edit of the
+        same field wins) for the next try. True when this problem is news."""
+        self.saving = False
+        self.pending = {**batch.edits, **self.pending}
+        self.progress_dirty = True
+        news = message != self.last_error
+        self.last_error = message
+        return news
+
+    # -- what there is -------------------------------------------------------------
+
+    def has_text(self, field_key: str) -> bool:
+        return bool(self.saved.get(field_key, ("", False))[0].strip())
+
+    def fields_with_text(self) -> set[str]:
+        return {key for key, (value, _private) in self.saved.items() if value.strip()}
+
+    def nothing_recorded(self) -> bool:
+        return (
+            self.conference.is_draft
+            and not self.goals_marked
+            and not any(value.strip() for value, _private in self.saved.values())
+        )
+
+
+def conflict_message(theirs: AnswerInfo) -> str:
+    text = " ".join(visible(theirs.value).split())
+    shown = text if len(text) <= 120 else text[:119] + "…"
+    return (
+        f"Another copy of the app changed this field to “{shown}”. Yours is kept here, "
+        "not saved: change it to save yours over theirs."
+    )

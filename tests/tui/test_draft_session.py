@@ -1,0 +1,127 @@
+"""The autosave rules of one open conference, without a screen: milliseconds each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from conference_tui.store.records import AnswerInfo, BatchSaved, ConferenceInfo, Progress
+from conference_tui.tui.draft_session import DraftSession
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+HERE = Progress("clarify", "piece_title", 30)
+
+
+def conference(status: str = "draft", **answers: str) -> ConferenceInfo:
+    return ConferenceInfo(
+        id="k1",
+        student_id="s1",
+        form_id="writing-conference",
+        form_version=1,
+        status=status,
+        started_at=NOW,
+        ended_at=None if status == "draft" else NOW,
+        updated_at=NOW,
+        amended_at=None,
+        piece_title="",
+        genre="",
+        process_stage="",
+        follow_up_on=None,
+        current_stage="clarify",
+        current_field="",
+        elapsed_seconds=0,
+        answers={
+            key: AnswerInfo("clarify", key, value, False, NOW, version=3)
+            for key, value in answers.items()
+        },
+    )
+
+
+def typed(session: DraftSession, key: str, value: str, private: bool = False) -> bool:
+    return session.edited("clarify", key, value, private, form_private=False)
+
+
+def test_opening_changes_nothing_and_typing_queues_what_differs() -> None:
+    session = DraftSession.open(conference(piece_title="Owl"), amend=False, habits={})
+    typed(session, "piece_title", "Owl")
+    typed(session, "genre", "")
+    assert session.pending == {}
+    typed(session, "piece_title", "Owls")
+    assert session.pending["piece_title"].value == "Owls"
+    assert session.pending["piece_title"].seen_version == 3
+
+
+def test_a_batch_is_handed_out_once_and_its_answer_taken_back() -> None:
+    session = DraftSession.open(conference(), amend=False, habits={})
+    typed(session, "piece_title", "Owl")
+    batch = session.take_batch(HERE)
+    assert batch is not None and batch.progress == HERE and not batch.begin_amendment
+    assert session.take_batch(HERE) is None  # one save at a time
+    shown = session.batch_saved(batch, BatchSaved(versions={"piece_title": 1}))
+    assert shown == {"piece_title": ""}
+    assert session.saved["piece_title"] == ("Owl", False)
+    assert session.versions["piece_title"] == 1
+    assert session.take_batch(HERE) is None  # nothing new
+
+
+def test_a_failed_batch_keeps_every_edit_and_a_newer_one_wins() -> None:
+    session = DraftSession.open(conference(), amend=False, habits={})
+    typed(session, "piece_title", "Owl")
+    batch = session.take_batch(HERE)
+    assert batch is not None
+    typed(session, "piece_title", "Owls")
+    assert session.batch_failed(batch, "database is locked")
+    assert not session.batch_failed(batch, "database is locked")  # told once
+    assert session.pending["piece_title"].value == "Owls"
+
+
+def test_a_refused_date_waits_for_the_teacher_and_clears_when_changed_back() -> None:
+    session = DraftSession.open(conference(follow_up="2026-12-01"), amend=False, habits={})
+    typed(session, "follow_up", "next friday")
+    batch = session.take_batch(HERE)
+    assert batch is not None
+    shown = session.batch_saved(batch, BatchSaved(refused={"follow_up": "not a date"}))
+    assert shown == {"follow_up": "not a date"}
+    typed(session, "follow_up", "next friday")
+    assert session.pending == {}  # already explained: not sent again
+    assert typed(session, "follow_up", "2026-12-01")  # back to what is stored
+    assert session.refused == {}
+
+
+def test_a_change_made_elsewhere_is_kept_apart_until_the_teacher_edits_again() -> None:
+    session = DraftSession.open(conference(piece_title="Owl"), amend=False, habits={})
+    typed(session, "piece_title", "Owl mine")
+    batch = session.take_batch(HERE)
+    assert batch is not None
+    theirs = AnswerInfo("clarify", "piece_title", "Owl theirs", False, NOW, version=4)
+    shown = session.batch_saved(batch, BatchSaved(conflicts={"piece_title": theirs}))
+    assert "Owl theirs" in shown["piece_title"]
+    typed(session, "piece_title", "Owl mine")
+    assert session.pending == {}  # not saved over theirs unseen
+    typed(session, "piece_title", "Owl mine!")
+    assert session.pending["piece_title"].seen_version == 4
+
+
+def test_the_first_change_to_a_completed_conference_begins_one_amendment() -> None:
+    session = DraftSession.open(conference("complete", goal="Dialogue"), amend=True, habits={})
+    assert session.take_batch(HERE, leaving=True) is not None  # leaving: an empty batch
+    session.saving = False
+    typed(session, "goal", "Dialogue, twice")
+    batch = session.take_batch(HERE)
+    assert batch is not None and batch.begin_amendment
+    session.batch_saved(batch, BatchSaved(versions={"goal": 4}))
+    typed(session, "goal", "Dialogue, three times")
+    again = session.take_batch(HERE)
+    assert again is not None and not again.begin_amendment
+
+
+def test_leaving_a_draft_keeps_where_it_was_and_the_time() -> None:
+    session = DraftSession.open(conference(), amend=False, habits={})
+    batch = session.take_batch(HERE, leaving=True)
+    assert batch is not None and batch.progress == HERE
+
+
+def test_nothing_recorded_until_a_note_or_a_goal_mark() -> None:
+    session = DraftSession.open(conference(), amend=False, habits={"habits": ("", False)})
+    assert session.nothing_recorded()
+    session.goals_marked = True
+    assert not session.nothing_recorded()
