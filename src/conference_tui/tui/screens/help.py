@@ -18,6 +18,7 @@ from conference_tui.tui.widgets.header import AppHeader
 SCREENS = [
     ("Roster (home)", "conference_tui.tui.screens.roster", "RosterScreen"),
     ("Conference", "conference_tui.tui.screens.conference", "ConferenceScreen"),
+    ("Last time's goals (after ctrl+g)", "conference_tui.tui.widgets.spiral", "GoalList"),
     ("History", "conference_tui.tui.screens.history", "HistoryScreen"),
     ("Search", "conference_tui.tui.screens.search", "SearchScreen"),
     ("Groups", "conference_tui.tui.screens.groups", "GroupsScreen"),

@@ -123,7 +123,13 @@ class GoalList(OptionList):
             id="goal.undo",
             tooltip="Undo the last goal marked in this conference",
         ),
-        Binding("escape", "screen.back_to_field", "Back to notes", id="goal.back"),
+        Binding(
+            "escape",
+            "screen.back_to_field",
+            "Back to notes",
+            id="goal.back",
+            tooltip="Back to the note you were writing",
+        ),
     ]
 
     @dataclass
