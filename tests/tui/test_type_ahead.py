@@ -290,3 +290,73 @@ async def test_two_copies_on_one_draft_never_overwrite_each_other_unseen(
         await settle(pilot)
         assert app_store.get_conference(draft_id).value("piece_title") == "Mine!"
         await type_ahead(pilot, "escape")
+
+
+async def test_history_then_profile_then_typing_lands_in_the_profile(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    amara = story.students["Amara"]
+    before = goal_statuses(app_store, amara)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select_student(app, amara)
+        await type_ahead(pilot, "enter", "p", " Loves maps.", "ctrl+s", "escape")
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.get_student(amara).interests.endswith("graphic novels. Loves maps.")
+    assert goal_statuses(app_store, amara) == before
+
+
+async def test_history_then_n_then_typing_lands_in_the_new_conference(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    chen = story.students["Chen"]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select_student(app, chen)
+        await type_ahead(pilot, "enter", "n", "Haiku", "escape", "escape")
+        assert isinstance(app.screen, RosterScreen)
+    draft = app_store.draft_for_student(chen)
+    assert draft is not None and draft.value("piece_title") == "Haiku"
+
+
+async def test_search_then_words_then_enter_opens_the_note_found(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "s", "redstone", "down", "enter")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        assert screen.student_id == story.students["Ben"]
+        await type_ahead(pilot, "escape", "escape")
+
+
+async def test_class_dialog_then_typing_names_the_new_class(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "c", "Period 3", "enter", "a", "Ana", "enter")
+        assert isinstance(app.screen, RosterScreen)
+    [school_class] = app_store.list_classes()
+    assert school_class.name == "Period 3"
+    assert [row.student.name for row in app_store.roster(school_class.id)] == ["Ana"]
+
+
+async def test_edit_dialog_then_typing_edits_the_name_at_its_end(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "e", " Ruiz", "tab", "Ana", "enter", "n", "Kite", "escape")
+        assert isinstance(app.screen, RosterScreen)
+    student = app_store.get_student(student_id)
+    assert (student.name, student.preferred_name) == ("Ana Lopez Ruiz", "Ana")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Kite"

@@ -42,7 +42,7 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.text_input import TextInput
+from conference_tui.tui.widgets.text_boxes import TextInput
 
 TEACHER_WARNING = "⚠ Private notes go into these files: keep them to yourself, share none."
 FILES_LISTED = 5

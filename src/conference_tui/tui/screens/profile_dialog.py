@@ -15,6 +15,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from conference_tui.store.records import StudentInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal
+from conference_tui.tui.widgets.text_boxes import NoteArea
 
 PROFILE_FIELDS = (
     ("interests", "Interests", "what they care about, in and out of school"),
@@ -41,18 +42,12 @@ class ProfileDialog(AppModal[StudentInfo | None]):
             yield Label(Text(f"Profile: {self.student.display_name}"), classes="dialog-title")
             for key, label, hint in PROFILE_FIELDS:
                 yield Label(label)
-                area = TextArea(
+                yield NoteArea(
                     getattr(self.student, key),
-                    soft_wrap=True,
-                    tab_behavior="focus",
-                    show_line_numbers=False,
                     placeholder=hint,
                     id=f"profile-{key}",
                     classes="profile-area",
                 )
-                if self.app.is_headless:
-                    area.cursor_blink = False
-                yield area
             yield Static("", id="profile-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)

@@ -20,7 +20,7 @@ from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
-from conference_tui.tui.widgets.text_input import TextInput
+from conference_tui.tui.widgets.text_boxes import TextInput
 
 WELCOME_NO_CLASS = """\
 [b]Welcome to conference-tui.[/b]

@@ -22,7 +22,7 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.text_input import TextInput
+from conference_tui.tui.widgets.text_boxes import TextInput
 
 DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 200
@@ -239,8 +239,6 @@ class SearchScreen(AppScreen[None]):
         if asked < self.answered:
             return
         self.answered = asked
-        if asked == self.asked:
-            self.answered_now()
         self.hits = hits
         results = self.query_one("#results", OptionList)
         results.clear_options()
@@ -256,6 +254,8 @@ class SearchScreen(AppScreen[None]):
             more = f" (the newest {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
             count = f"{len(hits)} note{'s' if len(hits) != 1 else ''}{more}"
             self.set_status(f"{count} · ↓ to the results · enter opens")
+        if asked == self.asked:
+            self.answered_now()
 
     def set_status(self, message: str) -> None:
         self.query_one("#search-status", Static).update(Text(message))

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
-from conference_tui.tui.widgets.text_input import TextInput
+from conference_tui.tui.widgets.text_boxes import TextInput
 
 
 class StudentDialog(AppModal[str | None]):

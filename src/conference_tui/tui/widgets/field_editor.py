@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static, TextAre
 from conference_tui.forms import HABITS_OF_MIND, FormField
 from conference_tui.store.base import visible
 from conference_tui.tui.widgets.formatting import plain
-from conference_tui.tui.widgets.text_input import TextInput
+from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
 
 MULTI_SEPARATOR = "\n"
 
@@ -77,17 +77,12 @@ class FieldEditor(Vertical):
         field = self.form_field
         control_id = f"control-{field.key}"
         if field.type in ("long_text", "goal", "next_step"):
-            area = TextArea(
+            return NoteArea(
                 self.initial_value,
-                soft_wrap=True,
-                tab_behavior="focus",
-                show_line_numbers=False,
                 placeholder=field.hint,
                 id=control_id,
                 classes=f"field-control field-{field.type}",
             )
-            area.cursor_blink = False if self.app.is_headless else area.cursor_blink
-            return area
         if field.type in ("short_text", "date"):
             hint = field.hint or (
                 "YYYY-MM-DD, or +7 for a week from today" if field.type == "date" else ""
@@ -136,8 +131,6 @@ class FieldEditor(Vertical):
         # would leave the page at a different place from one moment to the next.
         self.control.focus(scroll_visible=False)
         self.scroll_visible(animate=False)
-        if isinstance(self.control, TextArea):
-            self.control.move_cursor(self.control.document.end)
 
     def toggle_private(self) -> None:
         self.private = not self.private

@@ -1,0 +1,37 @@
+"""The text boxes every screen uses: one line, and a note of many lines.
+
+Both continue the text when entered: tabbing back into a filled box, or reopening a
+draft, puts the cursor at the end. Nothing is ever selected on focus, so the next key
+never replaces what is there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, TextArea
+
+
+class TextInput(Input):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
+    def on_focus(self) -> None:
+        self.cursor_position = len(self.value)
+
+
+class NoteArea(TextArea):
+    """A note: soft-wrapped, no line numbers or highlighting; tab moves to the next box."""
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(
+            text, soft_wrap=True, tab_behavior="focus", show_line_numbers=False, **kwargs
+        )
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.cursor_blink = False  # snapshots do not depend on the moment
+
+    def on_focus(self) -> None:
+        self.move_cursor(self.document.end)
