@@ -30,10 +30,31 @@ def fail(message: str) -> NoReturn:
 def open_store(database: str | None) -> Store:
     from conference_tui.store import Store, StoreError
 
+    database = database or paths.default_database()
+    refuse_an_empty_file_with_backups(database)
     try:
-        return Store.open(database or paths.default_database())
+        return Store.open(database)
     except StoreError as exc:
         fail(str(exc))
+
+
+def refuse_an_empty_file_with_backups(database: str) -> None:
+    """An empty file where the notes should be, when backups exist, is a loss to report,
+    not a new start: opening it would make it an empty database (and, by evening, the
+    newest backup). Without backups it is a first start that never finished."""
+    from conference_tui.store.backup import all_backups
+    from conference_tui.store.diagnosis import Fault, describe
+    from conference_tui.store.engine import locate
+
+    path = locate(database).path
+    if (
+        path is None
+        or not path.is_file()
+        or path.stat().st_size
+        or not all_backups(paths.backups_dir())
+    ):
+        return
+    fail(describe(Fault.EMPTY_FILE, str(path)).message)
 
 
 @contextlib.contextmanager

@@ -304,6 +304,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     file is only read, except that --repair rebuilds the search index.
     """
     from conference_tui.store.backup import check_database, repair_search_index
+    from conference_tui.store.diagnosis import Fault
     from conference_tui.store.engine import locate as locate_database
 
     location = locate_database(_database(ctx))
@@ -317,7 +318,7 @@ def check(ctx: click.Context, repair: bool) -> None:
         return
     click.echo(f"Checking {location.path}")
     report = check_database(location.path)
-    if repair and report.search_index_problem and not report.damaged:
+    if repair and report.fault is Fault.DAMAGED_SEARCH_INDEX:
         with clear_errors():
             repair_search_index(location.path)
         click.echo("Rebuilt the search index from the notes.")
@@ -328,57 +329,34 @@ def check(ctx: click.Context, repair: bool) -> None:
 
 
 def _print_check(report: CheckReport) -> None:
-    from conference_tui.store.backup import all_backups
+    from conference_tui.store.diagnosis import Fault
 
-    def verdict(problems: tuple[str, ...] | str) -> str:
+    def verdict(problems: tuple[str, ...]) -> str:
         if not problems:
             return "ok"
-        items = [problems] if isinstance(problems, str) else list(problems)
-        return "PROBLEM: " + "; ".join(items[:3]) + (" ..." if len(items) > 3 else "")
+        return "PROBLEM: " + "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
 
-    if report.unreadable:
-        click.echo(f"  the file cannot be read as a database: {report.unreadable}")
-    else:
+    if report.integrity_problems or report.search_index_checked:
         click.echo(f"  database structure (integrity_check): {verdict(report.integrity_problems)}")
+    if report.search_index_checked or report.foreign_key_problems:
         click.echo(
             f"  links between records (foreign_key_check): {verdict(report.foreign_key_problems)}"
         )
-        if report.search_index_checked:
-            click.echo(f"  search index: {verdict(report.search_index_problem)}")
-    for note in report.notes:
-        click.echo(f"  {note}")
+    if report.search_index_checked:
+        index_ok = report.fault is not Fault.DAMAGED_SEARCH_INDEX
+        click.echo(f"  search index: {'ok' if index_ok else 'PROBLEM: out of step with the notes'}")
     if report.healthy:
         click.secho("Healthy.", fg="green")
         return
-    if report.damaged:
-        backups = all_backups(paths.backups_dir())
-        click.secho("The database is damaged. It was left untouched. What to do:", fg="red")
-        click.echo("  1. Quit conference-tui wherever it is open.")
-        click.echo(f"  2. Keep the damaged file: rename it to {report.path.name}.damaged.")
-        if backups:
-            click.echo(f"  3. Copy the newest backup to {report.path}:")
-            click.echo(f"       {backups[-1]}")
-        else:
-            click.echo(
-                f"  3. There is no backup in {paths.backups_dir()}. Copy in a backup you made "
-                "elsewhere, or rescue what SQLite can: "
-                f"sqlite3 {report.path.name}.damaged .recover | sqlite3 {report.path.name}"
-            )
-        click.echo("  4. Run `conference-tui check` again.")
-    elif report.foreign_key_problems:
+    if report.diagnosis is not None:
+        click.secho(f"{report.diagnosis.fault.capitalize()}: {report.diagnosis.what}", fg="red")
+        click.echo(f"  {report.diagnosis.advice}")
+    if report.foreign_key_problems:
         click.secho("Some records point at records that are missing.", fg="red")
         click.echo(
-            "  The notes that are there can be read. Restore the newest backup if something "
-            "is missing (`conference-tui locate` shows the backups folder), or import a JSON "
-            "archive that holds the missing records."
-        )
-    elif report.search_index_problem:
-        click.secho("The search index is out of step with the notes; the notes are fine.", fg="red")
-        click.echo("  Run `conference-tui check --repair` to rebuild the index.")
-    else:
-        click.secho("This file is not a conference-tui database.", fg="red")
-        click.echo(
-            "  Open the right file with --db PATH (`conference-tui locate` shows the default)."
+            "  The notes that are there can be read. Open the newest backup read-only "
+            "(`conference-tui --db BACKUP`) to see what is missing, or import a JSON archive "
+            "that holds the missing records."
         )
 
 

@@ -22,6 +22,7 @@ from conference_tui.store.backup import (
     daily_backups,
     repair_search_index,
 )
+from conference_tui.store.diagnosis import Fault
 
 # Inserts students (with long notes, so that the file grows past many pages) in
 # transactions of 20, as fast as it can, until told to stop or out of time.
@@ -163,7 +164,7 @@ def test_a_corrupted_copy_is_found_and_left_untouched(
     damaged = copy.read_bytes()
     report = check_database(copy)
     assert report.damaged and not report.healthy
-    assert report.integrity_problems or report.unreadable
+    assert report.fault is Fault.DAMAGED or report.fault is Fault.NOT_A_DATABASE
     assert copy.read_bytes() == damaged
     with pytest.raises(DatabaseUnavailableError, match="check"):
         backup_sqlite(copy, tmp_path / "backups", "copy")
@@ -174,19 +175,20 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_bytes(b"These are not the pages you are looking for. " * 200)
     report = check_database(path)
-    assert report.unreadable and not report.healthy
-    assert check_database(tmp_path / "missing.db").unreadable.startswith("there is no database")
+    assert report.fault is Fault.NOT_A_DATABASE and not report.healthy
+    assert check_database(tmp_path / "missing.db").fault is Fault.NO_FILE
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:
         connection.execute("CREATE TABLE t (x)")
     foreign = check_database(other)
-    assert not foreign.healthy and not foreign.damaged and foreign.notes
+    assert not foreign.healthy and not foreign.damaged and foreign.fault is Fault.NOT_OURS
 
 
 def test_a_search_index_out_of_step_is_repaired(filled_database: Path) -> None:
     with sqlite3.connect(filled_database) as connection:
         connection.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
     report = check_database(filled_database)
-    assert not report.damaged and report.search_index_problem and not report.healthy
+    assert not report.damaged and report.fault is Fault.DAMAGED_SEARCH_INDEX
+    assert not report.healthy
     repair_search_index(filled_database)
     assert check_database(filled_database).healthy

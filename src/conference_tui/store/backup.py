@@ -19,11 +19,19 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from conference_tui.store.engine import BUSY_TIMEOUT_MS, locate, sqlite_file_uri
+from conference_tui.store.diagnosis import (
+    Diagnosis,
+    Fault,
+    describe,
+    diagnose_file,
+    fault_of_sqlite,
+    is_writable,
+)
+from conference_tui.store.engine import BUSY_TIMEOUT_MS, known_revisions, locate, sqlite_file_uri
 from conference_tui.store.errors import DatabaseUnavailableError
 
 DAILY_PREFIX = "daily-"
@@ -144,6 +152,8 @@ def daily_backup(database: str, folder: Path, today: date, keep: int = DAILY_KEE
     location = locate(database)
     if location.path is None or not location.path.is_file():
         return None
+    if location.path.stat().st_size == 0:
+        return None  # nothing to keep, and it must not push out a good older copy
     stem = f"{DAILY_PREFIX}{today.isoformat()}"
     if (folder / f"{stem}.db").exists():
         return None
@@ -159,28 +169,28 @@ def daily_backup(database: str, folder: Path, today: date, keep: int = DAILY_KEE
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What `check_database` found. `healthy` only when every check ran and passed."""
+    """What `check_database` found. `healthy` only when every check ran and passed;
+    otherwise `diagnosis` says what is wrong and the one safe thing to do."""
 
     path: Path
-    unreadable: str = ""
     integrity_problems: tuple[str, ...] = ()
     foreign_key_problems: tuple[str, ...] = ()
-    search_index_problem: str = ""
     search_index_checked: bool = False
-    notes: tuple[str, ...] = field(default=())
+    diagnosis: Diagnosis | None = None
+
+    @property
+    def fault(self) -> Fault | None:
+        return self.diagnosis.fault if self.diagnosis else None
 
     @property
     def damaged(self) -> bool:
-        """The file itself is damaged: restore a backup."""
-        return bool(self.unreadable or self.integrity_problems)
+        """The file itself is damaged: the notes it holds may not all be readable."""
+        return self.fault in (Fault.DAMAGED, Fault.NOT_A_DATABASE)
 
     @property
     def healthy(self) -> bool:
-        return not (
-            self.damaged
-            or self.foreign_key_problems
-            or self.search_index_problem
-            or not self.search_index_checked
+        return (
+            self.diagnosis is None and not self.foreign_key_problems and (self.search_index_checked)
         )
 
 
@@ -199,9 +209,9 @@ def _foreign_key_problems(connection: sqlite3.Connection) -> tuple[str, ...]:
     )
 
 
-def check_search_index(path: Path) -> str:
-    """'' when the full-text index is whole and in step with the notes, else what is wrong.
-    rank=1 makes FTS5 compare the index with its content table, not only with itself."""
+def check_search_index(path: Path) -> Fault | None:
+    """None when the full-text index is whole and in step with the notes. rank=1 makes
+    FTS5 compare the index with its content table, not only with itself."""
     try:
         with _connection(path, read_only=False) as connection:
             connection.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
@@ -209,14 +219,24 @@ def check_search_index(path: Path) -> str:
                 "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"
             )
     except sqlite3.Error as exc:
-        return f"the search index is out of step with the notes ({exc})"
-    return ""
+        fault = fault_of_sqlite(exc, path)
+        # Only a check that ran and disagreed means the index is out of step.
+        return Fault.DAMAGED_SEARCH_INDEX if fault in (Fault.DAMAGED, Fault.UNKNOWN) else fault
+    return None
 
 
 def check_database(path: Path) -> CheckReport:
-    """Run SQLite's integrity and foreign-key checks and the search index's own check."""
-    if not path.is_file():
-        return CheckReport(path, unreadable=f"there is no database file at {path}")
+    """Run SQLite's integrity and foreign-key checks and the search index's own check,
+    and say what is wrong (diagnosis.py). Only reads the file, except that the search
+    index's check needs a write transaction (it writes nothing)."""
+    where = str(path)
+    fault = diagnose_file(path)
+    if fault is None and not path.exists():
+        return CheckReport(path, diagnosis=describe(Fault.NO_FILE, where))
+    if fault is None and path.stat().st_size == 0:
+        fault = Fault.EMPTY_FILE
+    if fault is not None:
+        return CheckReport(path, diagnosis=describe(fault, where))
     try:
         with _connection(path, read_only=True) as connection:
             integrity = [
@@ -226,30 +246,37 @@ def check_database(path: Path) -> CheckReport:
             problems = () if integrity == ["ok"] else tuple(integrity)
             foreign = _foreign_key_problems(connection)
             has_index = _has_table(connection, "search_fts")
-            ours = _has_table(connection, "alembic_version")
+            revision = _schema_revision(connection)
     except sqlite3.Error as exc:
-        return CheckReport(path, unreadable=str(exc))
+        return CheckReport(path, diagnosis=describe(fault_of_sqlite(exc, path), where))
     if problems:
-        return CheckReport(path, integrity_problems=problems, foreign_key_problems=foreign)
-    if not ours:
+        return CheckReport(path, problems, foreign, diagnosis=describe(Fault.DAMAGED, where))
+    if revision is None:
         return CheckReport(
-            path,
-            foreign_key_problems=foreign,
-            notes=("this is not a conference-tui database (it has no schema version)",),
+            path, foreign_key_problems=foreign, diagnosis=describe(Fault.NOT_OURS, where)
         )
-    if not has_index:
+    if revision not in known_revisions():
+        too_new = describe(Fault.SCHEMA_TOO_NEW, where, detail=f" (schema {revision})")
+        return CheckReport(path, foreign_key_problems=foreign, diagnosis=too_new)
+    if not is_writable(path):
+        # The index's own check needs a write transaction; the file cannot take one.
         return CheckReport(
-            path,
-            foreign_key_problems=foreign,
-            search_index_problem="the search index is missing",
-            search_index_checked=True,
+            path, foreign_key_problems=foreign, diagnosis=describe(Fault.READ_ONLY, where)
         )
+    index_fault = check_search_index(path) if has_index else Fault.DAMAGED_SEARCH_INDEX
     return CheckReport(
         path,
         foreign_key_problems=foreign,
-        search_index_problem=check_search_index(path),
         search_index_checked=True,
+        diagnosis=describe(index_fault, where) if index_fault else None,
     )
+
+
+def _schema_revision(connection: sqlite3.Connection) -> str | None:
+    if not _has_table(connection, "alembic_version"):
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return str(row[0]) if row else None
 
 
 def repair_search_index(path: Path) -> None:

@@ -21,14 +21,16 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from conference_tui.store.errors import (
-    DatabaseLockedError,
-    DatabaseUnavailableError,
-    SchemaTooNewError,
-    StoreError,
+from conference_tui.store.diagnosis import (
+    Fault,
+    as_store_error,
+    describe,
+    diagnose_error,
+    diagnose_file,
 )
+from conference_tui.store.errors import DatabaseUnavailableError, StoreError
 
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -133,60 +135,16 @@ def writing(engine: Engine) -> Engine:
 
 @contextlib.contextmanager
 def friendly_errors(location: DatabaseLocation) -> Iterator[None]:
-    """Turn driver errors into StoreErrors whose message says what to do."""
+    """Turn driver errors into StoreErrors whose message says what to do (diagnosis.py)."""
     try:
         yield
     except StoreError:
         raise
-    except OperationalError as exc:
-        raise translate_operational_error(exc, location) from exc
     except DBAPIError as exc:
-        raise DatabaseUnavailableError(
-            f"The database at {location.describe()} could not be used: {driver_message(exc)}. "
-            "Run `conference-tui check` for a diagnosis."
-        ) from exc
-
-
-def driver_message(exc: DBAPIError) -> str:
-    """The driver's own words on one line (psycopg's span several), without a final dot."""
-    return " ".join(str(exc.orig).split()).rstrip(".")
-
-
-def translate_operational_error(exc: OperationalError, location: DatabaseLocation) -> StoreError:
-    message = str(exc.orig).lower()
-    where = location.describe()
-    if "locked" in message or "busy" in message:
-        return DatabaseLockedError(
-            f"The database at {where} is busy: another copy of conference-tui (or a backup) "
-            "is writing. Your note is kept on screen; it will be saved when the other copy lets go."
-        )
-    if "readonly" in message or "read-only" in message:
-        return DatabaseUnavailableError(
-            f"The database at {where} is read-only. Check the file's permissions, or copy it "
-            "somewhere writable and open it with --db PATH."
-        )
-    if "disk is full" in message or "no space left" in message:
-        return DatabaseUnavailableError(
-            f"The disk holding {where} is full. Free some space; nothing already saved was lost."
-        )
-    if "not a database" in message or "malformed" in message or "corrupt" in message:
-        return DatabaseUnavailableError(
-            f"The file {where} is damaged or is not a conference-tui database. It was left "
-            "untouched. Restore a copy from the backups folder (see `conference-tui locate`)."
-        )
-    if "unable to open" in message:
-        return DatabaseUnavailableError(
-            f"The database at {where} cannot be opened. "
-            "Check that its folder exists and is writable."
-        )
-    if not location.is_sqlite and "connection" in message:
-        return DatabaseUnavailableError(
-            f"Cannot reach the database server at {where}: {driver_message(exc)}. "
-            "Check that the server is running and that the URL is right."
-        )
-    return DatabaseUnavailableError(
-        f"The database at {where} could not be used: {driver_message(exc)}."
-    )
+        error = exc.orig if exc.orig is not None else exc
+        raise as_store_error(diagnose_error(error, location.describe(), location.path)) from exc
+    except sqlite3.Error as exc:
+        raise as_store_error(diagnose_error(exc, location.describe(), location.path)) from exc
 
 
 def sqlite_file_uri(path: Path, mode: str) -> str:
@@ -204,31 +162,21 @@ def _sqlite_schema_revision(path: Path) -> str | None:
     uri = sqlite_file_uri(path, "ro")
     if not Path(f"{path}-wal").exists():
         uri += "&immutable=1"
-    try:
+    with friendly_errors(DatabaseLocation(f"sqlite:///{path}", path)):
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise DatabaseUnavailableError(f"Cannot open {path}: {exc}.") from exc
-    try:
-        tables = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchall()
-        if not tables:
-            other = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            if other and other[0]:
-                raise DatabaseUnavailableError(
-                    f"The file {path} is a SQLite database, but not one of conference-tui's. "
-                    "It was left untouched; open another file with --db PATH."
-                )
-            return None
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return str(row[0]) if row else None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseUnavailableError(
-            f"The file {path} is damaged or is not a conference-tui database. It was left "
-            "untouched. Restore a copy from the backups folder (see `conference-tui locate`)."
-        ) from exc
-    finally:
-        conn.close()
+        try:
+            tables = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchall()
+            if not tables:
+                other = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                if other and other[0]:
+                    raise as_store_error(describe(Fault.NOT_OURS, str(path)))
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            return str(row[0]) if row else None
+        finally:
+            conn.close()
 
 
 def _server_schema_revision(engine: Engine) -> str | None:
@@ -274,11 +222,10 @@ def known_revisions() -> frozenset[str]:
 
 def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
     if current is not None and current not in known_revisions():
-        raise SchemaTooNewError(
-            f"The database at {location.describe()} was written by a newer version of "
-            f"conference-tui (schema {current}). It was left untouched. Upgrade conference-tui "
-            "(pip install --upgrade conference-tui) to open it."
+        diagnosis = describe(
+            Fault.SCHEMA_TOO_NEW, location.describe(), detail=f" (schema {current})"
         )
+        raise as_store_error(diagnosis)
 
 
 def current_revision(engine: Engine, location: DatabaseLocation) -> str | None:
@@ -302,6 +249,10 @@ def migrate(engine: Engine, location: DatabaseLocation, target: str = "head") ->
 def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, DatabaseLocation]:
     """Open (creating if needed) and migrate the database named by a path or URL."""
     location = locate(database)
+    if location.is_sqlite and location.path is not None:
+        fault = diagnose_file(location.path)
+        if fault is not None:
+            raise as_store_error(describe(fault, location.describe()))
     if location.is_sqlite and location.path is not None and location.path.exists():
         # Refuse a too-new or foreign file before the engine writes its WAL header.
         refuse_if_too_new(_sqlite_schema_revision(location.path), location)

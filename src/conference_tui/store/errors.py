@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class StoreError(Exception):
-    """A problem with the database, worded for the person at the keyboard."""
+    """A problem with the database, worded for the person at the keyboard. `fault` names
+    what is wrong with the database itself (see diagnosis.Fault), when something is."""
+
+    def __init__(self, message: str, fault: str = "") -> None:
+        super().__init__(message)
+        self.fault = fault
 
 
 class SchemaTooNewError(StoreError):

@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from conference_tui import paths
+from conference_tui.failure_log import log_failure
 from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
@@ -212,7 +213,7 @@ class ConferenceApp(App[None]):
         (Textual's own hook; the version is pinned. Tests still see the exception.)"""
         error = self._exception
         if error is not None:
-            log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
+            log_failure(log, "unexpected error", error)
         for screen in self.screen_stack:
             save_pending = getattr(screen, "save_pending_blocking", None)
             if save_pending is not None:

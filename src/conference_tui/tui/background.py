@@ -15,6 +15,7 @@ from typing import TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
+from conference_tui.failure_log import log_failure
 from conference_tui.store import StoreError
 
 T = TypeVar("T")
@@ -62,8 +63,8 @@ def run_in_background(
             message = str(exc)
             deliver(lambda: report(message))
             return
-        except Exception:
-            log.exception("unexpected error in background task %s", group)
+        except Exception as exc:
+            log_failure(log, f"unexpected error in background task {group}", exc)
             deliver(
                 lambda: report(
                     "Something unexpected went wrong; nothing already saved was lost. "

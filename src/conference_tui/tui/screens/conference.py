@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
+from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, FormStage
 from conference_tui.store.records import (
     BatchSaved,
@@ -643,8 +644,8 @@ class ConferenceScreen(AppScreen[None]):
             batch = self.draft.take_batch(self.where())
             if batch is not None:
                 self.save_batch(batch)()
-        except Exception:
-            log.exception("could not save the conference while stopping")
+        except Exception as exc:
+            log_failure(log, "could not save the conference while stopping", exc)
 
     def on_unmount(self) -> None:
         # The screen underneath (search, history) keeps its own title.
