@@ -162,3 +162,18 @@ def test_a_file_that_is_not_ours_gives_one_line_and_exit_1(tmp_path: Path, kind:
 def test_an_unreachable_server_gives_one_line_and_exit_1() -> None:
     done = run("--db", "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2")
     assert_one_clear_line(done, "Cannot reach the database server", "127.0.0.1")
+
+
+def test_settings_are_private_like_the_notes(tmp_path: Path) -> None:
+    from conference_tui.settings import load_settings, save_setting, write_default_config
+
+    config = tmp_path / "config" / "config.toml"
+    write_default_config(config)
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert config.parent.stat().st_mode & 0o777 == 0o700
+    config.chmod(0o644)
+    save_setting("lock_passphrase", "kite", config)
+    assert config.stat().st_mode & 0o777 == 0o600
+    settings = load_settings(config)
+    assert settings.lock_passphrase == "kite" and settings.lock_after_minutes == 10
+    assert "kite" not in repr(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,12 @@ theme = "textual-dark"
 
 # Where exports go unless you choose another folder.
 export_folder = "~/conference-notes"
+
+# Hide every student's notes after this many minutes without a key (0: never).
+lock_after_minutes = 10
+
+# A passphrase to type to unlock (optional; this file is readable by you only).
+# lock_passphrase = ""
 """
 
 
@@ -37,6 +44,8 @@ class Settings:
     default_form: str = "writing-conference"
     theme: str = "textual-dark"
     export_folder: str = "~/conference-notes"
+    lock_after_minutes: float = 10.0
+    lock_passphrase: str = field(default="", repr=False)
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -83,7 +92,25 @@ def load_settings(path: Path | None = None) -> Settings:
             values[key] = value.strip()
         else:
             problems.append(_problem(path, key, "must be a non-empty text"))
-    known = {"target_minutes", "due_after_days", "default_form", "theme", "export_folder"}
+    lock = raw.get("lock_after_minutes", defaults.lock_after_minutes)
+    if isinstance(lock, int | float) and not isinstance(lock, bool) and 0 <= lock <= 240:
+        values["lock_after_minutes"] = float(lock)
+    else:
+        problems.append(_problem(path, "lock_after_minutes", "must be a number from 0 to 240"))
+    passphrase = raw.get("lock_passphrase", "")
+    if isinstance(passphrase, str):
+        values["lock_passphrase"] = passphrase
+    else:
+        problems.append(_problem(path, "lock_passphrase", "must be a text in quotes"))
+    known = {
+        "target_minutes",
+        "due_after_days",
+        "default_form",
+        "theme",
+        "export_folder",
+        "lock_after_minutes",
+        "lock_passphrase",
+    }
     problems.extend(_problem(path, key, "is not a setting") for key in sorted(set(raw) - known))
     return replace(defaults, problems=tuple(problems), **values)  # type: ignore[arg-type]
 
@@ -91,7 +118,7 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_setting(key: str, value: str, path: Path | None = None) -> Path:
     """Set one text setting in config.toml, keeping every other line and comment."""
     path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -104,14 +131,29 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Path:
             break
     else:
         lines.append(line)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_private(path, "\n".join(lines) + "\n")
     return path
 
 
 def write_default_config(path: Path | None = None) -> Path:
     """Create config.toml with every setting documented, unless it exists."""
     path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     if not path.exists():
-        path.write_text(DEFAULT_CONFIG, encoding="utf-8")
+        write_private(path, DEFAULT_CONFIG)
     return path
+
+
+def private_folder(folder: Path) -> None:
+    """The settings folder, readable by the teacher only, like the notes (0700)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write the settings readable by the teacher only (0600): they may hold the
+    screen lock's passphrase and say where the notes are."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.chmod(path, 0o600)

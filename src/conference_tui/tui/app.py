@@ -28,6 +28,8 @@ from conference_tui.tui.key_gate import KeyGate
 
 log = logging.getLogger(__name__)
 
+LOCK_CHECK_SECONDS = 5
+
 
 class ConferenceApp(App[None]):
     """conference-tui. Screens reach the data through `self.app.store` in workers."""
@@ -44,6 +46,13 @@ class ConferenceApp(App[None]):
             id="quit",
             priority=True,
             tooltip="Quit (whatever you typed is saved first)",
+        ),
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Lock",
+            id="lock",
+            tooltip="Hide every student's notes until a key is pressed (or the passphrase)",
         ),
     ]
 
@@ -71,12 +80,15 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        self.last_input_at = monotonic()
         # This copy of the app, as the drafts it has open know it.
         self.editor_id = uuid.uuid4().hex
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal pass the key gate: one at a time, each once
         the app has settled from the one before (see key_gate.py)."""
+        if isinstance(event, events.InputEvent | events.Paste) and not event.is_forwarded:
+            self.last_input_at = self.monotonic()
         if (
             isinstance(event, events.Key | events.Paste)
             and not event.is_forwarded
@@ -85,7 +97,23 @@ class ConferenceApp(App[None]):
             return
         await super().on_event(event)
 
+    def lock_if_idle(self) -> None:
+        idle = self.monotonic() - self.last_input_at
+        if idle >= self.settings.lock_after_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Hide every student's notes: a toast can quote one, so they go too."""
+        from conference_tui.tui.screens.lock import LockScreen
+
+        if isinstance(self.screen, LockScreen):
+            return
+        self.clear_notifications()
+        self.push_screen(LockScreen(self.settings.lock_passphrase))
+
     def on_mount(self) -> None:
+        if self.settings.lock_after_minutes > 0:
+            self.set_interval(LOCK_CHECK_SECONDS, self.lock_if_idle)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         for problem in self.settings.problems:
