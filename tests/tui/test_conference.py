@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from textual.widgets import DataTable, Static
 
-from conference_tui.store import Store
-from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.store import NotFoundError, Store
+from conference_tui.store.records import ConferenceInfo
+from conference_tui.tui.screens.conference import SAVE_INTERVAL_SECONDS, ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
@@ -57,6 +58,46 @@ async def open_conference(pilot: object) -> None:
     await pilot.press("n")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(pilot.app.screen, ConferenceScreen)  # type: ignore[attr-defined]
+
+
+async def wait_until(pilot: object, condition: Callable[[], object], what: str) -> None:
+    """Until `condition()` holds, letting the app run (its timers, workers, messages)
+    between looks: for what only the app's own timers bring about, such as the autosave
+    or a retry once the database is free. Waits for the app to go idle, never for a
+    length of time; fails, naming `what`, if the app never gets there."""
+    for _ in range(2000):
+        if condition():
+            return
+        await pilot.pause()  # type: ignore[attr-defined]
+    raise AssertionError(f"the app never got to: {what}")
+
+
+async def autosave(pilot: object) -> None:
+    """Save what is typed now, as the autosave timer does, and wait until it is saved
+    (or refused): nothing pending, no save under way."""
+    await settle(pilot)  # type: ignore[arg-type]
+    conference = screen(pilot.app)  # type: ignore[attr-defined]
+    for _ in range(100):
+        draft = conference.draft
+        assert draft is not None
+        if not draft.pending and not draft.saving:
+            return
+        conference.flush()
+        await settle(pilot)  # type: ignore[arg-type]
+    raise AssertionError(f"the conference never saved: {draft.pending}")
+
+
+def saved_value(app: object, field_key: str) -> str:
+    """The text of a field as the conference knows the database holds it."""
+    draft = screen(app).draft
+    assert draft is not None
+    return draft.saved.get(field_key, ("", False))[0]
+
+
+def save_running(app: object) -> bool:
+    """A save of the conference is under way (waiting for the lock, say)."""
+    draft = screen(app).draft
+    return draft is not None and draft.saving and not draft.pending
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -112,7 +153,12 @@ async def test_autosave_reaches_the_database_within_a_second_without_a_key(
         await settle(pilot)
         await open_conference(pilot)
         await pilot.press(*"Owl")
-        await pilot.pause(1.0)
+        # No key after "Owl" and no save asked for: only the autosave timer, every
+        # SAVE_INTERVAL_SECONDS, can write it.
+        assert SAVE_INTERVAL_SECONDS < 1
+        await wait_until(
+            pilot, lambda: saved_value(app, "piece_title") == "Owl", "autosaving the title"
+        )
         draft = app_store.draft_for_student(student_id)
         assert draft is not None and draft.value("piece_title") == "Owl"
         assert isinstance(app.screen, ConferenceScreen)
@@ -197,8 +243,7 @@ async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(
         for _ in range(5):
             await pilot.press("pagedown")
         await pilot.press(*"Dialogue", "tab", "tab", *"soon")
-        await pilot.pause(1.0)
-        await settle(pilot)
+        await autosave(pilot)
         error = screen(app).editors["follow_up"].query_one(".field-error", Static)
         assert error.display and "not a date" in str(error.render())
         await pilot.press("ctrl+s")
@@ -223,7 +268,7 @@ async def test_ctrl_t_marks_a_note_private(app_store: Store, fixed_clock: Settab
         await open_conference(pilot)
         await pilot.press("tab", "tab", "tab", *"Win", "ctrl+t")
         assert focused_field(app) == "purpose"
-        await pilot.pause(1.0)
+        await autosave(pilot)
         editor: FieldEditor = screen(app).editors["purpose"]
         assert editor.private
     draft = app_store.draft_for_student(student_id)
@@ -239,7 +284,7 @@ async def test_quitting_mid_sentence_keeps_the_words(
         await settle(pilot)
         await open_conference(pilot)
         await pilot.press(*"Kite", "ctrl+q")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.return_code is not None, "quitting")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Kite"
 
@@ -280,11 +325,19 @@ async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
         await open_conference(pilot)
         with write_lock_held(app_store):
             await pilot.press(*"Owl")
-            await pilot.pause(7)
+            # The autosave waits out the database's busy timeout, then says so.
+            await wait_until(
+                pilot,
+                lambda: any(n.title and "Not saved" in n.title for n in app._notifications),
+                "a message that the title is not saved",
+            )
             messages = [n.message for n in app._notifications]
             assert any("busy" in m for m in messages), messages
             assert screen(app).editors["piece_title"].value() == "Owl"
-        await pilot.pause(6)
+        # The autosave retries by itself once the database is free.
+        await wait_until(
+            pilot, lambda: saved_value(app, "piece_title") == "Owl", "saving the title later"
+        )
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
     draft = app_store.draft_for_student(student_id)
@@ -301,8 +354,6 @@ async def test_help_opened_while_completing_does_not_strand_the_conference(
         await open_conference(pilot)
         await pilot.press(*"Kite", "ctrl+s", "f1")
         await settle(pilot)
-        await pilot.pause(0.3)
-        await settle(pilot)
         assert not any(isinstance(s, ConferenceScreen) for s in app.screen_stack)
     [summary] = app_store.history(student_id)
     assert summary.status == "complete" and summary.piece_title == "Kite"
@@ -318,12 +369,17 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
         await open_conference(pilot)
         with write_lock_held(app_store):
             await pilot.press(*"Owl", "ctrl+q")
-            await pilot.pause(6.5)
+            # Quitting first tries to save, waiting out the database's busy timeout.
+            await wait_until(
+                pilot,
+                lambda: any(n.title == "Not quitting yet" for n in app._notifications),
+                "being told the app is not quitting yet",
+            )
             assert app.is_running and isinstance(app.screen, ConferenceScreen)
             messages = [n.message for n in app._notifications]
             assert any("is not saved yet" in m for m in messages), messages
         await pilot.press("ctrl+q")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: app.return_code is not None, "quitting")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Owl"
 
@@ -337,13 +393,25 @@ async def test_an_edit_undone_while_saving_is_saved_as_undone(
         await settle(pilot)
         await open_conference(pilot)
         await pilot.press(*"Kit")
-        await pilot.pause(1.0)
+        await autosave(pilot)
+        assert saved_value(app, "piece_title") == "Kit"
+        editor = screen(app).editors["piece_title"]
         with write_lock_held(app_store):
             await pilot.press("e")
-            await pilot.pause(0.8)  # the save of "Kite" is now waiting for the lock
+            await wait_until(
+                pilot, lambda: save_running(app), 'the autosave of "Kite" waiting for the lock'
+            )
             await pilot.press("backspace")
-            await pilot.pause(0.2)
-        await pilot.pause(2.0)
+            # Not settle(): that would wait for the save, which waits for the lock.
+            await app.key_gate.wait_settled()
+            await wait_until(pilot, lambda: editor.value() == "Kit", "the backspace")
+            assert save_running(app)  # undone while "Kite" is being saved
+        # Once the database is free, "Kite" is saved, then the autosave saves "Kit".
+        await wait_until(
+            pilot,
+            lambda: saved_value(app, "piece_title") == "Kit" and not save_running(app),
+            'saving "Kit" again',
+        )
         await settle(pilot)
         assert screen(app).editors["piece_title"].value() == "Kit"
     draft = app_store.draft_for_student(student_id)
@@ -362,13 +430,11 @@ async def test_a_refused_date_cleared_again_no_longer_blocks_completion(
         for _ in range(5):
             await pilot.press("pagedown")
         await pilot.press("tab", "tab", *"soon")
-        await pilot.pause(1.0)
-        await settle(pilot)
+        await autosave(pilot)
         follow_up = screen(app).editors["follow_up"]
         assert follow_up.query_one(".field-error", Static).display
         follow_up.control.value = ""  # type: ignore[attr-defined]
-        await pilot.pause(0.6)
-        await settle(pilot)
+        await autosave(pilot)
         assert not follow_up.query_one(".field-error", Static).display
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -437,17 +503,49 @@ async def test_completing_an_empty_conference_asks_first(
 
 
 async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_draft(
-    app_store: Store, fixed_clock: SettableClock
+    app_store: Store, fixed_clock: SettableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     student_id = one_student(app_store)
+    # The conferences the app starts, to wait for the one started once the database is
+    # free (by then nobody is waiting for it).
+    started: list[str] = []
+    start_conference = app_store.start_conference
+
+    def start_and_note(*args: object, **kwargs: object) -> ConferenceInfo:
+        conference = start_conference(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(conference.id)
+        return conference
+
+    monkeypatch.setattr(app_store, "start_conference", start_and_note)
+
+    def gone(conference_id: str) -> bool:
+        try:
+            app_store.get_conference(conference_id)
+        except NotFoundError:
+            return True
+        return False
+
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         with write_lock_held(app_store):
             await pilot.press("n")
-            await pilot.pause(0.3)
+            await wait_until(
+                pilot,
+                lambda: any(w.group == "conference-open" and w.is_running for w in app.workers),
+                "the conference opening, waiting for the lock",
+            )
             await pilot.press("escape")
-            await pilot.pause(0.3)
+            await wait_until(
+                pilot,
+                lambda: not any(isinstance(s, ConferenceScreen) for s in app.screen_stack),
+                "leaving the conference",
+            )
             assert isinstance(app.screen, RosterScreen)
-        await pilot.pause(1.5)
+            assert started == []  # left before the database let it start
+        await wait_until(
+            pilot,
+            lambda: len(started) == 1 and gone(started[0]),
+            "the conference started once the database was free, then discarded",
+        )
     assert app_store.draft_for_student(student_id) is None
