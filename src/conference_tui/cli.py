@@ -45,8 +45,9 @@ def run_app(database: str | None, demo: bool) -> None:
     try:
         store = open_store(database)
         # The demo logs too: an error message always names a log that exists.
-        warnings = [_start_log()]
-        if not demo:
+        warnings = [_start_log(), store.read_only_because]
+        if not demo and not store.read_only_because:
+            # Never a backup of a damaged file: it would push out a good older one.
             # After the open, which refuses a file too new or not ours before anything
             # touches it (even the backup's read-only connection would leave -wal/-shm).
             warnings.append(_daily_backup(database))

@@ -28,14 +28,39 @@ def fail(message: str) -> NoReturn:
 
 
 def open_store(database: str | None) -> Store:
+    """The store for a command or the app, or a one-line failure. A damaged file is
+    opened read-only (see damaged_file_warning), with the warning on stderr."""
     from conference_tui.store import Store, StoreError
 
     database = database or paths.default_database()
     refuse_an_empty_file_with_backups(database)
+    damage = damaged_file_warning(database)
     try:
+        if damage:
+            click.echo(damage, err=True)
+            return Store.open_to_read(database, damage)
         return Store.open(database)
     except StoreError as exc:
         fail(str(exc))
+
+
+def damaged_file_warning(database: str) -> str:
+    """'' unless SQLite's quick check finds the file damaged: then it is opened only to
+    read (to see and export what it holds) and never written, and this says so."""
+    from conference_tui.store.backup import quick_check
+    from conference_tui.store.diagnosis import Fault, describe
+    from conference_tui.store.engine import locate
+
+    path = locate(database).path
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return ""
+    if quick_check(path) is not False:
+        return ""
+    diagnosis = describe(Fault.DAMAGED, str(path))
+    return (
+        f"{diagnosis.what} It is open read-only: you can read and export its notes, and "
+        f"nothing you type is saved into it. {diagnosis.advice}"
+    )
 
 
 def refuse_an_empty_file_with_backups(database: str) -> None:

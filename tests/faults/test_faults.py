@@ -208,3 +208,17 @@ def test_a_read_only_mount_is_read_only_not_an_index_out_of_step(tmp_path: Path)
         assert "read-only" in result.stdout
         assert "--repair" not in result.stdout
         assert sha256(path) == before
+
+
+def test_a_damaged_file_is_opened_read_only_and_export_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "conferences.db"
+    notes_database(path)
+    damage_a_page(path)
+    before = sha256(path)
+    result = CliRunner().invoke(
+        cli, ["--db", str(path), "export", "--all", "--out", str(tmp_path / "out")]
+    )
+    assert "is damaged" in result.stderr and "open read-only" in result.stderr
+    assert "Traceback" not in result.output
+    assert sha256(path) == before
+    assert [p.name for p in paths.backups_dir().glob("daily-*")] == []

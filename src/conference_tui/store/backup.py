@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ DAILY_PREFIX = "daily-"
 DAILY_KEEP = 14
 DAILY_PATTERN = re.compile(r"daily-(\d{4}-\d{2}-\d{2})\.db")
 CHECK_LIMIT = 50
+QUICK_CHECK_SECONDS = 0.5
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
@@ -270,6 +272,24 @@ def check_database(path: Path) -> CheckReport:
         search_index_checked=True,
         diagnosis=describe(index_fault, where) if index_fault else None,
     )
+
+
+def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> bool | None:
+    """SQLite's quick check of every page, read-only: True when it passed, False when it
+    found damage (or could not read the file), None when it did not finish in `seconds`
+    (a large file: the open goes on, and `check` runs the full test)."""
+    deadline = time.monotonic() + seconds
+    try:
+        with _connection(path, read_only=True) as connection:
+            connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            rows = connection.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_INTERRUPT":
+            return None
+        return fault_of_sqlite(exc, path) not in (Fault.DAMAGED, Fault.NOT_A_DATABASE)
+    except sqlite3.DatabaseError:
+        return False
+    return rows == [("ok",)]
 
 
 def _schema_revision(connection: sqlite3.Connection) -> str | None:

@@ -11,8 +11,9 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from conference_tui.store.diagnosis import Fault
 from conference_tui.store.engine import DatabaseLocation, friendly_errors, writing
-from conference_tui.store.errors import InvalidInputError, NotFoundError
+from conference_tui.store.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError
 from conference_tui.store.models import utc_now
 
 Clock = Callable[[], datetime]
@@ -23,11 +24,20 @@ MAX_TEXT_LENGTH = 1_000_000
 
 
 class StoreBase:
-    def __init__(self, engine: Engine, location: DatabaseLocation, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        location: DatabaseLocation,
+        clock: Clock = utc_now,
+        *,
+        read_only_because: str = "",
+    ) -> None:
         self.engine = engine
         self.location = location
         self.clock = clock
         self._write_engine = writing(engine)
+        # Why nothing may be written (a damaged file opened to read what it holds).
+        self.read_only_because = read_only_because
 
     @property
     def dialect(self) -> str:
@@ -44,6 +54,8 @@ class StoreBase:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
         """A short transaction that holds the write lock from its first statement."""
+        if self.read_only_because:
+            raise DatabaseUnavailableError(self.read_only_because, Fault.READ_ONLY)
         with (
             friendly_errors(self.location),
             Session(self._write_engine) as session,

@@ -106,6 +106,9 @@ class ConferenceStore(StoreBase):
         self, student_id: str, form_id: str, form_version: int, first_stage: str = ""
     ) -> ConferenceInfo:
         """Open a draft for the student, or return the draft already open: one at a time."""
+        existing_draft = self.draft_for_student(student_id)
+        if existing_draft is not None:
+            return existing_draft  # reopening writes nothing (a read-only file too)
         now = self.clock()
         with self._write() as session:
             require(session.get(Student, student_id), "student", student_id)
@@ -265,7 +268,10 @@ class ConferenceStore(StoreBase):
 
     def open_elsewhere(self, conference_id: str, editor_id: str, within_seconds: int) -> bool:
         """Whether another copy of the app (not `editor_id`) saved this conference in the
-        last `within_seconds`: it has the draft open now. Marks it open by `editor_id`."""
+        last `within_seconds`: it has the draft open now. Marks it open by `editor_id`
+        (a store opened only to read marks nothing)."""
+        if self.read_only_because:
+            return False
         now = self.clock()
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)

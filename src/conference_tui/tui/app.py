@@ -148,7 +148,10 @@ class ConferenceApp(App[None]):
     def set_current_class(self, class_id: str | None, name: str) -> None:
         self.current_class_id = class_id
         self.current_class_name = name
-        demo = "  [demo: nothing is kept]" if self.demo else ""
+        if self.store.read_only_because:
+            demo = "  [READ-ONLY: damaged file, nothing is saved]"
+        else:
+            demo = "  [demo: nothing is kept]" if self.demo else ""
         self.sub_title = f"{name}{demo}" if name else demo.strip()
 
     # -- navigation ----------------------------------------------------------------
