@@ -32,7 +32,13 @@ from conference_tui.store.diagnosis import (
     fault_of_sqlite,
     is_writable,
 )
-from conference_tui.store.engine import BUSY_TIMEOUT_MS, known_revisions, locate, sqlite_file_uri
+from conference_tui.store.engine import (
+    BUSY_TIMEOUT_MS,
+    known_revisions,
+    locate,
+    sqlite_file_uri,
+    untouched_read_uri,
+)
 from conference_tui.store.errors import DatabaseUnavailableError
 
 DAILY_PREFIX = "daily-"
@@ -280,15 +286,17 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> bool | None
     (a large file: the open goes on, and `check` runs the full test)."""
     deadline = time.monotonic() + seconds
     try:
-        with _connection(path, read_only=True) as connection:
+        connection = sqlite3.connect(untouched_read_uri(path), uri=True, isolation_level=None)
+        try:
             connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
             rows = connection.execute("PRAGMA quick_check(1)").fetchall()
-    except sqlite3.OperationalError as exc:
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_INTERRUPT":
             return None
-        return fault_of_sqlite(exc, path) not in (Fault.DAMAGED, Fault.NOT_A_DATABASE)
-    except sqlite3.DatabaseError:
-        return False
+        # Not a database at all, locked, unreadable: the open itself says what it is.
+        return False if fault_of_sqlite(exc, path) is Fault.DAMAGED else None
     return rows == [("ok",)]
 
 

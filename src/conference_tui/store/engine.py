@@ -152,6 +152,16 @@ def sqlite_file_uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path))}?mode={mode}"
 
 
+def untouched_read_uri(path: Path) -> str:
+    """A URI that reads the file without writing a byte. Read-only is not enough: reading
+    a WAL database creates its -wal and -shm files. Unless another connection has the
+    file open (its -wal exists), read it as immutable, which creates nothing."""
+    uri = sqlite_file_uri(path, "ro")
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
 def _sqlite_schema_revision(path: Path) -> str | None:
     """Read alembic's revision without writing a byte: the file may be too new to touch."""
     if not path.exists() or path.stat().st_size == 0:
@@ -159,9 +169,7 @@ def _sqlite_schema_revision(path: Path) -> str | None:
     # Read-only is not enough: reading a WAL database creates its -wal and -shm files.
     # Unless another connection has the file open (its -wal exists), read it as
     # immutable, which creates nothing.
-    uri = sqlite_file_uri(path, "ro")
-    if not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
+    uri = untouched_read_uri(path)
     with friendly_errors(DatabaseLocation(f"sqlite:///{path}", path)):
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
