@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import delete, func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from conference_tui.store.base import StoreBase, check_text, require
@@ -54,45 +55,86 @@ def parse_follow_up(value: str) -> date | None:
 def conference_info(
     session: Session, row: Conference, with_revisions: bool = False
 ) -> ConferenceInfo:
-    answers = session.scalars(select(Answer).where(Answer.conference_id == row.id)).all()
-    habits = session.scalars(
-        select(HabitObservation.habit)
-        .where(HabitObservation.conference_id == row.id)
-        .order_by(HabitObservation.habit)
-    ).all()
-    revisions: tuple[AnswerRevisionInfo, ...] = ()
-    if with_revisions:
-        revisions = tuple(
-            AnswerRevisionInfo(r.field_key, r.value, r.private, r.replaced_at)
-            for r in session.scalars(
-                select(AnswerRevision)
-                .where(AnswerRevision.conference_id == row.id)
+    return conference_infos(session, [row], with_revisions)[0]
+
+
+def conference_infos(
+    session: Session, rows: Sequence[Conference], with_revisions: bool = False
+) -> list[ConferenceInfo]:
+    """Whole conferences, in the order given, read set-based: their answers, habits and
+    revisions in one query each, however many conferences there are."""
+    ids = [row.id for row in rows]
+    answers: dict[str, list[AnswerInfo]] = {conference_id: [] for conference_id in ids}
+    habits: dict[str, list[str]] = {conference_id: [] for conference_id in ids}
+    revisions: dict[str, list[AnswerRevisionInfo]] = {conference_id: [] for conference_id in ids}
+    for chunk in chunked(ids):
+        # Plain rows, not ORM objects: an export reads hundreds of thousands of answers.
+        for conference_id, *values in session.execute(
+            select_columns(
+                col(Answer.conference_id),
+                col(Answer.stage_key),
+                col(Answer.field_key),
+                col(Answer.value),
+                col(Answer.private),
+                col(Answer.updated_at),
+                col(Answer.version),
+            ).where(col(Answer.conference_id).in_(chunk))
+        ):
+            answers[conference_id].append(AnswerInfo(*values))
+        for conference_id, habit in session.execute(
+            select(HabitObservation.conference_id, HabitObservation.habit)
+            .where(col(HabitObservation.conference_id).in_(chunk))
+            .order_by(HabitObservation.habit)
+        ):
+            habits[conference_id].append(habit)
+        if with_revisions:
+            for conference_id, *values in session.execute(
+                select_columns(
+                    col(AnswerRevision.conference_id),
+                    col(AnswerRevision.field_key),
+                    col(AnswerRevision.value),
+                    col(AnswerRevision.private),
+                    col(AnswerRevision.replaced_at),
+                )
+                .where(col(AnswerRevision.conference_id).in_(chunk))
                 .order_by(col(AnswerRevision.replaced_at))
-            ).all()
+            ):
+                revisions[conference_id].append(AnswerRevisionInfo(*values))
+    return [
+        ConferenceInfo(
+            id=row.id,
+            student_id=row.student_id,
+            form_id=row.form_id,
+            form_version=row.form_version,
+            status=row.status,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            updated_at=row.updated_at,
+            amended_at=row.amended_at,
+            piece_title=row.piece_title,
+            genre=row.genre,
+            process_stage=row.process_stage,
+            follow_up_on=row.follow_up_on,
+            current_stage=row.current_stage,
+            current_field=row.current_field,
+            elapsed_seconds=row.elapsed_seconds,
+            answers={answer.field_key: answer for answer in answers[row.id]},
+            habits=tuple(habits[row.id]),
+            revisions=tuple(revisions[row.id]),
+            editor_id=row.editor_id,
+            editor_seen_at=row.editor_seen_at,
         )
-    return ConferenceInfo(
-        id=row.id,
-        student_id=row.student_id,
-        form_id=row.form_id,
-        form_version=row.form_version,
-        status=row.status,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        updated_at=row.updated_at,
-        amended_at=row.amended_at,
-        piece_title=row.piece_title,
-        genre=row.genre,
-        process_stage=row.process_stage,
-        follow_up_on=row.follow_up_on,
-        current_stage=row.current_stage,
-        current_field=row.current_field,
-        elapsed_seconds=row.elapsed_seconds,
-        answers={a.field_key: answer_info(a) for a in answers},
-        habits=tuple(habits),
-        revisions=revisions,
-        editor_id=row.editor_id,
-        editor_seen_at=row.editor_seen_at,
-    )
+        for row in rows
+    ]
+
+
+# SQLite binds at most 32,766 parameters in one statement; stay well under it.
+IN_CHUNK = 900
+
+
+def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
 
 
 def answer_info(row: Answer) -> AnswerInfo:

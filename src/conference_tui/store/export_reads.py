@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
-from conference_tui.store.conferences import conference_info
+from conference_tui.store.conferences import conference_infos
 from conference_tui.store.models import Conference, SchoolClass, Student
 from conference_tui.store.records import COMPLETE, ClassInfo, ConferenceInfo, StudentInfo
 from conference_tui.store.roster import class_info, student_info
@@ -23,10 +23,7 @@ class ExportReadStore(StoreBase):
             query = query.where(col(Conference.status) == COMPLETE)
         query = query.order_by(col(Conference.started_at), col(Conference.id))
         with self._read() as session:
-            return [
-                conference_info(session, row, with_revisions=True)
-                for row in session.scalars(query).all()
-            ]
+            return conference_infos(session, session.scalars(query).all(), with_revisions=True)
 
     def students_named(self, name: str) -> list[StudentInfo]:
         """Students (archived too) whose name or preferred name is `name`, ignoring case
