@@ -81,7 +81,11 @@ CASES: dict[Fault, tuple[str, str, tuple[str, ...]]] = {
             "tui/test_conference.py::test_locked_database_keeps_the_note_on_screen_and_saves_when_free",
         ),
     ),
-    Fault.SERVER_UNREACHABLE: ("a PostgreSQL URL with no server behind it", "n/a", ()),
+    Fault.SERVER_UNREACHABLE: (
+        "a PostgreSQL URL with no server behind it",
+        "n/a",
+        ("faults/test_faults.py::test_a_server_that_is_not_there_is_unreachable_not_damaged",),
+    ),
     Fault.CANNOT_OPEN: ("a path SQLite cannot open for another reason", "n/a", ()),
     Fault.DISK_ERROR: ("an I/O error on a disk with room to spare", "n/a", ()),
     Fault.UNKNOWN: ("any other error", "n/a", ()),

@@ -222,3 +222,11 @@ def test_a_damaged_file_is_opened_read_only_and_export_says_so(tmp_path: Path) -
     assert "Traceback" not in result.output
     assert sha256(path) == before
     assert [p.name for p in paths.backups_dir().glob("daily-*")] == []
+
+
+def test_a_server_that_is_not_there_is_unreachable_not_damaged() -> None:
+    with pytest.raises(StoreError) as raised:
+        Store.open("postgresql://teacher@127.0.0.1:9/conferences?connect_timeout=3")
+    assert raised.value.fault == Fault.SERVER_UNREACHABLE
+    assert "Cannot reach the database server" in str(raised.value)
+    assert "damaged" not in str(raised.value)
