@@ -73,6 +73,12 @@ def app_store(tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
     store.close()
 
 
+def one_student(store: Store, name: str = "Ana Lopez") -> str:
+    """A class of one: the student's id."""
+    school_class = store.add_class("7B English")
+    return store.add_student(school_class.id, name).id
+
+
 # -- building conferences the way the conference screen does --------------------
 
 

@@ -18,7 +18,7 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
-from .conftest import SIZES, SettableClock, make_test_app, settle
+from .conftest import SIZES, SettableClock, make_test_app, one_student, settle
 
 
 @contextlib.contextmanager
@@ -32,11 +32,6 @@ def write_lock_held(store: Store) -> Iterator[None]:
     finally:
         other.execute("ROLLBACK")
         other.close()
-
-
-def one_student(store: Store, name: str = "Ana Lopez") -> str:
-    school_class = store.add_class("7B English")
-    return store.add_student(school_class.id, name).id
 
 
 def screen(app: object) -> ConferenceScreen:

@@ -17,12 +17,15 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 
-from .conftest import SIZES, SettableClock, StoryData, make_test_app, settle, type_ahead
-
-
-def one_student(store: Store, name: str = "Ana Lopez") -> str:
-    school_class = store.add_class("7B English")
-    return store.add_student(school_class.id, name).id
+from .conftest import (
+    SIZES,
+    SettableClock,
+    StoryData,
+    make_test_app,
+    one_student,
+    settle,
+    type_ahead,
+)
 
 
 def select_student(app: object, student_id: str) -> None:

@@ -434,16 +434,7 @@ class ConferenceScreen(AppScreen[None]):
             return
 
         def saved(result: BatchSaved) -> None:
-            for key, problem in draft.batch_saved(batch, result).items():
-                self.editors[key].show_error(problem)
-            if result.conflicts:
-                self.notify(
-                    "Another copy of the app (another window or laptop) changed a field of "
-                    "this conference. Both texts are on screen; nothing was overwritten.",
-                    title="Changed elsewhere",
-                    severity="warning",
-                    timeout=10,
-                )
+            self.show_saved(batch, result)
             self.update_filled()
             # An edit made during the save may now equal the old text (typed, then
             # undone): compare every field with what was just stored.
@@ -472,6 +463,21 @@ class ConferenceScreen(AppScreen[None]):
             exclusive=False,
             failed=failed,
         )
+
+    def show_saved(self, batch: Batch, result: BatchSaved) -> None:
+        """Take the store's answer to a batch: each field's problem (a refused date, a
+        change made elsewhere) under it, and a word when another copy changed one."""
+        assert self.draft is not None
+        for key, problem in self.draft.batch_saved(batch, result).items():
+            self.editors[key].show_error(problem)
+        if result.conflicts:
+            self.notify(
+                "Another copy of the app (another window or laptop) changed a field of "
+                "this conference. Both texts are on screen; nothing was overwritten.",
+                title="Changed elsewhere",
+                severity="warning",
+                timeout=10,
+            )
 
     def run_after_save(self) -> None:
         action, self.after_save = self.after_save, None
@@ -667,8 +673,7 @@ class ConferenceScreen(AppScreen[None]):
         problems: list[str] = []
 
         def saved(result: BatchSaved) -> None:
-            for key, problem in draft.batch_saved(batch, result).items():
-                self.editors[key].show_error(problem)
+            self.show_saved(batch, result)
             if result.conflicts:
                 # Quitting now would lose the teacher's text: it is in no database.
                 problems.append("changed elsewhere")
