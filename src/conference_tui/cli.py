@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import click
@@ -46,16 +47,19 @@ def run_app(database: str | None, demo: bool) -> None:
         store = open_store(database)
         # The demo logs too: an error message always names a log that exists.
         warnings = [_start_log(), store.read_only_because]
-        if not demo and not store.read_only_because:
-            # Never a backup of a damaged file: it would push out a good older one.
-            # After the open, which refuses a file too new or not ours before anything
-            # touches it (even the backup's read-only connection would leave -wal/-shm).
-            warnings.append(_daily_backup(database))
+        # After the open, which refuses a file too new or not ours before anything touches
+        # it; never from a damaged file, which would push out a good older copy. Made after
+        # the first frame, in the background: at 25,000 conferences it takes over a second.
+        backup_today = None if demo or store.read_only_because else partial(_daily_backup, database)
         from conference_tui.tui.app import make_app
         from conference_tui.tui.escape_keys import read_escape_then_key
 
         app = make_app(
-            store, settings=settings, demo=demo, startup_warnings=[w for w in warnings if w]
+            store,
+            settings=settings,
+            demo=demo,
+            startup_warnings=[w for w in warnings if w],
+            background_startup=backup_today,
         )
         read_escape_then_key()
         app.run()

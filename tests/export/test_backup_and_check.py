@@ -20,6 +20,7 @@ from conference_tui.store.backup import (
     check_database,
     daily_backup,
     daily_backups,
+    database_tag,
     repair_search_index,
 )
 from conference_tui.store.diagnosis import Fault
@@ -114,15 +115,16 @@ def test_daily_backups_keep_the_newest_fourteen(sqlite_store: Store, tmp_path: P
     first = date(2026, 3, 1)
     for offset in range(20):
         made = daily_backup(str(sqlite_store.location.path), folder, first + timedelta(offset))
-        assert made is not None and made.name == f"daily-{first + timedelta(offset)}.db"
-    kept = daily_backups(folder)
-    assert [p.name for p in kept] == [f"daily-{first + timedelta(n)}.db" for n in range(6, 20)]
+        tag = database_tag(sqlite_store.location.path)
+        assert made is not None and made.name == f"daily-{first + timedelta(offset)}-{tag}.db"
+    kept = daily_backups(folder, sqlite_store.location.path)
+    assert [p.name for p in kept] == [
+        f"daily-{first + timedelta(n)}-{tag}.db" for n in range(6, 20)
+    ]
     assert manual.exists()
-    # Later the same day: a fast no-op.
-    started = time.perf_counter()
+    # Later the same day: nothing to do.
     assert daily_backup(str(sqlite_store.location.path), folder, first + timedelta(19)) is None
-    assert time.perf_counter() - started < 0.05
-    assert len(daily_backups(folder)) == 14
+    assert len(daily_backups(folder, sqlite_store.location.path)) == 14
 
 
 def test_daily_backup_has_nothing_to_do_without_a_file(tmp_path: Path) -> None:
@@ -192,3 +194,15 @@ def test_a_search_index_out_of_step_is_repaired(filled_database: Path) -> None:
     assert not report.healthy
     repair_search_index(filled_database)
     assert check_database(filled_database).healthy
+
+
+def test_a_second_database_gets_its_own_daily_backup(sqlite_store: Store, tmp_path: Path) -> None:
+    assert sqlite_store.location.path is not None
+    other = tmp_path / "other" / "conferences.db"
+    Store.open(str(other)).close()
+    folder = tmp_path / "backups"
+    today = date(2026, 3, 1)
+    first = daily_backup(str(sqlite_store.location.path), folder, today)
+    second = daily_backup(str(other), folder, today)
+    assert first is not None and second is not None and first != second
+    assert daily_backups(folder, other) == [second]

@@ -224,3 +224,22 @@ async def test_startup_warnings_show_inside_the_app(
         assert any("Today's backup was not made" in m for m in messages), messages
         assert any("no-such-form" in m and "built-in" in m for m in messages), messages
         assert app.form.id == "writing-conference"
+
+
+async def test_todays_backup_is_made_after_the_first_frame_and_a_failure_is_told(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from conference_tui.tui.app import make_app
+
+    made: list[str] = []
+
+    def backup_today() -> str:
+        made.append("backup")
+        return "Today's backup was not made: the backups folder is full"
+
+    app = make_app(app_store, clock=fixed_clock, background_startup=backup_today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert made == ["backup"]
+        messages = [n.message for n in app._notifications]
+        assert any("backups folder is full" in m for m in messages), messages

@@ -15,6 +15,7 @@ that index, the one thing a check may repair.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import sqlite3
@@ -43,7 +44,8 @@ from conference_tui.store.errors import DatabaseUnavailableError
 
 DAILY_PREFIX = "daily-"
 DAILY_KEEP = 14
-DAILY_PATTERN = re.compile(r"daily-(\d{4}-\d{2}-\d{2})\.db")
+# daily-DATE-WHICH.db: WHICH tells the databases apart (a teacher may keep two).
+DAILY_PATTERN = re.compile(r"daily-(\d{4}-\d{2}-\d{2})-([0-9a-f]{8})\.db")
 CHECK_LIMIT = 50
 QUICK_CHECK_SECONDS = 0.5
 
@@ -138,11 +140,21 @@ def _copy_failed(source: Path, folder: Path, exc: sqlite3.Error) -> str:
     return f"could not copy {source}: {exc}. Run `conference-tui check` for a diagnosis."
 
 
-def daily_backups(folder: Path) -> list[Path]:
-    """The rolling backups in `folder`, oldest first."""
+def database_tag(path: Path) -> str:
+    """Eight hex digits that name one database file among the backups."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+
+
+def daily_backups(folder: Path, database: Path) -> list[Path]:
+    """The rolling backups of `database` in `folder`, oldest first."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if DAILY_PATTERN.fullmatch(p.name))
+    tag = database_tag(database)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if (match := DAILY_PATTERN.fullmatch(p.name)) and match.group(2) == tag
+    )
 
 
 def all_backups(folder: Path) -> list[Path]:
@@ -154,19 +166,20 @@ def all_backups(folder: Path) -> list[Path]:
 
 
 def daily_backup(database: str, folder: Path, today: date, keep: int = DAILY_KEEP) -> Path | None:
-    """Today's rolling copy of a SQLite database, unless it exists; then keep the newest
-    `keep`. Returns the new copy, or None when there was nothing to do (today's copy
-    exists, the database is on a server, or there is no database yet)."""
+    """Today's rolling copy of a SQLite database, unless it exists; then keep its newest
+    `keep` (each database file its own). Returns the new copy, or None when there was
+    nothing to do (today's copy exists, the database is on a server, or there is no
+    database yet)."""
     location = locate(database)
     if location.path is None or not location.path.is_file():
         return None
     if location.path.stat().st_size == 0:
         return None  # nothing to keep, and it must not push out a good older copy
-    stem = f"{DAILY_PREFIX}{today.isoformat()}"
+    stem = f"{DAILY_PREFIX}{today.isoformat()}-{database_tag(location.path)}"
     if (folder / f"{stem}.db").exists():
         return None
     made = backup_sqlite(location.path, folder, stem)
-    for old in daily_backups(folder)[:-keep]:
+    for old in daily_backups(folder, location.path)[:-keep]:
         with contextlib.suppress(FileNotFoundError):
             old.unlink()
     return made

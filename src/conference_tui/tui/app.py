@@ -24,6 +24,7 @@ from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.store.base import visible
 from conference_tui.store.models import utc_now
+from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,11 @@ class ConferenceApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         demo: bool = False,
         startup_warnings: Iterable[str] = (),
+        background_startup: Callable[[], str] | None = None,
     ) -> None:
         super().__init__()
+        # Work for after the first frame (today's backup): returns a warning, or "".
+        self.background_startup = background_startup
         self.startup_warnings = list(startup_warnings)
         self.quit_without_saving = False
         # Conference timers read this; tests stop it so screens repeat exactly.
@@ -123,6 +127,19 @@ class ConferenceApp(App[None]):
         from conference_tui.tui.screens.roster import RosterScreen
 
         self.push_screen(RosterScreen())
+        if self.background_startup is not None:
+            self.call_after_refresh(self.start_background_work)
+
+    def start_background_work(self) -> None:
+        assert self.background_startup is not None
+
+        def warn(warning: str) -> None:
+            if warning:
+                self.notify(warning, severity="warning", timeout=10)
+
+        # Not a "save": the teacher's saves never wait for it, nor does quitting (the
+        # copy is made at the next start instead).
+        run_in_background(self, self.background_startup, warn, group="startup-backup")
 
     def watch_theme(self, theme: str) -> None:
         """A theme picked from the palette is kept for next time, in config.toml."""
@@ -287,6 +304,7 @@ def make_app(
     monotonic: Callable[[], float] = time.monotonic,
     demo: bool = False,
     startup_warnings: Iterable[str] = (),
+    background_startup: Callable[[], str] | None = None,
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
     settings = settings or Settings()
@@ -306,4 +324,5 @@ def make_app(
         monotonic=monotonic,
         demo=demo,
         startup_warnings=warnings,
+        background_startup=background_startup,
     )
