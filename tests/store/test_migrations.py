@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -196,3 +199,29 @@ def test_a_database_at_0003_gains_answer_versions_and_keeps_its_notes(
         assert saved.versions == {"strength": 2} and not saved.conflicts
     finally:
         store.close()
+
+
+def test_the_revisions_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from conference_tui.store.engine import MIGRATIONS_DIR, known_revisions
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_opening_an_up_to_date_database_leaves_alembic_unloaded(tmp_path: Path) -> None:
+    """Alembic's script machinery costs a tenth of a second at every start; a database
+    already at the head revision does not need it."""
+    path = tmp_path / "conferences.db"
+    Store.open(str(path)).close()
+    probe = (
+        "import sys; from conference_tui.store import Store; "
+        f"Store.open({str(path)!r}).close(); "
+        "print('alembic.script' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "False"

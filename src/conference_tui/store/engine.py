@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -210,22 +211,33 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
+REVISION_LINE = re.compile(r'^(down_revision|revision) = "?([^"\n]*?)"?$', re.MULTILINE)
+
+
+@functools.cache
+def _revision_links() -> dict[str, str | None]:
+    """Each migration's revision and the one it revises, read from the files' own
+    `revision = ...` lines: Alembic's script machinery costs a tenth of a second to
+    import, and an up-to-date database, the usual start, needs only these two lines."""
+    links: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        down = found.get("down_revision")
+        links[found["revision"]] = None if down in (None, "None") else down
+    return links
+
+
 @functools.cache
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    head = script.get_current_head()
-    assert head is not None
+    links = _revision_links()
+    revised = {down for down in links.values() if down is not None}
+    (head,) = set(links) - revised
     return head
 
 
 @functools.cache
 def known_revisions() -> frozenset[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return frozenset(rev.revision for rev in script.walk_revisions())
+    return frozenset(_revision_links())
 
 
 def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
@@ -244,12 +256,12 @@ def current_revision(engine: Engine, location: DatabaseLocation) -> str | None:
 
 def migrate(engine: Engine, location: DatabaseLocation, target: str = "head") -> None:
     """Bring the schema to `target`, refusing a database from a newer version of the app."""
-    from alembic import command
-
     current = current_revision(engine, location)
     refuse_if_too_new(current, location)
     if target == "head" and current == head_revision():
         return
+    from alembic import command
+
     with friendly_errors(location):
         command.upgrade(_alembic_config(engine), target)
 
