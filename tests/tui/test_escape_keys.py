@@ -55,3 +55,29 @@ def test_the_app_reads_the_terminal_with_this_parser() -> None:
 
     read_escape_then_key()
     assert linux_driver.XTermParser is EscapeThenKeyParser
+
+
+def parsed(*chunks: str) -> list[tuple[str, str]]:
+    parser = EscapeThenKeyParser(debug=False)
+    found = []
+    for chunk in (*chunks, ""):
+        for event in parser.feed(chunk):
+            if isinstance(event, events.Paste):
+                found.append(("paste", event.text))
+            elif isinstance(event, events.Key):
+                found.append(("key", event.key))
+    return found
+
+
+def test_a_bracketed_paste_is_text_even_with_escapes_in_it() -> None:
+    """Textual's own parser turned these into key presses: BEL became ctrl+g."""
+    pasted = "A\x1b]0;pwned\x07B"
+    assert parsed(f"\x1b[200~{pasted}\x1b[201~x") == [("paste", pasted), ("key", "x")]
+
+
+def test_a_paste_split_across_reads_is_one_paste() -> None:
+    assert parsed("a\x1b[20", "0~one \x1b[31mtwo\x1b[20", "1~b") == [
+        ("key", "a"),
+        ("paste", "one \x1b[31mtwo"),
+        ("key", "b"),
+    ]

@@ -363,3 +363,25 @@ async def test_edit_dialog_then_typing_edits_the_name_at_its_end(
     assert (student.name, student.preferred_name) == ("Ana Lopez Ruiz", "Ana")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Kite"
+
+
+async def test_keys_after_a_refused_ctrl_s_are_not_typed_into_the_conference(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """ctrl+s with a follow-up that is not a date stays in the conference: the keys typed
+    after it were meant for the roster, so they are dropped, never typed into a note."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        keys = ["n", "Owl", *["pagedown"] * 5, "tab", "tab"]
+        await type_ahead(pilot, *keys, "someday", "ctrl+s", "/", "Pia")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert field_text(app, "follow_up") == "someday"
+        assert app.key_gate.dropped_total == 4
+        await type_ahead(pilot, "escape")  # warned once: the date is not saved
+        assert app.key_gate.dropped_total == 4
+        await type_ahead(pilot, "escape", "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.value("piece_title") == "Owl"
+    assert "Pia" not in " ".join(answer.value for answer in draft.answers.values())

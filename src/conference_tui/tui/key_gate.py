@@ -24,6 +24,7 @@ from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 
 # A paste arrives as the store would keep it: an escape sequence copied from a terminal
 # shows as pictures, never reaches one.
@@ -107,16 +108,23 @@ class KeyGate:
             )
         self.wake()
 
-    def refuse(self, why: str) -> None:
-        """The key just delivered cannot do what it asks (no student to open, say): tell
-        the teacher why. Keys typed after it were meant for what it would have shown,
-        so they are dropped rather than run as commands here."""
+    def refuse(
+        self,
+        why: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "warning",
+        timeout: float = 8,
+    ) -> None:
+        """What a key asked cannot happen (no student to open, a field to fix before
+        leaving): tell the teacher why. Keys typed after it were meant for where it
+        would have led, so they are dropped rather than acted on here."""
         dropped = len(self.waiting)
         self.waiting.clear()
         self.dropped_total += dropped
         if dropped:
-            why += f" The {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
-        self.app.notify(why, severity="warning", timeout=8 if dropped else 5)
+            why += f"\nThe {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
+        self.app.notify(why, title=title, severity=severity, timeout=timeout)
 
     @property
     def is_held(self) -> bool:

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
@@ -445,12 +446,10 @@ class ConferenceScreen(AppScreen[None]):
             news = draft.batch_failed(batch, message)
             if self.after_save:
                 self.after_save = None
-                self.stay_open()
-                self.notify(
+                self.stay_open(
                     f"{message}\nYour notes are still on screen and will be saved on retry.",
                     title="Not saved yet",
                     severity="error",
-                    timeout=10,
                 )
             elif news:
                 self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
@@ -490,26 +489,20 @@ class ConferenceScreen(AppScreen[None]):
             return
         if action == "complete" and draft.refused:
             key = next(iter(draft.refused))
-            self.notify(
+            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
+            self.editors[key].focus_control()
+            self.stay_open(
                 f"{self.editors[key].form_field.label}: {draft.refused[key][1]}\n"
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
-                severity="warning",
-                timeout=8,
             )
-            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
-            self.editors[key].focus_control()
-            self.stay_open()
         elif action == "complete" and draft.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
-            self.notify(
+            self.stay_open(
                 "Nothing is recorded in this conference yet. Press ctrl+s again to "
                 "complete it anyway (it counts as a conference), or escape to discard it.",
                 title="Empty conference",
-                severity="warning",
-                timeout=8,
             )
-            self.stay_open()
         elif action == "complete":
             self.finish_complete()
         elif action == "leave":
@@ -529,10 +522,13 @@ class ConferenceScreen(AppScreen[None]):
         self.queue_everything_unsaved()
         self.flush(then=action)
 
-    def stay_open(self) -> None:
+    def stay_open(self, why: str, *, title: str, severity: SeverityLevel = "warning") -> None:
         """Completing or leaving stopped short (a field to fix, a database that will not
-        take the notes): the keys typed since are for this conference after all."""
-        self.conference_app.key_gate.release(self, part="close")
+        take the notes): say why. Keys typed after ctrl+s or escape were meant for the
+        screen below, so they are dropped, never typed into this conference unseen."""
+        gate = self.conference_app.key_gate
+        gate.refuse(why, title=title, severity=severity, timeout=10)
+        gate.release(self, part="close")
 
     def stop_editing(self) -> None:
         """Completing or leaving has begun: no more typing or saving here."""
@@ -591,12 +587,11 @@ class ConferenceScreen(AppScreen[None]):
         if refused and not self.leave_warned:
             self.leave_warned = True
             key = next(iter(refused))
-            self.notify(
+            # Keys typed after this escape were meant for the roster: never for the note.
+            self.conference_app.key_gate.refuse(
                 f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
                 "Fix it, or press escape again to leave without it.",
                 title="Not saved",
-                severity="warning",
-                timeout=8,
             )
             return
         self.leave_after_save("leave")
@@ -631,13 +626,11 @@ class ConferenceScreen(AppScreen[None]):
         for editor in self.editors.values():
             editor.set_read_only(False)
         self.focus_current_field()
-        self.notify(
+        self.stay_open(
             f"{message}\nThe conference is still open with your notes; try again.",
             title="Not closed",
             severity="error",
-            timeout=10,
         )
-        self.stay_open()
 
     def save_pending_blocking(self) -> None:
         """The app is stopping on an error: write what is typed here and now, on the

@@ -181,10 +181,12 @@ class FieldEditor(Vertical):
             if choice.casefold().startswith(typed):
                 control.value = choice
                 return
-        self.app.notify(
+        # Keys typed after it were not meant for this list (an escape the open list
+        # took, say): they are dropped rather than read as choices.
+        self.app.key_gate.refuse(  # type: ignore[attr-defined]
             f"No choice of {self.form_field.label} starts with “{event.character}”: "
             "enter opens the list.",
-            timeout=4,
+            timeout=5,
         )
 
     @on(Input.Submitted)
