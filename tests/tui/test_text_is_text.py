@@ -97,7 +97,7 @@ async def test_a_paste_with_escapes_arrives_as_pictures(
 
 
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
