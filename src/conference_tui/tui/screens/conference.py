@@ -218,7 +218,18 @@ class ConferenceScreen(AppScreen[None]):
         self.close()
 
     def show_conference(self, opened: Opened) -> None:
-        self.run_worker(self.build(opened), group="conference-build", exit_on_error=False)
+        self.run_worker(self.build_or_close(opened), group="conference-build", exit_on_error=False)
+
+    async def build_or_close(self, opened: Opened) -> None:
+        try:
+            await self.build(opened)
+        except Exception as exc:
+            # The notes are safe in the database; what could not be drawn is logged.
+            log_failure(log, "could not show the conference", exc)
+            self.could_not_open(
+                "The conference could not be shown; nothing typed was lost. Details are in "
+                "the log (`conference-tui locate` shows where)."
+            )
 
     async def build(self, opened: Opened) -> None:
         """Mount the stage the teacher lands on and focus it before it shows: a key typed
@@ -310,10 +321,13 @@ class ConferenceScreen(AppScreen[None]):
             )
 
     async def show_when_mounted(self, index: int, focus: bool) -> None:
-        await self.stage_pane.ensure_page(self.stages[index])
-        if self.stage_index == index:
-            self.go_to_stage(index, focus)
-        self.conference_app.key_gate.release(self.stage_pane)
+        try:
+            await self.stage_pane.ensure_page(self.stages[index])
+            if self.stage_index == index:
+                self.go_to_stage(index, focus)
+        finally:
+            # Whatever happened, keys must not wait for a stage that will not come.
+            self.conference_app.key_gate.release(self.stage_pane)
 
     def focus_current_field(self) -> None:
         self.stage_pane.focus_field(self.stage_index, self.current_field)
