@@ -385,3 +385,37 @@ async def test_keys_after_a_refused_ctrl_s_are_not_typed_into_the_conference(
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Owl"
     assert "Pia" not in " ".join(answer.value for answer in draft.answers.values())
+
+
+async def test_a_new_change_elsewhere_is_warned_of_even_after_an_earlier_warning(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from conference_tui.store.records import AnswerEdit
+
+    student_id = one_student(app_store)
+    draft_id = app_store.start_conference(student_id, "writing-conference", 1, "clarify").id
+
+    def other_copy_saves(field: str, text: str) -> None:
+        app_store.save_answers(
+            draft_id, [AnswerEdit("clarify", field, text, False, seen_version=0)]
+        )
+
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        other_copy_saves("piece_title", "Theirs")  # after this copy loaded the draft
+        await type_ahead(pilot, "someday", "escape", "/Pia")
+        assert app.screen is screen  # warned, not left: "someday" is in no database
+        assert field_text(app, "piece_title") == "someday"
+        await type_ahead(pilot, "!")  # changed having seen theirs: saved over it
+        other_copy_saves("genre", "Their genre")
+        await type_ahead(pilot, "tab", "mine", "escape")
+        assert app.screen is screen  # a new problem: warned again, not left
+        await type_ahead(pilot, "escape")  # warned of exactly this: leaves without it
+        assert not isinstance(app.screen, ConferenceScreen)
+    conference = app_store.get_conference(draft_id)
+    assert conference.value("piece_title") == "someday!"
+    assert conference.value("genre") == "Their genre"

@@ -138,7 +138,9 @@ class ConferenceScreen(AppScreen[None]):
         self.clock_started = 0.0
         self.closing = False
         self.dismissed = False
-        self.leave_warned = False
+        # The unsaved fields the teacher was last warned of on escape: a second escape
+        # leaves without them; a new problem is warned of again.
+        self.leave_warned_of: dict[str, tuple[str, str]] = {}
         self.last_time = LastTime((), "", None, "")
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
@@ -519,6 +521,9 @@ class ConferenceScreen(AppScreen[None]):
             )
         elif action == "complete":
             self.finish_complete()
+        elif action == "leave" and (warning := self.unsaved_warning()):
+            # The last save before leaving found a problem (a change made elsewhere).
+            self.stay_open(warning, title="Not saved")
         elif action == "leave":
             self.finish_leave()
 
@@ -597,18 +602,25 @@ class ConferenceScreen(AppScreen[None]):
         if self.conference is None:
             self.close()
             return
-        refused = self.draft.refused if self.draft is not None else {}
-        if refused and not self.leave_warned:
-            self.leave_warned = True
-            key = next(iter(refused))
+        warning = self.unsaved_warning()
+        if warning:
             # Keys typed after this escape were meant for the roster: never for the note.
-            self.conference_app.key_gate.refuse(
-                f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
-                "Fix it, or press escape again to leave without it.",
-                title="Not saved",
-            )
+            self.conference_app.key_gate.refuse(warning, title="Not saved")
             return
         self.leave_after_save("leave")
+
+    def unsaved_warning(self) -> str:
+        """What leaving now would leave unsaved, unless the teacher was already warned of
+        exactly that (then a second escape leaves without it)."""
+        refused = self.draft.refused if self.draft is not None else {}
+        if not refused or refused == self.leave_warned_of:
+            return ""
+        self.leave_warned_of = dict(refused)
+        key = next(iter(refused))
+        return (
+            f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
+            "Fix it, or press escape again to leave without it."
+        )
 
     def finish_leave(self) -> None:
         assert self.conference is not None
