@@ -176,11 +176,7 @@ class DraftSession:
         return {key for key, (value, _private) in self.saved.items() if value.strip()}
 
     def nothing_recorded(self) -> bool:
-        return (
-            self.conference.is_draft
-            and not self.goals_marked
-            and not any(value.strip() for value, _private in self.saved.values())
-        )
+        return self.conference.is_draft and not self.goals_marked and not self.fields_with_text()
 
 
 def conflict_message(theirs: AnswerInfo) -> str:

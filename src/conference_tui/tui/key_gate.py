@@ -95,10 +95,8 @@ class KeyGate:
         self.escapable.discard((id(owner), part))
         if self.holds.pop((id(owner), part), None) is None:
             return
-        if not deliver and self.waiting:
-            dropped = len(self.waiting)
-            self.waiting.clear()
-            self.dropped_total += dropped
+        dropped = 0 if deliver else self.drop_waiting()
+        if dropped:
             self.app.notify(
                 f"{dropped} key{'s' if dropped != 1 else ''} typed while it was opening "
                 "were not used, so that they change nothing you did not see. Type them again.",
@@ -119,12 +117,17 @@ class KeyGate:
         """What a key asked cannot happen (no student to open, a field to fix before
         leaving): tell the teacher why. Keys typed after it were meant for where it
         would have led, so they are dropped rather than acted on here."""
-        dropped = len(self.waiting)
-        self.waiting.clear()
-        self.dropped_total += dropped
+        dropped = self.drop_waiting()
         if dropped:
             why += f"\nThe {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
         self.app.notify(why, title=title, severity=severity, timeout=timeout)
+
+    def drop_waiting(self) -> int:
+        """Forget every key not yet delivered; how many there were."""
+        dropped = len(self.waiting)
+        self.waiting.clear()
+        self.dropped_total += dropped
+        return dropped
 
     @property
     def is_held(self) -> bool:
@@ -133,8 +136,7 @@ class KeyGate:
 
     async def wait_settled(self) -> None:
         """Until every key typed so far is delivered and the app has settled from it."""
-        while not self.settled.is_set():
-            await self.settled.wait()
+        await self.settled.wait()
 
     # -- delivery ------------------------------------------------------------------
 
@@ -218,6 +220,7 @@ class KeyGate:
         for key, (owner, _why) in list(self.holds.items()):
             if isinstance(owner, DOMNode) and owner.is_mounted and not owner.is_attached:
                 del self.holds[key]
+                self.escapable.discard(key)
 
     def tell_if_still_held(self) -> None:
         if not self.is_held or self.told or not self.waiting:
