@@ -34,7 +34,7 @@ from sqlmodel import Session
 from conference_tui import sample_data
 from conference_tui.sample_data import SampleDatabase, generate_database
 from conference_tui.store import Store
-from conference_tui.store.engine import head_revision
+from conference_tui.store.location import head_revision
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TODAY = date(2026, 11, 23)

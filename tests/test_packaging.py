@@ -88,7 +88,7 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
         "from conference_tui import paths\n"
         "from conference_tui.forms import load_default_form\n"
         "from conference_tui.store import Store\n"
-        "from conference_tui.store import engine\n"
+        "from conference_tui.store import location\n"
         "form = load_default_form()\n"
         f"store = Store.open({str(database)!r})\n"
         "store.close()\n"
@@ -98,11 +98,11 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
         "    'package': conference_tui.__file__,\n"
         "    'forms': str(paths.builtin_forms_dir()),\n"
         "    'demo': str(paths.demo_dir()),\n"
-        "    'migrations': str(engine.MIGRATIONS_DIR),\n"
+        "    'migrations': str(location.MIGRATIONS_DIR),\n"
         "    'form': form.id,\n"
         "    'stages': len(form.stages),\n"
         "    'revision': revision,\n"
-        "    'head': engine.head_revision(),\n"
+        "    'head': location.head_revision(),\n"
         "}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}

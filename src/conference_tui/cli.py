@@ -75,7 +75,7 @@ def run_app(database: str | None, demo: bool) -> None:
 @click.pass_context
 def locate(ctx: click.Context) -> None:
     """Print where the database, settings, forms and backups are."""
-    from conference_tui.store.engine import locate as locate_database
+    from conference_tui.store.location import locate as locate_database
 
     database = ctx.obj["database"] or paths.default_database()
     click.echo(f"database:  {locate_database(database).describe()}")

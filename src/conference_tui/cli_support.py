@@ -49,7 +49,7 @@ def damaged_file_warning(database: str) -> str:
     read (to see and export what it holds) and never written, and this says so."""
     from conference_tui.store.backup import quick_check
     from conference_tui.store.diagnosis import Fault, describe
-    from conference_tui.store.engine import locate
+    from conference_tui.store.location import locate
 
     path = locate(database).path
     if path is None or not path.is_file() or path.stat().st_size == 0:
@@ -69,7 +69,7 @@ def refuse_an_empty_file_with_backups(database: str) -> None:
     newest backup). Without backups it is a first start that never finished."""
     from conference_tui.store.backup import all_backups
     from conference_tui.store.diagnosis import Fault, describe
-    from conference_tui.store.engine import locate
+    from conference_tui.store.location import locate
 
     path = locate(database).path
     if (

@@ -147,7 +147,7 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
     from conference_tui.export.archive import counts_line, write_archive
     from conference_tui.export.files import prepare_folder
     from conference_tui.store.backup import backup_sqlite
-    from conference_tui.store.engine import locate as locate_database
+    from conference_tui.store.location import locate as locate_database
 
     database = _database(ctx)
     location = locate_database(database)
@@ -175,7 +175,7 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
 def _store_for(ctx: click.Context, dry_run: bool) -> Iterator[Store]:
     """The store to import into. A dry run on a database file that does not exist yet
     runs against a throwaway empty one, so that it creates nothing."""
-    from conference_tui.store.engine import locate as locate_database
+    from conference_tui.store.location import locate as locate_database
 
     location = locate_database(_database(ctx))
     if dry_run and location.path is not None and not location.path.exists():
@@ -305,7 +305,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     """
     from conference_tui.store.backup import check_database, repair_search_index
     from conference_tui.store.diagnosis import Fault
-    from conference_tui.store.engine import locate as locate_database
+    from conference_tui.store.location import locate as locate_database
 
     location = locate_database(_database(ctx))
     if location.path is None:

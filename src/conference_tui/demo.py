@@ -41,7 +41,7 @@ from conference_tui.sample_data import (
     school_year,
 )
 from conference_tui.store import Store
-from conference_tui.store.engine import head_revision
+from conference_tui.store.location import head_revision
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)

@@ -17,7 +17,7 @@ from conference_tui.export.files import slugify
 from conference_tui.export.markdown import escape_heading, escape_lines, hard_breaks, yaml_string
 from conference_tui.forms import Form
 from conference_tui.store import Store
-from conference_tui.store.base import check_text
+from conference_tui.store.text_rules import check_text
 
 HOSTILE_NAMES = [
     "../x",

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.history import HabitTally
-from conference_tui.store.records import StudentInfo
+from conference_tui.store.records import HabitTally, StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

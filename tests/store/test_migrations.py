@@ -11,13 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from conference_tui.store import SchemaTooNewError, Store
-from conference_tui.store.engine import (
-    DatabaseLocation,
-    create_store_engine,
-    head_revision,
-    locate,
-    migrate,
-)
+from conference_tui.store.engine import create_store_engine, migrate
+from conference_tui.store.location import DatabaseLocation, head_revision, locate
 
 WHEN = "2026-02-02 09:30:00"
 
@@ -204,7 +199,7 @@ def test_a_database_at_0003_gains_answer_versions_and_keeps_its_notes(
 def test_the_revisions_read_from_the_files_are_alembics() -> None:
     from alembic.script import ScriptDirectory
 
-    from conference_tui.store.engine import MIGRATIONS_DIR, known_revisions
+    from conference_tui.store.location import MIGRATIONS_DIR, known_revisions
 
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     assert head_revision() == script.get_current_head()

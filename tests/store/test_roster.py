@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.base import MAX_NAME_LENGTH
 from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.store.roster import due_reason
+from conference_tui.store.text_rules import MAX_NAME_LENGTH
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from conference_tui.store import SearchFilters, Store
-from conference_tui.store.records import ClassInfo, StudentInfo
-from conference_tui.store.search import MATCH_END, MATCH_START, fts_query
+from conference_tui.store.records import MATCH_END, MATCH_START, ClassInfo, StudentInfo
+from conference_tui.store.search import fts_query
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -24,7 +24,7 @@ from conference_tui.store import (
     Store,
 )
 from conference_tui.store import engine as store_engine
-from conference_tui.store.engine import head_revision
+from conference_tui.store.location import head_revision
 
 
 def file_mode(path: Path) -> int:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conference_tui.store import InvalidInputError, Store
-from conference_tui.store.base import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.store.text_rules import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 
 # One store per test, shared by its examples: each example writes records of its own.
 per_test_store = settings(

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from conference_tui.export.files import ExportError
 from conference_tui.store import InvalidInputError, Store
-from conference_tui.store.base import MAX_NAME_LENGTH, check_text, clean_name
 from conference_tui.store.roster_import import RosterEntry, RosterImportReport
+from conference_tui.store.text_rules import MAX_NAME_LENGTH, check_text, clean_name
 
 MAX_CSV_BYTES = 50_000_000
 

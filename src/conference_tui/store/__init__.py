@@ -1,11 +1,14 @@
-"""The only code that knows SQL. The UI and the command line call `Store`."""
+"""The only code that knows SQL. The UI and the command line call `Store`.
+
+Importing this package is cheap: `Store`, and SQLAlchemy behind it, load on first use,
+so that the first frame can be painted before they do (see first_look.py).
+"""
 
 from __future__ import annotations
 
-from conference_tui.store.archive_io import ArchiveStore
-from conference_tui.store.base import Clock
-from conference_tui.store.conferences import ConferenceStore
-from conference_tui.store.engine import DatabaseLocation, open_engine
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from conference_tui.store.errors import (
     DatabaseLockedError,
     DatabaseUnavailableError,
@@ -14,39 +17,17 @@ from conference_tui.store.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from conference_tui.store.export_reads import ExportReadStore
-from conference_tui.store.goals import GoalStore
-from conference_tui.store.history import HabitTally, HistoryStore
-from conference_tui.store.models import utc_now
-from conference_tui.store.roster import RosterStore
-from conference_tui.store.roster_import import RosterImportStore
-from conference_tui.store.search import SearchFilters, SearchStore
+from conference_tui.store.location import DatabaseLocation
+from conference_tui.store.records import HabitTally, SearchFilters
+
+if TYPE_CHECKING:
+    from conference_tui.store.store import Store
 
 
-class Store(
-    RosterStore,
-    ConferenceStore,
-    GoalStore,
-    HistoryStore,
-    SearchStore,
-    ArchiveStore,
-    RosterImportStore,
-    ExportReadStore,
-):
-    """Every store operation, on one engine. Thread-safe: each call has its own session."""
-
-    @classmethod
-    def open(cls, database: str, clock: Clock = utc_now) -> Store:
-        """Open (creating and migrating as needed) the database at a path or URL."""
-        engine, location = open_engine(database)
-        return cls(engine, location, clock)
-
-    @classmethod
-    def open_to_read(cls, database: str, why: str, clock: Clock = utc_now) -> Store:
-        """Open a database that must not be written (damaged): no migration, and every
-        write refused with `why`, so that its notes can still be read and exported."""
-        engine, location = open_engine(database, upgrade=False)
-        return cls(engine, location, clock, read_only_because=why)
+def __getattr__(name: str) -> Any:
+    if name == "Store":
+        return importlib.import_module("conference_tui.store.store").Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -28,7 +28,7 @@ from sqlalchemy import Boolean, Date, Integer, Table, delete, insert, select, up
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from conference_tui.store.base import StoreBase, check_text, clean_name, clean_optional_name
+from conference_tui.store.base import StoreBase
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import (
     Answer,
@@ -40,6 +40,7 @@ from conference_tui.store.models import (
     Student,
     UTCDateTime,
 )
+from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 ColumnKind = Literal["text", "int", "bool", "datetime", "date"]
 Value = str | int | bool | datetime | date | None

@@ -33,14 +33,14 @@ from conference_tui.store.diagnosis import (
     fault_of_sqlite,
     is_writable,
 )
-from conference_tui.store.engine import (
+from conference_tui.store.errors import DatabaseUnavailableError
+from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
     known_revisions,
     locate,
     sqlite_file_uri,
     untouched_read_uri,
 )
-from conference_tui.store.errors import DatabaseUnavailableError
 
 DAILY_PREFIX = "daily-"
 DAILY_KEEP = 14

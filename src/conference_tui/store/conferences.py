@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from conference_tui.store.base import StoreBase, check_text, require
+from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import (
     Answer,
@@ -29,6 +29,7 @@ from conference_tui.store.records import (
     ConferenceInfo,
     Progress,
 )
+from conference_tui.store.text_rules import check_text
 
 # Answers to these fields are also kept on the conference row, where lists and
 # exports need them without reading every answer.

@@ -10,64 +10,27 @@ with BEGIN IMMEDIATE so that they never deadlock on a lock upgrade.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-import re
-import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from conference_tui.store.diagnosis import (
-    Fault,
-    as_store_error,
-    describe,
-    diagnose_error,
-    diagnose_file,
-)
+from conference_tui.store.diagnosis import as_store_error, describe, diagnose_error, diagnose_file
 from conference_tui.store.errors import DatabaseUnavailableError, StoreError
-
-BUSY_TIMEOUT_MS = 5000
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-
-
-@dataclass(frozen=True)
-class DatabaseLocation:
-    """Where the data lives: a SQLite file path, or a server URL."""
-
-    url: str
-    path: Path | None
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
-
-    def describe(self) -> str:
-        if self.path is not None:
-            return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
-
-
-def locate(database: str) -> DatabaseLocation:
-    """Interpret a `--db` value: a URL has a scheme, anything else is a file path."""
-    if "://" in database:
-        url = make_url(database)
-        if url.drivername == "postgresql":
-            url = url.set(drivername="postgresql+psycopg")
-        path = (
-            Path(url.database).expanduser().resolve()
-            if url.get_backend_name() == "sqlite" and url.database
-            else None
-        )
-        return DatabaseLocation(url.render_as_string(hide_password=False), path)
-    path = Path(database).expanduser().resolve()
-    return DatabaseLocation(f"sqlite:///{path}", path)
+from conference_tui.store.location import (
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS_DIR,
+    DatabaseLocation,
+    head_revision,
+    locate,
+    refuse_if_too_new,
+    sqlite_errors,
+    sqlite_schema_revision,
+)
 
 
 def _create_private_file(path: Path) -> None:
@@ -138,54 +101,13 @@ def writing(engine: Engine) -> Engine:
 def friendly_errors(location: DatabaseLocation) -> Iterator[None]:
     """Turn driver errors into StoreErrors whose message says what to do (diagnosis.py)."""
     try:
-        yield
+        with sqlite_errors(location):
+            yield
     except StoreError:
         raise
     except DBAPIError as exc:
         error = exc.orig if exc.orig is not None else exc
         raise as_store_error(diagnose_error(error, location.describe(), location.path)) from exc
-    except sqlite3.Error as exc:
-        raise as_store_error(diagnose_error(exc, location.describe(), location.path)) from exc
-
-
-def sqlite_file_uri(path: Path, mode: str) -> str:
-    """A `file:` URI for sqlite3; the path is quoted since `#`, `?` and `%` are URI syntax."""
-    return f"file:{quote(str(path))}?mode={mode}"
-
-
-def untouched_read_uri(path: Path) -> str:
-    """A URI that reads the file without writing a byte. Read-only is not enough: reading
-    a WAL database creates its -wal and -shm files. Unless another connection has the
-    file open (its -wal exists), read it as immutable, which creates nothing."""
-    uri = sqlite_file_uri(path, "ro")
-    if not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
-def _sqlite_schema_revision(path: Path) -> str | None:
-    """Read alembic's revision without writing a byte: the file may be too new to touch."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    # Read-only is not enough: reading a WAL database creates its -wal and -shm files.
-    # Unless another connection has the file open (its -wal exists), read it as
-    # immutable, which creates nothing.
-    uri = untouched_read_uri(path)
-    with friendly_errors(DatabaseLocation(f"sqlite:///{path}", path)):
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            tables = conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchall()
-            if not tables:
-                other = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                if other and other[0]:
-                    raise as_store_error(describe(Fault.NOT_OURS, str(path)))
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            return str(row[0]) if row else None
-        finally:
-            conn.close()
 
 
 def _server_schema_revision(engine: Engine) -> str | None:
@@ -211,46 +133,9 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-REVISION_LINE = re.compile(r'^(down_revision|revision) = "?([^"\n]*?)"?$', re.MULTILINE)
-
-
-@functools.cache
-def _revision_links() -> dict[str, str | None]:
-    """Each migration's revision and the one it revises, read from the files' own
-    `revision = ...` lines: Alembic's script machinery costs a tenth of a second to
-    import, and an up-to-date database, the usual start, needs only these two lines."""
-    links: dict[str, str | None] = {}
-    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = dict(REVISION_LINE.findall(script.read_text(encoding="utf-8")))
-        down = found.get("down_revision")
-        links[found["revision"]] = None if down in (None, "None") else down
-    return links
-
-
-@functools.cache
-def head_revision() -> str:
-    links = _revision_links()
-    revised = {down for down in links.values() if down is not None}
-    (head,) = set(links) - revised
-    return head
-
-
-@functools.cache
-def known_revisions() -> frozenset[str]:
-    return frozenset(_revision_links())
-
-
-def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
-    if current is not None and current not in known_revisions():
-        diagnosis = describe(
-            Fault.SCHEMA_TOO_NEW, location.describe(), detail=f" (schema {current})"
-        )
-        raise as_store_error(diagnosis)
-
-
 def current_revision(engine: Engine, location: DatabaseLocation) -> str | None:
     if location.is_sqlite and location.path is not None:
-        return _sqlite_schema_revision(location.path)
+        return sqlite_schema_revision(location.path)
     return _server_schema_revision(engine)
 
 
@@ -275,7 +160,7 @@ def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, Databas
             raise as_store_error(describe(fault, location.describe()))
     if location.is_sqlite and location.path is not None and location.path.exists():
         # Refuse a too-new or foreign file before the engine writes its WAL header.
-        refuse_if_too_new(_sqlite_schema_revision(location.path), location)
+        refuse_if_too_new(sqlite_schema_revision(location.path), location)
     with friendly_errors(location):
         engine = create_store_engine(location)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from conference_tui.store.base import StoreBase, check_text, require
+from conference_tui.store.base import StoreBase, require
 from conference_tui.store.conferences import NEXT_STEP_FIELD, TEACHING_POINT_FIELD
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, Conference, Goal, Student
@@ -15,6 +15,7 @@ from conference_tui.store.records import (
     GoalInfo,
     LastTime,
 )
+from conference_tui.store.text_rules import check_text
 
 
 def goal_info(row: Goal) -> GoalInfo:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
@@ -12,15 +11,7 @@ from sqlmodel import col
 from conference_tui.store.base import StoreBase
 from conference_tui.store.conferences import TEACHING_POINT_FIELD
 from conference_tui.store.models import Answer, Conference, Goal, HabitObservation
-from conference_tui.store.records import ConferenceSummary
-
-
-@dataclass(frozen=True)
-class HabitTally:
-    habit: str
-    count: int
-    first_seen: datetime
-    last_seen: datetime
+from conference_tui.store.records import ConferenceSummary, HabitTally
 
 
 class HistoryStore(StoreBase):

@@ -16,10 +16,6 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC, returns aware UTC: SQLite keeps no zone, PostgreSQL gets one anyway."""
 

@@ -13,6 +13,11 @@ COMPLETE = "complete"
 GOAL_ACTIVE = "active"
 GOAL_CLOSING_STATUSES = ("met", "revised", "dropped")
 
+# Private-use characters bracket the matched words in a snippet: no note can
+# contain a markup sequence that forges a highlight.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+
 
 @dataclass(frozen=True)
 class ClassInfo:
@@ -189,3 +194,19 @@ class BatchSaved:
     versions: dict[str, int] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, AnswerInfo] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HabitTally:
+    habit: str
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    class_id: str | None = None
+    since: date | None = None
+    until: date | None = None
+    habit: str | None = None

@@ -8,13 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, true
 from sqlmodel import Session, col, select
 
-from conference_tui.store.base import (
-    StoreBase,
-    check_text,
-    clean_name,
-    clean_optional_name,
-    require,
-)
+from conference_tui.store.base import StoreBase, require
 from conference_tui.store.models import Answer, Conference, Goal, SchoolClass, Student
 from conference_tui.store.records import (
     COMPLETE,
@@ -24,6 +18,7 @@ from conference_tui.store.records import (
     RosterRow,
     StudentInfo,
 )
+from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 DEFAULT_DUE_AFTER_DAYS = 14
 

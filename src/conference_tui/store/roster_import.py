@@ -8,15 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from conference_tui.store.base import (
-    Clock,
-    StoreBase,
-    check_text,
-    clean_name,
-    clean_optional_name,
-)
+from conference_tui.store.base import StoreBase
+from conference_tui.store.clock import Clock
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import SchoolClass, Student
+from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 
 @dataclass(frozen=True)

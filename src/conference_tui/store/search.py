@@ -7,7 +7,6 @@ databases fall back to a case-insensitive LIKE over the same sources.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -17,22 +16,10 @@ from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Answer, Conference, Goal, HabitObservation, Student
-from conference_tui.store.records import SearchHit
+from conference_tui.store.records import MATCH_END, MATCH_START, SearchFilters, SearchHit
 
-# Private-use characters bracket the matched words in a snippet: no note can
-# contain a markup sequence that forges a highlight.
-MATCH_START = "\ue000"
-MATCH_END = "\ue001"
 SNIPPET_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    class_id: str | None = None
-    since: date | None = None
-    until: date | None = None
-    habit: str | None = None
 
 
 def fts_query(user_text: str) -> str:
@@ -239,4 +226,4 @@ class SearchStore(StoreBase):
         )
 
 
-__all__ = ["MATCH_END", "MATCH_START", "SearchFilters", "SearchStore", "fts_query"]
+__all__ = ["SearchStore", "fts_query"]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -21,11 +22,13 @@ from conference_tui import paths
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
-from conference_tui.store import Store
-from conference_tui.store.base import visible
-from conference_tui.store.models import utc_now
+from conference_tui.store.clock import utc_now
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
+
+if TYPE_CHECKING:
+    from conference_tui.store import Store
 
 log = logging.getLogger(__name__)
 

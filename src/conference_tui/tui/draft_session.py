@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conference_tui.store.base import visible
 from conference_tui.store.records import (
     AnswerEdit,
     AnswerInfo,
@@ -19,6 +18,7 @@ from conference_tui.store.records import (
     ConferenceInfo,
     Progress,
 )
+from conference_tui.store.text_rules import visible
 
 PROGRESS_EVERY_SECONDS = 10
 

@@ -28,7 +28,7 @@ from textual.notifications import SeverityLevel
 
 # A paste arrives as the store would keep it: an escape sequence copied from a terminal
 # shows as pictures, never reaches one.
-from conference_tui.store.base import note_text
+from conference_tui.store.text_rules import note_text
 
 # A message pump that stops while a round waits on it would never answer; past this the
 # round gives up on it. It bounds a broken case, it is not how long keys normally wait.

@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from conference_tui.store.base import visible
 from conference_tui.store.records import ClassInfo, RosterRow
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from conference_tui.forms import HABITS_OF_MIND, FormField
-from conference_tui.store.base import visible
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from rich.text import Text
 
-from conference_tui.store.base import visible
-from conference_tui.store.search import MATCH_END, MATCH_START
+from conference_tui.store.records import MATCH_END, MATCH_START
+from conference_tui.store.text_rules import visible
 
 
 def plain(text: str, style: str = "") -> Text:
