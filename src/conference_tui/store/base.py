@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from conference_tui.store.clock import Clock, utc_now
@@ -15,6 +15,7 @@ from conference_tui.store.diagnosis import Fault
 from conference_tui.store.engine import friendly_errors, writing
 from conference_tui.store.errors import DatabaseUnavailableError, NotFoundError
 from conference_tui.store.location import DatabaseLocation
+from conference_tui.store.roster_reads import RunSql
 
 T = TypeVar("T")
 
@@ -46,6 +47,15 @@ class StoreBase:
     def _read(self) -> Iterator[Session]:
         with friendly_errors(self.location), Session(self.engine) as session:
             yield session
+
+    @staticmethod
+    def _run_sql(session: Session) -> RunSql:
+        """Plain SQL (see roster_reads.py) on this session's connection."""
+
+        def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+            return session.execute(text(sql), params).all()
+
+        return run
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
