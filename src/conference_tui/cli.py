@@ -7,12 +7,18 @@ import sys
 import tempfile
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from conference_tui import __version__, paths
-from conference_tui.cli_support import DB_HELP, open_store
+from conference_tui.cli_support import DB_HELP, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
+
+if TYPE_CHECKING:
+    from conference_tui.settings import Settings
+    from conference_tui.store import Store
+    from conference_tui.store.first_look import FirstLook
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,13 +50,9 @@ def run_app(database: str | None, demo: bool) -> None:
         database = str(demo_folder / "demo.db")
         build_demo_database(Path(database))
     try:
-        store = open_store(database)
+        look, store = _open_for_app(database or paths.default_database(), settings, demo)
         # The demo logs too: an error message always names a log that exists.
-        warnings = [_start_log(), store.read_only_because]
-        # After the open, which refuses a file too new or not ours before anything touches
-        # it; never from a damaged file, which would push out a good older copy. Made after
-        # the first frame, in the background: at 25,000 conferences it takes over a second.
-        backup_today = None if demo or store.read_only_because else partial(_daily_backup, database)
+        warnings = [_start_log()]
         from conference_tui.tui.app import make_app
         from conference_tui.tui.escape_keys import read_escape_then_key
 
@@ -59,7 +61,10 @@ def run_app(database: str | None, demo: bool) -> None:
             settings=settings,
             demo=demo,
             startup_warnings=[w for w in warnings if w],
-            background_startup=backup_today,
+            # Made once the store is open (never from a damaged file, which would push out
+            # a good older copy), in the background: at 25,000 conferences it takes a second.
+            background_startup=None if demo else partial(_daily_backup, database),
+            first_look=look,
         )
         read_escape_then_key()
         app.run()
@@ -69,6 +74,26 @@ def run_app(database: str | None, demo: bool) -> None:
     finally:
         if demo_folder is not None:
             shutil.rmtree(demo_folder, ignore_errors=True)
+
+
+def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstLook | None, Store]:
+    """The roster to paint at once and a store still opening behind it, when the file is
+    an up-to-date SQLite database; otherwise no first look and the store opened now."""
+    from datetime import date
+
+    from conference_tui.store.first_look import first_look
+    from conference_tui.store.location import locate as locate_database
+    from conference_tui.store.opening_store import OpeningStore
+
+    look = (
+        None
+        if demo
+        else first_look(locate_database(database), date.today(), settings.due_after_days)
+    )
+    if look is None:
+        return None, open_store(database)
+    # The app only ever reaches it from workers, which wait for it: it stands for a Store.
+    return look, cast("Store", OpeningStore(partial(open_checked, database)))
 
 
 @cli.command()

@@ -30,18 +30,28 @@ def fail(message: str) -> NoReturn:
 def open_store(database: str | None) -> Store:
     """The store for a command or the app, or a one-line failure. A damaged file is
     opened read-only (see damaged_file_warning), with the warning on stderr."""
-    from conference_tui.store import Store, StoreError
+    from conference_tui.store import StoreError
 
     database = database or paths.default_database()
     refuse_an_empty_file_with_backups(database)
-    damage = damaged_file_warning(database)
     try:
-        if damage:
-            click.echo(damage, err=True)
-            return Store.open_to_read(database, damage)
-        return Store.open(database)
+        store = open_checked(database)
     except StoreError as exc:
         fail(str(exc))
+    if store.read_only_because:
+        click.echo(store.read_only_because, err=True)
+    return store
+
+
+def open_checked(database: str) -> Store:
+    """The store at `database`, read-only if SQLite finds the file damaged; raises
+    StoreError when it cannot be opened."""
+    from conference_tui.store import Store
+
+    damage = damaged_file_warning(database)
+    if damage:
+        return Store.open_to_read(database, damage)
+    return Store.open(database)
 
 
 def damaged_file_warning(database: str) -> str:

@@ -101,6 +101,40 @@ def test_a_change_made_elsewhere_is_kept_apart_until_the_teacher_edits_again() -
     assert session.pending["piece_title"].seen_version == 4
 
 
+def test_keys_typed_before_their_text_was_shown_never_save_over_it() -> None:
+    session = DraftSession.open(conference(piece_title="Owl"), amend=False, habits={})
+    session.edited("clarify", "piece_title", "M", False, form_private=False, typed_at=1.0)
+    batch = session.take_batch(HERE)
+    assert batch is not None
+    theirs = AnswerInfo("clarify", "piece_title", "Theirs", False, NOW, version=2)
+    session.batch_saved(batch, BatchSaved(conflicts={"piece_title": theirs}), shown_at=5.0)
+    # The rest of the word was typed ahead, before the warning was on screen.
+    for typed_at, text in ((2.0, "Mi"), (3.0, "Min"), (5.0, "Mine")):
+        session.edited("clarify", "piece_title", text, False, form_private=False, typed_at=typed_at)
+    assert session.pending == {}
+    assert session.refused["piece_title"][0] == "Mine"
+    assert "Theirs" in session.refused["piece_title"][1]
+    # A key typed once theirs was on screen is the teacher's choice.
+    session.edited("clarify", "piece_title", "Mine!", False, form_private=False, typed_at=6.0)
+    assert session.pending["piece_title"].value == "Mine!"
+    assert session.pending["piece_title"].seen_version == 2
+
+
+def test_an_edit_typed_while_the_clashing_save_was_on_its_way_is_not_sent() -> None:
+    session = DraftSession.open(conference(piece_title="Owl"), amend=False, habits={})
+    session.edited("clarify", "piece_title", "M", False, form_private=False, typed_at=1.0)
+    batch = session.take_batch(HERE)
+    assert batch is not None
+    session.edited("clarify", "piece_title", "Mine", False, form_private=False, typed_at=2.0)
+    theirs = AnswerInfo("clarify", "piece_title", "Theirs", False, NOW, version=2)
+    session.batch_saved(batch, BatchSaved(conflicts={"piece_title": theirs}), shown_at=5.0)
+    assert "piece_title" not in session.pending
+    assert session.refused["piece_title"][0] == "Mine"
+    # Leaving reads every field again: the same text, read later, is no new choice.
+    session.edited("clarify", "piece_title", "Mine", False, form_private=False, typed_at=9.0)
+    assert session.pending == {}
+
+
 def test_the_first_change_to_a_completed_conference_begins_one_amendment() -> None:
     session = DraftSession.open(conference("complete", goal="Dialogue"), amend=True, habits={})
     assert session.take_batch(HERE, leaving=True) is not None  # leaving: an empty batch

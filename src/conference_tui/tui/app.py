@@ -29,6 +29,7 @@ from conference_tui.tui.key_gate import KeyGate
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
+    from conference_tui.store.first_look import FirstLook
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,13 @@ class ConferenceApp(App[None]):
         demo: bool = False,
         startup_warnings: Iterable[str] = (),
         background_startup: Callable[[], str] | None = None,
+        first_look: FirstLook | None = None,
     ) -> None:
         super().__init__()
-        # Work for after the first frame (today's backup): returns a warning, or "".
+        # Work for once the store is open (today's backup): returns a warning, or "".
         self.background_startup = background_startup
+        # The roster read before the store opened, to paint the first frame with.
+        self.first_look = first_look
         self.startup_warnings = list(startup_warnings)
         self.quit_without_saving = False
         # Conference timers read this; tests stop it so screens repeat exactly.
@@ -129,20 +133,41 @@ class ConferenceApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         from conference_tui.tui.screens.roster import RosterScreen
 
-        self.push_screen(RosterScreen())
-        if self.background_startup is not None:
-            self.call_after_refresh(self.start_background_work)
+        self.push_screen(RosterScreen(self.first_look))
+        self.call_after_refresh(self.finish_opening)
 
-    def start_background_work(self) -> None:
-        assert self.background_startup is not None
+    def finish_opening(self) -> None:
+        """Once the first frame is up: wait for the store (still opening when the roster
+        was painted from a first look), say if the file is open only to read, and make
+        today's backup in the background."""
+        from conference_tui.store.opening_store import OpeningStore
+
+        opening = self.store
+
+        def wait() -> Store:
+            if not isinstance(opening, OpeningStore):
+                return opening
+            opening.start()
+            return opening.wait()
+
+        def opened(store: Store) -> None:
+            self.store = store
+            if store.read_only_because:
+                self.notify(store.read_only_because, severity="warning", timeout=10)
+                self.set_current_class(self.current_class_id, self.current_class_name)
+            elif self.background_startup is not None:
+                # Not a "save": the teacher's saves never wait for it, nor does quitting
+                # (the copy is made at the next start instead).
+                run_in_background(self, self.background_startup, warn, group="startup-backup")
 
         def warn(warning: str) -> None:
             if warning:
                 self.notify(warning, severity="warning", timeout=10)
 
-        # Not a "save": the teacher's saves never wait for it, nor does quitting (the
-        # copy is made at the next start instead).
-        run_in_background(self, self.background_startup, warn, group="startup-backup")
+        def failed(message: str) -> None:
+            self.exit(return_code=1, message=f"conference-tui: {message}")
+
+        run_in_background(self, wait, opened, group="open-store", failed=failed)
 
     def watch_theme(self, theme: str) -> None:
         """A theme picked from the palette is kept for next time, in config.toml."""
@@ -308,6 +333,7 @@ def make_app(
     demo: bool = False,
     startup_warnings: Iterable[str] = (),
     background_startup: Callable[[], str] | None = None,
+    first_look: FirstLook | None = None,
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
     settings = settings or Settings()
@@ -328,4 +354,5 @@ def make_app(
         demo=demo,
         startup_warnings=warnings,
         background_startup=background_startup,
+        first_look=first_look,
     )

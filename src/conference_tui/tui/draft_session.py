@@ -9,6 +9,7 @@ so every rule of autosave is tested without a screen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from conference_tui.store.records import (
@@ -43,6 +44,8 @@ class DraftSession:
     pending: dict[str, AnswerEdit] = field(default_factory=dict)
     # Field key -> (the text not saved, why): shown under the field until it changes.
     refused: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Field key -> when another copy's text for it was put on screen (Textual's clock).
+    conflicts_shown: dict[str, float] = field(default_factory=dict)
     saving: bool = False
     amendment_started: bool = False
     progress_dirty: bool = False
@@ -77,9 +80,19 @@ class DraftSession:
         *,
         form_private: bool,
         is_habits: bool = False,
+        typed_at: float = math.inf,
     ) -> bool:
         """The field now reads `value`: queue it if the store does not hold it. True when
-        a problem shown under the field is over (changed back to what is stored)."""
+        a problem shown under the field is over (changed back to what is stored).
+        `typed_at`: when the key that changed it was typed (by default, after anything)."""
+        shown_at = self.conflicts_shown.get(field_key)
+        if shown_at is not None:
+            if typed_at <= shown_at:
+                # Typed ahead, before the other copy's text was on screen: no choice to
+                # replace it. Kept on screen, unsaved, with the warning.
+                self.refused[field_key] = (value, self.refused[field_key][1])
+                return False
+            del self.conflicts_shown[field_key]
         refused = self.refused.get(field_key)
         if refused is not None and refused[0] == value and field_key not in self.pending:
             return False  # already refused and explained; wait for the teacher to change it
@@ -131,9 +144,11 @@ class DraftSession:
         self.saving = True
         return Batch(edits, progress, begins)
 
-    def batch_saved(self, batch: Batch, result: BatchSaved) -> dict[str, str]:
-        """Take the store's answer; returns, for each field of the batch, the problem to
-        show under it ("" for none)."""
+    def batch_saved(
+        self, batch: Batch, result: BatchSaved, shown_at: float = -math.inf
+    ) -> dict[str, str]:
+        """Take the store's answer, put on screen at `shown_at`; returns, for each field
+        of the batch, the problem to show under it ("" for none)."""
         self.saving = False
         self.amendment_started = self.amendment_started or batch.begin_amendment
         self.last_error = ""
@@ -148,7 +163,11 @@ class DraftSession:
                 self.saved[key] = (visible(theirs.value), theirs.private)
                 self.versions[key] = theirs.version
                 why = conflict_message(theirs)
-                self.refused[key] = (edit.value, why)
+                # Typed while this batch was on its way, so before theirs was on screen:
+                # kept with the warning, never sent over theirs.
+                newer = self.pending.pop(key, None)
+                self.refused[key] = (newer.value if newer else edit.value, why)
+                self.conflicts_shown[key] = shown_at
                 shown[key] = why
             else:
                 self.saved[key] = (edit.value, edit.private)

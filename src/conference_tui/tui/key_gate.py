@@ -54,6 +54,9 @@ class KeyGate:
         self.told = False
         self.settled = asyncio.Event()
         self.settled.set()
+        # When the key being handled was typed (Textual's clock): what it changes was
+        # decided by a teacher who had seen only what was on screen by then.
+        self.last_typed_at = 0.0
 
     # -- what the app calls ------------------------------------------------------
 
@@ -159,6 +162,7 @@ class KeyGate:
                 if not self.waiting or self.is_held or not self.app.screen_stack:
                     break
                 event = self.waiting.popleft()
+                self.last_typed_at = event.time
                 self.passing.add(id(event))
                 self.app.post_message(event)
         finally:

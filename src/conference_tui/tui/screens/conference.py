@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -402,6 +403,7 @@ class ConferenceScreen(AppScreen[None]):
             editor.private,
             form_private=editor.form_field.private,
             is_habits=editor.form_field.type == "habits",
+            typed_at=self.conference_app.key_gate.last_typed_at,
         )
         if problem_over:
             editor.show_error("")
@@ -483,7 +485,8 @@ class ConferenceScreen(AppScreen[None]):
         """Take the store's answer to a batch: each field's problem (a refused date, a
         change made elsewhere) under it, and a word when another copy changed one."""
         assert self.draft is not None
-        for key, problem in self.draft.batch_saved(batch, result).items():
+        shown_at = get_time()  # the clock events are stamped with: keys typed later saw it
+        for key, problem in self.draft.batch_saved(batch, result, shown_at).items():
             self.editors[key].show_error(problem)
         if result.conflicts:
             self.notify(

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
+from conference_tui.store.first_look import FirstLook
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.screens.base import AppScreen
@@ -153,8 +154,10 @@ class RosterScreen(AppScreen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_look: FirstLook | None = None) -> None:
         super().__init__()
+        # Painted at once; the store, still opening, then loads the same rows again.
+        self.first_look = first_look
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
         self.sort_overdue = False
@@ -181,6 +184,9 @@ class RosterScreen(AppScreen[None]):
         self.show_filter(False)
         self.query_one("#welcome").display = False
         table.focus()
+        if self.first_look is not None:
+            look, self.first_look = self.first_look, None
+            self.show((look.classes, look.current, look.rows))
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -18,8 +18,12 @@ class KeysFooter(Footer):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        width = self.app.size.width or 80
-        self.styles.grid_size_columns = max(1, width // APPROX_KEY_WIDTH)
+        self.fit_columns()
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        # Only the grid changes with the width: rebuilding the keys would cost a frame.
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        width = self.app.size.width or 80
+        self.styles.grid_size_columns = max(1, width // APPROX_KEY_WIDTH)

@@ -1,0 +1,64 @@
+"""The roster for the first frame, read with the sqlite3 module alone.
+
+Loading SQLAlchemy, SQLModel and pydantic takes longer than Textual needs to paint.
+The teacher sees their class at once: this reads it (the same SQL as the store, see
+roster_reads.py) while the store opens behind it (opening_store.py). Anything unusual,
+a server, a new or empty file, a schema to migrate, a file that will not read, gives
+None, and the store opens before the first frame as it always did.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from conference_tui.store.errors import StoreError
+from conference_tui.store.location import (
+    BUSY_TIMEOUT_MS,
+    DatabaseLocation,
+    head_revision,
+    sqlite_schema_revision,
+    untouched_read_uri,
+)
+from conference_tui.store.records import ClassInfo, RosterRow
+from conference_tui.store.roster_reads import pick_class, read_classes, read_roster
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    classes: list[ClassInfo]
+    current: ClassInfo | None
+    rows: list[RosterRow]
+
+
+def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> FirstLook | None:
+    path = location.path
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        if sqlite_schema_revision(path) != head_revision():
+            return None
+        connection = sqlite3.connect(
+            untouched_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        try:
+
+            def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+                return connection.execute(sql, params).fetchall()
+
+            classes = read_classes(run)
+            current = pick_class(classes, None)
+            rows = (
+                read_roster(run, current.id, today, due_after_days=due_after_days)
+                if current
+                else []
+            )
+        finally:
+            connection.close()
+    except (StoreError, sqlite3.Error, ValueError):
+        # ValueError: a stored date that does not read. The store's own open says why.
+        return None
+    return FirstLook(classes, current, rows)

@@ -1,0 +1,104 @@
+"""The first frame shows the roster before the store has opened; keys typed meanwhile
+wait for it and land where the teacher sees them."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from conference_tui.settings import Settings
+from conference_tui.store import DatabaseUnavailableError, Store
+from conference_tui.store.first_look import first_look
+from conference_tui.store.location import locate
+from conference_tui.store.opening_store import OpeningStore
+from conference_tui.tui.app import ConferenceApp, make_app
+from conference_tui.tui.screens.history import HistoryScreen
+from conference_tui.tui.screens.roster import RosterScreen
+
+from .conftest import SettableClock, key_event, settle
+from .test_roster import roster_names
+
+
+def class_of_two(path: Path, clock: SettableClock) -> dict[str, str]:
+    store = Store.open(str(path), clock=clock)
+    try:
+        school_class = store.add_class("7B English")
+        return {
+            name: store.add_student(school_class.id, name).id
+            for name in ("Ana Lopez", "Ben Okafor")
+        }
+    finally:
+        store.close()
+
+
+def app_opening_later(
+    path: Path, clock: SettableClock, open_store: threading.Event
+) -> tuple[ConferenceApp, OpeningStore]:
+    settings = Settings()
+    look = first_look(locate(str(path)), clock().astimezone().date(), settings.due_after_days)
+    assert look is not None
+
+    def open_when_allowed() -> Store:
+        open_store.wait()
+        return Store.open(str(path), clock=clock)
+
+    opening = OpeningStore(open_when_allowed)
+    app = make_app(
+        cast(Store, opening),
+        settings=settings,
+        clock=clock,
+        monotonic=lambda: 0.0,
+        first_look=look,
+    )
+    return app, opening
+
+
+async def test_keys_typed_before_the_store_opens_act_on_the_painted_roster(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    path = tmp_path / "conferences.db"
+    ids = class_of_two(path, fixed_clock)
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert roster_names(app) == ["Ana Lopez", "Ben Okafor"]
+        assert "7B English" in app.sub_title
+        for key in ("down", "enter"):
+            app.post_message(key_event(key))
+        await pilot.pause()
+        assert isinstance(app.screen, RosterScreen), "a key went by before the store opened"
+        open_store.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.student_id == ids["Ben Okafor"]
+    opening.close()
+
+
+async def test_a_store_that_will_not_open_ends_the_app_with_its_reason(
+    tmp_path: Path, fixed_clock: SettableClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    settings = Settings()
+    look = first_look(locate(str(path)), fixed_clock().astimezone().date(), 14)
+
+    def refuse() -> Store:
+        raise DatabaseUnavailableError("The disk is full. Free some space, then open it again.")
+
+    app = make_app(
+        cast(Store, OpeningStore(refuse)), settings=settings, clock=fixed_clock, first_look=look
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(key_event("n"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+    # Printed as the app leaves, in place of the screen: one line, no traceback.
+    assert capsys.readouterr().err.strip() == (
+        "conference-tui: The disk is full. Free some space, then open it again."
+    )
