@@ -3,17 +3,18 @@
 Results come newest first. With search_doc keyed in the order notes were written, a
 common word made SQLite read, rank and sort every matching note before returning the
 first 200 (778 ms at 250,000 conferences, growing with the database). Here each note's
-key is its conference's start time: `started_at` in whole seconds times SEARCH_KEY_SPAN,
-plus a count that keeps notes of conferences started in the same second apart. FTS5
-hands back matches in key order, so the first page stops after the rows it needs, and
-a date range is a range of keys. Notes with no conference (learner profiles, goals set
-outside a conference) have negative keys: they come after every dated note.
+key is its conference's start time, `started_at` in whole seconds times SEARCH_KEY_SPAN,
+and a count that keeps the notes of one second apart. FTS5 hands back matches in key
+order, so the first page stops after the rows it needs, and a date range is a range
+of keys. Notes with no conference (learner profiles, goals set outside a conference)
+have negative keys: they come after every dated note.
 
-A key is the largest key already in its second plus one (or plus the row's number
-among the rows one statement inserts there), so keys never repeat; a conference whose
-start time or student changes has its notes taken out and put back under new keys.
-SEARCH_KEY_SPAN allows 2,097,152 notes per second of start time. Keys stay below
-2**63 until the year 2106.
+Within a second keys count down from its top: a key is the smallest key already in its
+second less one (or less the row's number among the rows one statement inserts
+there), so keys never repeat, and a conference's notes come in the order they were
+written (the form's order, mostly). A conference whose start time or student changes
+has its notes taken out and put back under new keys. SEARCH_KEY_SPAN allows 2,097,152
+notes per second of start time; keys stay below 2**63 until the year 2106.
 
 The prefix indexes answer a last word of one to three letters (typed so far) without
 merging the postings of every word it begins.
@@ -49,13 +50,13 @@ STUDENT_BODY = (
 
 def dated_key(started_at: str, order: str) -> str:
     """The keys of rows inserted by one statement for conferences started at `started_at`
-    (an SQL expression): after the largest key already in that second, in `order`."""
+    (an SQL expression): below the smallest key already in that second, in `order`."""
     second = f"max(0, coalesce(CAST(strftime('%s', {started_at}) AS INTEGER), 0))"
-    first = f"({second} * {SEARCH_KEY_SPAN})"
+    top = f"({second} * {SEARCH_KEY_SPAN} + {SEARCH_KEY_SPAN} - 1)"
     return (
-        f"coalesce((SELECT max(k.id) FROM search_doc k WHERE k.id >= {first} "
-        f"AND k.id < {first} + {SEARCH_KEY_SPAN}), {first} - 1) "
-        f"+ row_number() OVER (PARTITION BY {second} ORDER BY {order})"
+        f"coalesce((SELECT min(k.id) FROM search_doc k WHERE k.id <= {top} "
+        f"AND k.id > {top} - {SEARCH_KEY_SPAN}), {top} + 1) "
+        f"- row_number() OVER (PARTITION BY {second} ORDER BY {order})"
     )
 
 
