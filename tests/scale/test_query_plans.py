@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, time
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
 
 from conference_tui.sample_data import SampleDatabase
-from conference_tui.store import Store
+from conference_tui.store import SearchFilters, Store
 
 from .conftest import SCALE_TODAY
 
@@ -146,6 +147,31 @@ def test_search_goes_through_the_full_text_index(
         assert len(hits) == 200  # the limit: far more notes than that mention it
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(),
+        SearchFilters(habit="Persisting"),
+        SearchFilters(since=SCALE_TODAY - timedelta(days=400), until=SCALE_TODAY),
+    ],
+    ids=["no filter", "habit", "dates"],
+)
+def test_a_page_of_a_common_word_reads_the_index_in_its_order(
+    store: Store, sample_25k: SampleDatabase, filters: SearchFilters
+) -> None:
+    """Newest first is the index's own order: no sort of every match, on any page."""
+    filters = replace(filters, class_id=sample_25k.class_ids[1]) if filters.habit else filters
+    first = store.search_page(sample_25k.common_word, filters)
+    assert first.next_page is not None
+    plans = plans_of(
+        store, lambda: store.search_page(sample_25k.common_word, filters, after=first.next_page)
+    )
+    assert_no_full_scan(plans)
+    (matching,) = [plan for sql, plan in plans if "MATCH" in sql]
+    assert re.match(r"SCAN search_fts VIRTUAL TABLE INDEX \d+:M", matching[0]), matching
+    assert not any("TEMP B-TREE" in line for line in matching), matching
+
+
 # -- one learner's story ---------------------------------------------------------------
 
 
@@ -197,7 +223,7 @@ def test_a_class_roster_reads_only_that_class(store: Store, sample_25k: SampleDa
     plans = plans_of(store, lambda: rows.extend(store.roster(sample_25k.class_ids[0])))
     assert len(rows) == 33
     assert_no_full_scan(plans)
-    assert "SEARCH student USING INDEX ix_student_class_name (class_id=?" in plan_text(plans)
+    assert "USING INDEX ix_student_class_name (class_id=?" in plan_text(plans)
 
 
 # -- the autosave path ------------------------------------------------------------------

@@ -220,3 +220,90 @@ def test_opening_an_up_to_date_database_leaves_alembic_unloaded(tmp_path: Path) 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "False"
+
+
+def test_a_database_at_0004_has_its_notes_keyed_newest_first(
+    database_url: str, backend: str
+) -> None:
+    """Migration 0005 keys every note by its conference's start, newest last in the
+    table and first in the results; a later note of an older conference takes its
+    conference's place. Going back to 0004 gives the old index back, working."""
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        migrate(engine, location, target="0004")
+        insert_rows_with_the_old_schema(engine)
+        with engine.begin() as conn:
+            for conference, when, answer, value in [
+                ("k0", "2025-12-01 10:00:00", "a0", "Paragraphs first"),
+                ("k2", "2026-03-01 10:00:00", "a3", "Paragraphs again"),
+            ]:
+                conn.execute(
+                    text(
+                        "INSERT INTO conference (id, student_id, form_id, form_version, status,"
+                        " started_at, ended_at, updated_at, piece_title, genre, process_stage,"
+                        " current_stage, current_field, elapsed_seconds) VALUES (:id, 's1',"
+                        " 'writing-conference', 1, 'complete', :at, :at, :at, '', '', '', '',"
+                        " '', 0)"
+                    ),
+                    {"id": conference, "at": when},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO answer (id, conference_id, stage_key, field_key, value,"
+                        " private, updated_at) VALUES (:id, :conference, 'assess', 'strength',"
+                        " :value, false, :at)"
+                    ),
+                    {"id": answer, "conference": conference, "value": value, "at": when},
+                )
+    finally:
+        engine.dispose()
+
+    def newest_first() -> list[str | None]:
+        store = Store.open(database_url)
+        try:
+            return [hit.conference_id for hit in store.search("paragraph")]
+        finally:
+            store.close()
+
+    assert newest_first() == ["k2", "k1", "k0"]
+    if backend != "sqlite":
+        return
+    engine = create_store_engine(location)
+    try:
+        with engine.connect() as conn:
+            keyed = conn.execute(text("SELECT ref_id FROM search_doc ORDER BY id DESC")).all()
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES('integrity-check')"))
+        assert [ref for (ref,) in keyed[:1]] == ["a3"]
+        assert sorted(ref for (ref,) in keyed[1:3]) == ["a1", "a2"]
+        assert [ref for (ref,) in keyed[3:]] == ["a0", "s1", "g2"]
+
+        from alembic import command
+
+        from conference_tui.store.engine import _alembic_config
+
+        command.downgrade(_alembic_config(engine), "0004")
+        assert revision(engine) == "0004"
+        with engine.connect() as conn:
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES('integrity-check')"))
+            found = conn.execute(
+                text("SELECT count(*) FROM search_fts WHERE search_fts MATCH 'paragraphs'")
+            ).scalar_one()
+        assert found == 3
+    finally:
+        engine.dispose()
+    assert newest_first() == ["k2", "k1", "k0"]  # and up again
+
+
+def test_the_search_key_span_is_the_migrations() -> None:
+    import importlib.util
+
+    from conference_tui.store.engine import MIGRATIONS_DIR
+    from conference_tui.store.search import KEY_SPAN
+
+    path = MIGRATIONS_DIR / "versions" / "0005_search_newest_first.py"
+    spec = importlib.util.spec_from_file_location("search_newest_first", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.SEARCH_KEY_SPAN == KEY_SPAN

@@ -8,6 +8,7 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from conference_tui.forms import HABITS_OF_MIND
 from conference_tui.store import SearchFilters, Store
+from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -21,6 +22,7 @@ from .conftest import (
     at,
     hold_conference,
     make_test_app,
+    one_student,
     settle,
 )
 
@@ -242,8 +244,8 @@ async def test_a_late_answer_never_replaces_a_newer_one(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_search(pilot, app)
-        newer = app_store.search("zeppelin")
-        older = app_store.search("ending")
+        newer = app_store.search_page("zeppelin")
+        older = app_store.search_page("ending")
         screen.asked = 2  # two searches asked, answered out of order
         screen.show_hits(2, Query("zeppelin", SearchFilters()), newer)
         screen.show_hits(1, Query("ending", SearchFilters()), older)
@@ -269,6 +271,97 @@ async def test_escape_goes_back_and_nothing_found_says_so(
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
+
+
+NOTE_FIELDS = (
+    "purpose",
+    "goal_review",
+    "plan",
+    "strength",
+    "teaching_point",
+    "next_step",
+    "teacher_notes",
+)
+
+
+def many_kestrels(store: Store, clock: SettableClock) -> tuple[str, int]:
+    """More notes with "kestrel" than a page holds; the student and how many notes."""
+    student = one_student(store)
+    conferences = PAGE_SIZE // len(NOTE_FIELDS) + 3
+    for days_ago in range(conferences):
+        answers = {key: f"Kestrel {days_ago} {key}" for key in NOTE_FIELDS}
+        hold_conference(store, clock, student, at(days_ago + 1), answers)
+    return student, conferences * len(NOTE_FIELDS)
+
+
+async def test_the_next_page_loads_as_the_cursor_nears_the_end(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    _, total = many_kestrels(app_store, fixed_clock)
+    expected = [hit.snippet for hit in app_store.search("kestrel", limit=total)]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "kestrel")
+        results = screen.query_one("#results", OptionList)
+        assert results.option_count == PAGE_SIZE
+        assert "50 notes so far, more below" in status(screen)
+        await pilot.press("down", "end")  # into the results, then the last one shown
+        await settle(pilot)
+        assert results.option_count == total  # the rest came
+        assert results.highlighted == PAGE_SIZE - 1  # and the cursor stayed where it was
+        assert [hit.snippet for hit in screen.hits] == expected  # in order, none twice
+        assert status(screen).startswith(f"{total} notes · ")
+        await pilot.press("end", "down")  # nothing more to come: round to the top as ever
+        await settle(pilot)
+        assert results.highlighted == 0
+
+
+async def test_down_past_the_last_result_shown_goes_on_into_the_next_page(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Keys typed while the next page loads wait for it: down, down, enter opens the
+    second note of the new page. The page is handed over by the test, so the keys are
+    sure to be typed before it comes."""
+    student, total = many_kestrels(app_store, fixed_clock)
+    wanted = app_store.search("kestrel", limit=total)[PAGE_SIZE + 1]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "kestrel")
+        next_page = app_store.search_page("kestrel", after=screen.next_page)
+        screen.loading_more = True  # as if the next page were on its way
+        await pilot.press("down", "end", "down", "down", "enter")
+        await pilot.pause()
+        results = screen.query_one("#results", OptionList)
+        assert results.highlighted == PAGE_SIZE - 1  # not round to the top
+        assert app.key_gate.is_held and app.screen is screen  # the rest wait
+        screen.more_arrived(screen.answered, next_page)
+        await settle(pilot)
+        conference = app.screen
+        assert isinstance(conference, ConferenceScreen)
+        assert (conference.student_id, conference.conference_id) == (
+            student,
+            wanted.conference_id,
+        )
+
+
+async def test_a_page_for_results_since_replaced_is_dropped(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    many_kestrels(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "kestrel")
+        first = app_store.search_page("kestrel")
+        stale = app_store.search_page("kestrel", after=first.next_page)
+        answered = screen.answered
+        await search_for(pilot, screen, "kestrel 3")
+        lines = result_lines(screen)
+        screen.more_arrived(answered, stale)
+        await settle(pilot)
+        assert result_lines(screen) == lines
 
 
 def test_search_snapshot(

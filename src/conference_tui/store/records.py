@@ -210,3 +210,21 @@ class SearchFilters:
     since: date | None = None
     until: date | None = None
     habit: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchPosition:
+    """Where a page of results ended, for the page after it: SQLite's key in the index,
+    or another database's time, kind and reference of the last note."""
+
+    key: int = 0
+    when: datetime | None = None
+    kind: str = ""
+    ref_id: str = ""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    # Where the next page starts; None when there is nothing more.
+    next_page: SearchPosition | None

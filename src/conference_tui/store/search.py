@@ -1,7 +1,8 @@
-"""Full-text search over answers, goals and learner notes.
+"""Full-text search over answers, goals and learner notes, a page at a time.
 
-SQLite uses the FTS5 index kept in step by triggers (see migration 0002); other
-databases fall back to a case-insensitive LIKE over the same sources.
+SQLite uses the FTS5 index kept in step by triggers, keyed newest first (see migration
+0005), so a page reads only its own rows; other databases fall back to a
+case-insensitive LIKE over the same sources.
 """
 
 from __future__ import annotations
@@ -10,16 +11,52 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, literal, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Answer, Conference, Goal, HabitObservation, Student
-from conference_tui.store.records import MATCH_END, MATCH_START, SearchFilters, SearchHit
+from conference_tui.store.records import (
+    MATCH_END,
+    MATCH_START,
+    SearchFilters,
+    SearchHit,
+    SearchPage,
+    SearchPosition,
+)
 
 SNIPPET_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
+PAGE_SIZE = 50
+# A note's key in the index is its conference's start in whole seconds times this (see
+# migration 0005, which must agree).
+KEY_SPAN = 2**21
+
+SEARCH_DOC = table(
+    "search_doc",
+    column("id"),
+    column("kind"),
+    column("student_id"),
+    column("conference_id"),
+    column("stage_key"),
+    column("field_key"),
+)
+SEARCH_FTS = table("search_fts", column("rowid"), column("search_fts"))
 
 
 def fts_query(user_text: str) -> str:
@@ -53,17 +90,56 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min).astimezone(UTC)
 
 
+def _day_end(day: date) -> datetime:
+    return _day_start(day + timedelta(days=1))
+
+
+def _second(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _after_like(
+    after: SearchPosition,
+    started_at: Any,
+    kind: ColumnElement[Any],
+    ref_id: ColumnElement[Any],
+) -> ColumnElement[bool]:
+    """Rows after `after` in the order newest first, undated last, then kind and ref_id."""
+    later_in_tie = tuple_(kind, ref_id) > tuple_(literal(after.kind), literal(after.ref_id))
+    if after.when is None:
+        return and_(started_at.is_(None), later_in_tie)
+    return or_(
+        started_at < after.when,
+        and_(started_at == after.when, later_in_tie),
+        started_at.is_(None),
+    )
+
+
 class SearchStore(StoreBase):
     def search(
         self, user_text: str, filters: SearchFilters | None = None, limit: int = 200
     ) -> list[SearchHit]:
-        """Notes matching every word typed, newest first."""
+        """Notes matching every word typed, newest first: the first `limit` of them."""
+        return self.search_page(user_text, filters, limit=limit).hits
+
+    def search_page(
+        self,
+        user_text: str,
+        filters: SearchFilters | None = None,
+        *,
+        after: SearchPosition | None = None,
+        limit: int = PAGE_SIZE,
+    ) -> SearchPage:
+        """One page of the notes matching every word typed, newest first (learner notes
+        and goals set outside a conference last): the first page, or the one that
+        follows `after` (the `next_page` of the page before, with the same words and
+        filters). A note written meanwhile never shifts a later page."""
         filters = filters or SearchFilters()
-        if not WORD.search(user_text):
-            return []
+        if not WORD.search(user_text) or limit < 1:
+            return SearchPage([], None)
         if self.dialect == "sqlite":
-            return self._search_fts(user_text, filters, limit)
-        return self._search_like(user_text, filters, limit)
+            return self._search_fts(user_text, filters, after, limit)
+        return self._search_like(user_text, filters, after, limit)
 
     def _filtered(
         self, query: Select[Any], filters: SearchFilters, conference_id: ColumnElement[Any]
@@ -73,9 +149,7 @@ class SearchStore(StoreBase):
         if filters.since:
             query = query.where(col(Conference.started_at) >= _day_start(filters.since))
         if filters.until:
-            query = query.where(
-                col(Conference.started_at) < _day_start(filters.until + timedelta(days=1))
-            )
+            query = query.where(col(Conference.started_at) < _day_end(filters.until))
         if filters.habit:
             query = query.where(
                 select(col(HabitObservation.habit))
@@ -87,58 +161,64 @@ class SearchStore(StoreBase):
             )
         return query
 
-    def _search_fts(self, user_text: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
-        match = fts_query(user_text)
-        sql = (
-            text(
-                "SELECT d.kind, d.student_id, d.conference_id, d.stage_key, d.field_key, "
-                f"snippet(search_fts, 0, '{MATCH_START}', '{MATCH_END}', '…', {SNIPPET_WORDS}) "
-                "AS snip FROM search_fts JOIN search_doc d ON d.id = search_fts.rowid "
-                "WHERE search_fts MATCH :match"
-            )
-            .columns(
-                kind=String,
-                student_id=String,
-                conference_id=String,
-                stage_key=String,
-                field_key=String,
-                snip=String,
-            )
-            .subquery("hits")
-        )
+    def _search_fts(
+        self, user_text: str, filters: SearchFilters, after: SearchPosition | None, limit: int
+    ) -> SearchPage:
+        key = SEARCH_FTS.c.rowid
         query = (
             select(
-                sql.c.kind,
-                sql.c.student_id,
+                SEARCH_DOC.c.kind,
+                SEARCH_DOC.c.student_id,
                 col(Student.name),
                 col(Student.class_id),
-                sql.c.conference_id,
-                sql.c.stage_key,
-                sql.c.field_key,
+                SEARCH_DOC.c.conference_id,
+                SEARCH_DOC.c.stage_key,
+                SEARCH_DOC.c.field_key,
                 col(Conference.started_at),
-                sql.c.snip,
+                func.snippet(
+                    literal_column("search_fts"), 0, MATCH_START, MATCH_END, "…", SNIPPET_WORDS
+                ),
+                key,
             )
-            .join(Student, col(Student.id) == sql.c.student_id)
-            .outerjoin(Conference, col(Conference.id) == sql.c.conference_id)
+            .select_from(SEARCH_FTS)
+            .join(SEARCH_DOC, SEARCH_DOC.c.id == key)
+            .join(Student, col(Student.id) == SEARCH_DOC.c.student_id)
+            .outerjoin(Conference, col(Conference.id) == SEARCH_DOC.c.conference_id)
+            .where(SEARCH_FTS.c.search_fts.match(fts_query(user_text)))
         )
-        query = self._filtered(query, filters, sql.c.conference_id)
-        query = query.order_by(col(Conference.started_at).desc().nulls_last()).limit(limit)
+        query = self._filtered(query, filters, SEARCH_DOC.c.conference_id)
+        # The same dates as a range of keys (see migration 0005), so that FTS5 itself
+        # skips the notes outside it; a dated filter leaves out the undated notes.
+        if filters.since:
+            query = query.where(key >= max(0, _second(_day_start(filters.since))) * KEY_SPAN)
+        if filters.until:
+            query = query.where(key < max(0, _second(_day_end(filters.until))) * KEY_SPAN)
+        if after is not None:
+            query = query.where(key < after.key)
+        # Ordered by the index's own key: FTS5 yields matches in that order and the
+        # query stops after the page, however many notes match.
+        query = query.order_by(key.desc()).limit(limit + 1)
         with self._read() as session:
-            rows = session.execute(query, {"match": match}).all()
-        return [self._hit(*row) for row in rows]
+            rows = session.execute(query).all()
+        hits = [self._hit(*row[:-1]) for row in rows[:limit]]
+        more = len(rows) > limit
+        return SearchPage(hits, SearchPosition(key=rows[limit - 1][-1]) if more else None)
 
-    def _search_like(self, user_text: str, filters: SearchFilters, limit: int) -> list[SearchHit]:
+    def _search_like(
+        self, user_text: str, filters: SearchFilters, after: SearchPosition | None, limit: int
+    ) -> SearchPage:
         words = WORD.findall(user_text)
 
         # `_` is a word character but also LIKE's one-character wildcard: match it literally.
         patterns = ["%" + w.replace("_", "\\_") + "%" for w in words]
 
-        def every_word(column: Any) -> ColumnElement[bool]:
-            return and_(*(cast(column, String).ilike(p, escape="\\") for p in patterns))
+        def every_word(text: Any) -> ColumnElement[bool]:
+            return and_(*(cast(text, String).ilike(p, escape="\\") for p in patterns))
 
         answers: Select[*tuple[Any, ...]] = (
             select(
                 literal("answer").label("kind"),
+                col(Answer.id).label("ref_id"),
                 col(Conference.student_id).label("student_id"),
                 col(Answer.conference_id).label("conference_id"),
                 col(Answer.stage_key).label("stage_key"),
@@ -150,6 +230,7 @@ class SearchStore(StoreBase):
         )
         goals = select(
             literal("goal"),
+            col(Goal.id),
             col(Goal.student_id),
             col(Goal.set_by_conference_id),
             literal(""),
@@ -170,12 +251,14 @@ class SearchStore(StoreBase):
         students = select(
             literal("student"),
             col(Student.id),
+            col(Student.id),
             literal(None, String),
             literal(""),
             literal(""),
             notes,
         ).where(every_word(notes))
         hits = union_all(answers, goals, students).subquery("hits")
+        started_at = col(Conference.started_at)
         query = (
             select(
                 hits.c.kind,
@@ -185,21 +268,33 @@ class SearchStore(StoreBase):
                 hits.c.conference_id,
                 hits.c.stage_key,
                 hits.c.field_key,
-                col(Conference.started_at),
+                started_at,
                 hits.c.body,
+                hits.c.ref_id,
             )
             .join(Student, col(Student.id) == hits.c.student_id)
             .outerjoin(Conference, col(Conference.id) == hits.c.conference_id)
         )
         query = self._filtered(query, filters, hits.c.conference_id)
-        query = query.order_by(col(Conference.started_at).desc().nulls_last()).limit(limit)
+        if after is not None:
+            query = query.where(_after_like(after, started_at, hits.c.kind, hits.c.ref_id))
+        # The kind and reference break ties, so that every row has one place in the order.
+        query = query.order_by(started_at.desc().nulls_last(), hits.c.kind, hits.c.ref_id).limit(
+            limit + 1
+        )
         with self._read() as session:
             rows = session.execute(query).all()
-        return [
+        page = [
             self._hit(kind, student, name, class_id, conference, stage, field, when, snippet)
-            for kind, student, name, class_id, conference, stage, field, when, body in rows
+            for kind, student, name, class_id, conference, stage, field, when, body, _ in rows[
+                :limit
+            ]
             for snippet in (highlight(body, words),)
         ]
+        if len(rows) <= limit:
+            return SearchPage(page, None)
+        last = rows[limit - 1]
+        return SearchPage(page, SearchPosition(when=last[7], kind=last[0], ref_id=last[9]))
 
     @staticmethod
     def _hit(
@@ -226,4 +321,4 @@ class SearchStore(StoreBase):
         )
 
 
-__all__ = ["SearchStore", "fts_query"]
+__all__ = ["PAGE_SIZE", "SearchStore", "fts_query"]

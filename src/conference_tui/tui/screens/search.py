@@ -1,4 +1,8 @@
-"""Search every note: results update as the teacher types; enter opens the conference."""
+"""Search every note: results update as the teacher types; enter opens the conference.
+
+Results come a page at a time: the next page loads in the background when the cursor
+nears the end of those shown, so a common word costs no more than a rare one.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
-from conference_tui.store.records import ClassInfo, SearchHit
+from conference_tui.store.records import ClassInfo, SearchHit, SearchPage, SearchPosition
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
@@ -25,7 +30,8 @@ from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_boxes import TextInput
 
 DEBOUNCE_SECONDS = 0.15
-RESULT_LIMIT = 200
+# The next page is asked for when the cursor comes this close to the last result shown.
+LOAD_AHEAD = 10
 # Beyond this, more words only slow the search down: every word must match anyway.
 MAX_QUERY_CHARACTERS = 500
 HINT = "Type to search: every word must match, the last may be the start of a word."
@@ -78,6 +84,19 @@ class Results(OptionList):
 
     BINDINGS = [Binding("enter", "select", "Open", id="search.results.open")]
 
+    class WantsMore(Message):
+        """Down was pressed on the last result shown while more are still to come."""
+
+    # Set by the screen: results beyond the last one shown are still to be loaded.
+    more_below = False
+
+    def action_cursor_down(self) -> None:
+        # Not round to the top: the next result is the first of the page to come.
+        if self.more_below and self.highlighted == self.option_count - 1:
+            self.post_message(self.WantsMore())
+            return
+        super().action_cursor_down()
+
 
 @dataclass(frozen=True)
 class Query:
@@ -125,6 +144,12 @@ class SearchScreen(AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.hits: list[SearchHit] = []
+        # What the results on screen answer, and where their next page starts.
+        self.shown: Query | None = None
+        self.next_page: SearchPosition | None = None
+        self.loading_more = False
+        # Down pressed on the last result: taken once the next page is on screen.
+        self.down_when_more = False
         self.debounce: Timer | None = None
         self.asked = 0
         self.answered = 0
@@ -214,7 +239,7 @@ class SearchScreen(AppScreen[None]):
         error.display = False
         if not query.text.strip():
             self.asked += 1
-            self.show_hits(self.asked, query, [])
+            self.show_hits(self.asked, query, SearchPage([], None))
             return
         self.asked += 1
         asked = self.asked
@@ -222,8 +247,8 @@ class SearchScreen(AppScreen[None]):
         self.set_status("Searching…")
         run_in_background(
             self,
-            lambda: store.search(query.text, query.filters, limit=RESULT_LIMIT),
-            lambda hits: self.show_hits(asked, query, hits),
+            lambda: store.search_page(query.text, query.filters),
+            lambda page: self.show_hits(asked, query, page),
             group="search",
             failed=self.search_failed,
         )
@@ -233,29 +258,109 @@ class SearchScreen(AppScreen[None]):
         self.set_status("The search failed; change the words to try again.")
         self.answered_now()
 
-    def show_hits(self, asked: int, query: Query, hits: list[SearchHit]) -> None:
+    def show_hits(self, asked: int, query: Query, page: SearchPage) -> None:
         # The worker group is exclusive, and this check makes sure: an older answer
         # arriving late never replaces a newer one.
         if asked < self.answered:
             return
         self.answered = asked
-        self.hits = hits
-        results = self.query_one("#results", OptionList)
-        results.clear_options()
-        form = self.conference_app.form
-        results.add_options(Option(hit_prompt(hit, form), id=str(i)) for i, hit in enumerate(hits))
-        if hits:
-            results.highlighted = 0
-        if not query.text.strip():
-            self.set_status(HINT)
-        elif not hits:
-            self.set_status("No notes match. Try fewer words, or clear the filters (ctrl+r).")
-        else:
-            more = f" (the newest {RESULT_LIMIT})" if len(hits) >= RESULT_LIMIT else ""
-            count = f"{len(hits)} note{'s' if len(hits) != 1 else ''}{more}"
-            self.set_status(f"{count} · ↓ to the results · enter opens")
+        self.shown = query
+        self.hits = []
+        self.next_page = None
+        # A page still loading for the results replaced is dropped when it arrives.
+        self.loading_more = False
+        self.query_one("#results", OptionList).clear_options()
+        self.add_page(page)
+        self.let_keys_go()
         if asked == self.asked:
             self.answered_now()
+
+    def add_page(self, page: SearchPage) -> None:
+        """Put a page below the results shown; the cursor stays on the result it is on."""
+        results = self.query_one("#results", Results)
+        form = self.conference_app.form
+        first = len(self.hits)
+        self.hits.extend(page.hits)
+        self.next_page = page.next_page
+        results.more_below = page.next_page is not None
+        results.add_options(
+            Option(hit_prompt(hit, form), id=str(first + i)) for i, hit in enumerate(page.hits)
+        )
+        if self.hits and results.highlighted is None:
+            results.highlighted = 0
+        self.show_count()
+
+    def show_count(self) -> None:
+        count = len(self.hits)
+        if self.shown is None or not self.shown.text.strip():
+            self.set_status(HINT)
+        elif not count:
+            self.set_status("No notes match. Try fewer words, or clear the filters (ctrl+r).")
+        else:
+            more = " so far, more below" if self.next_page is not None else ""
+            self.set_status(
+                f"{count} note{'s' if count != 1 else ''}{more} · ↓ to the results · enter opens"
+            )
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def cursor_moved(self, event: OptionList.OptionHighlighted) -> None:
+        self.load_more_near(event.option_index)
+
+    def load_more_near(self, index: int) -> None:
+        if index >= len(self.hits) - LOAD_AHEAD:
+            self.load_more()
+
+    @on(Results.WantsMore)
+    def down_past_the_last(self) -> None:
+        """Keys typed after this down wait for the page, and act on what it shows."""
+        if self.next_page is None:
+            return
+        self.down_when_more = True
+        self.conference_app.key_gate.hold(
+            self, "more search results", part="search-more", escapable=True
+        )
+        self.load_more()
+
+    def let_keys_go(self) -> None:
+        self.down_when_more = False
+        self.conference_app.key_gate.release(self, part="search-more")
+
+    def load_more(self) -> None:
+        """Ask for the page after the results shown, unless it is on its way or there is none."""
+        query, after = self.shown, self.next_page
+        if query is None or after is None or self.loading_more:
+            return
+        self.loading_more = True
+        answered = self.answered
+        store = self.conference_app.store
+        run_in_background(
+            self,
+            lambda: store.search_page(query.text, query.filters, after=after),
+            lambda page: self.more_arrived(answered, page),
+            group="search-more",
+            failed=lambda message: self.more_failed(answered, message),
+        )
+
+    def more_arrived(self, answered: int, page: SearchPage) -> None:
+        if answered != self.answered:
+            return  # the results it continues have been replaced
+        self.loading_more = False
+        self.add_page(page)
+        results = self.query_one("#results", Results)
+        if self.down_when_more:
+            results.action_cursor_down()
+        self.let_keys_go()
+        # The cursor went on towards the end while the page was loading: the next one too.
+        if results.highlighted is not None:
+            self.load_more_near(results.highlighted)
+
+    def more_failed(self, answered: int, message: str) -> None:
+        if answered != self.answered:
+            return
+        self.loading_more = False
+        self.let_keys_go()
+        self.notify(message, title="Search failed", severity="error", timeout=8)
+        self.set_status("More results could not be read; move the cursor to try again.")
 
     def set_status(self, message: str) -> None:
         self.query_one("#search-status", Static).update(Text(message))
