@@ -527,7 +527,7 @@ async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_dra
             await pilot.press("n")
             await wait_until(
                 pilot,
-                lambda: any(w.group == "conference-open" and w.is_running for w in app.workers),
+                lambda: any(w.group == "open-conference" and w.is_running for w in app.workers),
                 "the conference opening, waiting for the lock",
             )
             await pilot.press("escape")

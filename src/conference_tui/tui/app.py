@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 import uuid
@@ -30,6 +31,8 @@ from conference_tui.tui.key_gate import KeyGate
 if TYPE_CHECKING:
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
+    from conference_tui.tui.screens.conference import Opened
+    from conference_tui.tui.screens.history import Detail, Story
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,24 @@ class ConferenceApp(App[None]):
     """conference-tui. Screens reach the data through `self.app.store` in workers."""
 
     TITLE = "conference-tui"
-    CSS_PATH = "app.tcss"
+    # Every screen's styles at start, not at its first visit: Textual re-parses the whole
+    # stylesheet and restyles every widget when a screen brings new styles (0.1 s).
+    CSS_PATH = [
+        "app.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in (
+                "roster",
+                "conference",
+                "history",
+                "search",
+                "export",
+                "groups",
+                "profile_dialog",
+                "lock",
+            )
+        ),
+    ]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="Every key of every screen"),
@@ -168,6 +188,8 @@ class ConferenceApp(App[None]):
             self.exit(return_code=1, message=f"conference-tui: {message}")
 
         run_in_background(self, wait, opened, group="open-store", failed=failed)
+        # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next.
+        self.run_worker(import_screens, thread=True, group="import-screens", exit_on_error=False)
 
     def watch_theme(self, theme: str) -> None:
         """A theme picked from the palette is kept for next time, in config.toml."""
@@ -209,17 +231,71 @@ class ConferenceApp(App[None]):
         stage_key: str | None = None,
         amend: bool = False,
     ) -> None:
-        """Start (or resume) a conference, or open an existing one at a stage."""
-        from conference_tui.tui.screens.conference import ConferenceScreen
+        """Start (or resume) a conference, or open an existing one at a stage: read it,
+        then push it, drawn once, whole. Keys typed meanwhile wait for its first field;
+        if it cannot be opened, they are dropped with the reason."""
+        from conference_tui.tui.screens.conference import ConferenceScreen, read_opened
 
-        self.push_screen(
-            ConferenceScreen(student_id, conference_id, stage_key=stage_key, amend=amend)
+        store, form, editor_id = self.store, self.form, self.editor_id
+        called_off = False
+
+        def call_off() -> None:
+            # Escape before it opened (a busy database): it never shows; a draft it
+            # started meanwhile is discarded once the database lets it be made.
+            nonlocal called_off
+            called_off = True
+            self.key_gate.release(self, part="open-conference")
+
+        self.key_gate.hold(
+            self, "the conference to open", part="open-conference", call_off=call_off
+        )
+
+        def show(opened: Opened) -> None:
+            if called_off:
+                if conference_id is None:
+                    draft_id = opened.conference.id
+                    run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
+                return
+            self.push_screen(ConferenceScreen(opened, stage_key=stage_key, amend=amend))
+            self.key_gate.release(self, part="open-conference")
+
+        def failed(message: str) -> None:
+            if called_off:
+                return
+            self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
+            self.key_gate.release(self, part="open-conference", deliver=False)
+
+        run_in_background(
+            self,
+            lambda: read_opened(store, form, student_id, conference_id, editor_id),
+            show,
+            group="open-conference",
+            failed=failed,
         )
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
-        from conference_tui.tui.screens.history import HistoryScreen
+        """Read the history, then push it: drawn once, whole. Keys typed meanwhile wait
+        for it; if it cannot be read, they are dropped with the reason."""
+        from conference_tui.tui.screens.history import HistoryScreen, read_story
 
-        self.push_screen(HistoryScreen(student_id, conference_id))
+        store = self.store
+        self.key_gate.hold(self, "the history", part="open-history")
+
+        def show(read: tuple[Story, Detail | None]) -> None:
+            self.push_screen(HistoryScreen(student_id, conference_id, read))
+            self.key_gate.release(self, part="open-history")
+
+        def failed(message: str) -> None:
+            self.notify(message, title="Cannot open the history", severity="error", timeout=10)
+            self.key_gate.release(self, part="open-history", deliver=False)
+
+        run_in_background(
+            self,
+            lambda: read_story(store, student_id, first=conference_id),
+            show,
+            group="open-history",
+            failed=failed,
+        )
 
     def open_search(self) -> None:
         from conference_tui.tui.screens.search import SearchScreen
@@ -321,6 +397,13 @@ class ConferenceApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)
+
+
+def import_screens() -> None:
+    """Load the modules of the other screens, so that the first visit to each does not
+    wait for Python to read them."""
+    for name in ("conference", "history", "search", "export", "groups", "help"):
+        importlib.import_module(f"conference_tui.tui.screens.{name}")
 
 
 def make_app(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from textual import events
 from textual.app import App
@@ -46,8 +47,9 @@ class KeyGate:
         self.waiting: deque[events.Key | events.Paste] = deque()
         self.holds: dict[tuple[int, str], tuple[object, str]] = {}
         # Holds that escape may cut short: a screen still opening that the teacher backs
-        # out of (a busy database, say).
-        self.escapable: set[tuple[int, str]] = set()
+        # out of (a busy database, say). With a callback, the escape is spent on it (a
+        # screen not pushed yet is called off); without, it goes to the app.
+        self.escapable: dict[tuple[int, str], Callable[[], object] | None] = {}
         self.passing: set[int] = set()
         self.delivering = False
         self.dropped_total = 0
@@ -67,7 +69,14 @@ class KeyGate:
             self.passing.discard(id(event))
             return False
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
-            return False
+            called_off = [
+                call_off
+                for key, call_off in self.escapable.items()
+                if key in self.holds and call_off is not None and event.key == "escape"
+            ]
+            for call_off in called_off:
+                call_off()
+            return bool(called_off)
         if isinstance(event, events.Paste):
             event = events.Paste(note_text(event.text))
         self.waiting.append(event)
@@ -79,15 +88,26 @@ class KeyGate:
         typed before anything else, out of a screen still opening."""
         if key == QUIT_KEY:
             return True
-        return key == "escape" and not self.waiting and bool(self.escapable & self.holds.keys())
+        return (
+            key == "escape" and not self.waiting and bool(self.escapable.keys() & self.holds.keys())
+        )
 
-    def hold(self, owner: object, why: str, *, part: str = "", escapable: bool = False) -> None:
+    def hold(
+        self,
+        owner: object,
+        why: str,
+        *,
+        part: str = "",
+        escapable: bool = False,
+        call_off: Callable[[], object] | None = None,
+    ) -> None:
         """Keep keys waiting until `owner` releases this `part`: it is getting ready to take
         them. Holding a part held already is one hold (a newer load replaces an older).
-        An `escapable` hold lets a first escape through to back out of it."""
+        An `escapable` hold lets a first escape through to back out of it; with `call_off`,
+        that escape calls it instead (what was getting ready is not on screen yet)."""
         self.holds[id(owner), part] = (owner, why)
-        if escapable:
-            self.escapable.add((id(owner), part))
+        if escapable or call_off is not None:
+            self.escapable[id(owner), part] = call_off
         self.settled.clear()
         self.told = False
         self.app.set_timer(TELL_AFTER_SECONDS, self.tell_if_still_held)
@@ -95,7 +115,7 @@ class KeyGate:
     def release(self, owner: object, *, part: str = "", deliver: bool = True) -> None:
         """`owner` is ready: deliver the waiting keys. With `deliver=False` what it held
         them for will not come, so the keys typed for it are dropped, and the teacher told."""
-        self.escapable.discard((id(owner), part))
+        self.escapable.pop((id(owner), part), None)
         if self.holds.pop((id(owner), part), None) is None:
             return
         dropped = 0 if deliver else self.drop_waiting()
@@ -224,7 +244,7 @@ class KeyGate:
         for key, (owner, _why) in list(self.holds.items()):
             if isinstance(owner, DOMNode) and owner.is_mounted and not owner.is_attached:
                 del self.holds[key]
-                self.escapable.discard(key)
+                self.escapable.pop(key, None)
 
     def tell_if_still_held(self) -> None:
         if not self.is_held or self.told or not self.waiting:

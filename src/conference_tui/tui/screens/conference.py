@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -15,10 +16,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.widgets import Static
-from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
-from conference_tui.forms import HABITS_OF_MIND, FormStage
+from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
 from conference_tui.store.records import (
     BatchSaved,
     ConferenceInfo,
@@ -45,6 +46,10 @@ from conference_tui.tui.widgets.spiral import (
 )
 from conference_tui.tui.widgets.stage_pane import StagePane
 
+if TYPE_CHECKING:
+    from conference_tui.store import Store
+    from conference_tui.tui.app import ConferenceApp
+
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_SECONDS = 0.4
@@ -62,6 +67,26 @@ class Opened:
     student: StudentInfo
     last_time: LastTime
     open_elsewhere: bool
+
+
+def read_opened(
+    store: Store, form: Form, student_id: str, conference_id: str | None, editor_id: str
+) -> Opened:
+    """Everything a conference opens with, read (a new draft started, unless one is given)
+    before its screen is pushed, so that the screen is drawn once, whole."""
+    if conference_id is None:
+        conference = store.start_conference(student_id, form.id, form.version, form.stages[0].key)
+    else:
+        conference = store.get_conference(conference_id)
+    elsewhere = conference.is_draft and store.open_elsewhere(
+        conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
+    )
+    return Opened(
+        conference,
+        store.get_student(conference.student_id),
+        store.last_time(conference.student_id, conference.id),
+        elsewhere,
+    )
 
 
 class ConferenceScreen(AppScreen[None]):
@@ -116,22 +141,19 @@ class ConferenceScreen(AppScreen[None]):
     ]
 
     def __init__(
-        self,
-        student_id: str,
-        conference_id: str | None = None,
-        *,
-        stage_key: str | None = None,
-        amend: bool = False,
+        self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
     ) -> None:
         super().__init__()
-        self.student_id = student_id
-        self.conference_id = conference_id
-        self.requested_stage = stage_key
+        self.opened = opened
+        self.conference = opened.conference
+        self.student = opened.student
+        self.student_id = opened.conference.student_id
+        self.conference_id = opened.conference.id
         self.amend = amend
-        self.conference: ConferenceInfo | None = None
-        self.student: StudentInfo | None = None
-        self.stage_index = 0
-        self.current_field = ""
+        keys = [stage.key for stage in self.stages]
+        wanted = stage_key or self.conference.current_stage
+        self.stage_index = keys.index(wanted) if wanted in keys else 0
+        self.current_field = "" if stage_key else self.conference.current_field
         # The autosave of the conference once it has opened.
         self.draft: DraftSession | None = None
         self.after_save: str | None = None
@@ -151,7 +173,7 @@ class ConferenceScreen(AppScreen[None]):
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
-        return self.conference_app.form.stages
+        return cast("ConferenceApp", self.app).form.stages
 
     @property
     def stage_pane(self) -> StagePane:
@@ -166,7 +188,13 @@ class ConferenceScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Horizontal(id="conference-layout"):
-            yield StagePane(self.stages, id="stage-pane")
+            yield StagePane(
+                self.stages,
+                self.conference.answers,
+                self.recorded_habits(),
+                self.stages[self.stage_index],
+                id="stage-pane",
+            )
             with Vertical(id="spiral-side"):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
@@ -174,58 +202,13 @@ class ConferenceScreen(AppScreen[None]):
                 yield LastTimePanel(id="last-time")
         yield KeysFooter()
 
+    def recorded_habits(self) -> str:
+        return join_in_list_order(self.conference.habits, HABITS_OF_MIND)
+
     def on_mount(self) -> None:
-        # Keys typed while the conference opens wait for its first field.
-        self.conference_app.key_gate.hold(
-            self, "the conference to open", part="open", escapable=True
-        )
         self.previous_sub_title = self.conference_app.sub_title
-        store = self.conference_app.store
-        form = self.conference_app.form
-        student_id, conference_id = self.student_id, self.conference_id
-
-        editor_id = self.conference_app.editor_id
-
-        def open_conference() -> Opened:
-            if conference_id is None:
-                conference = store.start_conference(
-                    student_id, form.id, form.version, form.stages[0].key
-                )
-                if get_current_worker().is_cancelled:
-                    # The teacher left before it opened (a busy database): leave no
-                    # empty draft behind. Only a draft with nothing in it is deleted.
-                    store.discard_draft(conference.id)
-            else:
-                conference = store.get_conference(conference_id)
-            elsewhere = conference.is_draft and store.open_elsewhere(
-                conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
-            )
-            return Opened(
-                conference,
-                store.get_student(conference.student_id),
-                store.last_time(conference.student_id, conference.id),
-                elsewhere,
-            )
-
-        run_in_background(
-            self,
-            open_conference,
-            self.show_conference,
-            group="conference-open",
-            failed=self.could_not_open,
-        )
-
-    def could_not_open(self, message: str) -> None:
-        self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
-        self.conference_app.key_gate.release(self, part="open", deliver=False)
-        self.close()
-
-    def show_conference(self, opened: Opened) -> None:
-        self.run_worker(self.build_or_close(opened), group="conference-build", exit_on_error=False)
-
-    async def build_or_close(self, opened: Opened) -> None:
         try:
-            await self.build(opened)
+            self.build()
         except Exception as exc:
             # The notes are safe in the database; what could not be drawn is logged.
             log_failure(log, "could not show the conference", exc)
@@ -234,24 +217,24 @@ class ConferenceScreen(AppScreen[None]):
                 "the log (`conference-tui locate` shows where)."
             )
 
-    async def build(self, opened: Opened) -> None:
-        """Mount the stage the teacher lands on and focus it before it shows: a key typed
-        the moment the stage appears must not be lost. Other stages mount when visited."""
-        conference = self.conference = opened.conference
-        self.conference_id = conference.id
-        self.student = opened.student
+    def could_not_open(self, message: str) -> None:
+        self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
+        self.conference_app.key_gate.drop_waiting()
+        self.close()
+
+    def build(self) -> None:
+        """Everything but the fields of the first stage, which came with the screen."""
+        conference, opened = self.conference, self.opened
         self.elapsed_base = conference.elapsed_seconds
         self.clock_started = self.conference_app.monotonic()
-        habits = join_in_list_order(conference.habits, HABITS_OF_MIND)
         self.draft = DraftSession.open(
             conference,
             amend=self.amend,
             habits={
-                field.key: (habits, field.private)
+                field.key: (self.recorded_habits(), field.private)
                 for field in self.conference_app.form.fields_of_type("habits")
             },
         )
-        await self.stage_pane.start(conference.answers, habits)
         self.last_time = opened.last_time
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.
@@ -259,12 +242,7 @@ class ConferenceScreen(AppScreen[None]):
         timer.display = conference.is_draft
         timer.elapsed = self.elapsed_base
         self.show_student_heading()
-        keys = [stage.key for stage in self.stages]
-        wanted = self.requested_stage or conference.current_stage
-        self.current_field = "" if self.requested_stage else conference.current_field
-        index = keys.index(wanted) if wanted in keys else 0
-        await self.stage_pane.ensure_page(self.stages[index])
-        self.go_to_stage(index, focus=False)
+        self.go_to_stage(self.stage_index, focus=False)
         self.focus_current_field()
         self.update_filled()
         if opened.open_elsewhere:
@@ -278,10 +256,8 @@ class ConferenceScreen(AppScreen[None]):
             )
         self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
         self.set_interval(1, self.tick)
-        self.conference_app.key_gate.release(self, part="open")
 
     def show_student_heading(self) -> None:
-        assert self.student is not None and self.conference is not None
         heading = Text()
         heading.append_text(plain(self.student.display_name, style="bold"))
         if not self.conference.is_draft:
@@ -336,12 +312,10 @@ class ConferenceScreen(AppScreen[None]):
         self.stage_pane.focus_field(self.stage_index, self.current_field)
 
     def action_next_stage(self) -> None:
-        if self.conference is not None:
-            self.go_to_stage(self.stage_index + 1)
+        self.go_to_stage(self.stage_index + 1)
 
     def action_previous_stage(self) -> None:
-        if self.conference is not None:
-            self.go_to_stage(self.stage_index - 1)
+        self.go_to_stage(self.stage_index - 1)
 
     @on(SpiralStepper.StageClicked)
     def stage_clicked(self, event: SpiralStepper.StageClicked) -> None:
@@ -429,7 +403,6 @@ class ConferenceScreen(AppScreen[None]):
 
     def save_batch(self, batch: Batch) -> Callable[[], BatchSaved]:
         """The store call that writes `batch`, for a worker thread."""
-        assert self.conference is not None
         store = self.conference_app.store
         conference_id = self.conference.id
         editor_id = self.conference_app.editor_id if self.conference.is_draft else ""
@@ -536,8 +509,6 @@ class ConferenceScreen(AppScreen[None]):
         self.leave_after_save("complete")
 
     def leave_after_save(self, action: str) -> None:
-        if self.conference is None:
-            return
         # Keys typed after ctrl+s or escape are for the screen the teacher goes back to,
         # never for this conference: they wait until it has closed (or stays open).
         self.conference_app.key_gate.hold(self, "the conference to close", part="close")
@@ -574,7 +545,6 @@ class ConferenceScreen(AppScreen[None]):
 
     def finish_complete(self) -> None:
         assert self.draft is not None and self.conference is not None
-        assert self.student is not None
         self.stop_editing()
         store = self.conference_app.store
         conference_id = self.conference.id
@@ -602,9 +572,6 @@ class ConferenceScreen(AppScreen[None]):
         )
 
     def action_leave(self) -> None:
-        if self.conference is None:
-            self.close()
-            return
         warning = self.unsaved_warning()
         if warning:
             # Keys typed after this escape were meant for the roster: never for the note.
@@ -626,7 +593,6 @@ class ConferenceScreen(AppScreen[None]):
         )
 
     def finish_leave(self) -> None:
-        assert self.conference is not None
         self.stop_editing()
         store = self.conference_app.store
         conference = self.conference
@@ -720,7 +686,7 @@ class ConferenceScreen(AppScreen[None]):
         """One mark per ctrl+g: the teacher's next words go back into the field they
         came from, never to the goal list."""
         goal = next((g for g in self.last_time.active_goals if g.id == event.goal_id), None)
-        if self.conference is None or goal is None:
+        if goal is None:
             return
         self.focus_current_field()
         if goal.status == event.status:
@@ -745,7 +711,6 @@ class ConferenceScreen(AppScreen[None]):
         self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.")
 
     def set_goal_status(self, goal_id: str, status: str, done_message: str) -> None:
-        assert self.conference is not None
         store = self.conference_app.store
         conference_id, student_id = self.conference.id, self.conference.student_id
         if self.draft is not None:

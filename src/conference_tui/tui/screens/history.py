@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -28,6 +29,9 @@ from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
+
+if TYPE_CHECKING:
+    from conference_tui.store import Store
 
 PAGE_SIZE = 100
 # Load the next page when the cursor comes this close to the last loaded row.
@@ -59,6 +63,27 @@ class Story:
 class Detail:
     conference: ConferenceInfo
     goals: list[GoalInfo]
+
+
+def read_detail(store: Store, conference_id: str) -> Detail:
+    return Detail(store.get_conference(conference_id), store.goals_touching(conference_id))
+
+
+def read_story(
+    store: Store, student_id: str, limit: int = PAGE_SIZE, first: str | None = None
+) -> tuple[Story, Detail | None]:
+    """What the screen shows, and the full record of the conference it opens on (`first`,
+    else the newest): read before the screen is pushed, so that it is drawn once, whole."""
+    story = Story(
+        store.get_student(student_id),
+        store.conference_count(student_id),
+        store.history(student_id, limit=limit),
+        store.goal_chain(student_id),
+        store.habit_tally(student_id),
+    )
+    ids = [summary.id for summary in story.conferences]
+    shown = first if first in ids else (ids[0] if ids else None)
+    return story, read_detail(store, shown) if shown else None
 
 
 def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
@@ -146,8 +171,16 @@ class HistoryScreen(AppScreen[None]):
         ),
     ]
 
-    def __init__(self, student_id: str, conference_id: str | None = None) -> None:
+    def __init__(
+        self,
+        student_id: str,
+        conference_id: str | None = None,
+        read: tuple[Story, Detail | None] | None = None,
+    ) -> None:
         super().__init__()
+        # Read before the screen was pushed (see ConferenceApp.open_history): shown at
+        # mount, in the first frame, instead of being loaded again.
+        self.read_first = read
         self.student_id = student_id
         self.wanted_conference_id = conference_id
         self.student: StudentInfo | None = None
@@ -199,6 +232,11 @@ class HistoryScreen(AppScreen[None]):
         self.query_one(ConferenceView).show_message("Loading…")
         self.apply_width()
         table.focus()
+        if self.read_first is not None:
+            story, detail = self.read_first
+            self.show_story(story)
+            if detail is not None:
+                self.show_detail(detail)
 
     def on_resize(self) -> None:
         self.apply_width()
@@ -207,6 +245,9 @@ class HistoryScreen(AppScreen[None]):
         self.query_one("#conferences-pane").set_class(self.size.width >= WIDE_AT_COLUMNS, "-wide")
 
     def on_screen_resume(self) -> None:
+        if self.read_first is not None:
+            self.read_first = None  # shown at mount
+            return
         self.reload()
 
     # -- loading ---------------------------------------------------------------------
@@ -219,13 +260,7 @@ class HistoryScreen(AppScreen[None]):
         self.generation += 1
 
         def load() -> Story:
-            return Story(
-                store.get_student(student_id),
-                store.conference_count(student_id),
-                store.history(student_id, limit=limit),
-                store.goal_chain(student_id),
-                store.habit_tally(student_id),
-            )
+            return read_story(store, student_id, limit)[0]
 
         self.load_before_keys(
             load,
@@ -429,10 +464,12 @@ class HistoryScreen(AppScreen[None]):
             return
         store = self.conference_app.store
 
-        def load() -> Detail:
-            return Detail(store.get_conference(conference_id), store.goals_touching(conference_id))
-
-        run_in_background(self, load, self.show_detail, group="history-detail")
+        run_in_background(
+            self,
+            lambda: read_detail(store, conference_id),
+            self.show_detail,
+            group="history-detail",
+        )
 
     def show_detail(self, detail: Detail) -> None:
         self.details[detail.conference.id] = detail

@@ -128,9 +128,10 @@ class FieldEditor(Vertical):
 
     def focus_control(self) -> None:
         # Scroll the whole field (label too) into view at once: an animated scroll
-        # would leave the page at a different place from one moment to the next.
+        # would leave the page at a different place from one moment to the next. After
+        # the next refresh: a stage built with its screen has no layout yet.
         self.control.focus(scroll_visible=False)
-        self.scroll_visible(animate=False)
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     def toggle_private(self) -> None:
         self.private = not self.private

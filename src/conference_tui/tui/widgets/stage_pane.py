@@ -7,7 +7,7 @@ import asyncio
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Static
 
 from conference_tui.forms import FormStage
 from conference_tui.store.records import AnswerInfo
@@ -16,63 +16,64 @@ from conference_tui.tui.widgets.formatting import plain
 
 
 class StagePane(Vertical):
-    """Shows one stage at a time. A stage's fields are mounted on its first visit:
+    """Shows one stage at a time. The stage the conference opens at is built with the
+    screen, in its first frame; another stage's fields are mounted on its first visit:
     mounting all of them at open costs more than a second, and mounting them in the
-    background makes typing lag."""
+    background makes typing lag.
 
-    def __init__(self, stages: tuple[FormStage, ...], *, id: str | None = None) -> None:
+    Fields open with `answers`; a habits field with no answer of its own shows `habits`,
+    the habits recorded for the conference."""
+
+    def __init__(
+        self,
+        stages: tuple[FormStage, ...],
+        answers: dict[str, AnswerInfo],
+        habits: str,
+        first: FormStage,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.stages = stages
         self.pages: dict[str, Vertical] = {}
         self.editors: dict[str, FieldEditor] = {}
-        self.answers: dict[str, AnswerInfo] = {}
-        self.habits = ""
+        self.answers = answers
+        self.habits = habits
+        self.first = first
         self.mounting = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stage-title")
         yield Static("", id="stage-questions")
-        yield LoadingIndicator(id="loading")
-        yield VerticalScroll(id="stage-fields")
+        with VerticalScroll(id="stage-fields"):
+            yield self.new_page(self.first)
 
     def on_mount(self) -> None:
-        fields = self.query_one("#stage-fields", VerticalScroll)
-        fields.display = False
         # Tab goes from field to field; the scrolling box itself is no stop, or keys
         # typed there would go nowhere.
-        fields.can_focus = False
+        self.query_one("#stage-fields", VerticalScroll).can_focus = False
 
-    async def start(self, answers: dict[str, AnswerInfo], habits: str) -> None:
-        """The conference has loaded: fields open with these answers, and a habits field
-        with no answer of its own shows the habits recorded for the conference."""
-        self.answers = answers
-        self.habits = habits
-        await self.query_one("#loading").remove()
-        self.query_one("#stage-fields").display = True
+    def new_page(self, stage: FormStage) -> Vertical:
+        editors = []
+        for field in stage.fields:
+            answer = self.answers.get(field.key)
+            value = answer.value if answer else ""
+            if field.type == "habits" and answer is None:
+                value = self.habits
+            editor = FieldEditor(
+                field, stage.key, value, answer.private if answer else field.private
+            )
+            self.editors[field.key] = editor
+            editors.append(editor)
+        page = Vertical(*editors, id=f"page-{stage.key}", classes="stage-page")
+        page.display = False
+        self.pages[stage.key] = page
+        return page
 
     async def ensure_page(self, stage: FormStage) -> None:
         async with self.mounting:
-            if stage.key in self.pages:
-                return
-            page = Vertical(id=f"page-{stage.key}", classes="stage-page")
-            page.display = False
-            self.pages[stage.key] = page
-            await self.query_one("#stage-fields", VerticalScroll).mount(page)
-            editors = []
-            for field in stage.fields:
-                answer = self.answers.get(field.key)
-                value = answer.value if answer else ""
-                if field.type == "habits" and answer is None:
-                    value = self.habits
-                editor = FieldEditor(
-                    field,
-                    stage.key,
-                    value,
-                    answer.private if answer else field.private,
-                )
-                self.editors[field.key] = editor
-                editors.append(editor)
-            await page.mount_all(editors)
+            if stage.key not in self.pages:
+                await self.query_one("#stage-fields", VerticalScroll).mount(self.new_page(stage))
 
     def show(self, index: int) -> bool:
         """Show a stage whose fields are mounted; False (and nothing changes) if not yet."""
@@ -86,7 +87,10 @@ class StagePane(Vertical):
         )
         questions = "\n".join(f"• {question}" for question in stage.questions)
         self.query_one("#stage-questions", Static).update(plain(questions))
-        self.query_one("#stage-fields", VerticalScroll).scroll_home(animate=False)
+        # After the next refresh, like the scroll to the focused field: a stage built with
+        # its screen has no layout yet.
+        fields = self.query_one("#stage-fields", VerticalScroll)
+        self.call_after_refresh(fields.scroll_home, animate=False)
         return True
 
     def focus_field(self, index: int, field_key: str) -> None:
