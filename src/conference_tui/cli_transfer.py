@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conference_tui import paths
+from conference_tui.cli_progress import progress_bar
 from conference_tui.cli_support import clear_errors, fail, open_store
 
 if TYPE_CHECKING:
@@ -160,7 +161,8 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
             copy = backup_sqlite(location.path, folder, stem)
             click.echo(f"Database copy:  {copy} (checked: ok)")
         store = open_store(ctx.obj["database"])
-        archive, counts = write_archive(store, folder, stem)
+        with progress_bar("Writing the JSON archive") as progress:
+            archive, counts = write_archive(store, folder, stem, progress=progress)
         store.close()
     click.echo(f"JSON archive:   {archive} ({counts_line(counts)})")
     if location.path is None:

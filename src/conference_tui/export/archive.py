@@ -14,13 +14,13 @@ Reading checks everything before the store sees it, and says where a problem is.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from conference_tui import __version__
-from conference_tui.export.files import ExportError, write_private_file
+from conference_tui.export.files import ExportError, private_text_file
 from conference_tui.store import Store
 from conference_tui.store.archive_io import (
     ARCHIVE_TABLES,
@@ -34,6 +34,7 @@ from conference_tui.store.archive_io import (
 ARCHIVE_FORMAT = "conference-tui-archive"
 ARCHIVE_VERSION = 1
 MAX_ARCHIVE_BYTES = 2_000_000_000
+PROGRESS_EVERY = 5000
 
 
 class ArchiveError(ExportError):
@@ -48,15 +49,20 @@ def _to_json(value: Value) -> Any:
     return value
 
 
-def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
-    """The archive as a JSON-ready dict."""
-    document: dict[str, Any] = {
+def _header(created_at: datetime, counts: Mapping[str, int]) -> dict[str, Any]:
+    return {
         "format": ARCHIVE_FORMAT,
         "version": ARCHIVE_VERSION,
         "created_at": created_at.astimezone(UTC).isoformat(),
         "app_version": __version__,
-        "counts": {spec.kind: len(records.get(spec.kind, [])) for spec in ARCHIVE_TABLES},
+        "counts": dict(counts),
     }
+
+
+def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
+    """The archive as a JSON-ready dict (the document `write_archive` streams)."""
+    counts = {spec.kind: len(records.get(spec.kind, [])) for spec in ARCHIVE_TABLES}
+    document = _header(created_at, counts)
     for spec in ARCHIVE_TABLES:
         document[spec.kind] = [
             {name: _to_json(row[name]) for name in spec.column_names}
@@ -65,12 +71,43 @@ def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
     return document
 
 
-def write_archive(store: Store, folder: Path, stem: str) -> tuple[Path, dict[str, int]]:
-    """Write every record of the store to a new 0600 file stem.json in `folder`."""
-    document = archive_document(store.dump_records(), store.clock())
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    path = write_private_file(folder, stem, ".json", text.encode("utf-8"))
-    counts: dict[str, int] = document["counts"]
+def write_archive(
+    store: Store,
+    folder: Path,
+    stem: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Path, dict[str, int]]:
+    """Write every record of the store to a new 0600 file stem.json in `folder`.
+
+    Records are read and written one at a time, so memory does not grow with the
+    database. The document is one JSON object with the header first and each record
+    on a line of its own, which lets `read_archive` take it a record at a time.
+    `progress(done, total)` is called every few thousand records."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    with (
+        store.record_snapshot() as snapshot,
+        private_text_file(folder, stem, ".json") as (path, file),
+    ):
+        counts = snapshot.counts
+        total = sum(counts.values())
+        done = 0
+        header = _header(store.clock(), counts)
+        file.write("{\n" + ",\n".join(f" {encode(k)}: {encode(v)}" for k, v in header.items()))
+        for spec in ARCHIVE_TABLES:
+            file.write(f',\n "{spec.kind}": [')
+            separator = "\n  "
+            for row in snapshot.records(spec):
+                file.write(separator)
+                file.write(encode({name: _to_json(value) for name, value in row.items()}))
+                separator = ",\n  "
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+            file.write("\n ]" if separator != "\n  " else "]")
+        file.write("\n}\n")
+    if progress is not None:
+        progress(done, total)
     return path, counts
 
 

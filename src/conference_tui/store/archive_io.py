@@ -19,12 +19,13 @@ The merge rule, per record, matched by its UUID:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Date, Integer, Table, delete, insert, select, update
+from sqlalchemy import Boolean, Date, Integer, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -47,6 +48,7 @@ Record = dict[str, Value]
 Records = dict[str, list[Record]]
 
 GOAL_FIELD = "goal"
+READ_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -192,20 +194,44 @@ def _newest(*moments: Value) -> datetime:
     return max(times)
 
 
+class RecordSnapshot:
+    """Every record of one consistent snapshot of the database, read a kind at a time
+    and a few hundred rows at a time, so that memory does not grow with the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.counts = {
+            spec.kind: int(session.scalar(select(func.count()).select_from(spec.table)) or 0)
+            for spec in ARCHIVE_TABLES
+        }
+
+    def records(self, spec: TableSpec) -> Iterator[Record]:
+        """The records of one kind, in primary key order."""
+        names = spec.column_names
+        query = (
+            select(*(spec.table.c[name] for name in names))
+            .order_by(*spec.table.primary_key.columns)
+            .execution_options(yield_per=READ_BATCH)
+        )
+        for row in self._session.execute(query):
+            yield dict(zip(names, row, strict=True))
+
+
 class ArchiveStore(StoreBase):
-    def dump_records(self) -> Records:
-        """Every record of every table, in write order, as one consistent snapshot."""
+    @contextlib.contextmanager
+    def record_snapshot(self) -> Iterator[RecordSnapshot]:
+        """Every record of every table as one consistent snapshot (one read transaction),
+        to be read within the block."""
         with self._read() as session:
             if self.dialect == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            records: Records = {}
-            for spec in ARCHIVE_TABLES:
-                key_columns = [column for column in spec.table.primary_key.columns]
-                rows = session.execute(select(spec.table).order_by(*key_columns)).mappings()
-                records[spec.kind] = [
-                    {name: row[name] for name in spec.column_names} for row in rows
-                ]
-            return records
+            yield RecordSnapshot(session)
+
+    def dump_records(self) -> Records:
+        """Every record of every table, in write order, as one consistent snapshot
+        (in memory: for tests and small databases; an archive streams them)."""
+        with self.record_snapshot() as snapshot:
+            return {spec.kind: list(snapshot.records(spec)) for spec in ARCHIVE_TABLES}
 
     def merge_records(
         self, records: Mapping[str, Sequence[Record]], *, dry_run: bool
