@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Row, delete, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -59,10 +60,13 @@ def conference_info(
 
 
 def conference_infos(
-    session: Session, rows: Sequence[Conference], with_revisions: bool = False
+    session: Session,
+    rows: Sequence[Conference] | Sequence[Row[Any]],
+    with_revisions: bool = False,
 ) -> list[ConferenceInfo]:
     """Whole conferences, in the order given, read set-based: their answers, habits and
-    revisions in one query each, however many conferences there are."""
+    revisions in one query each, however many conferences there are. `rows` may be ORM
+    objects or plain rows of the conference table's columns (cheaper to read in bulk)."""
     ids = [row.id for row in rows]
     answers: dict[str, list[AnswerInfo]] = {conference_id: [] for conference_id in ids}
     habits: dict[str, list[str]] = {conference_id: [] for conference_id in ids}
