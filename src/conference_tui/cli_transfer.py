@@ -111,10 +111,11 @@ def export(
         else:
             scope = ExportScope.everything()
         click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
-        result = export_notes(
-            store, form, scope, Audience(audience), folder, Per(per),
-            forms=forms, include_drafts=include_drafts,
-        )  # fmt: skip
+        with progress_bar("Writing Markdown files") as progress:
+            result = export_notes(
+                store, form, scope, Audience(audience), folder, Per(per),
+                forms=forms, include_drafts=include_drafts, progress=progress,
+            )  # fmt: skip
     store.close()
     if not result.files:
         drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
