@@ -201,6 +201,7 @@ class ArchiveStore(StoreBase):
         with session_scope as session:
             staging = Staging.create(session)
             _stage(staging, records, progress)
+            staging.refuse_repeats()
             staging.refuse_dangling_references(session)
             merge = _Merge(session, staging, report, dry_run, progress)
             merge.run()

@@ -71,10 +71,11 @@ def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
         columns.append(Column(TOUCHED, Boolean, nullable=False, default=False))
     table = Table(f"import_{spec.kind}", metadata, *columns, prefixes=["TEMPORARY"])
     keys = [table.c[column.name] for column in spec.table.primary_key.columns]
-    Index(f"import_{spec.kind}_key", *keys, unique=True)
+    # Not unique: a repeat is found once all is staged, and named (`refuse_repeats`).
+    Index(f"import_{spec.kind}_key", *keys)
     Index(f"import_{spec.kind}_position", table.c[POSITION], unique=True)
     if spec.kind == "answers":
-        Index("import_answers_field", table.c.conference_id, table.c.field_key, unique=True)
+        Index("import_answers_by_conference", table.c.conference_id, table.c[POSITION])
     return table
 
 
@@ -104,50 +105,43 @@ class Staging:
     # -- filling ----------------------------------------------------------------------
 
     def add(self, kind: str, rows: Sequence[Record]) -> None:
-        """Stage a batch of one kind's records (the next ones in archive order),
-        refusing any that repeats a record already staged."""
+        """Stage a batch of one kind's records (the next ones in archive order)."""
         if not rows:
             return
         first = self.counts[kind]
-        self._refuse_repeats(kind, rows, first)
-        table = self.tables[kind]
         self.session.execute(
-            insert(table),
+            insert(self.tables[kind]),
             [{**row, POSITION: first + offset} for offset, row in enumerate(rows)],
         )
         self.counts[kind] = first + len(rows)
 
-    def _refuse_repeats(self, kind: str, rows: Sequence[Record], first: int) -> None:
-        spec = TABLE_BY_KIND[kind]
-        names = [column.name for column in spec.table.primary_key.columns]
-        self._refuse(kind, rows, first, names, _repeats_id)
-        if kind == "answers":
-            self._refuse(kind, rows, first, ["conference_id", "field_key"], _second_answer)
-
-    def _refuse(
-        self,
-        kind: str,
-        rows: Sequence[Record],
-        first: int,
-        names: list[str],
-        message: _Message,
-    ) -> None:
-        table = self.tables[kind]
-        keys = [tuple(row[name] for name in names) for row in rows]
-        columns = [table.c[name] for name in names]
-        key_of = tuple_(*columns) if len(columns) > 1 else columns[0]
-        wanted = keys if len(columns) > 1 else [key[0] for key in keys]
-        staged: set[tuple[object, ...]] = set()
-        for start in range(0, len(wanted), 400):
-            query = select(*columns).where(key_of.in_(wanted[start : start + 400]))
-            staged.update(tuple(found) for found in self.session.execute(query))
-        seen: set[tuple[object, ...]] = set()
-        for offset, key in enumerate(keys):
-            if key in staged or key in seen:
-                raise InvalidInputError(message(kind, first + offset, key))
-            seen.add(key)
-
     # -- checking ---------------------------------------------------------------------
+
+    def refuse_repeats(self) -> None:
+        """Refuse an archive in which a record appears twice (or a conference's field
+        has two answers), naming the first repeat in archive order."""
+        for spec in ARCHIVE_TABLES:
+            names = [column.name for column in spec.table.primary_key.columns]
+            self._refuse_repeat(spec.kind, names, _repeats_id)
+        self._refuse_repeat("answers", ["conference_id", "field_key"], _second_answer)
+
+    def _refuse_repeat(self, kind: str, names: list[str], message: _Message) -> None:
+        table = self.tables[kind]
+        keys = [table.c[name] for name in names]
+        numbered = select(
+            table.c[POSITION],
+            *keys,
+            func.row_number().over(partition_by=keys, order_by=table.c[POSITION]).label("n"),
+        ).subquery()
+        query = (
+            select(numbered.c[POSITION], *(numbered.c[name] for name in names))
+            .where(numbered.c.n == 2)
+            .order_by(numbered.c[POSITION])
+            .limit(1)
+        )
+        repeat = self.session.execute(query).first()
+        if repeat is not None:
+            raise InvalidInputError(message(kind, repeat[0], tuple(repeat[1:])))
 
     def refuse_dangling_references(self, session: Session) -> None:
         """Refuse, before writing, any record pointing at one in neither copy."""
@@ -169,20 +163,28 @@ class Staging:
     # -- reading back -----------------------------------------------------------------
 
     def batches(self, kind: str, *, touched_only: bool = False) -> Iterator[list[Record]]:
-        """The staged records of one kind, in archive order, a batch at a time."""
+        """The staged records of one kind, a batch at a time: in archive order, but
+        answers by conference, so that a batch's conferences hold few answers here."""
         spec = TABLE_BY_KIND[kind]
         table = self.tables[kind]
+        order = [table.c[POSITION]]
+        if kind == "answers":
+            order.insert(0, table.c.conference_id)
         columns = [table.c[name] for name in spec.column_names]
-        last = -1
+        last: tuple[object, ...] | None = None
         while True:
-            query = select(table.c[POSITION], *columns).where(table.c[POSITION] > last)
+            query = select(*order, *columns)
+            if last is not None:
+                query = query.where(
+                    tuple_(*order) > tuple_(*last) if len(order) > 1 else order[0] > last[0]
+                )
             if touched_only:
                 query = query.where(table.c[TOUCHED])
-            rows = self.session.execute(query.order_by(table.c[POSITION]).limit(STAGE_BATCH)).all()
+            rows = self.session.execute(query.order_by(*order).limit(STAGE_BATCH)).all()
             if not rows:
                 return
-            last = rows[-1][0]
-            yield [dict(zip(spec.column_names, row[1:], strict=True)) for row in rows]
+            last = tuple(rows[-1][: len(order)])
+            yield [dict(zip(spec.column_names, row[len(order) :], strict=True)) for row in rows]
 
     def mark_touched(self, conference_ids: Iterable[str]) -> None:
         table = self.tables["conferences"]
