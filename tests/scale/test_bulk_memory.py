@@ -1,0 +1,68 @@
+"""On 25,000 conferences export, backup and import stream: each runs in a process whose
+peak memory stays under a bound that the whole database read at once exceeds several
+times over (before streaming: about 250 MiB, 1.2 GiB and 0.7 GiB). No timings: the
+speed is measured in benchmarks/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conference_tui.sample_data import SampleDatabase
+
+pytestmark = pytest.mark.slow  # the 25k database, then three full passes over it
+
+PEAK_LIMIT_KIB = 150 * 1024
+
+# Runs the command in this process, then reports the process's own peak RSS.
+RUN_AND_MEASURE = """
+import json, resource, sys
+from conference_tui.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="conference-tui", standalone_mode=False)
+    status = 0
+except SystemExit as exc:
+    status = exc.code or 0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if sys.platform == "darwin":
+    peak //= 1024
+print(json.dumps({"status": status, "peak_kib": peak}))
+"""
+
+
+def _peak_kib(*args: str, home: Path) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_MEASURE, *args],
+        capture_output=True,
+        text=True,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["status"] == 0, done.stdout + done.stderr
+    return int(outcome["peak_kib"])
+
+
+def test_export_backup_and_import_run_in_bounded_memory(
+    sample_25k: SampleDatabase, tmp_path: Path
+) -> None:
+    database = str(sample_25k.path)
+    export_peak = _peak_kib(
+        "--db", database, "export", "--all", "--per", "class", "--out", str(tmp_path / "md"),
+        home=tmp_path,
+    )  # fmt: skip
+    backup_peak = _peak_kib(
+        "--db", database, "backup", "--out", str(tmp_path / "backup"), home=tmp_path
+    )
+    (archive,) = (tmp_path / "backup").glob("*.json")
+    import_peak = _peak_kib(
+        "--db", str(tmp_path / "imported.db"), "import", str(archive), home=tmp_path
+    )
+    peaks = {"export": export_peak, "backup": backup_peak, "import": import_peak}
+    assert all(peak < PEAK_LIMIT_KIB for peak in peaks.values()), peaks
+    assert len(list((tmp_path / "md").glob("*.md"))) == len(sample_25k.class_ids)
