@@ -44,7 +44,8 @@ class _Bar:
                 return
             self._start()
         assert self._progress is not None and self._task is not None
-        self._progress.update(self._task, completed=done, total=total)
+        # A total of 0 means not known yet: the bar pulses and counts.
+        self._progress.update(self._task, completed=done, total=total or None)
 
     def _start(self) -> None:
         from rich.console import Console
@@ -75,7 +76,8 @@ class _Bar:
 @contextlib.contextmanager
 def progress_bar(description: str) -> Iterator[ProgressCallback]:
     """A `progress(done, total)` callback that draws a bar on stderr when it is a
-    terminal and the work lasts over a second; the bar goes when the block ends."""
+    terminal and the work lasts over a second; the bar goes when the block ends.
+    A total of 0 is an unknown total."""
     bar = _Bar(description, stderr_is_terminal())
     try:
         yield bar.update

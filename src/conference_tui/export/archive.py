@@ -23,11 +23,11 @@ from conference_tui import __version__
 from conference_tui.export.files import ExportError, private_text_file
 from conference_tui.export.json_stream import JsonReader, JsonSyntaxError
 from conference_tui.store import Store
-from conference_tui.store.archive_io import (
+from conference_tui.store.archive_io import MergeReport
+from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
     TABLE_BY_KIND,
     ColumnSpec,
-    MergeReport,
     Record,
     Records,
     Value,

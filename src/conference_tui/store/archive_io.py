@@ -34,7 +34,6 @@ from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
     LOCAL_COLUMNS,
     TABLE_BY_KIND,
-    ColumnSpec,
     Record,
     Records,
     TableSpec,
@@ -201,6 +200,7 @@ class ArchiveStore(StoreBase):
         with session_scope as session:
             staging = Staging.create(session)
             _stage(staging, records, progress)
+            staging.index()
             staging.refuse_repeats()
             staging.refuse_dangling_references(session)
             merge = _Merge(session, staging, report, dry_run, progress)
@@ -442,24 +442,14 @@ def _apply(session: Session, plan: _Plan) -> None:
 
 
 def _apply_habits(session: Session, table: Table, habit_sets: Mapping[str, list[str]]) -> None:
-    for conference_id, habits in habit_sets.items():
-        session.execute(delete(table).where(table.c.conference_id == conference_id))
-        if habits:
-            session.execute(
-                insert(table), [{"conference_id": conference_id, "habit": h} for h in habits]
-            )
-
-
-__all__ = [
-    "ARCHIVE_TABLES",
-    "TABLE_BY_KIND",
-    "ArchiveStore",
-    "ColumnSpec",
-    "KindCounts",
-    "MergeReport",
-    "Record",
-    "RecordSnapshot",
-    "Records",
-    "TableSpec",
-    "Value",
-]
+    """Replace the habits of these conferences, a few statements for the whole batch."""
+    ids = list(habit_sets)
+    for start in range(0, len(ids), 500):
+        session.execute(delete(table).where(table.c.conference_id.in_(ids[start : start + 500])))
+    rows = [
+        {"conference_id": conference_id, "habit": habit}
+        for conference_id, habits in habit_sets.items()
+        for habit in habits
+    ]
+    if rows:
+        session.execute(insert(table), rows)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
@@ -94,8 +95,17 @@ class Staging:
         connection = session.connection()
         for table in tables.values():
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
-        metadata.create_all(connection)
+            # The indexes come once the records are in (`index`): faster than keeping
+            # them up to date row by row.
+            connection.execute(CreateTable(table))
         return cls(session, tables, {spec.kind: 0 for spec in ARCHIVE_TABLES})
+
+    def index(self) -> None:
+        """Build the indexes the checks and the merge look records up by."""
+        connection = self.session.connection()
+        for table in self.tables.values():
+            for index in table.indexes:
+                index.create(connection)
 
     def drop(self) -> None:
         connection = self.session.connection()
