@@ -85,7 +85,9 @@ class ExportReadStore(StoreBase):
                     .where(_in_scope(include_drafts), col(Conference.student_id).in_(chunk))
                     .order_by(col(Conference.started_at), col(Conference.id))
                 )
-                for conference in conference_infos(session, session.execute(query).all()):
+                for conference in conference_infos(
+                    session, session.connection().execute(query).all()
+                ):
                     found[conference.student_id].append(conference)
         return found
 
@@ -95,7 +97,9 @@ class ExportReadStore(StoreBase):
         with self._read() as session:
             for chunk in chunked(conference_ids):
                 query = select_columns(*CONFERENCE_COLUMNS).where(col(Conference.id).in_(chunk))
-                for conference in conference_infos(session, session.execute(query).all()):
+                for conference in conference_infos(
+                    session, session.connection().execute(query).all()
+                ):
                     found[conference.id] = conference
         return found
 
