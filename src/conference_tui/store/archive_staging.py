@@ -41,7 +41,7 @@ from conference_tui.store.archive_spec import (
 )
 from conference_tui.store.errors import InvalidInputError
 
-STAGE_BATCH = 1000
+STAGE_BATCH = 2000
 _Message = Callable[[str, int, tuple[object, ...]], str]
 POSITION = "archive_position"
 LOCAL_ID = "local_id"  # an answer matched by field to one with another id here
