@@ -132,7 +132,7 @@ def _newest(*moments: Value) -> datetime:
 
 class RecordSnapshot:
     """Every record of one consistent snapshot of the database, read a kind at a time
-    and a few hundred rows at a time, so that memory does not grow with the database."""
+    and a thousand rows at a time, so that memory does not grow with the database."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
