@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from conference_tui import paths
+from conference_tui.cli_progress import progress_bar
 from conference_tui.cli_support import clear_errors, fail, open_store
 
 if TYPE_CHECKING:
@@ -110,10 +111,11 @@ def export(
         else:
             scope = ExportScope.everything()
         click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
-        result = export_notes(
-            store, form, scope, Audience(audience), folder, Per(per),
-            forms=forms, include_drafts=include_drafts,
-        )  # fmt: skip
+        with progress_bar("Writing Markdown files") as progress:
+            result = export_notes(
+                store, form, scope, Audience(audience), folder, Per(per),
+                forms=forms, include_drafts=include_drafts, progress=progress,
+            )  # fmt: skip
     store.close()
     if not result.files:
         drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
@@ -160,7 +162,8 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
             copy = backup_sqlite(location.path, folder, stem)
             click.echo(f"Database copy:  {copy} (checked: ok)")
         store = open_store(ctx.obj["database"])
-        archive, counts = write_archive(store, folder, stem)
+        with progress_bar("Writing the JSON archive") as progress:
+            archive, counts = write_archive(store, folder, stem, progress=progress)
         store.close()
     click.echo(f"JSON archive:   {archive} ({counts_line(counts)})")
     if location.path is None:
@@ -233,13 +236,35 @@ def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | Non
         _import_roster(ctx, file, dry_run, class_name)
 
 
-def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
-    from conference_tui.export.archive import read_archive
+@contextlib.contextmanager
+def _nothing_imported(dry_run: bool) -> Iterator[None]:
+    """An archive import that fails says that it changed nothing: it is one
+    transaction, undone whole, however far it had gone."""
+    from conference_tui.export.archive import ArchiveError
+    from conference_tui.store import InvalidInputError
 
-    with clear_errors():
-        records = read_archive(file)
-        with _store_for(ctx, dry_run) as store:
-            report = store.merge_records(records, dry_run=dry_run)
+    try:
+        yield
+    except ArchiveError as exc:
+        raise ArchiveError(_and_nothing_imported(str(exc), dry_run)) from exc
+    except InvalidInputError as exc:
+        raise InvalidInputError(_and_nothing_imported(str(exc), dry_run)) from exc
+
+
+def _and_nothing_imported(message: str, dry_run: bool) -> str:
+    return message if dry_run else f"{message} Nothing was imported."
+
+
+def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    from conference_tui.export.archive import import_archive
+
+    with (
+        clear_errors(),
+        _nothing_imported(dry_run),
+        _store_for(ctx, dry_run) as store,
+        progress_bar("Importing the archive") as progress,
+    ):
+        report = import_archive(store, file, dry_run=dry_run, progress=progress)
     if dry_run:
         click.echo(f"Dry run: nothing was written. Importing {file} would give:")
     else:

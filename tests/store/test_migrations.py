@@ -298,7 +298,7 @@ def test_a_database_at_0004_has_its_notes_keyed_newest_first(
 def test_the_search_key_span_is_the_migrations() -> None:
     import importlib.util
 
-    from conference_tui.store.engine import MIGRATIONS_DIR
+    from conference_tui.store.location import MIGRATIONS_DIR
     from conference_tui.store.search import KEY_SPAN
 
     path = MIGRATIONS_DIR / "versions" / "0005_search_newest_first.py"

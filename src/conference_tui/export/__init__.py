@@ -14,17 +14,20 @@ Show DISCLOSURE_WARNING before the teacher confirms an export. Every failure is 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 
-from conference_tui.export.files import ExportError, prepare_folder, slugify, write_private_file
+from conference_tui.export.files import ExportError, prepare_folder, private_text_file, slugify
 from conference_tui.export.markdown import (
+    CLASS_FILE_END,
     RenderContext,
+    class_file_start,
+    class_file_student,
+    forms_title,
     local_day,
-    render_class_file,
     render_conference_file,
     render_student_file,
 )
@@ -32,11 +35,14 @@ from conference_tui.export.scope import (
     Audience,
     ExportScope,
     Per,
+    PlannedStudent,
     ScopeKind,
+    ScopePlan,
     StudentNotes,
     find_class,
     find_student,
-    gather,
+    plan_scope,
+    read_notes,
 )
 from conference_tui.forms import Form
 from conference_tui.store import Store
@@ -67,59 +73,85 @@ class ExportResult:
 
 @dataclass(frozen=True)
 class _PlannedFile:
+    """A file to write: its name, and its text in pieces made as they are written."""
+
     stem: str
-    render: Callable[[], str]
+    pieces: Iterable[str]
 
 
-def _plan_files(
-    gathered: Sequence[StudentNotes], per: Per, ctx: RenderContext
-) -> list[_PlannedFile]:
+def _conference_files(notes: StudentNotes, ctx: RenderContext) -> Iterator[_PlannedFile]:
+    slug = slugify(notes.student.name, "student")
+    for conference in notes.conferences:
+        touching = {conference.id}
+        one = StudentNotes(
+            notes.student,
+            notes.school_class,
+            (conference,),
+            tuple(
+                goal
+                for goal in notes.goals
+                if goal.set_by_conference_id in touching or goal.closed_by_conference_id in touching
+            ),
+            notes.private_goal_ids,
+        )
+        yield _PlannedFile(
+            f"{slug}-{local_day(conference.started_at)}", (render_conference_file(one, ctx),)
+        )
+
+
+def _class_pieces(
+    members: Sequence[PlannedStudent],
+    notes: Iterator[StudentNotes],
+    ctx: RenderContext,
+    cancelled: Callable[[], bool],
+) -> Iterator[str]:
+    yield class_file_start(
+        members[0].school_class,
+        [planned.student.display_name for planned in members],
+        sum(planned.conferences for planned in members),
+        forms_title(ctx, (form_id for planned in members for form_id in planned.form_ids)),
+        ctx,
+    )
+    for student_notes in notes:
+        if cancelled():
+            raise ExportCancelled(CANCELLED)
+        yield class_file_student(student_notes, ctx)
+    yield CLASS_FILE_END
+
+
+def _planned_files(
+    store: Store, plan: ScopePlan, per: Per, ctx: RenderContext, cancelled: Callable[[], bool]
+) -> Iterator[_PlannedFile]:
+    """The files, in order, each made only when it is written."""
+    notes = read_notes(store, plan)
     today = ctx.exported_on.isoformat()
-    planned: list[_PlannedFile] = []
     if per is Per.CONFERENCE:
-        for notes in gathered:
-            slug = slugify(notes.student.name, "student")
-            for conference in notes.conferences:
-                touching = {conference.id}
-                one = StudentNotes(
-                    notes.student,
-                    notes.school_class,
-                    (conference,),
-                    tuple(
-                        goal
-                        for goal in notes.goals
-                        if goal.set_by_conference_id in touching
-                        or goal.closed_by_conference_id in touching
-                    ),
-                    notes.private_goal_ids,
-                )
-                planned.append(
-                    _PlannedFile(
-                        f"{slug}-{local_day(conference.started_at)}",
-                        partial(render_conference_file, one, ctx),
-                    )
-                )
+        for student_notes in notes:
+            yield from _conference_files(student_notes, ctx)
     elif per is Per.STUDENT:
-        for notes in gathered:
-            planned.append(
-                _PlannedFile(
-                    f"{slugify(notes.student.name, 'student')}-{today}",
-                    partial(render_student_file, notes, ctx),
-                )
+        for student_notes in notes:
+            yield _PlannedFile(
+                f"{slugify(student_notes.student.name, 'student')}-{today}",
+                (render_student_file(student_notes, ctx),),
             )
     else:
-        by_class: dict[str, list[StudentNotes]] = {}
-        for notes in gathered:
-            by_class.setdefault(notes.school_class.id, []).append(notes)
-        for students in by_class.values():
-            school_class = students[0].school_class
-            planned.append(
-                _PlannedFile(
-                    f"{slugify(school_class.name, 'class')}-{today}",
-                    partial(render_class_file, school_class, students, ctx),
-                )
+        for class_id, in_class in itertools.groupby(notes, key=lambda n: n.school_class.id):
+            members = [p for p in plan.students if p.school_class.id == class_id]
+            yield _PlannedFile(
+                f"{slugify(members[0].school_class.name, 'class')}-{today}",
+                _class_pieces(members, in_class, ctx, cancelled),
             )
-    return planned
+
+
+def _file_count(plan: ScopePlan, per: Per) -> int:
+    if per is Per.CONFERENCE:
+        return plan.conferences
+    if per is Per.STUDENT:
+        return len(plan.students)
+    return len({planned.school_class.id for planned in plan.students})
+
+
+CANCELLED = "The export was cancelled; no files were left behind."
 
 
 def export_notes(
@@ -140,27 +172,32 @@ def export_notes(
 
     `form` renders conferences whose form is not in `forms` (by id). Drafts are left
     out unless `include_drafts` (a one-conference scope exports it whatever its
-    status). Students without conferences in scope get no file. `progress(done,
-    total)` is called after each file; `cancelled()` is asked before each file. Raises
-    ExportError (nothing left behind) or StoreError."""
+    status). Students without conferences in scope get no file. Notes are read a
+    batch of students at a time and each file written as it is made, so memory does
+    not grow with the scope. `progress(done, total)` is called after each file;
+    `cancelled()` is asked before each file (and each student of a class's file).
+    Raises ExportError (nothing left behind) or StoreError."""
     ctx = RenderContext(
         audience=Audience(audience),
         forms=dict(forms or {}),
         fallback_form=form,
         exported_on=today or store.today(),
     )
-    gathered = gather(store, scope, include_drafts=include_drafts)
+    plan = plan_scope(store, scope, include_drafts=include_drafts)
     folder = prepare_folder(out_dir)
-    planned = _plan_files(gathered, Per(per), ctx)
+    is_cancelled = cancelled or (lambda: False)
+    total = _file_count(plan, Per(per))
     written: list[Path] = []
     try:
-        for index, planned_file in enumerate(planned):
-            if cancelled is not None and cancelled():
-                raise ExportCancelled("The export was cancelled; no files were left behind.")
-            content = planned_file.render().encode("utf-8")
-            written.append(write_private_file(folder, planned_file.stem, ".md", content))
+        for planned_file in _planned_files(store, plan, Per(per), ctx, is_cancelled):
+            if is_cancelled():
+                raise ExportCancelled(CANCELLED)
+            with private_text_file(folder, planned_file.stem, ".md") as (path, file):
+                for piece in planned_file.pieces:
+                    file.write(piece)
+            written.append(path)
             if progress is not None:
-                progress(index + 1, len(planned))
+                progress(len(written), total)
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):
@@ -169,8 +206,8 @@ def export_notes(
     return ExportResult(
         folder=folder,
         files=tuple(written),
-        conferences=sum(len(notes.conferences) for notes in gathered),
-        students=len(gathered),
+        conferences=plan.conferences,
+        students=len(plan.students),
         audience=ctx.audience,
     )
 

@@ -14,18 +14,20 @@ Reading checks everything before the store sees it, and says where a problem is.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from conference_tui import __version__
-from conference_tui.export.files import ExportError, write_private_file
+from conference_tui.export.files import ExportError, private_text_file
+from conference_tui.export.json_stream import JsonReader, JsonSyntaxError
 from conference_tui.store import Store
-from conference_tui.store.archive_io import (
+from conference_tui.store.archive_io import MergeReport
+from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
+    TABLE_BY_KIND,
     ColumnSpec,
-    MergeReport,
     Record,
     Records,
     Value,
@@ -34,6 +36,7 @@ from conference_tui.store.archive_io import (
 ARCHIVE_FORMAT = "conference-tui-archive"
 ARCHIVE_VERSION = 1
 MAX_ARCHIVE_BYTES = 2_000_000_000
+PROGRESS_EVERY = 5000
 
 
 class ArchiveError(ExportError):
@@ -48,15 +51,20 @@ def _to_json(value: Value) -> Any:
     return value
 
 
-def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
-    """The archive as a JSON-ready dict."""
-    document: dict[str, Any] = {
+def _header(created_at: datetime, counts: Mapping[str, int]) -> dict[str, Any]:
+    return {
         "format": ARCHIVE_FORMAT,
         "version": ARCHIVE_VERSION,
         "created_at": created_at.astimezone(UTC).isoformat(),
         "app_version": __version__,
-        "counts": {spec.kind: len(records.get(spec.kind, [])) for spec in ARCHIVE_TABLES},
+        "counts": dict(counts),
     }
+
+
+def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
+    """The archive as a JSON-ready dict (the document `write_archive` streams)."""
+    counts = {spec.kind: len(records.get(spec.kind, [])) for spec in ARCHIVE_TABLES}
+    document = _header(created_at, counts)
     for spec in ARCHIVE_TABLES:
         document[spec.kind] = [
             {name: _to_json(row[name]) for name in spec.column_names}
@@ -65,12 +73,43 @@ def archive_document(records: Records, created_at: datetime) -> dict[str, Any]:
     return document
 
 
-def write_archive(store: Store, folder: Path, stem: str) -> tuple[Path, dict[str, int]]:
-    """Write every record of the store to a new 0600 file stem.json in `folder`."""
-    document = archive_document(store.dump_records(), store.clock())
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    path = write_private_file(folder, stem, ".json", text.encode("utf-8"))
-    counts: dict[str, int] = document["counts"]
+def write_archive(
+    store: Store,
+    folder: Path,
+    stem: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Path, dict[str, int]]:
+    """Write every record of the store to a new 0600 file stem.json in `folder`.
+
+    Records are read and written one at a time, so memory does not grow with the
+    database. The document is one JSON object with the header first and each record
+    on a line of its own, which lets `read_archive` take it a record at a time.
+    `progress(done, total)` is called every few thousand records."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    with (
+        store.record_snapshot() as snapshot,
+        private_text_file(folder, stem, ".json") as (path, file),
+    ):
+        counts = snapshot.counts
+        total = sum(counts.values())
+        done = 0
+        header = _header(store.clock(), counts)
+        file.write("{\n" + ",\n".join(f" {encode(k)}: {encode(v)}" for k, v in header.items()))
+        for spec in ARCHIVE_TABLES:
+            file.write(f',\n "{spec.kind}": [')
+            separator = "\n  "
+            for row in snapshot.records(spec):
+                file.write(separator)
+                file.write(encode({name: _to_json(value) for name, value in row.items()}))
+                separator = ",\n  "
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+            file.write("\n ]" if separator != "\n  " else "]")
+        file.write("\n}\n")
+    if progress is not None:
+        progress(done, total)
     return path, counts
 
 
@@ -138,11 +177,10 @@ def _parse_record(raw: object, columns: tuple[ColumnSpec, ...], where: str) -> R
     }
 
 
-def parse_archive(document: object, source: str) -> Records:
-    """Check an archive's structure and types; the records in the store's terms."""
-    if not isinstance(document, dict) or document.get("format") != ARCHIVE_FORMAT:
+def _check_header(header: Mapping[str, object], source: str) -> None:
+    if header.get("format") != ARCHIVE_FORMAT:
         raise ArchiveError(f"{source} is not a conference-tui archive (no format marker).")
-    version = document.get("version")
+    version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ArchiveError(f"{source}: the archive has no valid version number.")
     if version > ARCHIVE_VERSION:
@@ -152,40 +190,104 @@ def parse_archive(document: object, source: str) -> Records:
         )
     if version < 1:
         raise ArchiveError(f"{source}: unknown archive version {version}.")
-    records: Records = {}
-    for spec in ARCHIVE_TABLES:
-        rows = document.get(spec.kind, [])
-        if not isinstance(rows, list):
-            raise ArchiveError(f"{source}: {spec.kind}: expected a list, found {_describe(rows)}.")
-        records[spec.kind] = [
-            _parse_record(row, spec.columns, f"{source}: {spec.kind}[{index}]")
-            for index, row in enumerate(rows)
-        ]
-    return records
 
 
-def read_archive(path: Path) -> Records:
-    """Read and check an archive file. Raises ArchiveError with a one-line reason."""
+def _list_items(reader: JsonReader) -> Iterator[object]:
+    """The items of the list that starts at the reader, one at a time."""
+    reader.expect("[", "Expecting '['")
+    if reader.peek() == "]":
+        reader.take("]", message="Expecting ']'")
+        return
+    while True:
+        yield reader.value()
+        if reader.take(",", "]", message="Expecting ',' delimiter") == "]":
+            return
+
+
+def _stream(reader: JsonReader, source: str) -> Iterator[tuple[str, Record]]:
+    """The archive's records in file order. The header (format, version) must come
+    before the first list of records, as `write_archive` writes it."""
+    if reader.peek() not in ("{", ""):
+        reader.value()  # valid JSON, but not an object: no format marker
+        raise ArchiveError(f"{source} is not a conference-tui archive (no format marker).")
+    reader.expect("{", "Expecting value")
+    header: dict[str, object] = {}
+    seen: set[str] = set()
+    checked = False
+    if reader.peek() == "}":
+        reader.take("}", message="Expecting '}'")
+    else:
+        while True:
+            if reader.peek() != '"':
+                raise reader.error("Expecting property name enclosed in double quotes")
+            key = str(reader.value())
+            reader.expect(":", "Expecting ':' delimiter")
+            spec = TABLE_BY_KIND.get(key)
+            if spec is None:
+                value = reader.value()
+                if not checked:
+                    header[key] = value
+            else:
+                if not checked:
+                    _check_header(header, source)
+                    checked = True
+                if key in seen:
+                    raise ArchiveError(f"{source}: {key} appears twice.")
+                seen.add(key)
+                if reader.peek() != "[":
+                    found = _describe(reader.value())
+                    raise ArchiveError(f"{source}: {key}: expected a list, found {found}.")
+                for index, raw in enumerate(_list_items(reader)):
+                    yield key, _parse_record(raw, spec.columns, f"{source}: {key}[{index}]")
+            if reader.take(",", "}", message="Expecting ',' delimiter") == "}":
+                break
+    if reader.peek():
+        raise reader.error("Extra data")
+    if not checked:
+        _check_header(header, source)
+
+
+def iter_archive(path: Path) -> Iterator[tuple[str, Record]]:
+    """Read and check an archive file a record at a time: (kind, record) in file
+    order. Raises ArchiveError with a one-line reason, as soon as it meets a problem
+    (records before it have been yielded: a caller that writes must undo them)."""
     try:
         if path.stat().st_size > MAX_ARCHIVE_BYTES:
             raise ArchiveError(f"{path} is too large to be an archive.")
-        data = path.read_bytes()
+        file = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}.") from exc
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ArchiveError(f"{path} is not UTF-8 text, so not an archive.") from exc
-    except json.JSONDecodeError as exc:
-        raise ArchiveError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from exc
-    return parse_archive(document, str(path))
+    with file:
+        try:
+            yield from _stream(JsonReader(file), str(path))
+        except UnicodeDecodeError as exc:
+            raise ArchiveError(f"{path} is not UTF-8 text, so not an archive.") from exc
+        except JsonSyntaxError as exc:
+            raise ArchiveError(
+                f"{path} is not valid JSON (line {exc.line}, column {exc.column}: {exc.message})."
+            ) from exc
+        except OSError as exc:
+            raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}.") from exc
 
 
-def import_archive(store: Store, path: Path, *, dry_run: bool) -> MergeReport:
-    """Merge an archive into the store by UUID (see store.archive_io for the rule)."""
-    return store.merge_records(read_archive(path), dry_run=dry_run)
+def read_archive(path: Path) -> Records:
+    """Read and check a whole archive file into memory (small archives, tests)."""
+    records: Records = {spec.kind: [] for spec in ARCHIVE_TABLES}
+    for kind, record in iter_archive(path):
+        records[kind].append(record)
+    return records
+
+
+def import_archive(
+    store: Store,
+    path: Path,
+    *,
+    dry_run: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeReport:
+    """Merge an archive into the store by UUID (see store.archive_io for the rule),
+    reading it a record at a time; all or nothing."""
+    return store.merge_record_stream(iter_archive(path), dry_run=dry_run, progress=progress)
 
 
 def counts_line(counts: Mapping[str, int]) -> str:

@@ -13,10 +13,13 @@ import contextlib
 import errno
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 MAX_SLUG_BYTES = 80
 MAX_SUFFIX = 999
+WRITE_BUFFER = 1 << 20
 # Names Windows refuses whatever the extension (a shared drive may be FAT or NTFS).
 WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
@@ -93,9 +96,9 @@ def _inside(folder: Path, name: str) -> Path:
     return target
 
 
-def write_private_file(folder: Path, stem: str, suffix: str, content: bytes) -> Path:
-    """Write `content` to a new file stem+suffix (or stem-2+suffix, ...) directly in
-    `folder`, mode 0600, never replacing anything. A failed write leaves no file."""
+def _create_private(folder: Path, stem: str, suffix: str) -> tuple[Path, int]:
+    """A new file stem+suffix (or stem-2+suffix, ...) directly in `folder`, mode 0600,
+    opened for writing: never an existing file, never through a symlink."""
     no_follow = getattr(os, "O_NOFOLLOW", 0)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | no_follow | getattr(os, "O_BINARY", 0)
     for attempt in range(1, MAX_SUFFIX + 1):
@@ -111,18 +114,53 @@ def write_private_file(folder: Path, stem: str, suffix: str, content: bytes) -> 
             # The umask can only take bits away; fchmod makes it exactly 0600 all the same.
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, 0o600)
-            view = memoryview(content)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
         except OSError as exc:
             os.close(fd)
             with contextlib.suppress(OSError):
                 target.unlink()
             raise ExportError(describe_os_error(exc, folder)) from exc
-        os.close(fd)
-        return target
+        return target, fd
     raise ExportError(
         f"{folder} already holds {MAX_SUFFIX} files named {stem}{suffix}; choose another folder."
     )
+
+
+@contextlib.contextmanager
+def private_text_file(folder: Path, stem: str, suffix: str) -> Iterator[tuple[Path, TextIO]]:
+    """A new private file (as `write_private_file` makes it) to write UTF-8 text into
+    piece by piece. It is synced when the block ends; any failure, or an exception
+    raised inside the block, removes it, so a half-written file is never left."""
+    target, fd = _create_private(folder, stem, suffix)
+    file = open(fd, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER)  # noqa: SIM115
+    try:
+        yield target, file
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            file.close()
+        with contextlib.suppress(OSError):
+            target.unlink()
+        if isinstance(exc, OSError):
+            raise ExportError(describe_os_error(exc, folder)) from exc
+        raise
+
+
+def write_private_file(folder: Path, stem: str, suffix: str, content: bytes) -> Path:
+    """Write `content` to a new file stem+suffix (or stem-2+suffix, ...) directly in
+    `folder`, mode 0600, never replacing anything. A failed write leaves no file."""
+    target, fd = _create_private(folder, stem, suffix)
+    try:
+        view = memoryview(content)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except OSError as exc:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise ExportError(describe_os_error(exc, folder)) from exc
+    os.close(fd)
+    return target

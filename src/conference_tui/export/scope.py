@@ -2,12 +2,14 @@
 
 The scope says which conferences (one, a student's, a class's, everything); the
 audience says which notes (the teacher's: all; shareable: private ones left out);
-`per` says how they are cut into files. Reading is done here, once, into plain
-`StudentNotes`, so that rendering never touches the database.
+`per` says how they are cut into files. Reading is done here, into plain
+`StudentNotes` a batch of students at a time, so that rendering never touches the
+database and memory does not grow with the scope.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +18,8 @@ from conference_tui.store import NotFoundError, Store
 from conference_tui.store.records import ClassInfo, ConferenceInfo, GoalInfo, StudentInfo
 
 GOAL_FIELD = "goal"
+# Conferences read at once: a few thousand keep memory small and queries few.
+BATCH_CONFERENCES = 2000
 
 
 class Audience(StrEnum):
@@ -111,23 +115,92 @@ def find_class(store: Store, id_or_name: str) -> ClassInfo:
     return found[0]
 
 
+@dataclass(frozen=True)
+class PlannedStudent:
+    """A student whose conferences an export covers, before they are read."""
+
+    student: StudentInfo
+    school_class: ClassInfo
+    conferences: int
+    form_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScopePlan:
+    """Who an export covers, by class then name, read before any conference is: enough
+    to count the files and to head a class's file. `only_conference` for one."""
+
+    students: tuple[PlannedStudent, ...]
+    include_drafts: bool
+    only_conference: ConferenceInfo | None = None
+
+    @property
+    def conferences(self) -> int:
+        return sum(planned.conferences for planned in self.students)
+
+
+def plan_scope(store: Store, scope: ExportScope, *, include_drafts: bool = False) -> ScopePlan:
+    """Every student in the scope who has conferences in it, by class then name.
+    One conference is exported whatever its status; otherwise drafts only when asked."""
+    try:
+        if scope.kind is ScopeKind.CONFERENCE:
+            conference = store.get_conference(scope.id)
+            student = store.get_student(conference.student_id)
+            planned = PlannedStudent(
+                student, store.get_class(student.class_id), 1, (conference.form_id,)
+            )
+            return ScopePlan((planned,), include_drafts or conference.is_draft, conference)
+        if scope.kind is ScopeKind.STUDENT:
+            student = store.get_student(scope.id)
+            members = [(store.get_class(student.class_id), student)]
+        else:
+            if scope.kind is ScopeKind.CLASS:
+                classes = [store.get_class(scope.id)]
+            else:
+                classes = store.list_classes(include_archived=True)
+            members = [
+                (school_class, row.student)
+                for school_class in classes
+                for row in store.roster(school_class.id, include_archived=True)
+            ]
+    except NotFoundError as exc:
+        raise ExportError(str(exc)) from exc
+    tallies = store.conference_tallies(
+        [student.id for _, student in members], include_drafts=include_drafts
+    )
+    return ScopePlan(
+        tuple(
+            PlannedStudent(student, school_class, tally.conferences, tally.form_ids)
+            for school_class, student in members
+            if (tally := tallies.get(student.id)) is not None
+        ),
+        include_drafts,
+    )
+
+
+def _batches(plan: ScopePlan) -> Iterator[list[PlannedStudent]]:
+    """Students in runs of about BATCH_CONFERENCES conferences: each run is read at once."""
+    batch: list[PlannedStudent] = []
+    size = 0
+    for planned in plan.students:
+        if batch and size + planned.conferences > BATCH_CONFERENCES:
+            yield batch
+            batch, size = [], 0
+        batch.append(planned)
+        size += planned.conferences
+    if batch:
+        yield batch
+
+
 def _goals(
-    store: Store, student_id: str, conferences: tuple[ConferenceInfo, ...], include_drafts: bool
+    chain: Sequence[GoalInfo], setters: Mapping[str, ConferenceInfo], include_drafts: bool
 ) -> tuple[tuple[GoalInfo, ...], frozenset[str]]:
     """The student's goal chain, without goals set by drafts left out of the export, and
     which goals are private: those whose conference noted its goal answer as private."""
-    loaded = {conference.id: conference for conference in conferences}
     kept: list[GoalInfo] = []
     private: set[str] = set()
-    for goal in store.goal_chain(student_id):
-        setter = None
-        if goal.set_by_conference_id is not None:
-            setter = loaded.get(goal.set_by_conference_id)
-            if setter is None:
-                try:
-                    setter = store.get_conference(goal.set_by_conference_id)
-                except NotFoundError:
-                    setter = None
+    for goal in chain:
+        setter = setters.get(goal.set_by_conference_id or "")
         if setter is not None and setter.is_draft and not include_drafts:
             continue
         answer = setter.answers.get(GOAL_FIELD) if setter is not None else None
@@ -137,58 +210,44 @@ def _goals(
     return tuple(kept), frozenset(private)
 
 
-def _student_notes(
-    store: Store,
-    student: StudentInfo,
-    school_class: ClassInfo,
-    include_drafts: bool,
-    only_conference: ConferenceInfo | None = None,
-) -> StudentNotes | None:
-    if only_conference is not None:
-        conferences: tuple[ConferenceInfo, ...] = (only_conference,)
-        include_drafts = include_drafts or only_conference.is_draft
-    else:
-        conferences = tuple(store.student_conferences(student.id, include_drafts=include_drafts))
-    if not conferences:
-        return None
-    goals, private = _goals(store, student.id, conferences, include_drafts)
-    if only_conference is not None:
-        touching = {only_conference.id}
-        goals = tuple(
-            g
-            for g in goals
-            if g.set_by_conference_id in touching or g.closed_by_conference_id in touching
-        )
-    return StudentNotes(student, school_class, conferences, goals, private & {g.id for g in goals})
+def _touching(goals: Sequence[GoalInfo], conference_id: str) -> tuple[GoalInfo, ...]:
+    return tuple(
+        goal
+        for goal in goals
+        if conference_id in (goal.set_by_conference_id, goal.closed_by_conference_id)
+    )
 
 
-def gather(store: Store, scope: ExportScope, *, include_drafts: bool = False) -> list[StudentNotes]:
-    """Every student in the scope who has conferences in it, by class then name.
-    One conference is exported whatever its status; otherwise drafts only when asked."""
-    try:
-        if scope.kind is ScopeKind.CONFERENCE:
-            conference = store.get_conference(scope.id)
-            student = store.get_student(conference.student_id)
-            notes = _student_notes(
-                store, student, store.get_class(student.class_id), include_drafts, conference
-            )
-            return [notes] if notes else []
-        if scope.kind is ScopeKind.STUDENT:
-            student = store.get_student(scope.id)
-            notes = _student_notes(
-                store, student, store.get_class(student.class_id), include_drafts
-            )
-            return [notes] if notes else []
-        if scope.kind is ScopeKind.CLASS:
-            classes = [store.get_class(scope.id)]
+def read_notes(store: Store, plan: ScopePlan) -> Iterator[StudentNotes]:
+    """The planned students' notes, in plan order, read a batch of students at a time
+    with a few set-based queries per batch: memory holds one batch, whatever the scope."""
+    only = plan.only_conference
+    for batch in _batches(plan):
+        ids = [planned.student.id for planned in batch]
+        if only is not None:
+            conferences = {only.student_id: [only]}
         else:
-            classes = store.list_classes(include_archived=True)
-    except NotFoundError as exc:
-        raise ExportError(str(exc)) from exc
-    gathered: list[StudentNotes] = []
-    for school_class in classes:
-        for row in store.roster(school_class.id, include_archived=True):
-            notes = _student_notes(store, row.student, school_class, include_drafts)
-            if notes is not None:
-                gathered.append(notes)
-    return gathered
+            conferences = store.conferences_of_students(ids, include_drafts=plan.include_drafts)
+        chains = store.goal_chains(ids)
+        setters = {c.id: c for loaded in conferences.values() for c in loaded}
+        missing = {
+            goal.set_by_conference_id
+            for chain in chains.values()
+            for goal in chain
+            if goal.set_by_conference_id is not None and goal.set_by_conference_id not in setters
+        }
+        setters.update(store.conferences_by_id(sorted(missing)))
+        for planned in batch:
+            found = tuple(conferences.get(planned.student.id, ()))
+            if not found:
+                continue  # its conferences went between planning and reading
+            goals, private = _goals(chains[planned.student.id], setters, plan.include_drafts)
+            if only is not None:
+                goals = _touching(goals, only.id)
+            yield StudentNotes(
+                planned.student,
+                planned.school_class,
+                found,
+                goals,
+                private & {goal.id for goal in goals},
+            )

@@ -1,8 +1,10 @@
 """Every record as plain values, and merging such records back in by UUID.
 
 This is the store's half of the JSON archive (`conference_tui.export.archive` does
-the JSON): `dump_records` reads every table in one transaction, so the copy is a
-consistent snapshot; `merge_records` folds records from another copy into this one.
+the JSON): `record_snapshot` reads every table in one transaction, so the copy is a
+consistent snapshot, a batch of rows at a time; `merge_record_stream` folds records
+from another copy into this one, in one transaction, staging them in temporary
+tables (archive_staging.py) so that memory does not grow with the archive.
 
 The merge rule, per record, matched by its UUID:
 - a record this database lacks is added;
@@ -19,95 +21,31 @@ The merge rule, per record, matched by its UUID:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel
 
+from conference_tui.store.archive_spec import (
+    ARCHIVE_TABLES,
+    LOCAL_COLUMNS,
+    TABLE_BY_KIND,
+    Record,
+    Records,
+    TableSpec,
+    Value,
+)
+from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
 from conference_tui.store.errors import InvalidInputError
-from conference_tui.store.models import (
-    Answer,
-    AnswerRevision,
-    Conference,
-    Goal,
-    HabitObservation,
-    SchoolClass,
-    Student,
-    UTCDateTime,
-)
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
-ColumnKind = Literal["text", "int", "bool", "datetime", "date"]
-Value = str | int | bool | datetime | date | None
-Record = dict[str, Value]
-Records = dict[str, list[Record]]
-
 GOAL_FIELD = "goal"
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    kind: ColumnKind
-    nullable: bool
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One kind of record in an archive: its name there, its table, its columns."""
-
-    kind: str
-    table: Table
-    columns: tuple[ColumnSpec, ...]
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-
-def _kind_of(column_type: object) -> ColumnKind:
-    if isinstance(column_type, UTCDateTime):
-        return "datetime"
-    if isinstance(column_type, Date):
-        return "date"
-    if isinstance(column_type, Boolean):
-        return "bool"
-    if isinstance(column_type, Integer):
-        return "int"
-    return "text"
-
-
-# The state of one database's editing, not records: an answer's version and which copy
-# of the app has a draft open. An archive leaves them out; merged rows get the defaults.
-LOCAL_COLUMNS = frozenset({"version", "editor_id", "editor_seen_at"})
-
-
-def _spec(kind: str, model: type[SQLModel]) -> TableSpec:
-    table = SQLModel.metadata.tables[str(model.__tablename__)]
-    columns = tuple(
-        ColumnSpec(column.name, _kind_of(column.type), bool(column.nullable))
-        for column in table.columns
-        if column.name not in LOCAL_COLUMNS
-    )
-    return TableSpec(kind, table, columns)
-
-
-# In the order records must be written: every reference points backwards.
-ARCHIVE_TABLES: tuple[TableSpec, ...] = (
-    _spec("classes", SchoolClass),
-    _spec("students", Student),
-    _spec("conferences", Conference),
-    _spec("answers", Answer),
-    _spec("answer_revisions", AnswerRevision),
-    _spec("habits", HabitObservation),
-    _spec("goals", Goal),
-)
-TABLE_BY_KIND = {spec.kind: spec for spec in ARCHIVE_TABLES}
+READ_BATCH = 1000
 
 
 @dataclass
@@ -193,116 +131,201 @@ def _newest(*moments: Value) -> datetime:
     return max(times)
 
 
+class RecordSnapshot:
+    """Every record of one consistent snapshot of the database, read a kind at a time
+    and a thousand rows at a time, so that memory does not grow with the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.counts = {
+            spec.kind: int(session.scalar(select(func.count()).select_from(spec.table)) or 0)
+            for spec in ARCHIVE_TABLES
+        }
+
+    def records(self, spec: TableSpec) -> Iterator[Record]:
+        """The records of one kind, in primary key order."""
+        names = spec.column_names
+        query = (
+            select(*(spec.table.c[name] for name in names))
+            .order_by(*spec.table.primary_key.columns)
+            .execution_options(yield_per=READ_BATCH)
+        )
+        for row in self._session.execute(query):
+            yield dict(zip(names, row, strict=True))
+
+
 class ArchiveStore(StoreBase):
-    def dump_records(self) -> Records:
-        """Every record of every table, in write order, as one consistent snapshot."""
+    @contextlib.contextmanager
+    def record_snapshot(self) -> Iterator[RecordSnapshot]:
+        """Every record of every table as one consistent snapshot (one read transaction),
+        to be read within the block."""
         with self._read() as session:
             if self.dialect == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            records: Records = {}
-            for spec in ARCHIVE_TABLES:
-                key_columns = [column for column in spec.table.primary_key.columns]
-                rows = session.execute(select(spec.table).order_by(*key_columns)).mappings()
-                records[spec.kind] = [
-                    {name: row[name] for name in spec.column_names} for row in rows
-                ]
-            return records
+            yield RecordSnapshot(session)
+
+    def dump_records(self) -> Records:
+        """Every record of every table, in write order, as one consistent snapshot
+        (in memory: for tests and small databases; an archive streams them)."""
+        with self.record_snapshot() as snapshot:
+            return {spec.kind: list(snapshot.records(spec)) for spec in ARCHIVE_TABLES}
 
     def merge_records(
         self, records: Mapping[str, Sequence[Record]], *, dry_run: bool
     ) -> MergeReport:
         """Fold records (as `dump_records` returns them) into this database, in one
         transaction; with `dry_run`, only count what would change."""
-        incoming = {
-            spec.kind: [
-                _with_store_rules(spec, record, number)
-                for number, record in enumerate(records.get(spec.kind, ()), start=1)
-            ]
-            for spec in ARCHIVE_TABLES
-        }
-        _check_unique_ids(incoming)
+        stream = ((spec.kind, row) for spec in ARCHIVE_TABLES for row in records.get(spec.kind, ()))
+        return self.merge_record_stream(stream, dry_run=dry_run)
+
+    def merge_record_stream(
+        self,
+        records: Iterable[tuple[str, Record]],
+        *,
+        dry_run: bool,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> MergeReport:
+        """Fold (kind, record) pairs, in any order of kinds, into this database in one
+        transaction: all or nothing, whatever fails (a bad record, a broken file the
+        records come from, the disk). With `dry_run`, only count what would change.
+
+        The records are staged in temporary tables a batch at a time and merged from
+        there a batch at a time, so memory does not grow with the archive.
+        `progress(done, total)` is called every few thousand records: total is 0 while
+        the records are read, then twice their number while they are merged."""
         report = MergeReport(dry_run=dry_run)
+        for kind in ("classes", "students", "conferences", "answers", "answer_revisions"):
+            report.counts[kind] = KindCounts()
+        report.counts["goals"] = KindCounts()
         session_scope = self._read() if dry_run else self._write()
         with session_scope as session:
-            plan, answer_ids = self._plan(session, incoming, report)
-            _check_references(session, incoming, answer_ids)
-            if not dry_run:
-                _apply(session, plan)
+            staging = Staging.create(session)
+            _stage(staging, records, progress)
+            staging.index()
+            staging.refuse_repeats()
+            staging.refuse_dangling_references(session)
+            merge = _Merge(session, staging, report, dry_run, progress)
+            merge.run()
+            staging.drop()
         return report
 
-    # -- deciding -----------------------------------------------------------------
 
-    def _plan(
-        self, session: Session, incoming: Records, report: MergeReport
-    ) -> tuple[_Plan, dict[str, str]]:
-        plan = _Plan()
+def _stage(
+    staging: Staging,
+    records: Iterable[tuple[str, Record]],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    pending: dict[str, list[Record]] = {spec.kind: [] for spec in ARCHIVE_TABLES}
+    numbers = dict.fromkeys(pending, 0)
+    staged = 0
+    for kind, record in records:
+        spec = TABLE_BY_KIND[kind]
+        numbers[kind] += 1
+        batch = pending[kind]
+        batch.append(_with_store_rules(spec, record, numbers[kind]))
+        if len(batch) >= STAGE_BATCH:
+            staging.add(kind, batch)
+            staged += len(batch)
+            pending[kind] = []
+            if progress is not None:
+                progress(staged, 0)
+    for kind, batch in pending.items():
+        staging.add(kind, batch)
+
+
+class _Merge:
+    """Deciding and writing, a kind at a time and a batch at a time, in an order where
+    each decision reads this database as it was before the merge wrote anything it
+    depends on: goals before answers, since a goal's age counts its goal answer's."""
+
+    def __init__(
+        self,
+        session: Session,
+        staging: Staging,
+        report: MergeReport,
+        dry_run: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.session = session
+        self.staging = staging
+        self.report = report
+        self.dry_run = dry_run
+        self.progress = progress
+        self.total = 2 * sum(staging.counts.values())
+        self.done = sum(staging.counts.values())
+
+    def run(self) -> None:
         for kind in ("classes", "students", "conferences"):
-            self._plan_by_updated_at(session, kind, incoming[kind], plan, report)
-        self._plan_habits(session, incoming, plan)
-        answer_ids = self._plan_answers(session, incoming["answers"], plan, report)
-        self._plan_revisions(session, incoming["answer_revisions"], answer_ids, plan, report)
-        self._plan_goals(session, incoming, plan, report)
-        return plan, answer_ids
+            for rows in self.staging.batches(kind):
+                self._apply(self._by_updated_at(kind, rows))
+        self._habits()
+        for rows in self.staging.batches("goals"):
+            self._apply(self._goals(rows))
+        for rows in self.staging.batches("answers"):
+            self._apply(self._answers(rows))
+        for rows in self.staging.batches("answer_revisions"):
+            self._apply(self._revisions(rows))
 
-    def _existing(self, session: Session, kind: str, ids: Iterable[str]) -> dict[str, Record]:
+    def _apply(self, plan: _Plan) -> None:
+        if not self.dry_run:
+            _apply(self.session, plan)
+        self.done += sum(len(rows) for rows in (*plan.inserts.values(), *plan.updates.values()))
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)
+
+    def _existing(self, kind: str, ids: Iterable[str]) -> dict[str, Record]:
         table = TABLE_BY_KIND[kind].table
         found: dict[str, Record] = {}
         wanted = list(ids)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            for row in session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
+            for row in self.session.execute(select(table).where(table.c.id.in_(chunk))).mappings():
                 found[str(row["id"])] = dict(row)
         return found
 
-    def _plan_by_updated_at(
-        self, session: Session, kind: str, rows: list[Record], plan: _Plan, report: MergeReport
-    ) -> None:
-        counts = report.counts.setdefault(kind, KindCounts())
-        existing = self._existing(session, kind, (str(row["id"]) for row in rows))
+    def _by_updated_at(self, kind: str, rows: list[Record]) -> _Plan:
+        plan = _Plan()
+        counts = self.report.counts[kind]
+        existing = self._existing(kind, (str(row["id"]) for row in rows))
         for row in rows:
             local = existing.get(str(row["id"]))
             if local is None:
                 plan.inserts.setdefault(kind, []).append(row)
                 counts.new += 1
-            elif local == row:
+            elif _without(local, *LOCAL_COLUMNS) == row:
                 counts.unchanged += 1
             elif _newest(row["updated_at"]) > _newest(local["updated_at"]):
                 plan.updates.setdefault(kind, []).append(row)
                 counts.updated += 1
             else:
                 counts.kept_local += 1
+        if kind == "conferences":
+            # A conference added or replaced brings its habits; others keep theirs.
+            touched = [*plan.inserts.get(kind, []), *plan.updates.get(kind, [])]
+            self.staging.mark_touched(str(row["id"]) for row in touched)
+        return plan
 
-    def _plan_habits(self, session: Session, incoming: Records, plan: _Plan) -> None:
-        """A conference added or replaced brings its habits; others keep theirs."""
-        touched = {
-            str(row["id"])
-            for kind in ("inserts", "updates")
-            for row in getattr(plan, kind).get("conferences", [])
-        }
-        if not touched:
-            return
-        wanted: dict[str, list[str]] = {conference_id: [] for conference_id in touched}
-        for row in incoming["habits"]:
-            conference_id = str(row["conference_id"])
-            if conference_id in wanted:
-                wanted[conference_id].append(str(row["habit"]))
+    def _habits(self) -> None:
         table = TABLE_BY_KIND["habits"].table
-        current: dict[str, set[str]] = {}
-        ids = sorted(touched)
-        for start in range(0, len(ids), 500):
-            query = select(table).where(table.c.conference_id.in_(ids[start : start + 500]))
-            for habit in session.execute(query).mappings():
-                current.setdefault(str(habit["conference_id"]), set()).add(str(habit["habit"]))
-        for conference_id, habits in wanted.items():
-            if set(habits) != current.get(conference_id, set()):
-                plan.habit_sets[conference_id] = sorted(set(habits))
+        for rows in self.staging.batches("conferences", touched_only=True):
+            ids = [str(row["id"]) for row in rows]
+            wanted = self.staging.habits_of(ids)
+            current: dict[str, set[str]] = {}
+            for start in range(0, len(ids), 500):
+                query = select(table).where(table.c.conference_id.in_(ids[start : start + 500]))
+                for habit in self.session.execute(query).mappings():
+                    current.setdefault(str(habit["conference_id"]), set()).add(str(habit["habit"]))
+            plan = _Plan()
+            for conference_id, habits in wanted.items():
+                if set(habits) != current.get(conference_id, set()):
+                    plan.habit_sets[conference_id] = sorted(set(habits))
+            if not self.dry_run:
+                _apply_habits(self.session, table, plan.habit_sets)
 
-    def _plan_answers(
-        self, session: Session, rows: list[Record], plan: _Plan, report: MergeReport
-    ) -> dict[str, str]:
-        """Returns incoming answer id -> the id the answer has in this database."""
-        counts = report.counts.setdefault("answers", KindCounts())
-        by_id = self._existing(session, "answers", (str(row["id"]) for row in rows))
+    def _answers(self, rows: list[Record]) -> _Plan:
+        plan = _Plan()
+        counts = self.report.counts["answers"]
+        by_id = self._existing("answers", (str(row["id"]) for row in rows))
         table = TABLE_BY_KIND["answers"].table
         conference_ids = sorted({str(row["conference_id"]) for row in rows})
         by_field: dict[tuple[str, str], Record] = {}
@@ -310,39 +333,35 @@ class ArchiveStore(StoreBase):
             query = select(table).where(
                 table.c.conference_id.in_(conference_ids[start : start + 500])
             )
-            for found in session.execute(query).mappings():
+            for found in self.session.execute(query).mappings():
                 by_field[(str(found["conference_id"]), str(found["field_key"]))] = dict(found)
-        answer_ids: dict[str, str] = {}
+        elsewhere: dict[str, str] = {}
         for row in rows:
             row_id = str(row["id"])
             local = by_id.get(row_id) or by_field.get(
                 (str(row["conference_id"]), str(row["field_key"]))
             )
             if local is None:
-                answer_ids[row_id] = row_id
                 plan.inserts.setdefault("answers", []).append(row)
                 counts.new += 1
                 continue
-            answer_ids[row_id] = str(local["id"])
-            if _without(local, "id") == _without(row, "id"):
+            if str(local["id"]) != row_id:
+                elsewhere[row_id] = str(local["id"])
+            if _without(local, "id", *LOCAL_COLUMNS) == _without(row, "id"):
                 counts.unchanged += 1
             elif _newest(row["updated_at"]) > _newest(local["updated_at"]):
                 plan.updates.setdefault("answers", []).append({**row, "id": local["id"]})
                 counts.updated += 1
             else:
                 counts.kept_local += 1
-        return answer_ids
+        self.staging.map_answers(elsewhere)
+        return plan
 
-    def _plan_revisions(
-        self,
-        session: Session,
-        rows: list[Record],
-        answer_ids: Mapping[str, str],
-        plan: _Plan,
-        report: MergeReport,
-    ) -> None:
-        counts = report.counts.setdefault("answer_revisions", KindCounts())
-        existing = self._existing(session, "answer_revisions", (str(row["id"]) for row in rows))
+    def _revisions(self, rows: list[Record]) -> _Plan:
+        plan = _Plan()
+        counts = self.report.counts["answer_revisions"]
+        existing = self._existing("answer_revisions", (str(row["id"]) for row in rows))
+        answer_ids = self.staging.local_answer_ids(str(row["answer_id"]) for row in rows)
         for row in rows:
             local = existing.get(str(row["id"]))
             if local is None:
@@ -355,20 +374,17 @@ class ArchiveStore(StoreBase):
                 counts.unchanged += 1
             else:
                 counts.kept_local += 1
+        return plan
 
-    def _plan_goals(
-        self, session: Session, incoming: Records, plan: _Plan, report: MergeReport
-    ) -> None:
-        counts = report.counts.setdefault("goals", KindCounts())
-        rows = incoming["goals"]
-        existing = self._existing(session, "goals", (str(row["id"]) for row in rows))
-        incoming_goal_saves = {
-            str(answer["conference_id"]): answer["updated_at"]
-            for answer in incoming["answers"]
-            if answer["field_key"] == GOAL_FIELD
-        }
+    def _goals(self, rows: list[Record]) -> _Plan:
+        plan = _Plan()
+        counts = self.report.counts["goals"]
+        existing = self._existing("goals", (str(row["id"]) for row in rows))
+        incoming_goal_saves = self.staging.goal_answer_saves(
+            sorted({str(row["set_by_conference_id"]) for row in rows}), GOAL_FIELD
+        )
         local_goal_saves = self._local_goal_saves(
-            session, {str(row["set_by_conference_id"]) for row in existing.values()}
+            {str(row["set_by_conference_id"]) for row in existing.values()}
         )
         for row in rows:
             local = existing.get(str(row["id"]))
@@ -394,8 +410,9 @@ class ArchiveStore(StoreBase):
                 counts.updated += 1
             else:
                 counts.kept_local += 1
+        return plan
 
-    def _local_goal_saves(self, session: Session, conference_ids: set[str]) -> dict[str, datetime]:
+    def _local_goal_saves(self, conference_ids: set[str]) -> dict[str, datetime]:
         table = TABLE_BY_KIND["answers"].table
         ids = sorted(conference_ids)
         saves: dict[str, datetime] = {}
@@ -404,76 +421,9 @@ class ArchiveStore(StoreBase):
                 table.c.conference_id.in_(ids[start : start + 500]),
                 table.c.field_key == GOAL_FIELD,
             )
-            for conference_id, updated_at in session.execute(query).all():
+            for conference_id, updated_at in self.session.execute(query).all():
                 saves[str(conference_id)] = updated_at
         return saves
-
-
-# -- checking ---------------------------------------------------------------------
-
-
-def _check_unique_ids(incoming: Records) -> None:
-    for spec in ARCHIVE_TABLES:
-        keys = [column.name for column in spec.table.primary_key.columns]
-        seen: set[tuple[Value, ...]] = set()
-        for index, row in enumerate(incoming[spec.kind]):
-            key = tuple(row[name] for name in keys)
-            if key in seen:
-                raise InvalidInputError(
-                    f"{spec.kind}[{index}] repeats {', '.join(map(str, key))}: "
-                    "every record must appear once."
-                )
-            seen.add(key)
-    fields: set[tuple[Value, Value]] = set()
-    for index, row in enumerate(incoming["answers"]):
-        key = (row["conference_id"], row["field_key"])
-        if key in fields:
-            raise InvalidInputError(
-                f"answers[{index}] is a second answer to field {row['field_key']} of "
-                f"conference {row['conference_id']}."
-            )
-        fields.add(key)
-
-
-# (kind, column, kind referred to): every reference an archive record can hold.
-_REFERENCES = (
-    ("students", "class_id", "classes"),
-    ("conferences", "student_id", "students"),
-    ("answers", "conference_id", "conferences"),
-    ("answer_revisions", "conference_id", "conferences"),
-    ("answer_revisions", "answer_id", "answers"),
-    ("habits", "conference_id", "conferences"),
-    ("goals", "student_id", "students"),
-    ("goals", "set_by_conference_id", "conferences"),
-    ("goals", "closed_by_conference_id", "conferences"),
-)
-
-
-def _check_references(session: Session, incoming: Records, answer_ids: Mapping[str, str]) -> None:
-    """Refuse, before writing, any record pointing at one in neither copy."""
-    known: dict[str, set[str]] = {}
-    for kind in ("classes", "students", "conferences", "answers"):
-        known[kind] = {str(row["id"]) for row in incoming[kind]}
-    known["answers"] |= set(answer_ids.values())
-    for kind, column, target in _REFERENCES:
-        missing = {
-            str(row[column])
-            for row in incoming[kind]
-            if row[column] is not None and str(row[column]) not in known[target]
-        }
-        if not missing:
-            continue
-        table = TABLE_BY_KIND[target].table
-        ids = sorted(missing)
-        for start in range(0, len(ids), 500):
-            query = select(table.c.id).where(table.c.id.in_(ids[start : start + 500]))
-            missing -= {str(found) for found in session.scalars(query)}
-        if missing:
-            example = sorted(missing)[0]
-            raise InvalidInputError(
-                f"{kind} refer to {len(missing)} {target} that are in neither the archive nor "
-                f"this database (e.g. {column} {example}): the archive is incomplete."
-            )
 
 
 # -- writing ----------------------------------------------------------------------
@@ -481,9 +431,6 @@ def _check_references(session: Session, incoming: Records, answer_ids: Mapping[s
 
 def _apply(session: Session, plan: _Plan) -> None:
     for spec in ARCHIVE_TABLES:
-        if spec.kind == "habits":
-            _apply_habits(session, spec.table, plan.habit_sets)
-            continue
         rows = plan.inserts.get(spec.kind, [])
         if rows:
             session.execute(insert(spec.table), rows)
@@ -496,9 +443,14 @@ def _apply(session: Session, plan: _Plan) -> None:
 
 
 def _apply_habits(session: Session, table: Table, habit_sets: Mapping[str, list[str]]) -> None:
-    for conference_id, habits in habit_sets.items():
-        session.execute(delete(table).where(table.c.conference_id == conference_id))
-        if habits:
-            session.execute(
-                insert(table), [{"conference_id": conference_id, "habit": h} for h in habits]
-            )
+    """Replace the habits of these conferences, a few statements for the whole batch."""
+    ids = list(habit_sets)
+    for start in range(0, len(ids), 500):
+        session.execute(delete(table).where(table.c.conference_id.in_(ids[start : start + 500])))
+    rows = [
+        {"conference_id": conference_id, "habit": habit}
+        for conference_id, habits in habit_sets.items()
+        for habit in habits
+    ]
+    if rows:
+        session.execute(insert(table), rows)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import Row, delete, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -60,17 +61,30 @@ def conference_info(
 
 
 def conference_infos(
-    session: Session, rows: Sequence[Conference], with_revisions: bool = False
+    session: Session,
+    rows: Sequence[Conference] | Sequence[Row[Any]],
+    with_revisions: bool = False,
 ) -> list[ConferenceInfo]:
     """Whole conferences, in the order given, read set-based: their answers, habits and
-    revisions in one query each, however many conferences there are."""
+    revisions in one query each, however many conferences there are. `rows` may be ORM
+    objects or plain rows of the conference table's columns (cheaper to read in bulk)."""
     ids = [row.id for row in rows]
     answers: dict[str, list[AnswerInfo]] = {conference_id: [] for conference_id in ids}
     habits: dict[str, list[str]] = {conference_id: [] for conference_id in ids}
     revisions: dict[str, list[AnswerRevisionInfo]] = {conference_id: [] for conference_id in ids}
+    # Plain rows straight from the connection, not through the ORM's result machinery:
+    # an export reads hundreds of thousands of answers.
+    connection = session.connection()
     for chunk in chunked(ids):
-        # Plain rows, not ORM objects: an export reads hundreds of thousands of answers.
-        for conference_id, *values in session.execute(
+        for (
+            conference_id,
+            stage_key,
+            field_key,
+            value,
+            private,
+            updated_at,
+            version,
+        ) in connection.execute(
             select_columns(
                 col(Answer.conference_id),
                 col(Answer.stage_key),
@@ -81,15 +95,17 @@ def conference_infos(
                 col(Answer.version),
             ).where(col(Answer.conference_id).in_(chunk))
         ):
-            answers[conference_id].append(AnswerInfo(*values))
-        for conference_id, habit in session.execute(
+            answers[conference_id].append(
+                AnswerInfo(stage_key, field_key, value, private, updated_at, version)
+            )
+        for conference_id, habit in connection.execute(
             select(HabitObservation.conference_id, HabitObservation.habit)
             .where(col(HabitObservation.conference_id).in_(chunk))
             .order_by(HabitObservation.habit)
         ):
             habits[conference_id].append(habit)
         if with_revisions:
-            for conference_id, *values in session.execute(
+            for conference_id, field_key, value, private, replaced_at in connection.execute(
                 select_columns(
                     col(AnswerRevision.conference_id),
                     col(AnswerRevision.field_key),
@@ -100,7 +116,9 @@ def conference_infos(
                 .where(col(AnswerRevision.conference_id).in_(chunk))
                 .order_by(col(AnswerRevision.replaced_at))
             ):
-                revisions[conference_id].append(AnswerRevisionInfo(*values))
+                revisions[conference_id].append(
+                    AnswerRevisionInfo(field_key, value, private, replaced_at)
+                )
     return [
         ConferenceInfo(
             id=row.id,
