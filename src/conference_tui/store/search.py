@@ -30,7 +30,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
-from conference_tui.store.models import Answer, Conference, Goal, HabitObservation, Student
+from conference_tui.store.models import Answer, Conference, Goal, Student, UTCDateTime
 from conference_tui.store.records import (
     MATCH_END,
     MATCH_START,
@@ -57,6 +57,11 @@ SEARCH_DOC = table(
     column("field_key"),
 )
 SEARCH_FTS = table("search_fts", column("rowid"), column("search_fts"))
+# The columns a search reads, as plain tables: a query of these is compiled without the
+# ORM's machinery, which was most of the time a first search took.
+STUDENT = table("student", column("id"), column("name"), column("class_id"))
+CONFERENCE = table("conference", column("id"), column("started_at", UTCDateTime()))
+HABIT = table("habit_observation", column("conference_id"), column("habit"))
 
 
 def fts_query(user_text: str) -> str:
@@ -141,22 +146,25 @@ class SearchStore(StoreBase):
             return self._search_fts(user_text, filters, after, limit)
         return self._search_like(user_text, filters, after, limit)
 
+    @staticmethod
     def _filtered(
-        self, query: Select[Any], filters: SearchFilters, conference_id: ColumnElement[Any]
+        query: Select[Any],
+        filters: SearchFilters,
+        *,
+        class_id: Any,
+        started_at: Any,
+        conference_id: ColumnElement[Any],
     ) -> Select[Any]:
         if filters.class_id:
-            query = query.where(col(Student.class_id) == filters.class_id)
+            query = query.where(class_id == filters.class_id)
         if filters.since:
-            query = query.where(col(Conference.started_at) >= _day_start(filters.since))
+            query = query.where(started_at >= _day_start(filters.since))
         if filters.until:
-            query = query.where(col(Conference.started_at) < _day_end(filters.until))
+            query = query.where(started_at < _day_end(filters.until))
         if filters.habit:
             query = query.where(
-                select(col(HabitObservation.habit))
-                .where(
-                    col(HabitObservation.conference_id) == conference_id,
-                    col(HabitObservation.habit) == filters.habit,
-                )
+                select(HABIT.c.habit)
+                .where(HABIT.c.conference_id == conference_id, HABIT.c.habit == filters.habit)
                 .exists()
             )
         return query
@@ -165,16 +173,16 @@ class SearchStore(StoreBase):
         self, user_text: str, filters: SearchFilters, after: SearchPosition | None, limit: int
     ) -> SearchPage:
         key = SEARCH_FTS.c.rowid
-        query = (
+        query: Select[Any] = (
             select(
                 SEARCH_DOC.c.kind,
                 SEARCH_DOC.c.student_id,
-                col(Student.name),
-                col(Student.class_id),
+                STUDENT.c.name,
+                STUDENT.c.class_id,
                 SEARCH_DOC.c.conference_id,
                 SEARCH_DOC.c.stage_key,
                 SEARCH_DOC.c.field_key,
-                col(Conference.started_at),
+                CONFERENCE.c.started_at,
                 func.snippet(
                     literal_column("search_fts"), 0, MATCH_START, MATCH_END, "…", SNIPPET_WORDS
                 ),
@@ -182,11 +190,17 @@ class SearchStore(StoreBase):
             )
             .select_from(SEARCH_FTS)
             .join(SEARCH_DOC, SEARCH_DOC.c.id == key)
-            .join(Student, col(Student.id) == SEARCH_DOC.c.student_id)
-            .outerjoin(Conference, col(Conference.id) == SEARCH_DOC.c.conference_id)
+            .join(STUDENT, STUDENT.c.id == SEARCH_DOC.c.student_id)
+            .outerjoin(CONFERENCE, CONFERENCE.c.id == SEARCH_DOC.c.conference_id)
             .where(SEARCH_FTS.c.search_fts.match(fts_query(user_text)))
         )
-        query = self._filtered(query, filters, SEARCH_DOC.c.conference_id)
+        query = self._filtered(
+            query,
+            filters,
+            class_id=STUDENT.c.class_id,
+            started_at=CONFERENCE.c.started_at,
+            conference_id=SEARCH_DOC.c.conference_id,
+        )
         # The same dates as a range of keys (see migration 0005), so that FTS5 itself
         # skips the notes outside it; a dated filter leaves out the undated notes.
         if filters.since:
@@ -275,7 +289,13 @@ class SearchStore(StoreBase):
             .join(Student, col(Student.id) == hits.c.student_id)
             .outerjoin(Conference, col(Conference.id) == hits.c.conference_id)
         )
-        query = self._filtered(query, filters, hits.c.conference_id)
+        query = self._filtered(
+            query,
+            filters,
+            class_id=col(Student.class_id),
+            started_at=started_at,
+            conference_id=hits.c.conference_id,
+        )
         if after is not None:
             query = query.where(_after_like(after, started_at, hits.c.kind, hits.c.ref_id))
         # The kind and reference break ties, so that every row has one place in the order.

@@ -9,12 +9,14 @@ order, so the first page stops after the rows it needs, and a date range is a ra
 of keys. Notes with no conference (learner profiles, goals set outside a conference)
 have negative keys: they come after every dated note.
 
-Within a second keys count down from its top: a key is the smallest key already in its
-second less one (or less the row's number among the rows one statement inserts
-there), so keys never repeat, and a conference's notes come in the order they were
-written (the form's order, mostly). A conference whose start time or student changes
-has its notes taken out and put back under new keys. SEARCH_KEY_SPAN allows 2,097,152
-notes per second of start time; keys stay below 2**63 until the year 2106.
+A key is the largest key already in its second plus one (or plus the row's number among
+the rows one statement inserts there), so keys never repeat, and notes written later
+come first within a conference too: newest first throughout. Keys counting up as notes
+are written also let FTS5 gather a bulk load's rows before writing them (a smaller key
+than the last makes it write out what it holds, row by row). A conference whose start
+time or student changes has its notes taken out and put back under new keys.
+SEARCH_KEY_SPAN allows 2,097,152 notes per second of start time; keys stay below 2**63
+until the year 2106.
 
 The prefix indexes answer a last word of one to three letters (typed so far) without
 merging the postings of every word it begins.
@@ -48,24 +50,23 @@ STUDENT_BODY = (
 )
 
 
-def dated_key(started_at: str, order: str) -> str:
-    """The keys of rows inserted by one statement for conferences started at `started_at`
-    (an SQL expression): below the smallest key already in that second, in `order`."""
+def dated_key(started_at: str, order: str = "") -> str:
+    """The key of a row for a conference started at `started_at` (an SQL expression):
+    after the largest key already in that second. With `order`, the keys of the rows
+    one statement inserts, in that order."""
     second = f"max(0, coalesce(CAST(strftime('%s', {started_at}) AS INTEGER), 0))"
-    top = f"({second} * {SEARCH_KEY_SPAN} + {SEARCH_KEY_SPAN} - 1)"
+    first = f"({second} * {SEARCH_KEY_SPAN})"
+    count = f"row_number() OVER (PARTITION BY {second} ORDER BY {order})" if order else "1"
     return (
-        f"coalesce((SELECT min(k.id) FROM search_doc k WHERE k.id <= {top} "
-        f"AND k.id > {top} - {SEARCH_KEY_SPAN}), {top} + 1) "
-        f"- row_number() OVER (PARTITION BY {second} ORDER BY {order})"
+        f"coalesce((SELECT max(k.id) FROM search_doc k WHERE k.id >= {first} "
+        f"AND k.id < {first} + {SEARCH_KEY_SPAN}), {first} - 1) + {count}"
     )
 
 
-def undated_key(order: str) -> str:
+def undated_key(order: str = "") -> str:
     """Keys below zero for notes with no conference, below any already there."""
-    return (
-        "coalesce((SELECT min(k.id) FROM search_doc k WHERE k.id < 0), 0) "
-        f"- row_number() OVER (ORDER BY {order})"
-    )
+    count = f"row_number() OVER (ORDER BY {order})" if order else "1"
+    return f"coalesce((SELECT min(k.id) FROM search_doc k WHERE k.id < 0), 0) - {count}"
 
 
 DOC_COLUMNS = "id, kind, ref_id, student_id, conference_id, stage_key, field_key, body"
@@ -130,7 +131,7 @@ STATEMENTS = [
     f"""
     CREATE TRIGGER answer_search_ai AFTER INSERT ON answer BEGIN
         INSERT INTO search_doc({DOC_COLUMNS})
-        SELECT {dated_key("c.started_at", "c.id")}, 'answer', new.id, c.student_id,
+        SELECT {dated_key("c.started_at")}, 'answer', new.id, c.student_id,
                new.conference_id, new.stage_key, new.field_key, new.value
         FROM conference c WHERE c.id = new.conference_id;
     END
@@ -160,7 +161,7 @@ STATEMENTS = [
     CREATE TRIGGER goal_search_ai AFTER INSERT ON goal
     WHEN new.set_by_conference_id IS NULL BEGIN
         INSERT INTO search_doc({DOC_COLUMNS})
-        SELECT {undated_key("new.id")}, 'goal', new.id, new.student_id, NULL, '', 'goal',
+        SELECT {undated_key()}, 'goal', new.id, new.student_id, NULL, '', 'goal',
                new.text;
     END
     """,
@@ -177,7 +178,7 @@ STATEMENTS = [
     f"""
     CREATE TRIGGER student_search_ai AFTER INSERT ON student BEGIN
         INSERT INTO search_doc({DOC_COLUMNS})
-        SELECT {undated_key("new.id")}, 'student', new.id, new.id, NULL, '', '',
+        SELECT {undated_key()}, 'student', new.id, new.id, NULL, '', '',
                {STUDENT_BODY.format(p="new")};
     END
     """,
