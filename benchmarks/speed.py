@@ -91,21 +91,24 @@ def terminal_runs(database: Path, runs: int, word: str, who: Names) -> dict[str,
     peaks: list[int] = []
     roster = tui.roster_painted(who)
     bare_ready = tui.showing("Floor ready")
-    with tui.sandbox() as box:
+    with tui.sandbox() as steady, tui.sandbox() as first_of_day:
+        # Today's backup, made once: every later launch of the app finds it.
+        terminal, _ = tui.launch(tui.app_argv(database), steady.env, roster)
+        with terminal:
+            tui.wait_for_backup(steady, terminal)
         for round_number in range(runs + 1):  # round 0 warms the caches and is not kept
-            box.fresh_data()
-            terminal, first = tui.launch(tui.app_argv(database), box.env, roster)
-            tui.wait_for_backup(box, terminal)
-            terminal.close()
+            first_of_day.fresh_data()
+            terminal, first = tui.launch(tui.app_argv(database), first_of_day.env, roster)
+            terminal.close()  # the backup it started is not waited for; its folder goes
             terminal, bare = tui.launch(tui.floor_argv("bare"), {}, bare_ready)
             terminal.close()
-            terminal, launched = tui.launch(tui.app_argv(database), box.env, roster)
-            app_times = tui.walk(terminal, tui.app_steps(who, word))
-            peak = terminal.peak_rss_kib()
-            terminal.close()
+            terminal, launched = tui.launch(tui.app_argv(database), steady.env, roster)
+            with terminal:
+                app_times = tui.walk(terminal, tui.app_steps(who, word))
+                peak = terminal.peak_rss_kib()
             terminal, _ = tui.launch(tui.floor_argv("screens"), {}, bare_ready)
-            floor_times = tui.walk(terminal, tui.floor_steps(who, word))
-            terminal.close()
+            with terminal:
+                floor_times = tui.walk(terminal, tui.floor_steps(who, word))
             if round_number == 0:
                 continue
             app[FIRST_LAUNCH].append(first)
@@ -116,7 +119,7 @@ def terminal_runs(database: Path, runs: int, word: str, who: Names) -> dict[str,
                 app[figure].append(seconds)
                 floor[figure].append(floor_times[figure])
             peaks.append(peak)
-            print(f"  run {len(app[LAUNCH])}/{runs} done", flush=True)
+            print(f"  run {round_number}/{runs} done", flush=True)
     figures: dict[str, Any] = {name: versus_floor(app[name], floor[name]) for name in app}
     figures[TUI_PEAK] = {"peak_mib": round(max(peaks) / 1024, 1), "samples_kib": peaks}
     return figures

@@ -176,18 +176,20 @@ def launch(argv: list[str], env: Mapping[str, str], painted: Check) -> tuple[Ter
     return terminal, seconds
 
 
-def walk(terminal: Terminal, steps: list[Step]) -> dict[str, float]:
-    """Each step's keys, then its screen; seconds for the timed ones."""
+def walk(terminal: Terminal, steps: list[Step], quiet: float = 0.3) -> dict[str, float]:
+    """Each step's keys, then its screen; seconds for the timed ones. Before each step the
+    program must have drawn nothing for `quiet` seconds, so that no step pays for the
+    last one's leftover work."""
     timings: dict[str, float] = {}
     for step in steps:
-        terminal.settle()
+        terminal.settle(quiet)
         sent = 0.0
         for key in step.keys:
             sent = terminal.press(key)
         seconds = terminal.wait_until(step.arrived, step.what, since=sent)
         if step.figure is not None:
             timings[step.figure] = seconds
-    terminal.settle()
+    terminal.settle(quiet)
     return timings
 
 

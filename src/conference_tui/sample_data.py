@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import queue
 import random
 import sqlite3
+import threading
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -428,8 +430,10 @@ class _BulkLoad:
     No journal and no syncing (a failed generation leaves a file to delete, nothing
     more); values go through the same SQLAlchemy type processors the store uses, so
     times and dates are stored exactly as the app writes them. The triggers that copy
-    answers and students into search_doc still fire row by row; only the FTS5 index is
-    deferred, to one 'rebuild' from search_doc at the end.
+    answers and students into search_doc still fire row by row; the FTS5 index and the
+    plain indexes are built once at the end. SQLite writes in a thread of its own (the
+    sqlite3 module lets go of the GIL while a statement runs), so the next student's
+    notes are composed while the last one's are stored.
     """
 
     def __init__(self, path: Path, dialect: Dialect) -> None:
@@ -442,15 +446,17 @@ class _BulkLoad:
             Student,
         )
 
-        self.path = path
         # Parents first: the order rows of one batch go in.
         self.tables: list[Table] = [
             model.__table__  # type: ignore[attr-defined]
             for model in (SchoolClass, Student, Conference, Answer, Goal, HabitObservation)
         ]
         self.dialect = dialect
-        self.statements: dict[tuple[str, tuple[str, ...]], str] = {}
-        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.plans: dict[tuple[str, tuple[str, ...]], _InsertPlan] = {}
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.pending: queue.Queue[tuple[str, list[list[Any]]] | None] = queue.Queue(maxsize=4)
+        self.writer = threading.Thread(target=self._write, name="sample-data-writer")
+        self.failure: BaseException | None = None
 
     def __enter__(self) -> _BulkLoad:
         execute = self.connection.execute
@@ -468,44 +474,43 @@ class _BulkLoad:
         execute("BEGIN")
         for kind, name, _ in self.deferred:
             execute(f"DROP {kind.upper()} {name}")
+        self.writer.start()
         return self
 
     def insert(self, batch: Mapping[str, list[dict[str, Any]]]) -> None:
+        if self.failure is not None:
+            raise self.failure
         for table in self.tables:
             rows = batch.get(table.name)
-            if not rows:
-                continue
-            names = tuple(rows[0])
-            processors = [
-                table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)
-                for name in names
-            ]
-            self.connection.executemany(
-                self._statement(table.name, names),
-                [
-                    tuple(
-                        value if process is None or value is None else process(value)
-                        for process, value in zip(processors, row.values(), strict=True)
-                    )
-                    for row in rows
-                ],
-            )
+            if rows:
+                plan = self._plan(table, tuple(rows[0]))
+                self.pending.put((plan.statement, [plan.values(row) for row in rows]))
 
-    def _statement(self, table: str, names: tuple[str, ...]) -> str:
-        key = (table, names)
-        if key not in self.statements:
-            # Columns the rows leave out keep the table's defaults.
-            self.statements[key] = (
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-            )
-        return self.statements[key]
+    def _plan(self, table: Table, names: tuple[str, ...]) -> _InsertPlan:
+        key = (table.name, names)
+        if key not in self.plans:
+            self.plans[key] = _InsertPlan(table, names, self.dialect)
+        return self.plans[key]
+
+    def _write(self) -> None:
+        while (work := self.pending.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.connection.executemany(*work)
+                except BaseException as exc:  # handed to the generating thread
+                    self.failure = exc
 
     def __exit__(self, *exc_info: object) -> None:
         execute = self.connection.execute
         try:
+            self.pending.put(None)
+            self.writer.join()
             if exc_info[0] is not None:
                 execute("ROLLBACK")
                 return
+            if self.failure is not None:
+                execute("ROLLBACK")
+                raise self.failure
             execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
             for _, _, sql in self.deferred:
                 execute(sql)
@@ -513,6 +518,32 @@ class _BulkLoad:
             execute("PRAGMA journal_mode = WAL")  # as the store leaves the file
         finally:
             self.connection.close()
+
+
+class _InsertPlan:
+    """An INSERT for rows with these columns, and how to turn a row into its values."""
+
+    def __init__(self, table: Table, names: tuple[str, ...], dialect: Dialect) -> None:
+        # Columns the rows leave out keep the table's defaults.
+        self.statement = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        )
+        self.names = names
+        # Only times, dates and flags need converting; text and numbers go in as they are.
+        processors = [
+            (position, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for position, name in enumerate(names)
+        ]
+        self.conversions = [(position, p) for position, p in processors if p is not None]
+
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        values = list(row.values())
+        if len(values) != len(self.names):
+            raise ValueError(f"a row with columns {list(row)} among rows with {self.names}")
+        for position, process in self.conversions:
+            if values[position] is not None:
+                values[position] = process(values[position])
+        return values
 
 
 def _conference_counts(students: int, heavy: int, per_student: int | None, total: int) -> list[int]:
