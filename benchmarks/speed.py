@@ -214,6 +214,9 @@ def main() -> None:
         sizes[label(conferences)] = measure_size(conferences, args)
     print()
     print(table(sizes))
+    for name, size in sizes.items():
+        if size["generation_seconds"] is not None:
+            print(f"{name}: database generated in {size['generation_seconds']:.0f} s")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"speed-{stamp}.json"
     out.write_text(

@@ -345,6 +345,7 @@ COMMON_WORD = "detail"
 RARE_WORD = "marimba"
 RARE_NOTE = "Mentioned practising the marimba for the winter concert."
 RARE_CONFERENCES = 6
+# SQLite takes cache pages only as it needs them: about 250 MB at 25k, 1.5 GB at 250k.
 BULK_CACHE_KIB = 1536 * 1024
 GOAL_STATUS_WEIGHTS = (("met", 6), ("revised", 3), ("dropped", 1))
 
@@ -403,9 +404,15 @@ def generate_database(
     dialect = store.engine.dialect
     store.close()
     rare = set(writer.rng.sample(range(sum(counts)), min(RARE_CONFERENCES, sum(counts))))
-    with _BulkLoad(target, dialect) as load:
-        for rows in writer.students(classes, students_per_class, counts, years, rare):
-            load.insert(rows)
+    try:
+        with _BulkLoad(target, dialect) as load:
+            for rows in writer.students(classes, students_per_class, counts, years, rare):
+                load.insert(rows)
+    except BaseException:
+        # Written without a journal, a half-made file is no database: leave none behind.
+        for leftover in (target, target.with_name(target.name + "-wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     return SampleDatabase(
         path=target,
         class_ids=tuple(writer.class_ids),
@@ -506,10 +513,8 @@ class _BulkLoad:
             self.pending.put(None)
             self.writer.join()
             if exc_info[0] is not None:
-                execute("ROLLBACK")
                 return
             if self.failure is not None:
-                execute("ROLLBACK")
                 raise self.failure
             execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
             for _, _, sql in self.deferred:
