@@ -108,7 +108,7 @@ def terminal_runs(database: Path, runs: int, word: str, who: Names) -> dict[str,
                 peak = terminal.peak_rss_kib()
             terminal, _ = tui.launch(tui.floor_argv("screens"), {}, bare_ready)
             with terminal:
-                floor_times = tui.walk(terminal, tui.floor_steps(who, word))
+                floor_times = tui.walk(terminal, tui.floor_steps(word))
             if round_number == 0:
                 continue
             app[FIRST_LAUNCH].append(first)
@@ -117,7 +117,7 @@ def terminal_runs(database: Path, runs: int, word: str, who: Names) -> dict[str,
             floor[LAUNCH].append(bare)
             for figure, seconds in app_times.items():
                 app[figure].append(seconds)
-                floor[figure].append(floor_times[figure])
+                floor[figure].append(floor_times[tui.floor_figure(figure)])
             peaks.append(peak)
             print(f"  run {round_number}/{runs} done", flush=True)
     figures: dict[str, Any] = {name: versus_floor(app[name], floor[name]) for name in app}
