@@ -1,8 +1,8 @@
 """Measure the store on 25,000 conferences, as ratios to a baseline taken in the same run.
 
-    python benchmarks/run.py                 # generate (or reuse) the database, measure
-    python benchmarks/run.py --rounds 31     # more rounds, steadier medians
-    python benchmarks/run.py --regenerate    # build the database again
+    .venv/bin/python -m benchmarks.run               # generate (or reuse) the database, measure
+    .venv/bin/python -m benchmarks.run --rounds 31   # more rounds, steadier medians
+    .venv/bin/python -m benchmarks.run --regenerate  # build the database again
 
 The database is generated once into benchmarks/results/ (gitignored) and reused
 while the generator and the schema are unchanged; each run measures a fresh copy,
@@ -12,7 +12,6 @@ because the autosave benchmark writes to it. See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -23,65 +22,25 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from conference_tui import sample_data
-from conference_tui.sample_data import SampleDatabase, generate_database
+from benchmarks.sample import RESULTS, sample_database
+from conference_tui.sample_data import SampleDatabase
 from conference_tui.store import Store
-from conference_tui.store.location import head_revision
 
-RESULTS = Path(__file__).resolve().parent / "results"
-TODAY = date(2026, 11, 23)
 CONFERENCES = 25_000
 BASELINE = "baseline: SELECT 1"
 
 
-def fingerprint() -> str:
-    """What the cached database depends on: the generator's code and the schema."""
-    digest = hashlib.sha256(Path(sample_data.__file__).read_bytes())
-    digest.update(f"{head_revision()} {CONFERENCES} {TODAY}".encode())
-    return digest.hexdigest()[:16]
-
-
-def sample_database(regenerate: bool) -> tuple[SampleDatabase, float | None]:
-    """The pristine generated database, and how long generating it took (None: reused)."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "sample-25k.db"
-    summary_path = RESULTS / "sample-25k.json"
-    key = fingerprint()
-    if not regenerate and path.exists() and summary_path.exists():
-        saved = json.loads(summary_path.read_text())
-        if saved.get("fingerprint") == key:
-            fields = saved["database"]
-            return (
-                SampleDatabase(
-                    **{
-                        **fields,
-                        "path": path,
-                        "class_ids": tuple(fields["class_ids"]),
-                        "student_ids": tuple(fields["student_ids"]),
-                    }
-                ),
-                None,
-            )
-    for stale in (path, summary_path):
-        stale.unlink(missing_ok=True)
-    print(f"Generating {CONFERENCES:,} conferences into {path} ...", flush=True)
-    started = time.perf_counter()
-    generated = generate_database(path, total_conferences=CONFERENCES, today=TODAY)
-    seconds = time.perf_counter() - started
-    summary_path.write_text(
-        json.dumps(
-            {"fingerprint": key, "seconds": seconds, "database": asdict(generated)}, default=str
-        )
-    )
-    return generated, seconds
+def select_one(store: Store) -> object:
+    """What every store call pays before any real work: a session and a round trip."""
+    with Session(store.engine) as session:
+        return session.execute(text("SELECT 1")).scalar_one()
 
 
 def benchmarks(store: Store, working: Path, db: SampleDatabase) -> dict[str, Callable[[], object]]:
@@ -89,10 +48,6 @@ def benchmarks(store: Store, working: Path, db: SampleDatabase) -> dict[str, Cal
     heavy = db.heavy_student_id
     draft = store.start_conference(heavy, "writing-conference", 1, "clarify")
     typed = iter(range(10**9))
-
-    def select_one() -> object:
-        with Session(store.engine) as session:
-            return session.execute(text("SELECT 1")).scalar_one()
 
     def open_store() -> object:
         opened = Store.open(str(working))
@@ -105,7 +60,7 @@ def benchmarks(store: Store, working: Path, db: SampleDatabase) -> dict[str, Cal
         return note
 
     return {
-        BASELINE: select_one,
+        BASELINE: lambda: select_one(store),
         "open store (migrations check)": open_store,
         "roster, 33-student class": lambda: store.roster(db.class_ids[0]),
         "history, 300-conference student": lambda: store.history(heavy),
@@ -175,7 +130,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="build the database again")
     args = parser.parse_args()
 
-    db, generation_seconds = sample_database(args.regenerate)
+    db, generation_seconds = sample_database(CONFERENCES, regenerate=args.regenerate)
     with tempfile.TemporaryDirectory(prefix="conference-tui-bench-") as folder:
         working = Path(folder) / "bench.db"
         shutil.copyfile(db.path, working)

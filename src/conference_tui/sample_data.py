@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import queue
 import random
+import sqlite3
+import threading
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +26,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, Table, delete, insert, select
+from sqlalchemy import Table
+from sqlalchemy.engine import Dialect
 
 from conference_tui import paths
 from conference_tui.forms import HABITS_OF_MIND, Form, load_form
@@ -341,7 +345,8 @@ COMMON_WORD = "detail"
 RARE_WORD = "marimba"
 RARE_NOTE = "Mentioned practising the marimba for the winter concert."
 RARE_CONFERENCES = 6
-BULK_CACHE_KIB = 256 * 1024
+# SQLite takes cache pages only as it needs them: about 250 MB at 25k, 1.5 GB at 250k.
+BULK_CACHE_KIB = 1536 * 1024
 GOAL_STATUS_WEIGHTS = (("met", 6), ("revised", 3), ("dropped", 1))
 
 
@@ -377,19 +382,12 @@ def generate_database(
     The first student of the first class has `heavy_student_conferences`; the others
     have `conferences_per_student` each or, when that is None, share what is left of
     `total_conferences` as evenly as possible. Conferences fall on school days over
-    the `years` before `today`; every tenth student has a draft open. Rows are written
-    with SQLAlchemy Core in one transaction (the store's API, one transaction per
-    answer, would take many minutes); the FTS triggers index them as they go in.
+    the `years` before `today`; every tenth student has a draft open. The store makes
+    the schema; the rows then go in through the sqlite3 module in one transaction,
+    without a journal (the store's API, one transaction per answer, would take hours),
+    and the full-text index is built once at the end (see _BulkLoad).
     """
     from conference_tui.store import Store
-    from conference_tui.store.models import (
-        Answer,
-        Conference,
-        Goal,
-        HabitObservation,
-        SchoolClass,
-        Student,
-    )
 
     target = Path(path)
     if target.exists():
@@ -403,21 +401,18 @@ def generate_database(
         total_conferences,
     )
     store = Store.open(str(target))
-    tables = [
-        model.__table__  # type: ignore[union-attr]
-        for model in (SchoolClass, Student, Conference, Answer, Goal, HabitObservation)
-    ]
+    dialect = store.engine.dialect
+    store.close()
     rare = set(writer.rng.sample(range(sum(counts)), min(RARE_CONFERENCES, sum(counts))))
     try:
-        with store.engine.begin() as connection:
-            # Random UUIDs land all over every index: give SQLite room to keep them in memory.
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-            staging = _staging_tables(connection, tables)
-            for batch in writer.classes(classes, students_per_class, counts, years, rare):
-                for table in tables:
-                    _copy_in(connection, table, staging[table.name], batch[table.name])
-    finally:
-        store.close()
+        with _BulkLoad(target, dialect) as load:
+            for rows in writer.students(classes, students_per_class, counts, years, rare):
+                load.insert(rows)
+    except BaseException:
+        # Written without a journal, a half-made file is no database: leave none behind.
+        for leftover in (target, target.with_name(target.name + "-wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     return SampleDatabase(
         path=target,
         class_ids=tuple(writer.class_ids),
@@ -431,37 +426,129 @@ def generate_database(
     )
 
 
-def _staging_tables(connection: Connection, tables: list[Table]) -> dict[str, Table]:
-    """Temporary twins of the tables, rows go there first (see _copy_in)."""
-    metadata = MetaData()
-    staging = {
-        table.name: Table(
-            f"staging_{table.name}",
-            metadata,
-            *(Column(column.name, column.type) for column in table.columns),
-            prefixes=["TEMPORARY"],
+# The search_doc -> search_fts trigger of migration 0002: dropped while loading, so that
+# FTS5 indexes all the text in one pass at the end, then put back as it was.
+INDEXING_TRIGGER = "search_doc_ai"
+
+
+class _BulkLoad:
+    """One sqlite3 connection that writes rows as fast as SQLite can take them.
+
+    No journal and no syncing (a failed generation leaves a file to delete, nothing
+    more); values go through the same SQLAlchemy type processors the store uses, so
+    times and dates are stored exactly as the app writes them. The triggers that copy
+    answers and students into search_doc still fire row by row; the FTS5 index and the
+    plain indexes are built once at the end. SQLite writes in a thread of its own (the
+    sqlite3 module lets go of the GIL while a statement runs), so the next student's
+    notes are composed while the last one's are stored.
+    """
+
+    def __init__(self, path: Path, dialect: Dialect) -> None:
+        from conference_tui.store.models import (
+            Answer,
+            Conference,
+            Goal,
+            HabitObservation,
+            SchoolClass,
+            Student,
         )
-        for table in tables
-    }
-    metadata.create_all(connection)
-    return staging
+
+        # Parents first: the order rows of one batch go in.
+        self.tables: list[Table] = [
+            model.__table__  # type: ignore[attr-defined]
+            for model in (SchoolClass, Student, Conference, Answer, Goal, HabitObservation)
+        ]
+        self.dialect = dialect
+        self.plans: dict[tuple[str, tuple[str, ...]], _InsertPlan] = {}
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.pending: queue.Queue[tuple[str, list[list[Any]]] | None] = queue.Queue(maxsize=4)
+        self.writer = threading.Thread(target=self._write, name="sample-data-writer")
+        self.failure: BaseException | None = None
+
+    def __enter__(self) -> _BulkLoad:
+        execute = self.connection.execute
+        execute("PRAGMA journal_mode = OFF")
+        execute("PRAGMA synchronous = OFF")
+        # Random UUIDs land all over every index: give SQLite room to keep them in memory.
+        execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        # Indexes are built faster from the finished tables than row by row; SQLite's own
+        # (primary keys, unique constraints) have no SQL and cannot be dropped.
+        self.deferred = execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            " AND (type = 'index' OR (type = 'trigger' AND name = ?))",
+            (INDEXING_TRIGGER,),
+        ).fetchall()
+        execute("BEGIN")
+        for kind, name, _ in self.deferred:
+            execute(f"DROP {kind.upper()} {name}")
+        self.writer.start()
+        return self
+
+    def insert(self, batch: Mapping[str, list[dict[str, Any]]]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        for table in self.tables:
+            rows = batch.get(table.name)
+            if rows:
+                plan = self._plan(table, tuple(rows[0]))
+                self.pending.put((plan.statement, [plan.values(row) for row in rows]))
+
+    def _plan(self, table: Table, names: tuple[str, ...]) -> _InsertPlan:
+        key = (table.name, names)
+        if key not in self.plans:
+            self.plans[key] = _InsertPlan(table, names, self.dialect)
+        return self.plans[key]
+
+    def _write(self) -> None:
+        while (work := self.pending.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.connection.executemany(*work)
+                except BaseException as exc:  # handed to the generating thread
+                    self.failure = exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        execute = self.connection.execute
+        try:
+            self.pending.put(None)
+            self.writer.join()
+            if exc_info[0] is not None:
+                return
+            if self.failure is not None:
+                raise self.failure
+            execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            for _, _, sql in self.deferred:
+                execute(sql)
+            execute("COMMIT")
+            execute("PRAGMA journal_mode = WAL")  # as the store leaves the file
+        finally:
+            self.connection.close()
 
 
-def _copy_in(
-    connection: Connection, table: Table, staging: Table, rows: list[dict[str, Any]]
-) -> None:
-    """Insert rows through one INSERT ... SELECT: the search triggers still fire for every
-    row, but FTS5 flushes its index once per statement instead of once per row, which
-    makes a bulk load about seven times faster than inserting row by row."""
-    if not rows:
-        return
-    connection.execute(insert(staging), rows)
-    # Columns the rows leave out keep the table's defaults.
-    names = [column.name for column in table.columns if column.name in rows[0]]
-    connection.execute(
-        insert(table).from_select(names, select(*(staging.c[name] for name in names)))
-    )
-    connection.execute(delete(staging))
+class _InsertPlan:
+    """An INSERT for rows with these columns, and how to turn a row into its values."""
+
+    def __init__(self, table: Table, names: tuple[str, ...], dialect: Dialect) -> None:
+        # Columns the rows leave out keep the table's defaults.
+        self.statement = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        )
+        self.names = names
+        # Only times, dates and flags need converting; text and numbers go in as they are.
+        processors = [
+            (position, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            for position, name in enumerate(names)
+        ]
+        self.conversions = [(position, p) for position, p in processors if p is not None]
+
+    def values(self, row: Mapping[str, Any]) -> list[Any]:
+        values = list(row.values())
+        if len(values) != len(self.names):
+            raise ValueError(f"a row with columns {list(row)} among rows with {self.names}")
+        for position, process in self.conversions:
+            if values[position] is not None:
+                values[position] = process(values[position])
+        return values
 
 
 def _conference_counts(students: int, heavy: int, per_student: int | None, total: int) -> list[int]:
@@ -492,9 +579,11 @@ class _BulkWriter:
         d = f"{self.rng.getrandbits(124):031x}"
         return f"{d[:8]}-{d[8:12]}-4{d[12:15]}-{'89ab'[int(d[15], 16) % 4]}{d[16:19]}-{d[19:]}"
 
-    def classes(
+    def students(
         self, classes: int, size: int, counts: list[int], years: int, rare: set[int]
     ) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        """The rows of one student at a time (with their class before the first), so that
+        even a quarter of a million conferences never sit in memory at once."""
         first = self.today - timedelta(days=365 * years)
         days = [first + timedelta(days=k) for k in range((self.today - first).days)]
         school_days = [d for d in days if d.weekday() < 5]
@@ -504,44 +593,47 @@ class _BulkWriter:
             classes * size,
         )
         for c in range(classes):
-            batch: dict[str, list[dict[str, Any]]] = {
-                t: [] for t in ("school_class", "student", "conference", "answer", "goal")
-            }
-            batch["habit_observation"] = []
             class_id = self.new_id()
             self.class_ids.append(class_id)
-            batch["school_class"].append(
-                dict(
-                    id=class_id,
-                    name=f"English {7 + c % 2} — Period {c + 1}",
-                    school_year=school_year(self.today),
-                    archived=False,
-                    created_at=created,
-                    updated_at=created,
-                )
+            class_row = dict(
+                id=class_id,
+                name=f"English {7 + c % 2} — Period {c + 1}",
+                school_year=school_year(self.today),
+                archived=False,
+                created_at=created,
+                updated_at=created,
             )
             for s in range(size):
                 number = c * size + s
                 student_id = self.new_id()
                 self.student_ids.append(student_id)
                 first_name, family = names[number]
-                batch["student"].append(
-                    dict(
-                        id=student_id,
-                        class_id=class_id,
-                        name=f"{first_name} {family}",
-                        preferred_name="",
-                        interests="",
-                        strengths=self.rng.choice(self.book.strengths[self.rng.choice(CRITERIA)]),
-                        needs="",
-                        archived=False,
-                        created_at=created,
-                        updated_at=created,
-                    )
-                )
+                batch: dict[str, list[dict[str, Any]]] = {
+                    "school_class": [class_row] if s == 0 else [],
+                    "student": [
+                        dict(
+                            id=student_id,
+                            class_id=class_id,
+                            name=f"{first_name} {family}",
+                            preferred_name="",
+                            interests="",
+                            strengths=self.rng.choice(
+                                self.book.strengths[self.rng.choice(CRITERIA)]
+                            ),
+                            needs="",
+                            archived=False,
+                            created_at=created,
+                            updated_at=created,
+                        )
+                    ],
+                    "conference": [],
+                    "answer": [],
+                    "goal": [],
+                    "habit_observation": [],
+                }
                 dates = sorted(self.rng.sample(school_days, counts[number]))
                 self.student(batch, student_id, dates, draft=number % 10 == 9, rare=rare)
-            yield batch
+                yield batch
 
     def goal_chain(self, conferences: int) -> list[tuple[Skill, str]]:
         skills = list(self.book.skills.values())

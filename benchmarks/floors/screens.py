@@ -1,0 +1,134 @@
+"""Floors for moving between screens: the bare app of bare.py, with keys that push and
+pop screens holding the same kinds of widgets as the app's, and no database.
+
+    n        a conference-like screen: list of stages, TextAreas, Inputs, footer
+    ctrl+s   back from it
+    enter    a history-like screen: a DataTable of 100 rows and a detail pane
+    a        a dialog-like ModalScreen: title, two Inputs, message, two buttons
+    s        a search-like screen: what is typed is shown back as ten results
+    escape   back from the history or the dialog
+"""
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    Static,
+    TextArea,
+)
+
+READY = "Floor ready"
+CONFERENCE_READY = "Floor conference"
+HISTORY_READY = "Floor history"
+DIALOG_READY = "Floor dialog"
+SEARCH_READY = "Floor search"
+STAGES = ("Clarify", "Plan", "Act", "Reflect", "Modify")
+
+
+class ConferenceFloor(Screen[None]):
+    BINDINGS = [Binding("ctrl+s", "app.pop_screen", "Save and leave")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield ListView(*(ListItem(Label(stage)) for stage in STAGES))
+            with VerticalScroll():
+                yield Static(CONFERENCE_READY)
+                for number in range(4):
+                    yield Label(f"Field {number}")
+                    yield TextArea(soft_wrap=True)
+                for number in range(2):
+                    yield Label(f"Line {number}")
+                    yield Input()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+
+class HistoryFloor(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    DEFAULT_CSS = "HistoryFloor DataTable { height: 12; }"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(HISTORY_READY)
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Static("Detail of the first row\n" * 10)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in ("", "Date", "Piece", "Teaching point", "Goal set"):
+            table.add_column(column)
+        for row in range(100):
+            table.add_row("•", f"2026-01-{row % 28 + 1:02d}", f"Piece {row}", "A point", "A goal")
+        table.focus()
+
+
+class DialogFloor(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Cancel")]
+    DEFAULT_CSS = "DialogFloor { align: center middle; } #box { width: 60; height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label(DIALOG_READY)
+            yield Label("Name")
+            yield Input(placeholder="Full name")
+            yield Label("Preferred name (optional)")
+            yield Input()
+            yield Static("")
+            with Horizontal():
+                yield Button("Save (enter)", variant="primary")
+                yield Button("Cancel (esc)")
+
+
+class SearchFloor(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=SEARCH_READY)
+        yield Static("", id="results")
+        yield Footer()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        lines = (f"Result {n}: a note with {event.value} in it" for n in range(10))
+        self.query_one("#results", Static).update("\n".join(lines))
+
+
+class ScreensFloor(App[None]):
+    BINDINGS = [
+        Binding("n", "open('conference')", "Conference"),
+        Binding("enter", "open('history')", "History", priority=True),
+        Binding("a", "open('dialog')", "Add"),
+        Binding("s", "open('search')", "Search"),
+    ]
+    FLOOR_SCREENS = {
+        "conference": ConferenceFloor,
+        "history": HistoryFloor,
+        "dialog": DialogFloor,
+        "search": SearchFloor,
+    }
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(READY)
+        yield Footer()
+
+    def action_open(self, name: str) -> None:
+        # A fresh screen each time, as the app builds one for each conference.
+        self.push_screen(self.FLOOR_SCREENS[name]())
+
+
+if __name__ == "__main__":
+    ScreensFloor().run()
