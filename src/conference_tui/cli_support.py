@@ -34,6 +34,7 @@ def open_store(database: str | None) -> Store:
 
     database = database or paths.default_database()
     refuse_an_empty_file_with_backups(database)
+    say_if_upgrading(database)
     try:
         store = open_checked(database)
     except StoreError as exc:
@@ -41,6 +42,32 @@ def open_store(database: str | None) -> Store:
     if store.read_only_because:
         click.echo(store.read_only_because, err=True)
     return store
+
+
+def say_if_upgrading(database: str) -> None:
+    """An older file is brought up to date before anything shows: say so, since on a large
+    file it takes a while (a minute at 250,000 conferences) and the screen stays empty."""
+    from conference_tui.store import StoreError
+    from conference_tui.store.location import (
+        head_revision,
+        known_revisions,
+        locate,
+        sqlite_schema_revision,
+    )
+
+    path = locate(database).path
+    if path is None or not path.is_file():
+        return
+    try:
+        revision = sqlite_schema_revision(path)
+    except StoreError:
+        return  # the open itself says what is wrong
+    if revision in known_revisions() and revision != head_revision():
+        click.echo(
+            f"Updating {path} for this version of conference-tui (once; a large file takes "
+            "a minute)…",
+            err=True,
+        )
 
 
 def open_checked(database: str) -> Store:

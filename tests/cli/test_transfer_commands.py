@@ -319,3 +319,20 @@ def test_a_full_disk_is_a_clear_message_and_leaves_nothing(database: str, full_d
     assert backed_up.exit_code == 1
     assert f"the disk holding {full_disk} is full" in backed_up.stderr
     assert sorted(p.name for p in full_disk.iterdir()) == before
+
+
+def test_an_older_file_is_said_to_be_updating_before_the_wait(tmp_path: Path) -> None:
+    from conference_tui.store.engine import create_store_engine, migrate
+    from conference_tui.store.location import locate
+
+    path = tmp_path / "old.db"
+    location = locate(str(path))
+    engine = create_store_engine(location)
+    migrate(engine, location, target="0004")
+    engine.dispose()
+    older = run("--db", str(path), "export", "--all", "--out", str(tmp_path / "a"))
+    assert older.exit_code == 0, older.output
+    assert f"Updating {path} for this version" in older.stderr
+    current = run("--db", str(path), "export", "--all", "--out", str(tmp_path / "b"))
+    assert current.exit_code == 0, current.output
+    assert "Updating" not in current.stderr
