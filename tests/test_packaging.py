@@ -71,7 +71,7 @@ def test_the_wheel_has_the_console_script_and_no_clutter(wheel: Path, names: set
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     with zipfile.ZipFile(wheel) as archive:
         text = archive.read(entry_points).decode()
-    assert "conference-tui = conference_tui.cli:main" in text
+    assert "conference-tui = conference_tui.launch:main" in text
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/"))]
 

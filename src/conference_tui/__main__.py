@@ -1,4 +1,4 @@
-from conference_tui.cli import main
+from conference_tui.launch import main
 
 if __name__ == "__main__":
     main()

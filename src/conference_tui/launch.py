@@ -1,0 +1,74 @@
+"""The command's entry point: the keyboard is the app's from the moment it is asked for.
+
+Until Textual starts (a quarter of a second or more: Python, then its imports), the
+terminal is in its ordinary line mode: a key typed then is echoed onto the shell's
+screen, ctrl+s stops the terminal's output instead of reaching the app, and enter
+arrives as another key. The teacher types `conference-tui`, enter, and at once `n`.
+So the terminal is put in the mode Textual will set before anything is imported,
+and put back as it was when the command ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+APP_OPTIONS_WITH_VALUE = ("--db",)
+APP_FLAGS = ("--demo",)
+
+
+def opens_the_app(args: list[str]) -> bool:
+    """Whether these arguments open the app (no command, no --help or --version)."""
+    remaining = iter(args)
+    for arg in remaining:
+        if arg in APP_OPTIONS_WITH_VALUE:
+            next(remaining, None)
+        elif not (
+            arg in APP_FLAGS or arg.startswith(tuple(f"{o}=" for o in APP_OPTIONS_WITH_VALUE))
+        ):
+            return False
+    return True
+
+
+def keys_for_the_app(fd: int) -> list[object] | None:
+    """Take the terminal at `fd` out of line mode as Textual's driver does (no echo, no
+    line editing, no signals, no flow control, enter as typed); returns how it was, or
+    None when it is no terminal."""
+    import termios
+    import tty
+
+    try:
+        before = termios.tcgetattr(fd)
+    except (termios.error, OSError):
+        return None
+    raw = termios.tcgetattr(fd)
+    raw[tty.LFLAG] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN | termios.ISIG)
+    raw[tty.IFLAG] &= ~(
+        termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR
+    )
+    raw[tty.CC][termios.VMIN] = 1
+    try:
+        # TCSANOW: what was typed already stays to be read.
+        termios.tcsetattr(fd, termios.TCSANOW, raw)
+    except termios.error:
+        return None
+    return before
+
+
+def give_back(fd: int, before: list[object]) -> None:
+    import termios
+
+    # An error: the terminal has gone, and there is nobody to give it back to.
+    with contextlib.suppress(termios.error):
+        termios.tcsetattr(fd, termios.TCSANOW, before)
+
+
+def main() -> None:
+    before = keys_for_the_app(sys.stdin.fileno()) if opens_the_app(sys.argv[1:]) else None
+    try:
+        from conference_tui.cli import main as run_command
+
+        run_command()
+    finally:
+        if before is not None:
+            give_back(sys.stdin.fileno(), before)
