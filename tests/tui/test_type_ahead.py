@@ -251,7 +251,7 @@ async def test_a_letter_on_a_choice_list_picks_a_choice(
         assert field_text(app, "process_stage") == "rehearsal"
         await type_ahead(pilot, "shift+tab", "r")  # the next choice starting with r
         assert field_text(app, "process_stage") == "revising"
-        await type_ahead(pilot, "e")
+        await type_ahead(pilot, "tab", "shift+tab", "e")  # a new word: the first e
         assert field_text(app, "process_stage") == "editing"
         await type_ahead(pilot, "escape")
     draft = app_store.draft_for_student(student_id)
@@ -259,6 +259,27 @@ async def test_a_letter_on_a_choice_list_picks_a_choice(
     assert draft.value("process_stage") == "editing"
     assert draft.value("genre") == "poem"
     assert draft.value("purpose") == "Scary"
+
+
+async def test_a_word_typed_on_a_choice_list_picks_the_choice_it_begins(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # "drafting": d, then r (not "revising"), a, f... all begin the same choice.
+        await type_ahead(pilot, "n", "Owl", "tab", "poem", "tab", "drafting", "tab", "Scary")
+        assert field_text(app, "process_stage") == "drafting"
+        assert app.key_gate.dropped_total == 0
+        await type_ahead(pilot, "shift+tab", "re")  # from drafting on: revising
+        assert field_text(app, "process_stage") == "revising"
+        await type_ahead(pilot, "tab", "shift+tab", "reh")
+        assert field_text(app, "process_stage") == "rehearsal"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert (draft.value("process_stage"), draft.value("purpose")) == ("rehearsal", "Scary")
 
 
 async def test_two_copies_on_one_draft_never_overwrite_each_other_unseen(

@@ -20,6 +20,8 @@ from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
 
 MULTI_SEPARATOR = "\n"
+# Letters on a choice list this close together are one word.
+CHOICE_TYPING_SECONDS = 1.0
 
 
 def join_in_list_order(chosen: Iterable[object], choices: tuple[str, ...]) -> str:
@@ -57,6 +59,9 @@ class FieldEditor(Vertical):
         self.initial_value = visible(value)
         self.private = private
         self.read_only = False
+        # What was typed on a choice list, and when (Textual's clock): see on_key.
+        self.typed = ""
+        self.typed_at = -CHOICE_TYPING_SECONDS
 
     @property
     def field_key(self) -> str:
@@ -167,23 +172,36 @@ class FieldEditor(Vertical):
         if self.is_mounted and self.control.is_mounted:
             self.announce()
 
+    def on_descendant_focus(self) -> None:
+        self.typed = ""  # a word typed on the list starts afresh each visit
+
     def on_key(self, event: events.Key) -> None:
-        """A letter typed on a closed choice list picks the next choice that starts with
-        it, as a form on paper would be ticked; it is never silently lost."""
+        """Letters typed on a closed choice list pick a choice, as a form on paper would be
+        ticked: a word typed quickly picks the choice it begins ("drafting"), one letter
+        again moves to the next choice with it. A letter is never silently lost."""
         control = self.control
         if not isinstance(control, Select) or not event.is_printable or control.expanded:
             return
         event.stop()
-        typed = (event.character or "").casefold()
+        letter = (event.character or "").casefold()
+        quick = event.time - self.typed_at < CHOICE_TYPING_SECONDS
+        self.typed = self.typed + letter if quick else letter
+        self.typed_at = event.time
         choices = list(self.choices())
         current = self.value()
-        start = choices.index(current) + 1 if current in choices else 0
-        for choice in choices[start:] + choices[:start]:
-            if choice.casefold().startswith(typed):
-                control.value = choice
-                return
+        after = choices.index(current) + 1 if current in choices else 0
+        # A first letter moves to the next choice with it; a word goes on from the choice
+        # shown (which may begin it already), else its last letter moves on alone.
+        here = after - 1 if current in choices else 0
+        tries = [(letter, after)] if self.typed == letter else [(self.typed, here), (letter, after)]
+        for typed, start in tries:
+            for choice in choices[start:] + choices[:start]:
+                if choice.casefold().startswith(typed):
+                    control.value = choice
+                    return
         # Keys typed after it were not meant for this list (an escape the open list
         # took, say): they are dropped rather than read as choices.
+        self.typed = ""
         self.app.key_gate.refuse(  # type: ignore[attr-defined]
             f"No choice of {self.form_field.label} starts with “{event.character}”: "
             "enter opens the list.",
