@@ -18,7 +18,7 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
-from .conftest import SIZES, SettableClock, make_test_app, one_student, settle
+from .conftest import SIZES, SettableClock, make_test_app, one_student, settle, type_ahead
 
 
 @contextlib.contextmanager
@@ -543,4 +543,21 @@ async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_dra
             lambda: len(started) == 1 and gone(started[0]),
             "the conference started once the database was free, then discarded",
         )
+    assert app_store.draft_for_student(student_id) is None
+
+
+async def test_a_database_too_busy_to_open_the_conference_says_so_and_drops_the_keys(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        with write_lock_held(app_store):
+            await type_ahead(pilot, "n", "Kite")  # waits out the busy timeout
+        assert isinstance(app.screen, RosterScreen)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "the conference did not open" in shown and "Press n again" in shown
+        assert "kept on screen" not in shown  # no note was on screen to keep
+        assert app.key_gate.dropped_total == 4
     assert app_store.draft_for_student(student_id) is None

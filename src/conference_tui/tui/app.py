@@ -24,6 +24,8 @@ from conference_tui.failure_log import log_failure
 from conference_tui.forms import Form, FormError, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
+from conference_tui.store.diagnosis import Fault
+from conference_tui.store.errors import StoreError
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
@@ -265,13 +267,21 @@ class ConferenceApp(App[None]):
             self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
             self.key_gate.release(self, part="open-conference", deliver=False)
 
-        run_in_background(
-            self,
-            lambda: read_opened(store, form, student_id, conference_id, editor_id),
-            show,
-            group="open-conference",
-            failed=failed,
-        )
+        def read() -> Opened:
+            try:
+                return read_opened(store, form, student_id, conference_id, editor_id)
+            except StoreError as exc:
+                if exc.fault != Fault.LOCKED:
+                    raise
+                # The store's words are for a note on screen waiting to be saved.
+                raise StoreError(
+                    "The database is busy: another copy of conference-tui (or a backup) is "
+                    "writing, so the conference did not open. Press n again in a moment; "
+                    "close the other copy if it was left open.",
+                    exc.fault,
+                ) from exc
+
+        run_in_background(self, read, show, group="open-conference", failed=failed)
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
         """Read the history, then push it: drawn once, whole. Keys typed meanwhile wait
