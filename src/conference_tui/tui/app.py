@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
     from conference_tui.tui.screens.conference import Opened
-    from conference_tui.tui.screens.history import Detail, Story
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 LOCK_CHECK_SECONDS = 5
 
@@ -233,39 +233,12 @@ class ConferenceApp(App[None]):
         stage_key: str | None = None,
         amend: bool = False,
     ) -> None:
-        """Start (or resume) a conference, or open an existing one at a stage: read it,
-        then push it, drawn once, whole. Keys typed meanwhile wait for its first field;
-        if it cannot be opened, they are dropped with the reason."""
+        """Start (or resume) a conference, or open an existing one at a stage. Escape
+        before it opened (a busy database) calls it off; a draft it started meanwhile is
+        discarded once the database lets it be made."""
         from conference_tui.tui.screens.conference import ConferenceScreen, read_opened
 
         store, form, editor_id = self.store, self.form, self.editor_id
-        called_off = False
-
-        def call_off() -> None:
-            # Escape before it opened (a busy database): it never shows; a draft it
-            # started meanwhile is discarded once the database lets it be made.
-            nonlocal called_off
-            called_off = True
-            self.key_gate.release(self, part="open-conference")
-
-        self.key_gate.hold(
-            self, "the conference to open", part="open-conference", call_off=call_off
-        )
-
-        def show(opened: Opened) -> None:
-            if called_off:
-                if conference_id is None:
-                    draft_id = opened.conference.id
-                    run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
-                return
-            self.push_screen(ConferenceScreen(opened, stage_key=stage_key, amend=amend))
-            self.key_gate.release(self, part="open-conference")
-
-        def failed(message: str) -> None:
-            if called_off:
-                return
-            self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
-            self.key_gate.release(self, part="open-conference", deliver=False)
 
         def read() -> Opened:
             try:
@@ -281,31 +254,71 @@ class ConferenceApp(App[None]):
                     exc.fault,
                 ) from exc
 
-        run_in_background(self, read, show, group="open-conference", failed=failed)
+        def discard_started(opened: Opened) -> None:
+            if conference_id is None:
+                draft_id = opened.conference.id
+                run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
+
+        self.read_then_push(
+            read,
+            lambda opened: ConferenceScreen(opened, stage_key=stage_key, amend=amend),
+            part="open-conference",
+            what="the conference to open",
+            cannot="Cannot open the conference",
+            called_off=discard_started,
+        )
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
-        """Read the history, then push it: drawn once, whole. Keys typed meanwhile wait
-        for it; if it cannot be read, they are dropped with the reason."""
-        from conference_tui.tui.screens.history import HistoryScreen, read_story
+        from conference_tui.tui.screens.history import HistoryScreen, read_opening
 
         store = self.store
-        self.key_gate.hold(self, "the history", part="open-history")
+        self.read_then_push(
+            lambda: read_opening(store, student_id, conference_id),
+            lambda read: HistoryScreen(student_id, conference_id, read),
+            part="open-history",
+            what="the history",
+            cannot="Cannot open the history",
+        )
 
-        def show(read: tuple[Story, Detail | None]) -> None:
-            self.push_screen(HistoryScreen(student_id, conference_id, read))
-            self.key_gate.release(self, part="open-history")
+    def read_then_push(
+        self,
+        read: Callable[[], T],
+        screen: Callable[[T], Screen[object]],
+        *,
+        part: str,
+        what: str,
+        cannot: str,
+        called_off: Callable[[T], object] | None = None,
+    ) -> None:
+        """Read in a thread, then push the screen made from what was read: drawn once,
+        whole. Keys typed meanwhile wait for it; if it cannot be read, they are dropped
+        and the teacher told why. With `called_off`, an escape typed before it is read
+        calls it off: the screen never shows, and `called_off` gets what was read. `part`
+        names the hold and the worker."""
+        off = False
+
+        def call_off() -> None:
+            nonlocal off
+            off = True
+            self.key_gate.release(self, part=part)
+
+        self.key_gate.hold(self, what, part=part, call_off=call_off if called_off else None)
+
+        def show(result: T) -> None:
+            if off:
+                assert called_off is not None
+                called_off(result)
+                return
+            self.push_screen(screen(result))
+            self.key_gate.release(self, part=part)
 
         def failed(message: str) -> None:
-            self.notify(message, title="Cannot open the history", severity="error", timeout=10)
-            self.key_gate.release(self, part="open-history", deliver=False)
+            if off:
+                return
+            self.notify(message, title=cannot, severity="error", timeout=10)
+            self.key_gate.release(self, part=part, deliver=False)
 
-        run_in_background(
-            self,
-            lambda: read_story(store, student_id, first=conference_id),
-            show,
-            group="open-history",
-            failed=failed,
-        )
+        run_in_background(self, read, show, group=part, failed=failed)
 
     def open_search(self) -> None:
         from conference_tui.tui.screens.search import SearchScreen

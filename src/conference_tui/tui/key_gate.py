@@ -69,10 +69,11 @@ class KeyGate:
             self.passing.discard(id(event))
             return False
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
+            # An escape through holds that can be called off is spent calling them off.
             called_off = [
                 call_off
                 for key, call_off in self.escapable.items()
-                if key in self.holds and call_off is not None and event.key == "escape"
+                if event.key == "escape" and key in self.holds and call_off is not None
             ]
             for call_off in called_off:
                 call_off()

@@ -147,8 +147,6 @@ class ConferenceScreen(AppScreen[None]):
         self.opened = opened
         self.conference = opened.conference
         self.student = opened.student
-        self.student_id = opened.conference.student_id
-        self.conference_id = opened.conference.id
         self.amend = amend
         keys = [stage.key for stage in self.stages]
         wanted = stage_key or self.conference.current_stage
@@ -170,6 +168,14 @@ class ConferenceScreen(AppScreen[None]):
         self.empty_warned = False
         self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
+
+    @property
+    def conference_id(self) -> str:
+        return self.conference.id
+
+    @property
+    def student_id(self) -> str:
+        return self.conference.student_id
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
@@ -218,8 +224,10 @@ class ConferenceScreen(AppScreen[None]):
             )
 
     def could_not_open(self, message: str) -> None:
-        self.notify(message, title="Cannot open the conference", severity="error", timeout=10)
-        self.conference_app.key_gate.drop_waiting()
+        # Keys typed after it were meant for the conference: dropped, and counted.
+        self.conference_app.key_gate.refuse(
+            message, title="Cannot open the conference", severity="error", timeout=10
+        )
         self.close()
 
     def build(self) -> None:
@@ -540,11 +548,10 @@ class ConferenceScreen(AppScreen[None]):
             self.app.pop_screen()
         self.dismiss()
         # Keys typed after the escape or ctrl+s that closed it are for the screen below.
-        self.conference_app.key_gate.release(self, part="open")
         self.conference_app.key_gate.release(self, part="close")
 
     def finish_complete(self) -> None:
-        assert self.draft is not None and self.conference is not None
+        assert self.draft is not None
         self.stop_editing()
         store = self.conference_app.store
         conference_id = self.conference.id

@@ -69,18 +69,23 @@ def read_detail(store: Store, conference_id: str) -> Detail:
     return Detail(store.get_conference(conference_id), store.goals_touching(conference_id))
 
 
-def read_story(
-    store: Store, student_id: str, limit: int = PAGE_SIZE, first: str | None = None
-) -> tuple[Story, Detail | None]:
-    """What the screen shows, and the full record of the conference it opens on (`first`,
-    else the newest): read before the screen is pushed, so that it is drawn once, whole."""
-    story = Story(
+def read_story(store: Store, student_id: str, limit: int = PAGE_SIZE) -> Story:
+    return Story(
         store.get_student(student_id),
         store.conference_count(student_id),
         store.history(student_id, limit=limit),
         store.goal_chain(student_id),
         store.habit_tally(student_id),
     )
+
+
+def read_opening(
+    store: Store, student_id: str, first: str | None = None
+) -> tuple[Story, Detail | None]:
+    """What the screen opens with, and the full record of the conference it opens on
+    (`first`, else the newest): read before the screen is pushed, so that it is drawn
+    once, whole."""
+    story = read_story(store, student_id)
     ids = [summary.id for summary in story.conferences]
     shown = first if first in ids else (ids[0] if ids else None)
     return story, read_detail(store, shown) if shown else None
@@ -260,7 +265,7 @@ class HistoryScreen(AppScreen[None]):
         self.generation += 1
 
         def load() -> Story:
-            return read_story(store, student_id, limit)[0]
+            return read_story(store, student_id, limit)
 
         self.load_before_keys(
             load,
