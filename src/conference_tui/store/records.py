@@ -11,7 +11,8 @@ from datetime import date, datetime
 DRAFT = "draft"
 COMPLETE = "complete"
 GOAL_ACTIVE = "active"
-GOAL_CLOSING_STATUSES = ("met", "revised", "dropped")
+GOAL_MET = "met"
+GOAL_CLOSING_STATUSES = (GOAL_MET, "revised", "dropped")
 
 # Private-use characters bracket the matched words in a snippet: no note can
 # contain a markup sequence that forges a highlight.

@@ -58,6 +58,7 @@ class ConferenceApp(App[None]):
                 "search",
                 "export",
                 "groups",
+                "class_status",
                 "profile_dialog",
                 "lock",
             )
@@ -280,6 +281,22 @@ class ConferenceApp(App[None]):
             cannot="Cannot open the history",
         )
 
+    def open_class_status(self) -> None:
+        from conference_tui.tui.screens.class_status import ClassStatusScreen
+
+        store, class_id, name = self.store, self.current_class_id, self.current_class_name
+        if class_id is None:
+            self.key_gate.refuse("No class yet: press c to make one, then a to add students.")
+            return
+        due_after = self.settings.due_after_days
+        self.read_then_push(
+            lambda: store.class_status(class_id, due_after_days=due_after),
+            lambda status: ClassStatusScreen(status, name),
+            part="open-status",
+            what="the class status",
+            cannot="Cannot show the class status",
+        )
+
     def read_then_push(
         self,
         read: Callable[[], T],
@@ -425,7 +442,7 @@ class ConferenceApp(App[None]):
 def import_screens() -> None:
     """Load the modules of the other screens, so that the first visit to each does not
     wait for Python to read them."""
-    for name in ("conference", "history", "search", "export", "groups", "help"):
+    for name in ("conference", "history", "search", "export", "groups", "class_status", "help"):
         importlib.import_module(f"conference_tui.tui.screens.{name}")
 
 

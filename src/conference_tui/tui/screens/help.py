@@ -22,6 +22,7 @@ SCREENS = [
     ("History", "conference_tui.tui.screens.history", "HistoryScreen"),
     ("Search", "conference_tui.tui.screens.search", "SearchScreen"),
     ("Groups", "conference_tui.tui.screens.groups", "GroupsScreen"),
+    ("Class status", "conference_tui.tui.screens.class_status", "ClassStatusScreen"),
     ("Export", "conference_tui.tui.screens.export", "ExportScreen"),
 ]
 

@@ -131,6 +131,13 @@ class RosterScreen(AppScreen[None]):
             tooltip="Group students who share a next step or goal",
         ),
         Binding(
+            "v",
+            "class_status",
+            "Status",
+            id="roster.class_status",
+            tooltip="The status of the class: who was seen each week, habits, goals met",
+        ),
+        Binding(
             "e",
             "edit_student",
             "Edit",
@@ -450,6 +457,9 @@ class RosterScreen(AppScreen[None]):
             student_id=row.student.id if row else None,
             class_id=self.conference_app.current_class_id,
         )
+
+    def action_class_status(self) -> None:
+        self.conference_app.open_class_status()
 
     def action_groups(self) -> None:
         from conference_tui.tui.screens.groups import GroupsScreen
