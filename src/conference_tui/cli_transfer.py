@@ -301,6 +301,10 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
     click.echo(f"Columns: {used}.")
     if roster.ignored_columns:
         click.echo("Not used: " + ", ".join(f"“{c}”" for c in roster.ignored_columns) + ".")
+    if roster.skipped_rows:
+        click.echo(f"Not students, skipped ({len(roster.skipped_rows)}):")
+        for line in _listed(list(roster.skipped_rows)):
+            click.echo(f"  {line}")
     verb = "Would add" if dry_run else "Added"
     if dry_run:
         click.echo("Dry run: nothing was written.")
