@@ -12,7 +12,7 @@ from conference_tui.tui.screens.class_dialog import ClassDialog
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.screens.student_dialog import StudentDialog
 
-from .conftest import SIZES, SettableClock, make_test_app, settle
+from .conftest import SIZES, SettableClock, make_test_app, settle, type_ahead
 
 
 def roster_names(app: object) -> list[str]:
@@ -161,8 +161,7 @@ async def test_most_overdue_first_and_due_only(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert roster_names(app) == ["Absent Abe", "Late Lou", "Never Ned", "Recent Rae"]
-        await pilot.press("o")
-        await settle(pilot)
+        await type_ahead(pilot, "o", "o")  # family name, then first name, then overdue
         assert roster_names(app) == ["Late Lou", "Never Ned", "Absent Abe", "Recent Rae"]
         await pilot.press("w")
         await settle(pilot)

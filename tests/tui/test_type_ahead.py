@@ -235,7 +235,7 @@ async def test_keys_after_a_refused_n_are_dropped_not_run_as_commands(
         await type_ahead(pilot, "/", "zzz", "enter", "n", "draw a map", "enter")
         roster = app.screen
         assert isinstance(roster, RosterScreen)
-        assert not roster.sort_overdue
+        assert roster.order == "family"
         assert app.key_gate.dropped_total == len("draw a map") + 1
     assert [row.student.name for row in app_store.roster(school_class.id)] == ["Ana Lopez"]
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.models import SchoolClass, Student
+from conference_tui.store.names import family_name_key
 from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.roster_reads import DEFAULT_DUE_AFTER_DAYS, read_classes, read_roster
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
@@ -133,6 +137,16 @@ class RosterStore(StoreBase):
             row = require(session.get(Student, student_id), "student", student_id)
             row.archived = archived
             row.updated_at = self.clock()
+
+    def archived_students(self, class_id: str | None) -> list[StudentInfo]:
+        """The archived students of a class (of every class when None), by family name:
+        the ones `archive_student(id, archived=False)` can bring back."""
+        query = select(Student).where(col(Student.archived))
+        if class_id is not None:
+            query = query.where(col(Student.class_id) == class_id)
+        with self._read() as session:
+            rows = [student_info(row) for row in session.scalars(query)]
+        return sorted(rows, key=lambda student: family_name_key(student.name))
 
     def get_student(self, student_id: str) -> StudentInfo:
         with self._read() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conference_tui.store.archive_io import ArchiveStore
+from conference_tui.store.changes import ChangeStore
 from conference_tui.store.clock import Clock, utc_now
 from conference_tui.store.conferences import ConferenceStore
 from conference_tui.store.engine import open_engine
@@ -23,6 +24,7 @@ class Store(
     ArchiveStore,
     RosterImportStore,
     ExportReadStore,
+    ChangeStore,
 ):
     """Every store operation, on one engine. Thread-safe: each call has its own session."""
 

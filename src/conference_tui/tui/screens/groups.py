@@ -79,7 +79,19 @@ def student_of(node: TreeNode[str] | None) -> str | None:
 class GroupTree(Tree[str]):
     """Its own enter binding is visible, so the footer says what enter does."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "History", id="groups.tree.history")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "History", id="groups.tree.history"),
+        Binding("home", "first_line", "First", show=False),
+        Binding("end", "last_line", "Last", show=False),
+    ]
+
+    def action_first_line(self) -> None:
+        if self.last_line >= 0:
+            self.move_cursor_to_line(0)
+
+    def action_last_line(self) -> None:
+        if self.last_line >= 0:
+            self.move_cursor_to_line(self.last_line)
 
 
 class GroupsScreen(AppScreen[None]):

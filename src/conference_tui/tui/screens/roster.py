@@ -11,8 +11,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
+from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.first_look import FirstLook
+from conference_tui.store.names import family_name_key, first_name_key
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.screens.base import AppScreen
@@ -20,7 +23,7 @@ from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.tables import row_key_at_cursor
+from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
 from conference_tui.tui.widgets.text_boxes import TextInput
 
 WELCOME_NO_CLASS = """\
@@ -44,14 +47,28 @@ Press [b]c[/b] to switch to another class, [b]F1[/b] for every key.
 """
 
 
-def overdue_rank(row: RosterRow, today: date) -> tuple[int, int, str]:
-    """Most overdue first: late follow-ups by lateness, then never seen, then longest unseen."""
-    name = row.student.name.casefold()
+# How each order reads in the roster's column heading and status line.
+ORDER_WORDS = {"family": "family name", "first": "first name", "overdue": "most overdue"}
+
+
+def overdue_rank(row: RosterRow, today: date) -> tuple[int, int, tuple[str, str]]:
+    """Most overdue first: late follow-ups by lateness, then never seen, then longest
+    unseen; by family name among equals."""
+    name = family_name_key(row.student.name)
     if row.follow_up_on is not None and row.follow_up_on <= today:
         return (0, -(today - row.follow_up_on).days, name)
     if row.days_since_last_conference is None:
         return (1, 0, name)
     return (2, -row.days_since_last_conference, name)
+
+
+def in_order(rows: list[RosterRow], order: str, today: date) -> list[RosterRow]:
+    """The rows as the roster shows them in `order` (one of settings.ROSTER_ORDERS)."""
+    if order == "overdue":
+        return sorted(rows, key=lambda row: overdue_rank(row, today))
+    if order == "first":
+        return sorted(rows, key=lambda row: first_name_key(row.student.name))
+    return sorted(rows, key=lambda row: family_name_key(row.student.name))
 
 
 class RosterScreen(AppScreen[None]):
@@ -90,10 +107,10 @@ class RosterScreen(AppScreen[None]):
         ),
         Binding(
             "o",
-            "toggle_sort",
-            "Overdue↑",
+            "next_order",
+            "Order",
             id="roster.sort",
-            tooltip="Sort most overdue first, or back to by name",
+            tooltip="Order by family name, then first name, then most overdue first (kept)",
         ),
         Binding(
             "w",
@@ -160,7 +177,7 @@ class RosterScreen(AppScreen[None]):
         self.first_look = first_look
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
-        self.sort_overdue = False
+        self.order = self.conference_app.settings.roster_order
         self.due_only = False
         self.loaded = False
 
@@ -168,7 +185,7 @@ class RosterScreen(AppScreen[None]):
         yield AppHeader()
         with Vertical(id="roster-body"):
             yield TextInput(placeholder="Filter by name… (escape to clear)", id="filter")
-            yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="welcome")
             yield Static("", id="roster-status")
         yield KeysFooter()
@@ -176,7 +193,7 @@ class RosterScreen(AppScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("", key="due", width=1)
-        table.add_column("Student", key="name", width=22)
+        table.add_column(self.name_heading(), key="name", width=22)
         table.add_column("Last", key="last", width=6)
         table.add_column("#", key="count", width=3)
         table.add_column("Active goal", key="goal", width=24)
@@ -233,10 +250,7 @@ class RosterScreen(AppScreen[None]):
             if (not needle or needle in row.student.display_name.casefold())
             and (not self.due_only or row.is_due)
         ]
-        if self.sort_overdue:
-            today = self.today()
-            rows.sort(key=lambda row: overdue_rank(row, today))
-        return rows
+        return in_order(rows, self.order, self.today())
 
     def render_rows(self) -> None:
         table = self.query_one(DataTable)
@@ -293,7 +307,7 @@ class RosterScreen(AppScreen[None]):
         shown = len(self.visible_rows()) if self.rows else 0
         due = sum(1 for row in self.rows if row.is_due)
         parts = [f"{shown} of {len(self.rows)} students", f"{due} due (●)"]
-        parts.append("most overdue first" if self.sort_overdue else "by name")
+        parts.append(f"by {ORDER_WORDS[self.order]}")
         if self.due_only:
             parts.append("due only")
         needle = self.query_one("#filter", Input).value.strip()
@@ -346,9 +360,17 @@ class RosterScreen(AppScreen[None]):
             self.query_one(DataTable).focus()
             self.render_rows()
 
-    def action_toggle_sort(self) -> None:
-        self.sort_overdue = not self.sort_overdue
+    def name_heading(self) -> str:
+        """The name column says the order: "Student · family name"."""
+        return f"Student · {ORDER_WORDS[self.order]}"
+
+    def action_next_order(self) -> None:
+        self.order = ROSTER_ORDERS[(ROSTER_ORDERS.index(self.order) + 1) % len(ROSTER_ORDERS)]
+        table = self.query_one(DataTable)
+        table.columns[ColumnKey("name")].label = Text(self.name_heading())
+        table.refresh()
         self.render_rows()
+        self.conference_app.keep_setting("roster_order", self.order)
 
     def action_toggle_due(self) -> None:
         self.due_only = not self.due_only

@@ -1,0 +1,55 @@
+"""Archived students come back; a write by another connection is noticed cheaply."""
+
+from __future__ import annotations
+
+from conference_tui.store import Store
+from conference_tui.store.records import ClassInfo, StudentInfo
+
+
+def other_copy(store: Store) -> Store:
+    """The same database opened again, as a command-line import or a second copy of the
+    app would: its own engine and connections."""
+    database = str(store.location.path or store.location.url)
+    return Store.open(database, clock=store.clock)
+
+
+def test_archived_students_listed_by_family_name_and_restored(
+    store: Store, klass: ClassInfo, student: StudentInfo
+) -> None:
+    ben = store.add_student(klass.id, "Ben Zeller")
+    zoe = store.add_student(klass.id, "Zoë Ávila")
+    other = store.add_class("Other")
+    elsewhere = store.add_student(other.id, "Cy Adams")
+    for gone in (ben, zoe, elsewhere):
+        store.archive_student(gone.id)
+    assert [s.name for s in store.archived_students(klass.id)] == ["Zoë Ávila", "Ben Zeller"]
+    assert [s.name for s in store.archived_students(None)] == [
+        "Cy Adams", "Zoë Ávila", "Ben Zeller",
+    ]  # fmt: skip
+    store.archive_student(zoe.id, archived=False)
+    assert [s.name for s in store.archived_students(klass.id)] == ["Ben Zeller"]
+    names = [row.student.name for row in store.roster(klass.id)]
+    assert sorted(names) == ["Amara Okafor", "Zoë Ávila"]
+    assert store.archived_students(other.id)[0].archived
+
+
+def test_a_change_by_another_connection_moves_the_marker(
+    store: Store, klass: ClassInfo, student: StudentInfo
+) -> None:
+    before = store.change_marker()
+    assert store.change_marker() == before  # nothing written: the same
+    second = other_copy(store)
+    try:
+        second.add_student(klass.id, "Ben Zeller")
+        after_add = store.change_marker()
+        assert after_add != before
+        assert store.change_marker() == after_add
+        second.archive_student(student.id)
+        after_archive = store.change_marker()
+        assert after_archive != after_add
+        second.update_student(student.id, name="Amara N. Okafor")
+        assert store.change_marker() != after_archive
+    finally:
+        second.close()
+    store.close()
+    store.close()  # closing twice (the app and the fixture) is harmless
