@@ -180,7 +180,10 @@ async def test_add_dialog_name_and_preferred_name_stay_apart(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_ahead(pilot, "a", "Amara Okafor", "tab", "Amy", "enter", "a", "Ben", "enter")
+        # The first student of a class: the class (filled in) follows the name.
+        await type_ahead(
+            pilot, "a", "Amara Okafor", "tab", "tab", "Amy", "enter", "a", "Ben", "enter"
+        )
         assert isinstance(app.screen, RosterScreen)
     students = {row.student.name: row.student for row in app_store.roster(school_class.id)}
     assert students["Amara Okafor"].preferred_name == "Amy"

@@ -50,6 +50,12 @@ NOT_STUDENTS = frozenset(
 )
 
 
+def name_key(name: str) -> str:
+    """Two names are the same student's (or class's) when they match ignoring case and
+    spacing."""
+    return " ".join(name.split()).casefold()
+
+
 def given_name_first(name: str) -> str:
     """ "Okafor, Amara" as "Amara Okafor"; any other name as written.
 

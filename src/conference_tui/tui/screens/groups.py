@@ -176,8 +176,16 @@ class GroupsScreen(AppScreen[None]):
                 leaf = branch.add_leaf(Text(row.student.display_name), data=row.student.id)
                 if target is None or row.student.id == selected:
                     target = leaf
-        # Lines are numbered when the tree is next drawn.
-        tree.call_after_refresh(tree.move_cursor, target)
+        # Lines are numbered when the tree is next drawn; keys typed meanwhile (home,
+        # end, down) wait for the cursor to be placed, or it would undo them.
+        gate = self.conference_app.key_gate
+        gate.hold(self, "the groups", part="groups-draw")
+
+        def place_cursor() -> None:
+            tree.move_cursor(target)
+            gate.release(self, part="groups-draw")
+
+        tree.call_after_refresh(place_cursor)
         self.show_status(groups)
 
     def label_width(self) -> int:
