@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conference_tui.store import Store
+import pytest
+
+from conference_tui.store import InvalidInputError, Store
 from conference_tui.store.records import ClassInfo, StudentInfo
 
 
@@ -53,3 +55,21 @@ def test_a_change_by_another_connection_moves_the_marker(
         second.close()
     store.close()
     store.close()  # closing twice (the app and the fixture) is harmless
+
+
+def test_first_student_and_class_by_name_in_one_step(store: Store) -> None:
+    first = store.add_student_to_class_named("Period 3", "Amara Okafor", "Amy")
+    [period_3] = store.list_classes()
+    assert (period_3.name, first.class_id, first.preferred_name) == ("Period 3", period_3.id, "Amy")
+    # The same class whatever the case and spacing; an archived one is not reused.
+    second = store.add_student_to_class_named("  period   3 ", "Ben Ng")
+    assert second.class_id == period_3.id
+    store.archive_class(period_3.id)
+    third = store.add_student_to_class_named("Period 3", "Cy Day")
+    assert third.class_id != period_3.id
+    # Both or neither: a refused name makes no class.
+    before = store.list_classes(include_archived=True)
+    for class_name, name in (("Period 9", " "), (" ", "Dee Ray"), ("Period 9", "x" * 300)):
+        with pytest.raises(InvalidInputError):
+            store.add_student_to_class_named(class_name, name)
+    assert store.list_classes(include_archived=True) == before
