@@ -222,8 +222,10 @@ def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | Non
 
     A roster CSV needs a header row with a name column ("Name", "Student Name",
     or "First Name" and "Last Name"); class, preferred name and more are used
-    when present. A student already in the class under the same name is not
-    added again. Any bad row stops the import: nothing is written.
+    when present. "Okafor, Amara" is read as Amara Okafor. Rows that are no
+    student (blank names, "Class Average", "Points Possible", totals) are
+    skipped and listed. A student already in the class under the same name is
+    not added again. Any bad row stops the import: nothing is written.
 
     A JSON archive is merged by id: new records are added, and where both copies
     hold a record the more recently changed one wins. Nothing is deleted.
