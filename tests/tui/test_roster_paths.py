@@ -18,7 +18,14 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.screens.student_dialog import StudentDialog
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 
-from .conftest import SettableClock, StoryData, make_test_app, settle, type_ahead
+from .conftest import (
+    SettableClock,
+    StoryData,
+    make_test_app,
+    settle,
+    student_named,
+    type_ahead,
+)
 
 
 def names_shown(app: ConferenceApp) -> list[str]:
@@ -236,5 +243,13 @@ async def test_a_change_by_another_copy_appears_without_moving_the_cursor_or_the
             assert "Ed Okoye" not in [row.student.name for row in roster_screen.rows]
             await type_ahead(pilot, "escape")
             assert names_shown(app) == ["Bo Okoye", "Ed Okoye"]
+
+            # The student under the cursor archived elsewhere: the cursor takes the next.
+            await type_ahead(pilot, "escape", "home", "down")
+            assert selected_name(app) == "Di Okonkwo"
+            other.archive_student(student_named(app_store, "Di Okonkwo"))
+            await poll(pilot)
+            assert names_shown(app) == ["Ann Okafor", "Bo Okoye", "Ed Okoye", "Cy Ruiz"]
+            assert selected_name(app) == "Bo Okoye"
     finally:
         other.close()

@@ -302,7 +302,7 @@ class RosterScreen(AppScreen[None]):
         self.conference_app.set_current_class(
             current.id if current else None, current.name if current else ""
         )
-        self.render_rows()
+        self.render_rows(keep_place=True)
 
     def today(self) -> date:
         return self.conference_app.clock().astimezone().date()
@@ -317,10 +317,14 @@ class RosterScreen(AppScreen[None]):
         ]
         return in_order(rows, self.order, self.today())
 
-    def render_rows(self) -> None:
+    def render_rows(self, keep_place: bool = False) -> None:
+        """Draw the rows, the cursor on the student it was on. If they are gone, with
+        `keep_place` (rows read again) the cursor stays on that line, the next student
+        now; else (a filter typed) it goes to the first."""
         table = self.query_one(DataTable)
         welcome = self.query_one("#welcome", Static)
         selected = self.selected_student_id()
+        place = table.cursor_row
         table.clear()
         if not self.school_classes or not self.rows:
             name = self.conference_app.current_class_name
@@ -355,6 +359,8 @@ class RosterScreen(AppScreen[None]):
             )
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
+        elif keep_place and table.row_count:
+            table.move_cursor(row=min(place, table.row_count - 1))
         self.update_status()
         self.settle_focus()
 
