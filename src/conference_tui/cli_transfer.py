@@ -222,8 +222,10 @@ def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | Non
 
     A roster CSV needs a header row with a name column ("Name", "Student Name",
     or "First Name" and "Last Name"); class, preferred name and more are used
-    when present. A student already in the class under the same name is not
-    added again. Any bad row stops the import: nothing is written.
+    when present. "Okafor, Amara" is read as Amara Okafor. Rows that are no
+    student (blank names, "Class Average", "Points Possible", totals) are
+    skipped and listed. A student already in the class under the same name is
+    not added again. Any bad row stops the import: nothing is written.
 
     A JSON archive is merged by id: new records are added, and where both copies
     hold a record the more recently changed one wins. Nothing is deleted.
@@ -301,6 +303,10 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
     click.echo(f"Columns: {used}.")
     if roster.ignored_columns:
         click.echo("Not used: " + ", ".join(f"“{c}”" for c in roster.ignored_columns) + ".")
+    if roster.skipped_rows:
+        click.echo(f"Not students, skipped ({len(roster.skipped_rows)}):")
+        for line in _listed(list(roster.skipped_rows)):
+            click.echo(f"  {line}")
     verb = "Would add" if dry_run else "Added"
     if dry_run:
         click.echo("Dry run: nothing was written.")

@@ -26,6 +26,9 @@ default_form = "writing-conference"
 # Any Textual theme name, e.g. "textual-dark", "textual-light", "nord", "gruvbox".
 theme = "textual-dark"
 
+# The roster's order: "family" (family name), "first" (first name) or "overdue".
+roster_order = "family"
+
 # Where exports go unless you choose another folder.
 export_folder = "~/conference-notes"
 
@@ -37,12 +40,17 @@ lock_after_minutes = 10
 """
 
 
+# The orders the roster can show, in the order its key cycles through them.
+ROSTER_ORDERS = ("family", "first", "overdue")
+
+
 @dataclass(frozen=True)
 class Settings:
     target_minutes: float = 5.0
     due_after_days: int = 14
     default_form: str = "writing-conference"
     theme: str = "textual-dark"
+    roster_order: str = "family"
     export_folder: str = "~/conference-notes"
     lock_after_minutes: float = 10.0
     lock_passphrase: str = field(default="", repr=False)
@@ -92,6 +100,11 @@ def load_settings(path: Path | None = None) -> Settings:
             values[key] = value.strip()
         else:
             problems.append(_problem(path, key, "must be a non-empty text"))
+    order = raw.get("roster_order", defaults.roster_order)
+    if order in ROSTER_ORDERS:
+        values["roster_order"] = order
+    else:
+        problems.append(_problem(path, "roster_order", 'must be "family", "first" or "overdue"'))
     lock = raw.get("lock_after_minutes", defaults.lock_after_minutes)
     if isinstance(lock, int | float) and not isinstance(lock, bool) and 0 <= lock <= 240:
         values["lock_after_minutes"] = float(lock)
@@ -107,6 +120,7 @@ def load_settings(path: Path | None = None) -> Settings:
         "due_after_days",
         "default_form",
         "theme",
+        "roster_order",
         "export_folder",
         "lock_after_minutes",
         "lock_passphrase",

@@ -168,13 +168,26 @@ def test_import_a_roster_dry_run_then_for_real(tmp_path: Path) -> None:
     assert "Added 0 student(s)." in again.stdout and "Not added again (2)" in again.stdout
 
 
+def test_import_lists_the_rows_that_are_no_student(tmp_path: Path) -> None:
+    roster = tmp_path / "grades.csv"
+    roster.write_text('Student,Period\n"Okafor, Amara",3\nClass Average,3\n,3\n', encoding="utf-8")
+    database = tmp_path / "new.db"
+    for extra in (["--dry-run"], []):
+        result = run("--db", str(database), "import", str(roster), *extra)
+        assert result.exit_code == 0, result.output
+        assert "Not students, skipped (2):" in result.stdout
+        assert "line 3: “Class Average”: a summary row, not a student; skipped" in result.stdout
+        assert "line 4: no name; skipped" in result.stdout
+        assert "line 2: Amara Okafor → 3" in result.stdout
+
+
 def test_import_a_broken_roster_names_the_rows(database: str, tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
-    roster.write_text("Name,Class\nCy Day,Period 3\n,Period 3\n", encoding="utf-8")
+    roster.write_text("Name,Class\nCy Day,Period 3\nDee Ray,\n", encoding="utf-8")
     before = Path(database).read_bytes()
     result = run("--db", database, "import", str(roster))
     assert result.exit_code == 1
-    assert "line 3: the name is empty" in result.stderr
+    assert "line 3: the class is empty" in result.stderr
     assert "nothing was imported" in result.stderr
     assert Path(database).read_bytes() == before
 

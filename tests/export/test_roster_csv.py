@@ -92,7 +92,7 @@ def test_a_broken_row_imports_nothing_and_names_every_bad_line(
         "Name,Class\n"
         "Ann Lee,K\n"
         '"Multi\nline",K\n'  # lines 3-4: a quoted field may span lines (becomes "Multi line")
-        ",K\n"  # line 5: no name
+        ",K\n"  # line 5: no name, skipped (not a problem)
         "Bob Ray,\n"  # line 6: no class
         "\n"
         "Cy Day,K,surplus\n"  # line 8: one value too many
@@ -104,10 +104,9 @@ def test_a_broken_row_imports_nothing_and_names_every_bad_line(
         import_roster_file(sqlite_store, path, dry_run=False)
     assert "nothing was imported" in str(raised.value)
     assert [problem.split(":")[0] for problem in raised.value.problems] == [
-        "line 5", "line 6", "line 8", "line 9",
+        "line 6", "line 8", "line 9",
     ]  # fmt: skip
     reasons = " | ".join(raised.value.problems)
-    assert "the name is empty" in reasons
     assert "the class is empty" in reasons
     assert "3 values but the header has 2 columns" in reasons
     assert "characters long" in reasons
@@ -178,3 +177,43 @@ def test_files_that_cannot_be_rosters(tmp_path: Path, content: bytes, message: s
     path.write_bytes(content)
     with pytest.raises(RosterFileError, match=message):
         read_roster(path)
+
+
+def test_a_gradebook_export_family_name_first_with_summary_rows(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "Student,Section,Essay 1\n"
+        '"Okafor, Amara",P2,18\n'  # line 2: Family, Given
+        '"King, Jr.",P2,17\n'  # line 3: a suffix, not a given name: kept as written
+        '"Ávila,  José ",P2,19\n'  # line 4
+        "Class Average,P2,18\n"  # line 5
+        "POINTS POSSIBLE,P2,20\n"  # line 6
+        "Total:,P2,54\n"  # line 7
+        ",P2,3\n"  # line 8: blank name
+        "12345,P2,\n"  # line 9: only numbers
+        '"\x1b[2;5",P2,\n'  # line 10: no letters; its escape is shown, never obeyed
+        '"Lee, Ann, Marie",P2,\n',  # line 11: two commas: as written
+    )
+    roster, report = import_roster_file(sqlite_store, path, dry_run=False)
+    assert [e.name for e in report.added] == [
+        "Amara Okafor", "King, Jr.", "José Ávila", "Lee, Ann, Marie",
+    ]  # fmt: skip
+    assert roster.skipped_rows == (
+        "line 5: “Class Average”: a summary row, not a student; skipped",
+        "line 6: “POINTS POSSIBLE”: a summary row, not a student; skipped",
+        "line 7: “Total:”: a summary row, not a student; skipped",
+        "line 8: no name; skipped",
+        "line 9: “12345”: not a name (no letters); skipped",
+        "line 10: “␛[2;5”: not a name (no letters); skipped",
+    )
+    assert [name for _, name, _ in students(sqlite_store)] == [
+        "Amara Okafor", "José Ávila", "King, Jr.", "Lee, Ann, Marie",
+    ]  # fmt: skip
+
+
+def test_first_and_last_columns_are_never_flipped(sqlite_store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path, 'First Name,Last Name,Class\nAmara,"Okafor, Jr.",K\n')
+    _, report = import_roster_file(sqlite_store, path, dry_run=False)
+    assert [e.name for e in report.added] == ["Amara Okafor, Jr."]

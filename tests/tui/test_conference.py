@@ -302,7 +302,7 @@ async def test_help_and_palette_list_conference_keys(
         assert {"Roster (home)", "Conference"} <= set(help_screen.sections)
         rows = dict((description, keys) for keys, description in help_screen.key_rows)
         assert rows["Next stage"] == "pgdn" and rows["Complete"] == "^s"
-        for wanted in ("Conference", "Filter", "Overdue↑", "Help", "Quit"):
+        for wanted in ("Conference", "Filter", "Order", "Help", "Quit"):
             assert wanted in rows, wanted
         await pilot.press("escape")
         await settle(pilot)

@@ -57,7 +57,7 @@ async def test_due_only_lists_exactly_the_students_due_on_a_fixed_clock(
     due_after_days: int,
     due: list[str],
 ) -> None:
-    settings = Settings(due_after_days=due_after_days)
+    settings = Settings(roster_order="first", due_after_days=due_after_days)
     app = make_test_app(app_store, fixed_clock, settings=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -80,7 +80,9 @@ async def test_due_moves_with_the_clock(
 ) -> None:
     """A week on, Eli's follow-up has passed and Ben has not been seen for 12 days."""
     fixed_clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
-    app = make_test_app(app_store, fixed_clock, settings=Settings(due_after_days=10))
+    app = make_test_app(
+        app_store, fixed_clock, settings=Settings(roster_order="first", due_after_days=10)
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("w")

@@ -73,7 +73,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
-        await pilot.press("enter")  # Amara is first by name
+        await pilot.press("down", "down", "enter")  # Adeyemi, Novak, Okafor: Amara
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)

@@ -31,7 +31,7 @@ def test_roster_demo_most_overdue_first(
 
     async def sort(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("o", "o")  # family name, first name, most overdue
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=sort)  # type: ignore[operator]

@@ -180,7 +180,10 @@ async def test_add_dialog_name_and_preferred_name_stay_apart(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_ahead(pilot, "a", "Amara Okafor", "tab", "Amy", "enter", "a", "Ben", "enter")
+        # The first student of a class: the class (filled in) follows the name.
+        await type_ahead(
+            pilot, "a", "Amara Okafor", "tab", "tab", "Amy", "enter", "a", "Ben", "enter"
+        )
         assert isinstance(app.screen, RosterScreen)
     students = {row.student.name: row.student for row in app_store.roster(school_class.id)}
     assert students["Amara Okafor"].preferred_name == "Amy"
@@ -235,7 +238,7 @@ async def test_keys_after_a_refused_n_are_dropped_not_run_as_commands(
         await type_ahead(pilot, "/", "zzz", "enter", "n", "draw a map", "enter")
         roster = app.screen
         assert isinstance(roster, RosterScreen)
-        assert not roster.sort_overdue
+        assert roster.order == "family"
         assert app.key_gate.dropped_total == len("draw a map") + 1
     assert [row.student.name for row in app_store.roster(school_class.id)] == ["Ana Lopez"]
 

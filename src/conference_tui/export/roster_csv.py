@@ -3,8 +3,11 @@
 The first non-empty row is the header. Column names are matched ignoring case,
 spaces and punctuation, so "First Name", "first_name" and "FIRSTNAME" are one
 column. A name comes from a full-name column, else from first and last name
-columns. Every row is checked before anything is written; any bad row stops the
-whole import, and each is reported with its line number and the reason.
+columns; "Family, Given" in a full-name column is read as "Given Family". Rows that
+are no student (a blank name, "Class Average", "Points Possible", a row of numbers)
+are skipped, each with a line saying so. Every other row is checked before anything
+is written; any bad row stops the whole import, and each is reported with its line
+number and the reason.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from pathlib import Path
 
 from conference_tui.export.files import ExportError
 from conference_tui.store import InvalidInputError, Store
+from conference_tui.store.names import given_name_first, not_a_student
 from conference_tui.store.roster_import import RosterEntry, RosterImportReport
-from conference_tui.store.text_rules import MAX_NAME_LENGTH, check_text, clean_name
+from conference_tui.store.text_rules import MAX_NAME_LENGTH, check_text, clean_name, visible
 
 MAX_CSV_BYTES = 50_000_000
 
@@ -62,11 +66,13 @@ class RosterFileError(ExportError):
 
 @dataclass(frozen=True)
 class RosterFile:
-    """A roster read and checked: the students, and which column gave each role."""
+    """A roster read and checked: the students, which column gave each role, and the
+    rows that were no student ("line 9: “Class Average”: a summary row, not a student")."""
 
     entries: tuple[RosterEntry, ...]
     columns: dict[str, str]
     ignored_columns: tuple[str, ...]
+    skipped_rows: tuple[str, ...] = ()
 
 
 def normalise_header(name: str) -> str:
@@ -115,7 +121,7 @@ def _cell(row: Sequence[str], position: int | None) -> str:
 def _name(row: Sequence[str], columns: Mapping[str, int]) -> str:
     name = _cell(row, columns.get("name"))
     if name:
-        return name
+        return given_name_first(name)
     parts = (_cell(row, columns.get("first")), _cell(row, columns.get("last")))
     return " ".join(part for part in parts if part)
 
@@ -143,11 +149,7 @@ def _entry(
             f"it has {len(row)} values but the header has {width} columns "
             "(a comma inside a name needs the name in double quotes)."
         )
-    name = _name(row, columns)
-    if not name:
-        wanted = "Name" if "name" in columns else "First Name or Last Name"
-        raise InvalidInputError(f"the name is empty (no {wanted}).")
-    name = clean_name(name)
+    name = clean_name(_name(row, columns))
     school_class = class_name or _cell(row, columns.get("class"))
     if not school_class:
         raise InvalidInputError("the class is empty: fill it in, or give --class NAME.")
@@ -176,6 +178,7 @@ def parse_roster(text: str, source: str, class_name: str | None = None) -> Roste
     ignored: list[str] = []
     entries: list[RosterEntry] = []
     problems: list[str] = []
+    skipped: list[str] = []
     try:
         line = 1
         for row in reader:
@@ -186,6 +189,8 @@ def parse_roster(text: str, source: str, class_name: str | None = None) -> Roste
                 header = row
                 columns, ignored = _map_columns(header)
                 _check_header(columns, header, class_name, source)
+            elif why := not_a_student(_name(row, columns)):
+                skipped.append(_skipped(line, _name(row, columns), why))
             else:
                 try:
                     entries.append(_entry(line, row, columns, len(header), class_name))
@@ -202,7 +207,13 @@ def parse_roster(text: str, source: str, class_name: str | None = None) -> Roste
             problems,
         )
     named = {role: header[position].strip() for role, position in columns.items()}
-    return RosterFile(tuple(entries), named, tuple(ignored))
+    return RosterFile(tuple(entries), named, tuple(ignored), tuple(skipped))
+
+
+def _skipped(line: int, name: str, why: str) -> str:
+    # A row of only symbols may hold a terminal's escape codes: shown, never obeyed.
+    shown = f"“{visible(name.strip())}”: " if name.strip() else ""
+    return f"line {line}: {shown}{why}; skipped"
 
 
 def _lower_first(text: str) -> str:

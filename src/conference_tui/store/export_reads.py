@@ -15,6 +15,7 @@ from conference_tui.store.base import StoreBase
 from conference_tui.store.conferences import chunked, conference_infos
 from conference_tui.store.goals import goal_info
 from conference_tui.store.models import Conference, Goal, SchoolClass, Student
+from conference_tui.store.names import name_key
 from conference_tui.store.records import (
     COMPLETE,
     ClassInfo,
@@ -23,7 +24,6 @@ from conference_tui.store.records import (
     StudentInfo,
 )
 from conference_tui.store.roster import class_info, student_info
-from conference_tui.store.roster_import import name_key
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlmodel import col
+
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.models import SchoolClass, Student
+from conference_tui.store.names import family_name_key, name_key
 from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.roster_reads import DEFAULT_DUE_AFTER_DAYS, read_classes, read_roster
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
@@ -96,6 +100,35 @@ class RosterStore(StoreBase):
             session.flush()
             return student_info(row)
 
+    def add_student_to_class_named(
+        self, class_name: str, name: str, preferred_name: str = ""
+    ) -> StudentInfo:
+        """Add a student to the current class of this name (ignoring case and spacing),
+        creating the class when there is none: a teacher's first student and first
+        class in one step. One transaction: both or neither."""
+        class_name = clean_name(class_name, "class name")
+        now = self.clock()
+        student = Student(
+            class_id="",
+            name=clean_name(name),
+            preferred_name=clean_optional_name(preferred_name, "preferred name"),
+            created_at=now,
+            updated_at=now,
+        )
+        with self._write() as session:
+            current = session.scalars(select(SchoolClass).where(~col(SchoolClass.archived)))
+            school_class = next(
+                (c for c in current if name_key(c.name) == name_key(class_name)), None
+            )
+            if school_class is None:
+                school_class = SchoolClass(name=class_name, created_at=now, updated_at=now)
+                session.add(school_class)
+                session.flush()
+            student.class_id = school_class.id
+            session.add(student)
+            session.flush()
+            return student_info(student)
+
     def update_student(
         self,
         student_id: str,
@@ -133,6 +166,16 @@ class RosterStore(StoreBase):
             row = require(session.get(Student, student_id), "student", student_id)
             row.archived = archived
             row.updated_at = self.clock()
+
+    def archived_students(self, class_id: str | None) -> list[StudentInfo]:
+        """The archived students of a class (of every class when None), by family name:
+        the ones `archive_student(id, archived=False)` can bring back."""
+        query = select(Student).where(col(Student.archived))
+        if class_id is not None:
+            query = query.where(col(Student.class_id) == class_id)
+        with self._read() as session:
+            rows = [student_info(row) for row in session.scalars(query)]
+        return sorted(rows, key=lambda student: family_name_key(student.name))
 
     def get_student(self, student_id: str) -> StudentInfo:
         with self._read() as session:

@@ -12,6 +12,7 @@ from conference_tui.store.base import StoreBase
 from conference_tui.store.clock import Clock
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import SchoolClass, Student
+from conference_tui.store.names import name_key
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 
@@ -43,11 +44,6 @@ class RosterImportReport:
     added: list[RosterEntry] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     new_classes: list[str] = field(default_factory=list)
-
-
-def name_key(name: str) -> str:
-    """Two names are the same student's when they match ignoring case and spacing."""
-    return " ".join(name.split()).casefold()
 
 
 class RosterImportStore(StoreBase):

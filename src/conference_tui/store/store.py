@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conference_tui.store.archive_io import ArchiveStore
+from conference_tui.store.changes import ChangeStore
 from conference_tui.store.class_status import ClassStatusStore
 from conference_tui.store.clock import Clock, utc_now
 from conference_tui.store.conferences import ConferenceStore
@@ -25,6 +26,7 @@ class Store(
     RosterImportStore,
     ExportReadStore,
     ClassStatusStore,
+    ChangeStore,
 ):
     """Every store operation, on one engine. Thread-safe: each call has its own session."""
 

@@ -196,20 +196,24 @@ class ConferenceApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         """A theme picked from the palette is kept for next time, in config.toml."""
-        if not self.is_mounted or theme == self.settings.theme:
-            return
-        self.settings = replace(self.settings, theme=theme)
+        if self.is_mounted and theme != self.settings.theme:
+            self.keep_setting("theme", theme)
+
+    def keep_setting(self, key: str, value: str) -> None:
+        """Use a setting from now on and keep it for next time in config.toml (not in
+        the demo); written in a thread, and a failure to write it is told, not fatal."""
+        self.settings = replace(self.settings, **{key: value})
         if self.demo:
             return
         from conference_tui.settings import save_setting
 
         def save() -> None:
             try:
-                save_setting("theme", theme)
+                save_setting(key, value)
             except OSError as exc:
                 self.call_from_thread(
                     self.notify,
-                    f"The theme could not be kept for next time: {exc}",
+                    f"The {key.replace('_', ' ')} could not be kept for next time: {exc}",
                     severity="warning",
                 )
 

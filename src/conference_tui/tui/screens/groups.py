@@ -79,7 +79,19 @@ def student_of(node: TreeNode[str] | None) -> str | None:
 class GroupTree(Tree[str]):
     """Its own enter binding is visible, so the footer says what enter does."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "History", id="groups.tree.history")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "History", id="groups.tree.history"),
+        Binding("home", "first_line", "First", show=False),
+        Binding("end", "last_line", "Last", show=False),
+    ]
+
+    def action_first_line(self) -> None:
+        if self.last_line >= 0:
+            self.move_cursor_to_line(0)
+
+    def action_last_line(self) -> None:
+        if self.last_line >= 0:
+            self.move_cursor_to_line(self.last_line)
 
 
 class GroupsScreen(AppScreen[None]):
@@ -164,8 +176,16 @@ class GroupsScreen(AppScreen[None]):
                 leaf = branch.add_leaf(Text(row.student.display_name), data=row.student.id)
                 if target is None or row.student.id == selected:
                     target = leaf
-        # Lines are numbered when the tree is next drawn.
-        tree.call_after_refresh(tree.move_cursor, target)
+        # Lines are numbered when the tree is next drawn; keys typed meanwhile (home,
+        # end, down) wait for the cursor to be placed, or it would undo them.
+        gate = self.conference_app.key_gate
+        gate.hold(self, "the groups", part="groups-draw")
+
+        def place_cursor() -> None:
+            tree.move_cursor(target)
+            gate.release(self, part="groups-draw")
+
+        tree.call_after_refresh(place_cursor)
         self.show_status(groups)
 
     def label_width(self) -> int:

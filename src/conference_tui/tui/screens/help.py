@@ -30,6 +30,7 @@ GLOBAL_EXTRA = [
     ("ctrl+p", "Command palette: every action, searchable"),
     ("escape", "Back (a conference is kept as a draft)"),
     ("tab / shift+tab", "Next / previous field or control"),
+    ("home / end", "First / last row of a list"),
 ]
 
 

@@ -28,7 +28,7 @@ from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.tables import row_key_at_cursor
+from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -206,13 +206,13 @@ class HistoryScreen(AppScreen[None]):
         yield Static("Loading…", id="history-title")
         with TabbedContent(id="history-tabs", initial="conferences"):
             with TabPane("1 Conferences", id="conferences"), Horizontal(id="conferences-pane"):
-                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="history-table", cursor_type="row", zebra_stripes=True)
                 yield ConferenceView(id="conference-view")
             with TabPane("2 Goals", id="goals"), Vertical():
-                yield DataTable(id="goals-table", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="goals-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="goal-detail")
             with TabPane("3 Habits", id="habits"):
-                yield DataTable(id="habits-table", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="habits-table", cursor_type="row", zebra_stripes=True)
             with TabPane("4 Profile", id="profile"), VerticalScroll(id="profile-pane"):
                 yield Static("", id="profile-view")
         yield KeysFooter()

@@ -11,24 +11,31 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
+from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.first_look import FirstLook
-from conference_tui.store.records import ClassInfo, RosterRow
+from conference_tui.store.names import family_name_key, first_name_key
+from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import visible
+from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.tables import row_key_at_cursor
+from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
 from conference_tui.tui.widgets.text_boxes import TextInput
+
+# Another copy of the app, or an import from the command line, may write while the
+# roster is open: every few seconds the roster asks the database (cheaply) if it did.
+CHANGE_POLL_SECONDS = 3.0
 
 WELCOME_NO_CLASS = """\
 [b]Welcome to conference-tui.[/b]
 
-Start by creating your class: press [b]c[/b], type its name and press [b]enter[/b].
-Then press [b]a[/b] to add each student (or import a roster:
-  conference-tui import roster.csv).
+Press [b]a[/b] to add your first student: their name and class, in one go
+(or import a roster: conference-tui import roster.csv).
 
 Press [b]F1[/b] for every key, or [b]ctrl+p[/b] to search all commands.
 Want to look around first? Quit with [b]ctrl+q[/b] and run [b]conference-tui --demo[/b].
@@ -44,14 +51,32 @@ Press [b]c[/b] to switch to another class, [b]F1[/b] for every key.
 """
 
 
-def overdue_rank(row: RosterRow, today: date) -> tuple[int, int, str]:
-    """Most overdue first: late follow-ups by lateness, then never seen, then longest unseen."""
-    name = row.student.name.casefold()
+# How each order reads in the roster's column heading and status line.
+ORDER_WORDS = {"family": "family name", "first": "first name", "overdue": "most overdue"}
+
+
+# What the roster shows: the classes, the one shown, and its students.
+Loaded = tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]
+
+
+def overdue_rank(row: RosterRow, today: date) -> tuple[int, int, tuple[str, str]]:
+    """Most overdue first: late follow-ups by lateness, then never seen, then longest
+    unseen; by family name among equals."""
+    name = family_name_key(row.student.name)
     if row.follow_up_on is not None and row.follow_up_on <= today:
         return (0, -(today - row.follow_up_on).days, name)
     if row.days_since_last_conference is None:
         return (1, 0, name)
     return (2, -row.days_since_last_conference, name)
+
+
+def in_order(rows: list[RosterRow], order: str, today: date) -> list[RosterRow]:
+    """The rows as the roster shows them in `order` (one of settings.ROSTER_ORDERS)."""
+    if order == "overdue":
+        return sorted(rows, key=lambda row: overdue_rank(row, today))
+    if order == "first":
+        return sorted(rows, key=lambda row: first_name_key(row.student.name))
+    return sorted(rows, key=lambda row: family_name_key(row.student.name))
 
 
 class RosterScreen(AppScreen[None]):
@@ -79,7 +104,7 @@ class RosterScreen(AppScreen[None]):
             "add_student",
             "Add",
             id="roster.add_student",
-            tooltip="Add a student to this class",
+            tooltip="Add a student to this class (the first one: with the class's name)",
         ),
         Binding(
             "slash",
@@ -90,10 +115,10 @@ class RosterScreen(AppScreen[None]):
         ),
         Binding(
             "o",
-            "toggle_sort",
-            "Overdue↑",
+            "next_order",
+            "Order",
             id="roster.sort",
-            tooltip="Sort most overdue first, or back to by name",
+            tooltip="Order by family name, then first name, then most overdue first (kept)",
         ),
         Binding(
             "w",
@@ -152,6 +177,21 @@ class RosterScreen(AppScreen[None]):
             tooltip="Archive the selected student (their notes are kept)",
         ),
         Binding(
+            "u",
+            "undo_archive",
+            "Undo archive",
+            show=False,
+            id="roster.undo_archive",
+            tooltip="Bring back the student archived last",
+        ),
+        Binding(
+            "D",
+            "archived",
+            "Archived",
+            id="roster.archived",
+            tooltip="List this class's archived students, and bring one back",
+        ),
+        Binding(
             "escape",
             "clear_filter",
             "Clear filter",
@@ -167,15 +207,21 @@ class RosterScreen(AppScreen[None]):
         self.first_look = first_look
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
-        self.sort_overdue = False
+        self.order = self.conference_app.settings.roster_order
         self.due_only = False
         self.loaded = False
+        # The student `u` brings back: the one archived last from this roster.
+        self.last_archived: StudentInfo | None = None
+        # What the database said when the rows shown were read (see poll_for_changes).
+        self.seen_marker: object = None
+        # The student to put the cursor on once the roster is read (one just added).
+        self.student_to_select: str | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Vertical(id="roster-body"):
             yield TextInput(placeholder="Filter by name… (escape to clear)", id="filter")
-            yield DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="welcome")
             yield Static("", id="roster-status")
         yield KeysFooter()
@@ -183,7 +229,7 @@ class RosterScreen(AppScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column("", key="due", width=1)
-        table.add_column("Student", key="name", width=22)
+        table.add_column(self.name_heading(), key="name", width=22)
         table.add_column("Last", key="last", width=6)
         table.add_column("#", key="count", width=3)
         table.add_column("Active goal", key="goal", width=24)
@@ -191,6 +237,7 @@ class RosterScreen(AppScreen[None]):
         self.show_filter(False)
         self.query_one("#welcome").display = False
         table.focus()
+        self.set_interval(CHANGE_POLL_SECONDS, self.poll_for_changes)
         if self.first_look is not None:
             look, self.first_look = self.first_look, None
             self.show((look.classes, look.current, look.rows))
@@ -200,34 +247,69 @@ class RosterScreen(AppScreen[None]):
 
     # -- loading ---------------------------------------------------------------------
 
-    def reload(self, select_student_id: str | None = None) -> None:
+    def reload(self, select_student_id: str | None = None, *, hold_keys: bool = True) -> None:
+        """Read the roster again. Keys typed meanwhile wait for it, unless `hold_keys` is
+        False (a change noticed in the background: the teacher did not ask for it)."""
+        if select_student_id is not None:
+            # Kept until a load shows: one begun after this (the screen resuming under
+            # a dialog that closed) would otherwise forget it.
+            self.student_to_select = select_student_id
         store = self.conference_app.store
         wanted = self.conference_app.current_class_id
         due_after = self.conference_app.settings.due_after_days
 
-        def load() -> tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]:
+        def load() -> tuple[object, Loaded]:
+            # Asked first: a change made while the rows are read shows at the next poll.
+            marker = store.change_marker()
             classes = store.list_classes()
             current = next((c for c in classes if c.id == wanted), None)
             if current is None and classes:
                 current = classes[0]
             rows = store.roster(current.id, due_after_days=due_after) if current else []
-            return classes, current, rows
+            return marker, (classes, current, rows)
 
-        def show(loaded: tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]) -> None:
+        def show(result: tuple[object, Loaded]) -> None:
+            self.seen_marker, loaded = result
             self.show(loaded)
             table = self.query_one(DataTable)
-            if select_student_id is not None and select_student_id in table.rows:
-                table.move_cursor(row=table.get_row_index(select_student_id))
+            wanted_student, self.student_to_select = self.student_to_select, None
+            if wanted_student is not None and wanted_student in table.rows:
+                table.move_cursor(row=table.get_row_index(wanted_student))
 
-        self.load_before_keys(load, show, group="roster-load", what="the roster")
+        if hold_keys:
+            self.load_before_keys(load, show, group="roster-load", what="the roster")
+        else:
+            # Never in the group of a load the keys wait for: cancelling that one would
+            # keep them waiting for good.
+            run_in_background(self, load, show, group="roster-refresh", failed=lambda _: None)
 
-    def show(self, loaded: tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]) -> None:
+    def poll_for_changes(self) -> None:
+        """Read the roster again if another connection has written since it was read.
+        Only while the roster is the screen in front (under a dialog it waits: it reads
+        again when it shows), and never over a load already under way; the question
+        runs in a thread, never on the event loop."""
+        busy = any(w.is_running and w.group.startswith("roster-") for w in self.workers)
+        if self.app.screen is not self or not self.loaded or busy or self.seen_marker is None:
+            return
+        store = self.conference_app.store
+
+        def changed(marker: object) -> None:
+            if marker != self.seen_marker and self.app.screen is self:
+                self.reload(hold_keys=False)
+
+        # A busy or unreachable database is told at the teacher's next action, not by a
+        # question the teacher did not ask, every few seconds.
+        run_in_background(
+            self, store.change_marker, changed, group="roster-poll", failed=lambda _: None
+        )
+
+    def show(self, loaded: Loaded) -> None:
         self.school_classes, current, self.rows = loaded
         self.loaded = True
         self.conference_app.set_current_class(
             current.id if current else None, current.name if current else ""
         )
-        self.render_rows()
+        self.render_rows(keep_place=True)
 
     def today(self) -> date:
         return self.conference_app.clock().astimezone().date()
@@ -240,15 +322,16 @@ class RosterScreen(AppScreen[None]):
             if (not needle or needle in row.student.display_name.casefold())
             and (not self.due_only or row.is_due)
         ]
-        if self.sort_overdue:
-            today = self.today()
-            rows.sort(key=lambda row: overdue_rank(row, today))
-        return rows
+        return in_order(rows, self.order, self.today())
 
-    def render_rows(self) -> None:
+    def render_rows(self, keep_place: bool = False) -> None:
+        """Draw the rows, the cursor on the student it was on. If they are gone, with
+        `keep_place` (rows read again) the cursor stays on that line, the next student
+        now; else (a filter typed) it goes to the first."""
         table = self.query_one(DataTable)
         welcome = self.query_one("#welcome", Static)
         selected = self.selected_student_id()
+        place = table.cursor_row
         table.clear()
         if not self.school_classes or not self.rows:
             name = self.conference_app.current_class_name
@@ -283,6 +366,8 @@ class RosterScreen(AppScreen[None]):
             )
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
+        elif keep_place and table.row_count:
+            table.move_cursor(row=min(place, table.row_count - 1))
         self.update_status()
         self.settle_focus()
 
@@ -300,7 +385,7 @@ class RosterScreen(AppScreen[None]):
         shown = len(self.visible_rows()) if self.rows else 0
         due = sum(1 for row in self.rows if row.is_due)
         parts = [f"{shown} of {len(self.rows)} students", f"{due} due (●)"]
-        parts.append("most overdue first" if self.sort_overdue else "by name")
+        parts.append(f"by {ORDER_WORDS[self.order]}")
         if self.due_only:
             parts.append("due only")
         needle = self.query_one("#filter", Input).value.strip()
@@ -353,9 +438,17 @@ class RosterScreen(AppScreen[None]):
             self.query_one(DataTable).focus()
             self.render_rows()
 
-    def action_toggle_sort(self) -> None:
-        self.sort_overdue = not self.sort_overdue
+    def name_heading(self) -> str:
+        """The name column says the order: "Student · family name"."""
+        return f"Student · {ORDER_WORDS[self.order]}"
+
+    def action_next_order(self) -> None:
+        self.order = ROSTER_ORDERS[(ROSTER_ORDERS.index(self.order) + 1) % len(ROSTER_ORDERS)]
+        table = self.query_one(DataTable)
+        table.columns[ColumnKey("name")].label = Text(self.name_heading())
+        table.refresh()
         self.render_rows()
+        self.conference_app.keep_setting("roster_order", self.order)
 
     def action_toggle_due(self) -> None:
         self.due_only = not self.due_only
@@ -378,15 +471,23 @@ class RosterScreen(AppScreen[None]):
             self.conference_app.open_conference(row.student.id)
 
     def action_add_student(self) -> None:
-        if not self.school_classes:
-            self.conference_app.key_gate.refuse("Create a class first: press c.")
-            return
         from conference_tui.tui.screens.student_dialog import StudentDialog
 
+        # No class yet, or none of its students: the class is asked for with the name.
+        ask_class = not self.school_classes or not self.rows
         self.app.push_screen(
-            StudentDialog(class_id=self.conference_app.current_class_id),
-            self.after_student_saved,
+            StudentDialog(
+                class_id=self.conference_app.current_class_id,
+                class_name=self.conference_app.current_class_name if ask_class else None,
+            ),
+            self.after_student_added,
         )
+
+    def after_student_added(self, student: StudentInfo | None) -> None:
+        if student is not None:
+            # Their class is the one to show: it may be new, made with them.
+            self.conference_app.set_current_class(student.class_id, "")
+            self.reload(select_student_id=student.id)
 
     def action_edit_student(self) -> None:
         row = self.require_student()
@@ -403,9 +504,9 @@ class RosterScreen(AppScreen[None]):
             self.after_student_saved,
         )
 
-    def after_student_saved(self, student_id: str | None) -> None:
-        if student_id:
-            self.reload(select_student_id=student_id)
+    def after_student_saved(self, student: StudentInfo | None) -> None:
+        if student is not None:
+            self.reload(select_student_id=student.id)
 
     def action_archive_student(self) -> None:
         row = self.require_student()
@@ -419,7 +520,7 @@ class RosterScreen(AppScreen[None]):
                 # Keys typed after y act on the roster without the archived student.
                 self.load_before_keys(
                     lambda: store.archive_student(student.id),
-                    lambda _: (self.notify(f"{student.name} archived."), self.reload()),
+                    lambda _: self.archived(student),
                     group="save-archive",
                     what="the student to be archived",
                 )
@@ -427,10 +528,47 @@ class RosterScreen(AppScreen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 f"Archive {student.display_name}?",
-                "They leave the roster; every note is kept and still found by search.",
+                "They leave the roster; every note is kept and still found by search. "
+                "u brings them back at once; D lists every archived student.",
                 confirm_label="Archive",
             ),
             confirmed,
+        )
+
+    def archived(self, student: StudentInfo) -> None:
+        self.last_archived = student
+        self.notify(f"Archived {student.display_name} — u to undo", timeout=10)
+        self.reload()
+
+    def action_undo_archive(self) -> None:
+        student = self.last_archived
+        if student is None:
+            self.conference_app.key_gate.refuse(
+                "Nothing to undo: no student was archived here. D lists archived students."
+            )
+            return
+        self.last_archived = None
+        store = self.conference_app.store
+        self.load_before_keys(
+            lambda: store.archive_student(student.id, archived=False),
+            lambda _: self.restored(student),
+            group="save-restore",
+            what="the student to come back",
+        )
+
+    def restored(self, student: StudentInfo | None) -> None:
+        if student is not None:
+            self.notify(f"{student.display_name} is back on the roster.", timeout=6)
+            self.reload(select_student_id=student.id)
+
+    def action_archived(self) -> None:
+        from conference_tui.tui.screens.archived_dialog import ArchivedDialog
+
+        self.app.push_screen(
+            ArchivedDialog(
+                self.conference_app.current_class_id, self.conference_app.current_class_name
+            ),
+            self.restored,
         )
 
     def action_classes(self) -> None:
@@ -438,6 +576,7 @@ class RosterScreen(AppScreen[None]):
 
         def chosen(class_info: ClassInfo | None) -> None:
             if class_info is not None:
+                self.last_archived = None  # u undoes an archive in the class it was made
                 self.conference_app.set_current_class(class_info.id, class_info.name)
                 self.query_one("#filter", Input).value = ""
                 self.show_filter(False)

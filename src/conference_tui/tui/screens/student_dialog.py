@@ -1,4 +1,7 @@
-"""Add or edit a student: name, preferred name, class."""
+"""Add or edit a student: name, preferred name, class.
+
+Adding the first student of a class (or the very first) asks for the class by name in
+the same dialog: a class of that name is used, or made."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from conference_tui.store.names import given_name_first
 from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import TextInput
 
 
-class StudentDialog(AppModal[str | None]):
+class StudentDialog(AppModal[StudentInfo | None]):
     """Saves through the store itself, so a refused name is explained right here."""
 
     BINDINGS = [
@@ -27,9 +31,13 @@ class StudentDialog(AppModal[str | None]):
         class_id: str | None,
         student: StudentInfo | None = None,
         school_classes: list[ClassInfo] | None = None,
+        class_name: str | None = None,
     ) -> None:
         super().__init__()
         self.class_id = class_id
+        # When adding: the class asked for by name (prefilled with this), or None to
+        # add to `class_id` without asking.
+        self.class_name = class_name
         self.student = student
         self.school_classes = school_classes or []
 
@@ -39,8 +47,19 @@ class StudentDialog(AppModal[str | None]):
             yield Label(plain(title), classes="dialog-title")
             yield Label("Name")
             yield TextInput(
-                self.student.name if self.student else "", id="name", placeholder="Full name"
+                self.student.name if self.student else "",
+                id="name",
+                placeholder="Full name (or Family, Given)",
             )
+            if self.class_name is not None:
+                yield Label("Class (a new name makes a new class)")
+                # Selected when tabbed into: a new name types over it, tab keeps it.
+                yield TextInput(
+                    self.class_name,
+                    id="class-name",
+                    placeholder="e.g. Period 3 English",
+                    select_on_focus=True,
+                )
             yield Label("Preferred name (optional)")
             yield TextInput(
                 self.student.preferred_name if self.student else "",
@@ -75,19 +94,25 @@ class StudentDialog(AppModal[str | None]):
         preferred = self.query_one("#preferred", Input).value
         selects = self.query("#class")
         new_class = selects.first(Select).value if selects else None
+        class_names = self.query("#class-name")
+        class_name = class_names.first(Input).value if class_names else None
         student = self.student
         class_id = self.class_id
 
-        def save() -> str:
-            if student is None:
-                assert class_id is not None
-                return store.add_student(class_id, name, preferred).id
-            return store.update_student(
-                student.id,
-                name=name,
-                preferred_name=preferred,
-                class_id=new_class if isinstance(new_class, str) else None,
-            ).id
+        def save() -> StudentInfo:
+            if student is not None:
+                return store.update_student(
+                    student.id,
+                    name=name,
+                    preferred_name=preferred,
+                    class_id=new_class if isinstance(new_class, str) else None,
+                )
+            # "Okafor, Amara" as a school's export writes it is Amara Okafor.
+            given_first = given_name_first(name)
+            if class_name is not None:
+                return store.add_student_to_class_named(class_name, given_first, preferred)
+            assert class_id is not None
+            return store.add_student(class_id, given_first, preferred)
 
         self.save_then_dismiss(save, group="save-student", failed=self.show_error)
 

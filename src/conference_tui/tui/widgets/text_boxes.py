@@ -18,7 +18,9 @@ class TextInput(Input):
         super().__init__(*args, **kwargs)
 
     def on_focus(self) -> None:
-        self.cursor_position = len(self.value)
+        # Typing goes on at the end, unless the box offers its text to be typed over.
+        if not self.select_on_focus:
+            self.cursor_position = len(self.value)
 
 
 class NoteArea(TextArea):
