@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from conference_tui import __version__, paths
-from conference_tui.cli_support import DB_HELP, open_checked, open_store
+from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstL
 
 
 @cli.command()
+@database_option
 @click.pass_context
 def locate(ctx: click.Context) -> None:
     """Print where the database, settings, forms and backups are."""

@@ -17,7 +17,7 @@ import click
 
 from conference_tui import paths
 from conference_tui.cli_progress import progress_bar
-from conference_tui.cli_support import clear_errors, fail, open_store
+from conference_tui.cli_support import clear_errors, database_option, fail, open_store
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
@@ -67,6 +67,7 @@ def _forms() -> tuple[Form, dict[str, Form]]:
     help="Folder for the files. Default: export_folder in config.toml.",
 )
 @click.option("--include-drafts", is_flag=True, help="Export unfinished conferences too.")
+@database_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -138,6 +139,7 @@ def export(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the copy and the archive. Default: the backups folder.",
 )
+@database_option
 @click.pass_context
 def backup(ctx: click.Context, out_dir: Path | None) -> None:
     """Copy the database safely (even while the app runs), plus a JSON archive.
@@ -217,6 +219,7 @@ def _looks_like_json(path: Path) -> bool:
     metavar="NAME",
     help="Roster: put every student in this class (created if new).",
 )
+@database_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | None) -> None:
     """Add a roster (CSV or Excel .xlsx), or merge a JSON archive made by `backup`.
@@ -349,6 +352,7 @@ def _show_first_rows(entries: Sequence[RosterEntry]) -> None:
 
 @click.command()
 @click.option("--repair", is_flag=True, help="Rebuild the search index if it is out of step.")
+@database_option
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
     """Check the database's integrity and its search index.

@@ -16,7 +16,7 @@ def test_a_dry_run_names_the_encoding_and_shows_the_first_rows(tmp_path: Path) -
     rows = ["Søren Øby,Sø,Période 3"] + [f"Élève {n},,Période 3" for n in range(2, 8)]
     roster.write_bytes(("Name,Nickname,Period\r\n" + "\r\n".join(rows)).encode("cp1252"))
     database = tmp_path / "new.db"
-    result = CliRunner().invoke(cli, ["--db", str(database), "import", str(roster), "--dry-run"])
+    result = CliRunner().invoke(cli, ["import", str(roster), "--dry-run", "--db", str(database)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Read as Windows-1252 (Excel)."
