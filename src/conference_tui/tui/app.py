@@ -113,6 +113,8 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        # The teacher's own keys from [keys], as checked: binding id to keys.
+        self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()
         # This copy of the app, as the drafts it has open know it.
         self.editor_id = uuid.uuid4().hex
@@ -150,13 +152,26 @@ class ConferenceApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         for problem in self.settings.problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=10)
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+        if self.settings.keys:
+            self.use_teachers_keys()
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         from conference_tui.tui.screens.roster import RosterScreen
 
         self.push_screen(RosterScreen(self.first_look))
         self.call_after_refresh(self.finish_opening)
+
+    def use_teachers_keys(self) -> None:
+        """The [keys] of config.toml, each checked first: one that cannot be used is said
+        once, with its line, and its binding keeps the default."""
+        from conference_tui.tui.keymap import check_keymap
+
+        checked = check_keymap(self.settings.keys, type(self), self.settings.config_name)
+        for problem in checked.problems:
+            self.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
+        self.keymap = checked.keymap
+        self.set_keymap(checked.keymap)
 
     def finish_opening(self) -> None:
         """Once the first frame is up: wait for the store (still opening when the roster
@@ -200,16 +215,17 @@ class ConferenceApp(App[None]):
         self.settings = replace(self.settings, theme=theme)
         if self.demo:
             return
-        from conference_tui.settings import save_setting
+        from conference_tui.settings import SettingsError, save_setting
 
         def save() -> None:
             try:
                 save_setting("theme", theme)
-            except OSError as exc:
+            except (OSError, SettingsError) as exc:
                 self.call_from_thread(
                     self.notify,
                     f"The theme could not be kept for next time: {exc}",
                     severity="warning",
+                    markup=False,
                 )
 
         self.run_worker(save, thread=True, group="save-settings", exit_on_error=False)
