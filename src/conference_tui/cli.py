@@ -111,6 +111,26 @@ def locate(ctx: click.Context) -> None:
     click.echo(f"log:       {paths.log_file()}")
 
 
+@cli.command()
+def keys() -> None:
+    """List every key by its id, for a [keys] table in config.toml."""
+    from conference_tui.settings import load_settings
+    from conference_tui.tui.app import ConferenceApp
+    from conference_tui.tui.keymap import check_keymap, key_ids, keys_for
+
+    settings = load_settings()
+    checked = check_keymap(settings.keys, ConferenceApp, settings.config_name)
+    for problem in (*settings.problems, *checked.problems):
+        click.echo(problem, err=True)
+    click.echo(f'# Remap a key in {settings.config_name}, e.g.  [keys]  "roster.search" = "ctrl+f"')
+    for place, bindings in key_ids(ConferenceApp):
+        click.echo(f"\n{place}")
+        for binding in bindings:
+            keys = keys_for(binding, checked.keymap)
+            mine = "  (yours)" if binding.id in checked.keymap else ""
+            click.echo(f"  {binding.id:<28} {keys:<16} {binding.description}{mine}")
+
+
 def _daily_backup(database: str | None) -> str:
     """Today's rolling copy of the database: a fast no-op once made; never stops the app.
 

@@ -43,7 +43,8 @@ lock_after_minutes = 10
 # A passphrase to type to unlock (optional; this file is readable by you only).
 # lock_passphrase = ""
 
-# Your own keys, by the id of what they do (F1 lists every key). Several keys: "f2,ctrl+n".
+# Your own keys, by the id of what they do (`conference-tui keys` lists them all).
+# Several keys for one: "f2,ctrl+n".
 # [keys]
 # "roster.search" = "ctrl+f"
 # "conference.complete" = "ctrl+d"

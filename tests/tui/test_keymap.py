@@ -8,15 +8,17 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from conference_tui.settings import load_settings
+from conference_tui.settings import KeyChoice, load_settings
 from conference_tui.store import Store
+from conference_tui.tui.app import ConferenceApp
+from conference_tui.tui.keymap import CheckedKeymap, check_keymap
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.screens.search import SearchScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 
-from .conftest import SettableClock, make_test_app, one_student, settle, type_ahead
+from .conftest import SettableClock, make_test_app, one_student, type_ahead
 
 CONFIG = """\
 # my keys
@@ -45,7 +47,11 @@ async def test_remapped_keys_work_fast_and_show_everywhere(
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock, settings=load_settings(config))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+        # Typed the moment the app appears, while the keys are still being checked.
+        await type_ahead(pilot, "ctrl+f", "Kite")
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "Kite"
+        await type_ahead(pilot, "escape")
         reported = [n.message for n in app._notifications if n.title == "Keys"]
         assert [message.split(": ", 1)[0] for message in reported] == [
             f"{config} line {line}" for line in (7, 8, 9, 10)
@@ -64,13 +70,8 @@ async def test_remapped_keys_work_fast_and_show_everywhere(
         assert commands["Search"].endswith("(key: ^f)")
         assert commands["Filter"].endswith("(key: /)")
 
-        # The old key no longer searches; the new one does, with the words typed after it.
+        # The old key no longer searches.
         await type_ahead(pilot, "s")
-        assert isinstance(app.screen, RosterScreen)
-        await type_ahead(pilot, "ctrl+f", "Kite")
-        assert isinstance(app.screen, SearchScreen)
-        assert app.screen.query_one(Input).value == "Kite"
-        await type_ahead(pilot, "escape")
         assert isinstance(app.screen, RosterScreen)
 
         # The conference: ctrl+s no longer completes; ctrl+d does, and the keys after it
@@ -90,3 +91,37 @@ async def test_remapped_keys_work_fast_and_show_everywhere(
         assert rows["Search"] == "^f" and rows["Complete"] == "^d"
         assert rows["Filter"] == "/" and rows["Groups"] == "g"  # defaults kept
     assert len([n for n in app._notifications if n.title == "Keys"]) <= 4  # said once
+
+
+def check(*entries: tuple[str, str]) -> CheckedKeymap:
+    choices = [KeyChoice(binding_id, keys, line) for line, (binding_id, keys) in enumerate(entries)]
+    return check_keymap(choices, ConferenceApp, "config.toml")
+
+
+def test_two_bindings_may_swap_keys_and_a_left_out_entry_takes_its_default_back() -> None:
+    swapped = check(("roster.search", "n"), ("roster.new_conference", "s"))
+    assert swapped.keymap == {"roster.search": "n", "roster.new_conference": "s"}
+    assert not swapped.problems
+    # The swap's other half is refused (bad key): search keeps s, so n stays with it.
+    half = check(("roster.new_conference", "s"), ("roster.search", "n,ctrl+nope"))
+    assert half.keymap == {}
+    assert [p.split(":")[0] for p in half.problems] == ["config.toml line 0", "config.toml line 1"]
+
+
+def test_clashes_count_widget_and_app_keys_and_spellings_of_one_key() -> None:
+    # goal.met lives in the goal list, an option list: down moves its cursor.
+    assert "is taken on Conference by" in check(("goal.met", "down")).problems[0]
+    assert "ctrl+q is taken on Roster by quit" in check(("roster.groups", "ctrl+q")).problems[0]
+    assert "is taken on Roster by roster.filter" in check(("roster.groups", "slash")).problems[0]
+    assert "taken on Roster by roster.groups" in check(("roster.filter", "g")).problems[0]
+    fine = check(("roster.filter", "question_mark"), ("conference.complete", "ctrl+d,f10"))
+    assert fine.keymap == {"roster.filter": "question_mark", "conference.complete": "ctrl+d,f10"}
+    assert not fine.problems
+
+
+def test_one_id_twice_and_keys_that_are_not_keys() -> None:
+    twice = check(("roster.search", "f2"), ("roster.search", "f3"))
+    assert twice.keymap == {"roster.search": "f2"}
+    assert "given keys already, on line 0" in twice.problems[0]
+    for bad in ("ctrl+", "hyper+ctrl+xx", "f99", "ctrl+shift"):
+        assert "is not a key" in check(("roster.search", bad)).problems[0], bad

@@ -164,14 +164,38 @@ class ConferenceApp(App[None]):
 
     def use_teachers_keys(self) -> None:
         """The [keys] of config.toml, each checked first: one that cannot be used is said
-        once, with its line, and its binding keeps the default."""
-        from conference_tui.tui.keymap import check_keymap
+        once, with its line, and its binding keeps the default. The check reads every
+        screen's module (a fraction of a second), so it runs in a thread while the first
+        frame shows; keys typed meanwhile wait, to act as the teacher's keys."""
+        from conference_tui.tui.keymap import CheckedKeymap, check_keymap
 
-        checked = check_keymap(self.settings.keys, type(self), self.settings.config_name)
-        for problem in checked.problems:
-            self.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
-        self.keymap = checked.keymap
-        self.set_keymap(checked.keymap)
+        self.key_gate.hold(self, "your keys from config.toml", part="keymap")
+
+        def use(checked: CheckedKeymap) -> None:
+            for problem in checked.problems:
+                self.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
+            self.keymap = checked.keymap
+            self.set_keymap(checked.keymap)
+            self.key_gate.release(self, part="keymap")
+
+        def failed(message: str) -> None:
+            self.notify(
+                f"Your keys from config.toml are not used: {message}",
+                title="Keys",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            self.key_gate.release(self, part="keymap")
+
+        keys, config_name = self.settings.keys, self.settings.config_name
+        run_in_background(
+            self,
+            partial(check_keymap, keys, type(self), config_name),
+            use,
+            group="keymap",
+            failed=failed,
+        )
 
     def finish_opening(self) -> None:
         """Once the first frame is up: wait for the store (still opening when the roster

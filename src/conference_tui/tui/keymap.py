@@ -59,7 +59,9 @@ def check_keymap(
     for choice in choices:
         bad_key = next((k for k in choice.keys.split(",") if not is_key(k)), None)
         if choice.binding_id not in known:
-            problems[choice] = f"{choice.binding_id} is not the id of a key (F1 lists them)"
+            problems[choice] = (
+                f"{choice.binding_id} is not the id of a key (`conference-tui keys` lists them)"
+            )
         elif bad_key is not None:
             problems[choice] = f"“{bad_key}” is not a key Textual knows (e.g. ctrl+f, f2, /)"
         elif choice.binding_id in wanted:
@@ -89,7 +91,7 @@ def _first_clash(
         for place, bindings in places.items():
             if not any(b.id == choice.binding_id for b in bindings):
                 continue
-            for other in bindings:
+            for other in reversed(bindings):  # name the screen's own before the app's
                 if other.id == choice.binding_id:
                     continue
                 keys = wanted[other.id].keys if other.id in wanted else other.key
@@ -101,6 +103,24 @@ def _first_clash(
                     key = ", ".join(sorted(taken))
                     return choice, f"{choice.binding_id}: {key} is taken on {place} by {by}"
     return None
+
+
+def key_ids(app_class: type[App[Any]]) -> list[tuple[str, list[Binding]]]:
+    """Every binding that has an id, by place, the app's own first, each once with all
+    its keys (Textual splits "down,right" into one binding a key): for `keys`."""
+    places = [("Everywhere", class_bindings(app_class))]
+    places += [(place, place_bindings(place)) for place in PLACES]
+    listed: list[tuple[str, list[Binding]]] = []
+    for place, bindings in places:
+        by_id: dict[str, Binding] = {}
+        for binding in bindings:
+            if binding.id in by_id:
+                earlier = by_id[binding.id]
+                by_id[binding.id] = earlier.with_key(f"{earlier.key},{binding.key}")
+            elif binding.id:
+                by_id[binding.id] = binding
+        listed.append((place, list(by_id.values())))
+    return listed
 
 
 def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
