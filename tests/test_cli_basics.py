@@ -17,6 +17,7 @@ from conference_tui.store import Store
 
 BIN = Path(sys.executable).parent
 COMMAND = BIN / "conference-tui"
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,6 +90,35 @@ def test_locate_honours_db_option_and_environment(tmp_path: Path) -> None:
     both = run("--db", str(from_option), "locate", env=env)
     assert lines_of(both.stdout)["database"] == str(from_option)  # the option wins
     assert not from_env.exists() and not from_option.exists()
+
+
+def test_db_after_the_command_wins(tmp_path: Path) -> None:
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    env = {"CONFERENCE_TUI_DB": str(tmp_path / "from-env.db")}
+    assert lines_of(run("locate", "--db", str(after), env=env).stdout)["database"] == str(after)
+    both = run("--db", str(before), "locate", "--db", str(after))
+    assert lines_of(both.stdout)["database"] == str(after)
+    for command in ("export", "backup", "import", "check"):
+        assert "--db PATH_OR_URL" in run(command, "--help").stdout, command
+
+
+@pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        ("bash", "complete -o nosort -F _conference_tui_completion conference-tui"),
+        ("zsh", "compdef _conference_tui_completion conference-tui"),
+        ("fish", "complete --no-files --command conference-tui"),
+    ],
+)
+def test_shell_completion_as_the_readme_says(shell: str, expected: str) -> None:
+    assert f"_CONFERENCE_TUI_COMPLETE={shell}_source conference-tui" in README
+    script = run(env={"_CONFERENCE_TUI_COMPLETE": f"{shell}_source"})
+    assert script.returncode == 0 and expected in script.stdout, script.stderr
+    words = run(
+        env={"_CONFERENCE_TUI_COMPLETE": "bash_complete", "COMP_WORDS": "conference-tui lo",
+             "COMP_CWORD": "1"}
+    )  # fmt: skip
+    assert words.stdout.split() == ["plain,locate"]
 
 
 def test_locate_resolves_relative_paths_and_hides_passwords(tmp_path: Path) -> None:

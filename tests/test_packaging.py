@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -131,3 +132,47 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
     )
     assert version.returncode == 0, version.stderr
     assert version.stdout.startswith("conference-tui, version ")
+
+
+def wheel_metadata(wheel: Path, names: set[str]) -> list[tuple[str, str]]:
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    with zipfile.ZipFile(wheel) as archive:
+        head = archive.read(metadata).decode().split("\n\n", 1)[0]
+    return [(key, value) for key, _, value in (line.partition(": ") for line in head.splitlines())]
+
+
+def test_the_wheel_ships_the_license_and_says_what_it_is(wheel: Path, names: set[str]) -> None:
+    (license_file,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read(license_file).decode()
+    assert shipped == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert shipped.startswith("MIT License")
+    metadata = wheel_metadata(wheel, names)
+    fields = dict(metadata)
+    assert fields["License-Expression"] == "MIT"
+    assert fields["License-File"] == "LICENSE"
+    classifiers = {value for key, value in metadata if key == "Classifier"}
+    assert {"Intended Audience :: Education", "Environment :: Console"} <= classifiers
+    assert "Programming Language :: Python :: 3.11" in classifiers
+    assert "writing conference" in fields["Keywords"].split(",")
+
+
+def test_the_version_is_said_in_one_place(wheel: Path, names: set[str]) -> None:
+    from conference_tui import __version__
+
+    assert dict(wheel_metadata(wheel, names))["Version"] == __version__
+    assert wheel.name.startswith(f"conference_tui-{__version__}-")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+
+
+def test_dependencies_before_1_0_have_an_upper_bound(wheel: Path, names: set[str]) -> None:
+    from packaging.requirements import Requirement
+
+    for key, value in wheel_metadata(wheel, names):
+        if key != "Requires-Dist" or "extra ==" in value:
+            continue
+        requirement = Requirement(value)
+        lowest = [spec.version for spec in requirement.specifier if spec.operator in (">=", "==")]
+        if lowest and lowest[0].startswith("0."):
+            assert any(spec.operator in ("<", "==") for spec in requirement.specifier), value

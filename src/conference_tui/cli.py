@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from conference_tui import __version__, paths
-from conference_tui.cli_support import DB_HELP, open_checked, open_store
+from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstL
 
 
 @cli.command()
+@database_option
 @click.pass_context
 def locate(ctx: click.Context) -> None:
     """Print where the database, settings, forms and backups are."""
@@ -108,6 +109,26 @@ def locate(ctx: click.Context) -> None:
     click.echo(f"forms:     {paths.user_forms_dir()}  (built-in: {paths.builtin_forms_dir()})")
     click.echo(f"backups:   {paths.backups_dir()}")
     click.echo(f"log:       {paths.log_file()}")
+
+
+@cli.command()
+def keys() -> None:
+    """List every key by its id, for a [keys] table in config.toml."""
+    from conference_tui.settings import load_settings
+    from conference_tui.tui.app import ConferenceApp
+    from conference_tui.tui.keymap import check_keymap, key_ids, keys_for
+
+    settings = load_settings()
+    checked = check_keymap(settings.keys, ConferenceApp, settings.config_name)
+    for problem in (*settings.problems, *checked.problems):
+        click.echo(problem, err=True)
+    click.echo(f'# Remap a key in {settings.config_name}, e.g.  [keys]  "roster.search" = "ctrl+f"')
+    for place, bindings in key_ids(ConferenceApp):
+        click.echo(f"\n{place}")
+        for binding in bindings:
+            keys = keys_for(binding, checked.keymap)
+            mine = "  (yours)" if binding.id in checked.keymap else ""
+            click.echo(f"  {binding.id:<28} {keys:<16} {binding.description}{mine}")
 
 
 def _daily_backup(database: str | None) -> str:

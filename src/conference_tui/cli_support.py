@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -15,10 +15,31 @@ from conference_tui import paths
 if TYPE_CHECKING:
     from conference_tui.store import Store
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 DB_HELP = (
     "SQLite file path or database URL (e.g. postgresql://user@host/db). "
     f"Default: ${paths.DB_ENV}, else the file in the data folder."
 )
+
+
+def database_option(command: Callable[P, R]) -> Callable[P, R]:
+    """`--db` after a command's name too (`conference-tui locate --db X`), as before it;
+    given in both places, the one after the command wins. Commands read it from
+    `ctx.obj["database"]`, where the group puts its own."""
+
+    def after_the_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(dict)["database"] = value
+
+    return click.option(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=DB_HELP,
+        expose_value=False,
+        callback=after_the_command,
+    )(command)
 
 
 def fail(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,12 +17,13 @@ import click
 
 from conference_tui import paths
 from conference_tui.cli_progress import progress_bar
-from conference_tui.cli_support import clear_errors, fail, open_store
+from conference_tui.cli_support import clear_errors, database_option, fail, open_store
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.backup import CheckReport
+    from conference_tui.store.roster_import import RosterEntry
 
 
 def _database(ctx: click.Context) -> str:
@@ -66,6 +67,7 @@ def _forms() -> tuple[Form, dict[str, Form]]:
     help="Folder for the files. Default: export_folder in config.toml.",
 )
 @click.option("--include-drafts", is_flag=True, help="Export unfinished conferences too.")
+@database_option
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -137,6 +139,7 @@ def export(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the copy and the archive. Default: the backups folder.",
 )
+@database_option
 @click.pass_context
 def backup(ctx: click.Context, out_dir: Path | None) -> None:
     """Copy the database safely (even while the app runs), plus a JSON archive.
@@ -214,25 +217,28 @@ def _looks_like_json(path: Path) -> bool:
     "--class",
     "class_name",
     metavar="NAME",
-    help="Roster CSV: put every student in this class (created if new).",
+    help="Roster: put every student in this class (created if new).",
 )
+@database_option
 @click.pass_context
 def import_(ctx: click.Context, file: Path, dry_run: bool, class_name: str | None) -> None:
-    """Add a roster CSV, or merge a JSON archive made by `backup`.
+    """Add a roster (CSV or Excel .xlsx), or merge a JSON archive made by `backup`.
 
-    A roster CSV needs a header row with a name column ("Name", "Student Name",
+    A roster needs a header row with a name column ("Name", "Student Name",
     or "First Name" and "Last Name"); class, preferred name and more are used
     when present. "Okafor, Amara" is read as Amara Okafor. Rows that are no
     student (blank names, "Class Average", "Points Possible", totals) are
-    skipped and listed. A student already in the class under the same name is
-    not added again. Any bad row stops the import: nothing is written.
+    skipped and listed. A CSV may be UTF-8, UTF-16 or Excel's Windows-1252; the
+    output says which was read. An .xlsx is read from its first sheet. A student
+    already in the class under the same name is not added again. Any bad row
+    stops the import: nothing is written.
 
     A JSON archive is merged by id: new records are added, and where both copies
     hold a record the more recently changed one wins. Nothing is deleted.
     """
     if _looks_like_json(file):
         if class_name is not None:
-            fail("--class applies to roster CSV files, not to JSON archives.")
+            fail("--class applies to roster files (CSV or .xlsx), not to JSON archives.")
         _import_archive(ctx, file, dry_run)
     else:
         _import_roster(ctx, file, dry_run, class_name)
@@ -299,6 +305,7 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
         fail(str(exc))
     with clear_errors(), _store_for(ctx, dry_run) as store:
         report = store.import_roster(roster.entries, dry_run=dry_run)
+    click.echo(f"Read as {roster.read_as}.")
     used = ", ".join(f"{role} from “{column}”" for role, column in roster.columns.items())
     click.echo(f"Columns: {used}.")
     if roster.ignored_columns:
@@ -309,6 +316,7 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
             click.echo(f"  {line}")
     verb = "Would add" if dry_run else "Added"
     if dry_run:
+        _show_first_rows(roster.entries)
         click.echo("Dry run: nothing was written.")
     click.echo(f"{verb} {len(report.added)} student(s)" + (":" if report.added else "."))
     for line in _listed([f"line {e.line}: {e.name} → {e.class_name}" for e in report.added]):
@@ -325,8 +333,32 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
             click.echo(f"  {line}")
 
 
+FIRST_ROWS_SHOWN = 5
+ROSTER_FIELDS = (
+    ("name", "name"), ("preferred_name", "preferred"), ("class_name", "class"),
+    ("school_year", "school year"), ("interests", "interests"), ("strengths", "strengths"),
+    ("needs", "needs"),
+)  # fmt: skip
+
+
+def _show_first_rows(entries: Sequence[RosterEntry]) -> None:
+    """The first students exactly as they would be stored, every field quoted, so that a
+    misread encoding, a name split wrongly or a stray space shows before anything is."""
+    if not entries:
+        return
+    click.echo(f"First {min(len(entries), FIRST_ROWS_SHOWN)} row(s) as they will be stored:")
+    for entry in entries[:FIRST_ROWS_SHOWN]:
+        fields = [
+            f"{label} “{getattr(entry, attribute)}”"
+            for attribute, label in ROSTER_FIELDS
+            if getattr(entry, attribute)
+        ]
+        click.echo(f"  line {entry.line}: " + ", ".join(fields))
+
+
 @click.command()
 @click.option("--repair", is_flag=True, help="Rebuild the search index if it is out of step.")
+@database_option
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
     """Check the database's integrity and its search index.

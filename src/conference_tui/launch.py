@@ -11,10 +11,13 @@ and put back as it was when the command ends.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 
 APP_OPTIONS_WITH_VALUE = ("--db",)
 APP_FLAGS = ("--demo",)
+# Set by the shell's completion script (click's): the command then only prints words.
+COMPLETION_ENV = "_CONFERENCE_TUI_COMPLETE"
 
 
 def opens_the_app(args: list[str]) -> bool:
@@ -64,7 +67,8 @@ def give_back(fd: int, before: list[object]) -> None:
 
 
 def main() -> None:
-    before = keys_for_the_app(sys.stdin.fileno()) if opens_the_app(sys.argv[1:]) else None
+    app = opens_the_app(sys.argv[1:]) and COMPLETION_ENV not in os.environ
+    before = keys_for_the_app(sys.stdin.fileno()) if app else None
     try:
         from conference_tui.cli import main as run_command
 

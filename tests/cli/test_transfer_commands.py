@@ -203,7 +203,7 @@ def test_import_an_archive_into_an_empty_database(database: str, tmp_path: Path)
     second = run("--db", target, "import", str(archive))
     assert "students: 0 new, 0 updated, 2 unchanged" in second.stdout
     wrong = run("--db", target, "import", str(archive), "--class", "K")
-    assert wrong.exit_code == 1 and "--class applies to roster CSV" in wrong.stderr
+    assert wrong.exit_code == 1 and "--class applies to roster files" in wrong.stderr
 
 
 def test_import_of_a_missing_file(tmp_path: Path) -> None:

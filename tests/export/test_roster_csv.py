@@ -169,7 +169,9 @@ def test_the_class_option(sqlite_store: Store, tmp_path: Path) -> None:
         (b"", "is empty"),
         (b"\n\n", "is empty"),
         (b"Email,Class\na@b,K\n", "no name column"),
-        (b"Name,Class\nAnn,K\nB\xe9a,K\n", "line 3 is not UTF-8"),
+        (b"Name,Class\nAnn,K\nB\x81a,K\n", "line 3 is neither UTF-8 nor Windows-1252"),
+        (b"N\x00a\x00m\x00e\x00", "UTF-16 text without a byte-order mark"),
+        (b"\xff\xfeN\x00a\x00m", "line 1 is not UTF-16"),
     ],
 )
 def test_files_that_cannot_be_rosters(tmp_path: Path, content: bytes, message: str) -> None:

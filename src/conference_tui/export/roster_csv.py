@@ -16,16 +16,14 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from conference_tui.export.files import ExportError
+from conference_tui.export.roster_files import RosterFileError, read_roster_text
 from conference_tui.store import InvalidInputError, Store
 from conference_tui.store.names import given_name_first, not_a_student
 from conference_tui.store.roster_import import RosterEntry, RosterImportReport
 from conference_tui.store.text_rules import MAX_NAME_LENGTH, check_text, clean_name, visible
-
-MAX_CSV_BYTES = 50_000_000
 
 # Each role, with the header names (normalised) that mean it, in order of preference.
 COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -56,14 +54,6 @@ COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-class RosterFileError(ExportError):
-    """A roster file that cannot be imported; `problems` lists each bad row."""
-
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        self.problems = tuple(problems)
-        super().__init__(message)
-
-
 @dataclass(frozen=True)
 class RosterFile:
     """A roster read and checked: the students, which column gave each role, and the
@@ -73,6 +63,7 @@ class RosterFile:
     columns: dict[str, str]
     ignored_columns: tuple[str, ...]
     skipped_rows: tuple[str, ...] = ()
+    read_as: str = "UTF-8"
 
 
 def normalise_header(name: str) -> str:
@@ -91,17 +82,6 @@ def _map_columns(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
                 break
     ignored = [cell for index, cell in enumerate(header) if index not in used and cell.strip()]
     return positions, ignored
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RosterFileError(
-            f"{source}: line {line} is not UTF-8 text. Save the file as “CSV UTF-8” "
-            "(in a spreadsheet: Save As, then CSV UTF-8) and import it again."
-        ) from exc
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
@@ -237,16 +217,9 @@ def _check_header(
 
 
 def read_roster(path: Path, class_name: str | None = None) -> RosterFile:
-    """Read and check a roster CSV file (UTF-8, with or without a byte-order mark)."""
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise RosterFileError(
-                f"{path} is too large for a roster ({MAX_CSV_BYTES:,} bytes at most)."
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RosterFileError(f"cannot read {path}: {exc.strerror or exc}.") from exc
-    return parse_roster(_decode(data, str(path)), str(path), class_name)
+    """Read and check a roster: a CSV (UTF-8, UTF-16 or Excel's Windows-1252) or an .xlsx."""
+    rows = read_roster_text(path)
+    return replace(parse_roster(rows.text, str(path), class_name), read_as=rows.read_as)
 
 
 def import_roster_file(

@@ -114,6 +114,8 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        # The teacher's own keys from [keys], as checked: binding id to keys.
+        self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()
         # This copy of the app, as the drafts it has open know it.
         self.editor_id = uuid.uuid4().hex
@@ -151,13 +153,50 @@ class ConferenceApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         for problem in self.settings.problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=10)
+            self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
+        if self.settings.keys:
+            self.use_teachers_keys()
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         from conference_tui.tui.screens.roster import RosterScreen
 
         self.push_screen(RosterScreen(self.first_look))
         self.call_after_refresh(self.finish_opening)
+
+    def use_teachers_keys(self) -> None:
+        """The [keys] of config.toml, each checked first: one that cannot be used is said
+        once, with its line, and its binding keeps the default. The check reads every
+        screen's module (a fraction of a second), so it runs in a thread while the first
+        frame shows; keys typed meanwhile wait, to act as the teacher's keys."""
+        from conference_tui.tui.keymap import CheckedKeymap, check_keymap
+
+        self.key_gate.hold(self, "your keys from config.toml", part="keymap")
+
+        def use(checked: CheckedKeymap) -> None:
+            for problem in checked.problems:
+                self.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
+            self.keymap = checked.keymap
+            self.set_keymap(checked.keymap)
+            self.key_gate.release(self, part="keymap")
+
+        def failed(message: str) -> None:
+            self.notify(
+                f"Your keys from config.toml are not used: {message}",
+                title="Keys",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            self.key_gate.release(self, part="keymap")
+
+        keys, config_name = self.settings.keys, self.settings.config_name
+        run_in_background(
+            self,
+            partial(check_keymap, keys, type(self), config_name),
+            use,
+            group="keymap",
+            failed=failed,
+        )
 
     def finish_opening(self) -> None:
         """Once the first frame is up: wait for the store (still opening when the roster
@@ -205,16 +244,17 @@ class ConferenceApp(App[None]):
         self.settings = replace(self.settings, **{key: value})
         if self.demo:
             return
-        from conference_tui.settings import save_setting
+        from conference_tui.settings import SettingsError, save_setting
 
         def save() -> None:
             try:
                 save_setting(key, value)
-            except OSError as exc:
+            except (OSError, SettingsError) as exc:
                 self.call_from_thread(
                     self.notify,
                     f"The {key.replace('_', ' ')} could not be kept for next time: {exc}",
                     severity="warning",
+                    markup=False,
                 )
 
         self.run_worker(save, thread=True, group="save-settings", exit_on_error=False)

@@ -71,8 +71,10 @@ class Choices(RadioSet):
     highlighted is always the option chosen, so what ctrl+e exports is what is shown."""
 
     BINDINGS = [
-        Binding("down,right", "choose(1)", "Next option", show=False),
-        Binding("up,left", "choose(-1)", "Previous option", show=False),
+        Binding("down,right", "choose(1)", "Next option", show=False, id="export.next_option"),
+        Binding(
+            "up,left", "choose(-1)", "Previous option", show=False, id="export.previous_option"
+        ),
     ]
 
     def action_choose(self, step: int) -> None:

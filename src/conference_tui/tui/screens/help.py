@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from conference_tui.tui.keymap import keys_for
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.header import AppHeader
@@ -78,9 +79,17 @@ class HelpScreen(AppScreen[None]):
             table.add_row(f"[u]{title}[/u]", "")
             self.sections.append(title)
 
+        keymap = self.conference_app.keymap
+
+        def shown(binding: Binding) -> str:
+            return " / ".join(
+                app.get_key_display(Binding(key, binding.action))
+                for key in keys_for(binding, keymap).split(",")
+            )
+
         section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
-            self.add_key(table, app.get_key_display(binding), binding.description, binding.tooltip)
+            self.add_key(table, shown(binding), binding.description, binding.tooltip)
         for key, description in GLOBAL_EXTRA:
             self.add_key(table, key, description)
         for title, module_name, class_name in SCREENS:
@@ -93,11 +102,7 @@ class HelpScreen(AppScreen[None]):
                 if binding.action in seen:
                     continue
                 seen.add(binding.action)
-                keys = " / ".join(
-                    app.get_key_display(Binding(key, binding.action))
-                    for key in binding.key.split(",")
-                )
-                self.add_key(table, keys, binding.description, binding.tooltip)
+                self.add_key(table, shown(binding), binding.description, binding.tooltip)
         return table
 
     def add_key(self, table: Table, keys: str, description: str, detail: str = "") -> None:
