@@ -567,7 +567,8 @@ class ConferenceScreen(AppScreen[None]):
         def done(_: object) -> None:
             verb = "Conference saved" if was_draft else "Amendment saved"
             note = f" No {' or '.join(m.lower() for m in missing)} recorded." if missing else ""
-            self.notify(f"{verb}: {name} ({elapsed}).{note}", timeout=6)
+            after = " N: the next due student." if was_draft else ""
+            self.notify(f"{verb}: {name} ({elapsed}).{note}{after}", timeout=6)
             self.close()
 
         run_in_background(

@@ -92,6 +92,13 @@ class RosterScreen(AppScreen[None]):
             tooltip="Start (or resume) a conference with the selected student",
         ),
         Binding(
+            "N",
+            "next_due",
+            "Next due",
+            id="roster.next_due",
+            tooltip="Start a conference with the most overdue student not yet seen today",
+        ),
+        Binding(
             "enter",
             "history",
             "History",
@@ -469,6 +476,22 @@ class RosterScreen(AppScreen[None]):
         row = self.require_student()
         if row:
             self.conference_app.open_conference(row.student.id)
+
+    def action_next_due(self) -> None:
+        """The most overdue student (as `o` orders them) not conferred with today: the
+        key to press after ctrl+s, while the next child walks over."""
+        today = self.today()
+        waiting = [row for row in self.rows if row.is_due and row.days_since_last_conference != 0]
+        if not waiting:
+            self.conference_app.key_gate.refuse(
+                "No student is due: everyone has been seen lately. Pick one and press n."
+            )
+            return
+        row = min(waiting, key=lambda row: overdue_rank(row, today))
+        table = self.query_one(DataTable)
+        if row.student.id in table.rows:
+            table.move_cursor(row=table.get_row_index(row.student.id))
+        self.conference_app.open_conference(row.student.id)
 
     def action_add_student(self) -> None:
         from conference_tui.tui.screens.student_dialog import StudentDialog
