@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.follow_up import resolve_follow_up
 from conference_tui.store.models import (
     Answer,
     AnswerRevision,
@@ -39,19 +40,6 @@ FOLLOW_UP_FIELD = "follow_up"
 GOAL_FIELD = "goal"
 NEXT_STEP_FIELD = "next_step"
 TEACHING_POINT_FIELD = "teaching_point"
-
-
-def parse_follow_up(value: str) -> date | None:
-    """A follow-up date as the teacher typed it: YYYY-MM-DD, or empty for none."""
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(
-            f"“{text[:40]}” is not a date: write the follow-up as YYYY-MM-DD, e.g. 2026-12-01."
-        ) from None
 
 
 def conference_info(
@@ -242,7 +230,12 @@ class ConferenceStore(StoreBase):
         for edit in edits:
             try:
                 value = check_text(edit.value)
-                follow_up = parse_follow_up(value) if edit.field_key == FOLLOW_UP_FIELD else None
+                follow_up = None
+                if edit.field_key == FOLLOW_UP_FIELD:
+                    # Kept as the date a shortcut stands for: "tomorrow" read next
+                    # week would be wrong.
+                    follow_up = resolve_follow_up(value, self.today())
+                    value = follow_up.isoformat() if follow_up else ""
             except InvalidInputError as exc:
                 refused[edit.field_key] = str(exc)
                 continue

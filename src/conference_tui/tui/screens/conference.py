@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
+from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
     BatchSaved,
     ConferenceInfo,
@@ -33,7 +34,6 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     join_in_list_order,
-    resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_datetime, mm_ss, one_line, plain
@@ -166,6 +166,9 @@ class ConferenceScreen(AppScreen[None]):
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
         self.empty_warned = False
+        # The past follow-up the teacher was last asked about on ctrl+s: a second ctrl+s
+        # with the same date keeps it, as enter in the field does.
+        self.past_warned = ""
         self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
 
@@ -377,7 +380,7 @@ class ConferenceScreen(AppScreen[None]):
             return
         value = editor.value()
         if editor.form_field.type == "date":
-            value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
+            value = follow_up_text(value, editor.today())
         problem_over = self.draft.edited(
             editor.stage_key,
             editor.field_key,
@@ -496,6 +499,8 @@ class ConferenceScreen(AppScreen[None]):
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
             )
+        elif action == "complete" and (question := self.past_follow_up_question()):
+            self.stay_open(question, title="A date in the past")
         elif action == "complete" and draft.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
             self.stay_open(
@@ -510,6 +515,23 @@ class ConferenceScreen(AppScreen[None]):
             self.stay_open(warning, title="Not saved")
         elif action == "leave":
             self.finish_leave()
+
+    def past_follow_up_question(self) -> str:
+        """Ask, once per date, before completing with a follow-up typed in the past (a
+        slip for next year's date, most often); go to the field so enter keeps it."""
+        for editor in self.editors.values():
+            past = editor.unconfirmed_past_date()
+            if past is None or past.isoformat() == self.past_warned:
+                continue
+            self.past_warned = past.isoformat()
+            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(editor.field_key)))
+            editor.focus_control()
+            return (
+                f"{editor.form_field.label}: {past.isoformat()} is in the past. Enter keeps "
+                "it, or type another date (+7, tomorrow, fri); then ctrl+s. Or ctrl+s "
+                "again to complete with it."
+            )
+        return ""
 
     # -- leaving -----------------------------------------------------------------
 
