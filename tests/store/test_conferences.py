@@ -316,3 +316,32 @@ def test_discard_draft_keeps_a_draft_with_habits_or_a_closed_goal(
     assert store.discard_draft(with_habits.id) is False
     store.update_goal_status(goal.id, "active")
     assert store.discard_draft(with_habits.id) is True
+
+
+def test_the_previous_piece_is_the_last_completed_conference_before_this_one(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    def held(title: str, genre: str, complete: bool = True) -> str:
+        conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+        store.save_answer(conference.id, "clarify", "piece_title", title, False)
+        store.save_answer(conference.id, "clarify", "genre", genre, False)
+        if complete:
+            store.complete_conference(conference.id)
+        clock.advance(days=1)
+        return conference.id
+
+    first = held("The Storm", "narrative")
+    second = held("Kites", "")
+    draft = held("Unfinished", "poem", complete=False)
+    assert store.previous_piece(first) is None
+    before_second = store.previous_piece(second)
+    assert before_second is not None
+    assert before_second.answers == {"piece_title": "The Storm", "genre": "narrative"}
+    assert before_second.conference_at == store.get_conference(first).started_at
+    # A draft is never the previous piece; the last completed one is, genre empty or not.
+    after = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    piece = store.previous_piece(after.id)
+    assert piece is not None and piece.answers == {"piece_title": "Kites", "genre": ""}
+    assert store.previous_piece(draft) == piece
+    with pytest.raises(NotFoundError):
+        store.previous_piece("no-such-conference")

@@ -166,6 +166,16 @@ class FieldEditor(Vertical):
         assert isinstance(control, SelectionList)
         return join_in_list_order(control.selected, self.choices())
 
+    def fill(self, value: str) -> None:
+        """Put `value` in a text field, the cursor after it, as if typed."""
+        control = self.control
+        if isinstance(control, TextArea):
+            control.text = value
+            control.move_cursor(control.document.end)
+        elif isinstance(control, Input):
+            control.value = value
+            control.cursor_position = len(value)
+
     def choices(self) -> tuple[str, ...]:
         return HABITS_OF_MIND if self.form_field.type == "habits" else self.form_field.choices
 
