@@ -148,6 +148,14 @@ def local_day(raw: str) -> str:
     return moment.astimezone().date().isoformat()
 
 
+def local_minute(raw: str) -> str:
+    """The day and time a conference heading names, read independently of the exporter."""
+    moment = _utc(raw)
+    assert moment is not None
+    local = moment.astimezone()
+    return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d}"
+
+
 @dataclass(frozen=True)
 class DbAnswer:
     stage_key: str

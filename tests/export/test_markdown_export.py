@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from export_oracle import (
     display_name,
     leaked_markup,
     local_day,
+    local_minute,
     normalise,
     parse_file,
 )
@@ -117,7 +119,7 @@ def assert_student_section(
     assert len(starts) == len(conferences)
     for start, conference in zip(starts, conferences, strict=True):
         heading = doc.blocks[start].text
-        assert heading.startswith(f"Conference of {local_day(conference.started_at)}")
+        assert heading.startswith(f"Conference of {local_minute(conference.started_at)}")
         assert_conference_matches(doc, start + 1, level + 1, conference, form, audience)
 
 
@@ -222,7 +224,7 @@ def test_one_conference(
     doc = parse_file(files[0])
     assert doc.front["student"] == "Ben Li"
     assert doc.front["date"] == local_day(conference.started_at)
-    assert doc.headings(1) == [f"Ben Li: conference of {local_day(conference.started_at)}"]
+    assert doc.headings(1) == [f"Ben Li: conference of {local_minute(conference.started_at)}"]
     assert_conference_matches(doc, 1, 2, conference, form, audience)
     goals = [b for b in doc.blocks if b.kind == "item"]
     if audience is Audience.SHAREABLE:
@@ -415,3 +417,36 @@ def test_two_students_of_one_name_must_be_told_apart(sqlite_store: Store) -> Non
     with pytest.raises(ExportError, match="2 students are named") as raised:
         find_student(sqlite_store, "Ben Li")
     assert one.id in str(raised.value)
+
+
+def test_two_conferences_on_one_day_have_headings_of_their_own(
+    sqlite_store: Store, clock: object, form: Form, tmp_path: Path
+) -> None:
+    """A morning and an afternoon conference about the same piece: the headings, the
+    file of each and the next step's source name the time as well as the day."""
+    klass = sqlite_store.add_class("7B")
+    ben = sqlite_store.add_student(klass.id, "Ben Li")
+    for _ in range(2):
+        conference = sqlite_store.start_conference(ben.id, form.id, form.version, "clarify")
+        sqlite_store.save_answer(conference.id, "clarify", "piece_title", "Kites", False)
+        sqlite_store.save_answer(conference.id, "modify", "next_step", "Add a title", False)
+        sqlite_store.complete_conference(conference.id)
+        clock.now += timedelta(hours=3, minutes=30)  # type: ignore[attr-defined]
+    [student_file] = _export(
+        sqlite_store, form, ExportScope.student(ben.id), Audience.TEACHER, tmp_path / "a"
+    )
+    headings = [h for h in parse_file(student_file).headings(2) if h.startswith("Conference")]
+    assert len(headings) == len(set(headings)) == 2
+    morning, afternoon = (c for c in sqlite_store.history(ben.id)[::-1])
+    assert headings == [
+        f"Conference of {local_minute(morning.started_at.isoformat())}: Kites",
+        f"Conference of {local_minute(afternoon.started_at.isoformat())}: Kites",
+    ]
+    text = student_file.read_text(encoding="utf-8")
+    assert f"From the conference of {local_minute(afternoon.started_at.isoformat())}" in text
+    files = _export(
+        sqlite_store, form, ExportScope.student(ben.id), Audience.TEACHER, tmp_path / "b",
+        Per.CONFERENCE,
+    )  # fmt: skip
+    titles = [parse_file(path).headings(1)[0] for path in files]
+    assert len(titles) == len(set(titles)) == 2

@@ -115,7 +115,9 @@ def test_save_answer_mirrors_list_fields_to_the_conference(
     assert saved.piece_title == ""
 
 
-@pytest.mark.parametrize("typed", ["next tuesday", "2026-02-30", "03/09/2026"])
+@pytest.mark.parametrize(
+    "typed", ["next", "fri fri", "+٧", "2026-02-30", "03/09/2026", "+9999", "tuesday week"]
+)
 def test_a_follow_up_that_is_not_a_date_is_refused_and_nothing_changes(
     store: Store, student: StudentInfo, typed: str
 ) -> None:
@@ -123,9 +125,27 @@ def test_a_follow_up_that_is_not_a_date_is_refused_and_nothing_changes(
     store.save_answer(conference.id, "modify", "follow_up", "2026-03-09", False)
     with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
         store.save_answer(conference.id, "modify", "follow_up", typed, False)
+    if typed not in ("2026-02-30", "+9999"):
+        with pytest.raises(InvalidInputError, match=r"\+7.*\+2w.*tomorrow.*next friday"):
+            store.save_answer(conference.id, "modify", "follow_up", typed, False)
     saved = store.get_conference(conference.id)
     assert saved.follow_up_on == date(2026, 3, 9)
     assert saved.value("follow_up") == "2026-03-09"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("+7", "2026-03-09"), ("tomorrow", "2026-03-03"), ("Next Friday", "2026-03-06")],
+)
+def test_a_follow_up_shortcut_is_kept_as_the_date_it_stands_for(
+    store: Store, student: StudentInfo, typed: str, kept: str
+) -> None:
+    """The clock says Monday 2026-03-02: "tomorrow" read next week must not move."""
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    store.save_answer(conference.id, "modify", "follow_up", typed, False)
+    saved = store.get_conference(conference.id)
+    assert saved.value("follow_up") == kept
+    assert saved.follow_up_on == date.fromisoformat(kept)
 
 
 def test_the_goal_field_creates_updates_and_deletes_the_conference_goal(
@@ -296,3 +316,32 @@ def test_discard_draft_keeps_a_draft_with_habits_or_a_closed_goal(
     assert store.discard_draft(with_habits.id) is False
     store.update_goal_status(goal.id, "active")
     assert store.discard_draft(with_habits.id) is True
+
+
+def test_the_previous_piece_is_the_last_completed_conference_before_this_one(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    def held(title: str, genre: str, complete: bool = True) -> str:
+        conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+        store.save_answer(conference.id, "clarify", "piece_title", title, False)
+        store.save_answer(conference.id, "clarify", "genre", genre, False)
+        if complete:
+            store.complete_conference(conference.id)
+        clock.advance(days=1)
+        return conference.id
+
+    first = held("The Storm", "narrative")
+    second = held("Kites", "")
+    draft = held("Unfinished", "poem", complete=False)
+    assert store.previous_piece(first) is None
+    before_second = store.previous_piece(second)
+    assert before_second is not None
+    assert before_second.answers == {"piece_title": "The Storm", "genre": "narrative"}
+    assert before_second.conference_at == store.get_conference(first).started_at
+    # A draft is never the previous piece; the last completed one is, genre empty or not.
+    after = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    piece = store.previous_piece(after.id)
+    assert piece is not None and piece.answers == {"piece_title": "Kites", "genre": ""}
+    assert store.previous_piece(draft) == piece
+    with pytest.raises(NotFoundError):
+        store.previous_piece("no-such-conference")

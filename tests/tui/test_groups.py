@@ -16,13 +16,22 @@ from conference_tui.tui.screens.groups import (
     BY_NEXT_STEP,
     GroupsScreen,
     group_rows,
-    normalised,
     text_for,
 )
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
-from .conftest import SIZES, SettableClock, StoryData, make_test_app, settle
+from .conftest import (
+    SIZES,
+    SettableClock,
+    StoryData,
+    at,
+    hold_conference,
+    make_test_app,
+    one_student,
+    settle,
+    type_ahead,
+)
 
 
 def roster_names(screen: RosterScreen) -> list[str]:
@@ -110,31 +119,37 @@ async def test_groups_screen_groups_students_sharing_a_next_step(
         screen = app.screen
         assert isinstance(screen, GroupsScreen)
         # By active goal: Dana's "Open with the problem." and Eli's "Open with the problem".
+        # Grouped by the words they share, each student's own words beside the name.
         assert tree_lines(screen)[:3] == [
-            "(2) Open with the problem.",
-            "  Dana Ruiz",
-            "  Eli Novak",
+            "(2) shared: open, problem",
+            "  Dana Ruiz · Open with the problem.",
+            "  Eli Novak · Open with the problem",
         ]
+        assert "(1) Write steps a beginner could follow." in tree_lines(screen)
         assert tree_lines(screen)[-2:] == ["(1) No active goal", "  Chen Wei (Chen)"]
 
         await pilot.press("t")
         await settle(pilot)
-        # By next step: "Add dialogue to the ending." and "add dialogue to the ending!",
-        # labelled as the first student typed it.
+        # By next step: "Add dialogue to the ending." and "add dialogue to the ending!".
         assert tree_lines(screen)[:3] == [
-            "(2) Add dialogue to the ending.",
-            "  Amara Okafor (Amy)",
-            "  Ben Adeyemi",
+            "(2) shared: dialogue, ending",
+            "  Amara Okafor (Amy) · Add dialogue to the ending.",
+            "  Ben Adeyemi · add dialogue to the ending!",
         ]
+        tree = screen.query_one("#groups-tree")
+        tree.move_cursor(tree.root.children[0])  # type: ignore[attr-defined]
+        await settle(pilot)
+        group_text = screen.query_one("#group-text")
+        assert str(group_text.content) == (  # type: ignore[attr-defined]
+            "Grouped because their words share: dialogue, ending"
+        )
         assert tree_lines(screen)[-2:] == ["(1) No next step recorded", "  Chen Wei (Chen)"]
 
-        tree = screen.query_one("#groups-tree")
         assert tree.cursor_node is not None  # type: ignore[attr-defined]
         tree.move_cursor(tree.root.children[0].children[1])  # type: ignore[attr-defined]
         await settle(pilot)
-        # The highlighted student's group, in full (labels are cut to one line).
-        group_text = screen.query_one("#group-text")
-        assert str(group_text.content) == "Add dialogue to the ending."  # type: ignore[attr-defined]
+        # The highlighted student's own words, in full (lines are cut to fit).
+        assert str(group_text.content) == "add dialogue to the ending!"  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
@@ -153,25 +168,26 @@ def row(name: str, goal: str = "", next_step: str = "") -> RosterRow:
     return RosterRow(student, 1, None, None, goal, next_step, None, None, False, "")
 
 
-def test_grouping_ignores_case_punctuation_and_spacing() -> None:
+def test_grouping_by_shared_words_ignores_case_punctuation_and_wording() -> None:
     rows = [
         row("Ana", next_step="Use  dialogue!"),
-        row("Bo", next_step="use dialogue"),
+        row("Bo", next_step="Add some dialogues"),
         row("Cy", next_step="Cut the ending"),
         row("Di", next_step=""),
         row("Ed", next_step="  USE, DIALOGUE.  "),
         row("Fi", next_step="Cut the ending."),
         row("Gus", next_step="Read aloud"),
         row("Hal", next_step="   "),
+        row("Ivy", next_step="Write more"),
     ]
     groups = group_rows(rows, text_for(BY_NEXT_STEP))
-    assert [(g.label, [r.student.name for r in g.rows]) for g in groups] == [
-        ("Use dialogue!", ["Ana", "Bo", "Ed"]),
-        ("Cut the ending", ["Cy", "Fi"]),
-        ("Read aloud", ["Gus"]),
-        ("", ["Di", "Hal"]),
+    assert [(g.label, g.shared, [r.student.name for r in g.rows]) for g in groups] == [
+        ("dialogue", ("dialogue",), ["Ana", "Bo", "Ed"]),
+        ("cut, ending", ("cut", "ending"), ["Cy", "Fi"]),
+        ("Read aloud", (), ["Gus"]),
+        ("Write more", (), ["Ivy"]),
+        ("", (), ["Di", "Hal"]),
     ]
-    assert normalised("Zoë’s  “voice”—strong!") == normalised("zoë s voice strong")
     assert group_rows([], text_for(BY_GOAL)) == []
 
 
@@ -203,3 +219,60 @@ def test_groups_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=groups)  # type: ignore[operator]
+
+
+async def test_goals_worded_differently_make_groups_typed_at_full_speed(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The tester's class: no two goals alike, so exact matching found "0 groups"."""
+    klass = app_store.add_class("8A")
+    goals = {
+        "Ana Lopez": ("Use dialogue to show feelings", "Reread aloud"),
+        "Bo Chen": ("Show how characters feel through dialogue", "Read it aloud to a partner"),
+        "Cy Park": ("Paragraph for each new speaker", "Fix the paragraphs on page 2"),
+        "Di Ross": ("Start new paragraphs when speakers change", ""),
+        "Ed Wu": ("Find two sources", "Cut the ending"),
+    }
+    for name, (goal, next_step) in goals.items():
+        student_id = app_store.add_student(klass.id, name).id
+        hold_conference(
+            app_store, fixed_clock, student_id, at(3), {"goal": goal, "next_step": next_step}
+        )
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "g", "down", "down")
+        screen = app.screen
+        assert isinstance(screen, GroupsScreen)
+        assert tree_lines(screen)[:6] == [
+            "(2) shared: dialogue, feel, show",
+            "  Ana Lopez · Use dialogue to show feelings",
+            "  Bo Chen · Show how characters feel through dialogue",
+            "(2) shared: paragraph, speaker",
+            "  Cy Park · Paragraph for each new speaker",
+            "  Di Ross · Start new paragraphs when speakers change",
+        ]
+        assert str(screen.query_one("#groups-status").content).startswith(  # type: ignore[attr-defined]
+            "2 groups of 2 or more (4 students)"
+        )
+        # Two downs typed with g, from Ana: the second group's line, which says why (the
+        # cursor placed once the tree was drawn undid keys typed before it).
+        assert str(screen.query_one("#group-text").content) == (  # type: ignore[attr-defined]
+            "Grouped because their words share: paragraph, speaker"
+        )
+        await type_ahead(pilot, "t")
+        assert tree_lines(screen)[0] == "(2) shared: aloud"
+        assert tree_lines(screen)[-2:] == ["(1) No next step recorded", "  Di Ross"]
+
+
+async def test_a_class_where_nothing_is_shared_says_so(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    hold_conference(app_store, fixed_clock, student_id, at(3), {"goal": "Find two sources"})
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "g")
+        status = str(app.screen.query_one("#groups-status").content)  # type: ignore[attr-defined]
+        assert status == "No two students' active goals share a word yet · 1 student"

@@ -145,6 +145,11 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
 
 
+def local_minute(moment: datetime) -> str:
+    """Day and time: two conferences on one day must not share a heading."""
+    return f"{local_day(moment)} {local_time(moment)}"
+
+
 def _heading(level: int, text: str) -> str:
     return f"{'#' * min(level, 6)} {text}"
 
@@ -194,7 +199,7 @@ def _stage_blocks(
 def _conference_summary(conference: ConferenceInfo) -> str:
     parts = [
         "Draft" if conference.is_draft else "Complete",
-        f"{local_day(conference.started_at)} {local_time(conference.started_at)}",
+        local_minute(conference.started_at),
     ]
     minutes = round(conference.elapsed_seconds / 60)
     if conference.ended_at is not None:
@@ -262,7 +267,7 @@ def render_next_step(
         lines = escape_lines(answer.value)
         if lines:
             mark = f" {PRIVATE_MARK}" if answer.private and ctx.shows_private else ""
-            dated = f"*From the conference of {local_day(conference.started_at)}*{mark}"
+            dated = f"*From the conference of {local_minute(conference.started_at)}*{mark}"
             return [_heading(level, "Next step"), hard_breaks([dated, *lines])]
     return []
 
@@ -294,7 +299,7 @@ def _student_body(notes: StudentNotes, level: int, ctx: RenderContext) -> list[s
     """A student's notes under a heading at `level - 1`: learner notes, conferences, goals."""
     blocks = _learner_notes(notes, ctx)
     for conference in notes.conferences:
-        title = f"Conference of {local_day(conference.started_at)}"
+        title = f"Conference of {local_minute(conference.started_at)}"
         piece = conference.piece_title
         piece_answer = conference.answers.get("piece_title")
         if piece and (ctx.shows_private or not (piece_answer and piece_answer.private)):
@@ -340,7 +345,7 @@ def render_conference_file(notes: StudentNotes, ctx: RenderContext) -> str:
             ("exported", ctx.exported_on.isoformat()),
         ]
     )
-    title = f"{student.display_name}: conference of {local_day(conference.started_at)}"
+    title = f"{student.display_name}: conference of {local_minute(conference.started_at)}"
     blocks = [
         _heading(1, escape_heading(title)),
         f"Class: {_class_line(notes.school_class)}\\\n{_audience_line(ctx)}",

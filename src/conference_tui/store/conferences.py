@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.follow_up import resolve_follow_up
 from conference_tui.store.models import (
     Answer,
     AnswerRevision,
@@ -28,6 +29,7 @@ from conference_tui.store.records import (
     AnswerRevisionInfo,
     BatchSaved,
     ConferenceInfo,
+    PreviousPiece,
     Progress,
 )
 from conference_tui.store.text_rules import check_text
@@ -35,23 +37,12 @@ from conference_tui.store.text_rules import check_text
 # Answers to these fields are also kept on the conference row, where lists and
 # exports need them without reading every answer.
 COLUMN_FIELDS = ("piece_title", "genre", "process_stage")
+# What names the piece a conference is about: carried over when it is the same piece.
+PIECE_FIELDS = ("piece_title", "genre")
 FOLLOW_UP_FIELD = "follow_up"
 GOAL_FIELD = "goal"
 NEXT_STEP_FIELD = "next_step"
 TEACHING_POINT_FIELD = "teaching_point"
-
-
-def parse_follow_up(value: str) -> date | None:
-    """A follow-up date as the teacher typed it: YYYY-MM-DD, or empty for none."""
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(
-            f"“{text[:40]}” is not a date: write the follow-up as YYYY-MM-DD, e.g. 2026-12-01."
-        ) from None
 
 
 def conference_info(
@@ -242,7 +233,12 @@ class ConferenceStore(StoreBase):
         for edit in edits:
             try:
                 value = check_text(edit.value)
-                follow_up = parse_follow_up(value) if edit.field_key == FOLLOW_UP_FIELD else None
+                follow_up = None
+                if edit.field_key == FOLLOW_UP_FIELD:
+                    # Kept as the date a shortcut stands for: "tomorrow" read next
+                    # week would be wrong.
+                    follow_up = resolve_follow_up(value, self.today())
+                    value = follow_up.isoformat() if follow_up else ""
             except InvalidInputError as exc:
                 refused[edit.field_key] = str(exc)
                 continue
@@ -480,6 +476,32 @@ class ConferenceStore(StoreBase):
             session.execute(delete(Goal).where(col(Goal.set_by_conference_id) == conference_id))
             session.delete(row)
             return True
+
+    def previous_piece(self, conference_id: str) -> PreviousPiece | None:
+        """The piece of the student's last completed conference started before this one
+        (an amended old conference looks further back, never forward); None if there is
+        none. Read from the conference row, where the piece's fields are kept too."""
+        with self._read() as session:
+            conference = require(
+                session.get(Conference, conference_id), "conference", conference_id
+            )
+            previous = session.exec(
+                select(Conference)
+                .where(
+                    Conference.student_id == conference.student_id,
+                    Conference.status == COMPLETE,
+                    Conference.id != conference.id,
+                    col(Conference.started_at) <= conference.started_at,
+                )
+                .order_by(col(Conference.started_at).desc())
+                .limit(1)
+            ).first()
+            if previous is None:
+                return None
+            return PreviousPiece(
+                previous.started_at,
+                {key: getattr(previous, key) or "" for key in PIECE_FIELDS},
+            )
 
     def latest_conference_id(self, student_id: str, status: str = COMPLETE) -> str | None:
         with self._read() as session:

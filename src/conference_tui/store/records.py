@@ -151,6 +151,15 @@ class LastTime:
 
 
 @dataclass(frozen=True)
+class PreviousPiece:
+    """The piece a student's previous conference was about: its answers by field key
+    (piece title, genre), for a conference about the same piece to start from."""
+
+    conference_at: datetime
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
 class SearchHit:
     kind: str
     student_id: str

@@ -20,10 +20,12 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
+from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
     BatchSaved,
     ConferenceInfo,
     LastTime,
+    PreviousPiece,
     Progress,
     StudentInfo,
 )
@@ -33,10 +35,15 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     join_in_list_order,
-    resolve_date_shortcut,
 )
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_datetime, mm_ss, one_line, plain
+from conference_tui.tui.widgets.formatting import (
+    local_date,
+    local_datetime,
+    mm_ss,
+    one_line,
+    plain,
+)
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
     ConferenceTimer,
@@ -132,6 +139,15 @@ class ConferenceScreen(AppScreen[None]):
             tooltip="Mark the current note private (teacher only) or shareable",
         ),
         Binding(
+            "ctrl+r",
+            "same_piece",
+            "Same piece",
+            priority=True,
+            id="conference.same_piece",
+            tooltip="Same piece as last time: fill the piece and genre from the previous "
+            "conference (a field already filled keeps its text)",
+        ),
+        Binding(
             "ctrl+g",
             "focus_goals",
             "Goals",
@@ -166,6 +182,9 @@ class ConferenceScreen(AppScreen[None]):
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
         self.empty_warned = False
+        # The past follow-up the teacher was last asked about on ctrl+s: a second ctrl+s
+        # with the same date keeps it, as enter in the field does.
+        self.past_warned = ""
         self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
 
@@ -355,6 +374,70 @@ class ConferenceScreen(AppScreen[None]):
         else:
             self.notify("No active goals to revisit.", timeout=3)
 
+    def action_same_piece(self) -> None:
+        """The student says it is the same piece: read the previous conference's."""
+        if self.draft is None or self.closing:
+            return
+        store = self.conference_app.store
+        conference_id = self.conference.id
+        gate = self.conference_app.key_gate
+        # Keys typed after ctrl+r (tab, then the purpose) come once the fields are filled.
+        gate.hold(self, "the piece from last time", part="piece")
+
+        def failed(message: str) -> None:
+            gate.release(self, part="piece")
+            self.notify(message, title="Piece not filled", severity="error", timeout=8)
+
+        run_in_background(
+            self,
+            lambda: store.previous_piece(conference_id),
+            lambda piece: self.run_worker(
+                self.fill_piece(piece), group="conference-piece", exit_on_error=False
+            ),
+            group="read-piece",
+            failed=failed,
+        )
+
+    async def fill_piece(self, piece: PreviousPiece | None) -> None:
+        """Fill the piece's empty fields (mounting their stage if it was never shown); a
+        field with text of its own keeps it, and the teacher is told."""
+        try:
+            answers = {
+                key: value for key, value in (piece.answers if piece else {}).items() if value
+            }
+            if piece is None or not answers:
+                self.notify("No earlier conference names a piece: type its title.", timeout=5)
+                return
+            filled: list[str] = []
+            kept: list[str] = []
+            form = self.conference_app.form
+            for key, value in answers.items():
+                try:
+                    stage = form.stage_of(key)
+                except KeyError:  # a form of the school's own, without this field
+                    continue
+                await self.stage_pane.ensure_page(stage)
+                if self.closing:
+                    return
+                editor = self.editors[key]
+                current = editor.value().strip()
+                if current and current != value:
+                    kept.append(editor.form_field.label)
+                    continue
+                editor.fill(value)
+                self.queue_if_unsaved(editor)
+                filled.append(value)
+            day = local_date(piece.conference_at)
+            words = f"Same piece as on {day}: {' · '.join(filled)}." if filled else ""
+            if kept:
+                words += (
+                    f" {' and '.join(kept)} kept as typed (last time: "
+                    f"{' · '.join(answers.values())})."
+                )
+            self.notify(words.strip(), timeout=6, markup=False)
+        finally:
+            self.conference_app.key_gate.release(self, part="piece")
+
     def update_filled(self) -> None:
         """Mark the stages that hold notes, opened on screen yet or not."""
         assert self.draft is not None
@@ -377,7 +460,7 @@ class ConferenceScreen(AppScreen[None]):
             return
         value = editor.value()
         if editor.form_field.type == "date":
-            value = resolve_date_shortcut(value, self.conference_app.clock().astimezone().date())
+            value = follow_up_text(value, editor.today())
         problem_over = self.draft.edited(
             editor.stage_key,
             editor.field_key,
@@ -496,6 +579,8 @@ class ConferenceScreen(AppScreen[None]):
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
             )
+        elif action == "complete" and (question := self.past_follow_up_question()):
+            self.stay_open(question, title="A date in the past")
         elif action == "complete" and draft.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
             self.stay_open(
@@ -510,6 +595,23 @@ class ConferenceScreen(AppScreen[None]):
             self.stay_open(warning, title="Not saved")
         elif action == "leave":
             self.finish_leave()
+
+    def past_follow_up_question(self) -> str:
+        """Ask, once per date, before completing with a follow-up typed in the past (a
+        slip for next year's date, most often); go to the field so enter keeps it."""
+        for editor in self.editors.values():
+            past = editor.unconfirmed_past_date()
+            if past is None or past.isoformat() == self.past_warned:
+                continue
+            self.past_warned = past.isoformat()
+            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(editor.field_key)))
+            editor.focus_control()
+            return (
+                f"{editor.form_field.label}: {past.isoformat()} is in the past. Enter keeps "
+                "it, or type another date (+7, tomorrow, fri); then ctrl+s. Or ctrl+s "
+                "again to complete with it."
+            )
+        return ""
 
     # -- leaving -----------------------------------------------------------------
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -15,6 +13,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from conference_tui.store.records import RosterRow
+from conference_tui.store.similar_goals import group_similar
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import one_line
@@ -24,49 +23,61 @@ BY_GOAL = "goal"
 BY_NEXT_STEP = "next_step"
 WHAT = {BY_GOAL: "active goal", BY_NEXT_STEP: "last next step"}
 NOTHING = {BY_GOAL: "No active goal", BY_NEXT_STEP: "No next step recorded"}
-
-
-def normalised(text: str) -> str:
-    """Text as compared for grouping: case, punctuation and spacing do not matter."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(ch if (ch.isalnum() or ch.isspace()) else " " for ch in folded)
-    return re.sub(r"\s+", " ", kept).strip()
+NO_GROUPS = {
+    BY_GOAL: "No two students' active goals share a word yet",
+    BY_NEXT_STEP: "No two students' next steps share a word yet",
+}
 
 
 @dataclass(frozen=True)
 class Group:
+    """Students together because their texts share `shared` (the words, as written); a
+    student whose text shares nothing is a group of one, labelled with that text; the
+    students with nothing recorded are the group with no label."""
+
     label: str
     rows: tuple[RosterRow, ...]
+    shared: tuple[str, ...] = ()
+
+    @property
+    def is_nothing_recorded(self) -> bool:
+        return not self.label
 
 
-def group_rows(rows: Iterable[RosterRow], text_of: Callable[[RosterRow], str]) -> list[Group]:
-    """Students grouped by what they are working on: shared groups first (largest first),
-    then students on their own, then those with nothing recorded. Each group is labelled
-    as its first student's text was typed."""
-    grouped: dict[str, list[RosterRow]] = {}
-    labels: dict[str, str] = {}
-    for row in rows:
-        text = text_of(row)
-        key = normalised(text)
-        grouped.setdefault(key, []).append(row)
-        labels.setdefault(key, " ".join(text.split()))
-    groups = [
-        Group(labels[key], tuple(sorted(members, key=lambda r: r.student.name.casefold())))
-        for key, members in grouped.items()
-    ]
+def group_rows(rows: Sequence[RosterRow], text_of: Callable[[RosterRow], str]) -> list[Group]:
+    """Students grouped by what they are working on, worded alike or not: groups that
+    share words first (largest first), then students on their own (by their text), then
+    those with nothing recorded."""
+    texts = [" ".join(text_of(row).split()) for row in rows]
+    shared, alone = [], []
+    for similar in group_similar(texts):
+        members = tuple(sorted((rows[i] for i in similar.members), key=by_name))
+        if similar.shared:
+            shared.append(Group(", ".join(similar.shared), members, similar.shared))
+        else:
+            alone.append(Group(texts[similar.members[0]], members))
+    alone.sort(key=lambda group: group.label.casefold())
+    nothing = tuple(
+        sorted((row for row, text in zip(rows, texts, strict=True) if not text), key=by_name)
+    )
+    return shared + alone + ([Group("", nothing)] if nothing else [])
 
-    def order(group: Group) -> tuple[int, int, str]:
-        if not normalised(group.label):
-            return (2, 0, "")
-        return (0 if len(group.rows) > 1 else 1, -len(group.rows), group.label.casefold())
 
-    return sorted(groups, key=order)
+def by_name(row: RosterRow) -> str:
+    return row.student.name.casefold()
 
 
 def text_for(by: str) -> Callable[[RosterRow], str]:
     if by == BY_GOAL:
         return lambda row: row.active_goal
     return lambda row: row.last_next_step
+
+
+def group_detail(group: Group) -> str:
+    """What the line under the tree says of a group."""
+    if group.shared:
+        return f"Grouped because their words share: {', '.join(group.shared)}"
+    return group.label
 
 
 def student_of(node: TreeNode[str] | None) -> str | None:
@@ -121,6 +132,8 @@ class GroupsScreen(AppScreen[None]):
         self.rows = rows
         self.by = BY_GOAL
         self.resumed_once = False
+        # What each student is grouped by (goal or next step), by student id.
+        self.texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -164,16 +177,28 @@ class GroupsScreen(AppScreen[None]):
         tree.clear()
         groups = group_rows(self.rows, text_for(self.by))
         target: TreeNode[str] | None = None
+        text_of = text_for(self.by)
+        self.texts = {row.student.id: " ".join(text_of(row).split()) for row in self.rows}
         for group in groups:
             label = Text()
             label.append(f"({len(group.rows)}) ", style="bold")
-            if not normalised(group.label):
+            if group.is_nothing_recorded:
                 label.append(NOTHING[self.by], style="italic")
+            elif group.shared:
+                label.append("shared: ", style="italic")
+                label.append(one_line(group.label, self.label_width() - 8))
             else:
                 label.append(one_line(group.label, self.label_width()))
-            branch = tree.root.add(label, expand=True, data=group.label)
+            branch = tree.root.add(label, expand=True, data=group_detail(group))
             for row in group.rows:
-                leaf = branch.add_leaf(Text(row.student.display_name), data=row.student.id)
+                name = Text(row.student.display_name)
+                if group.shared:
+                    # Worded differently: each student's own words, beside the name.
+                    room = self.label_width() - name.cell_len - 3
+                    name.append(
+                        f" · {one_line(self.texts[row.student.id], max(room, 8))}", style="dim"
+                    )
+                leaf = branch.add_leaf(name, data=row.student.id)
                 if target is None or row.student.id == selected:
                     target = leaf
         # Lines are numbered when the tree is next drawn; keys typed meanwhile (home,
@@ -198,28 +223,34 @@ class GroupsScreen(AppScreen[None]):
 
     @on(Tree.NodeHighlighted)
     def show_group_text(self, event: Tree.NodeHighlighted[str]) -> None:
-        """The whole text of the highlighted group: labels are cut to one line."""
+        """The whole text of the highlighted student, or why the highlighted group is a
+        group: lines are cut to fit."""
         node = event.node
-        group_node = node.parent if student_of(node) else node
-        text = group_node.data if group_node is not None else ""
+        student_id = student_of(node)
+        text = self.texts.get(student_id, "") if student_id else node.data
+        if student_id and not text:
+            text = node.parent.data if node.parent is not None else ""
         detail = self.query_one("#group-text", Static)
         detail.update(Text(" ".join((text or "").split())))
         detail.display = bool(text and text.strip())
 
     def show_status(self, groups: list[Group]) -> None:
-        shared = [g for g in groups if len(g.rows) > 1 and normalised(g.label)]
+        shared = [g for g in groups if g.shared]
         title = Text()
         title.append(f"Grouped by {WHAT[self.by]}", style="bold")
         other = WHAT[BY_NEXT_STEP if self.by == BY_GOAL else BY_GOAL]
         title.append(f"  ·  t: group by {other}", style="dim")
         self.query_one("#groups-title", Static).update(title)
         in_groups = sum(len(g.rows) for g in shared)
+        class_size = f"{len(self.rows)} student{'s' if len(self.rows) != 1 else ''}"
         status = (
             f"{len(shared)} group{'s' if len(shared) != 1 else ''} of 2 or more "
-            f"({in_groups} students) · {len(self.rows)} students"
+            f"({in_groups} students) · {class_size}"
         )
         if not self.rows:
-            status = "No students in this class yet."
+            status = "No students in this class yet: add them on the roster (a)."
+        elif not shared:
+            status = f"{NO_GROUPS[self.by]} · {class_size}"
         self.query_one("#groups-status", Static).update(Text(status))
 
     def action_toggle_grouping(self) -> None:

@@ -35,6 +35,15 @@ GLOBAL_EXTRA = [
 ]
 
 
+# What a follow-up date field understands (conference_tui.store.follow_up reads them).
+FOLLOW_UP_FORMS = [
+    ("+7 +2w +1m", "7 days, 2 weeks, 1 month from today (+7d is +7)"),
+    ("today tomorrow", "Today, tomorrow; next week is +7"),
+    ("fri / next friday", "The first Friday after today (any weekday: mon, tue, thurs...)"),
+    ("YYYY-MM-DD", "A date; one in the past is asked about before it is kept"),
+]
+
+
 def screen_bindings(module_name: str, class_name: str) -> list[Binding]:
     try:
         screen_class = getattr(importlib.import_module(module_name), class_name)
@@ -103,6 +112,10 @@ class HelpScreen(AppScreen[None]):
                     continue
                 seen.add(binding.action)
                 self.add_key(table, shown(binding), binding.description, binding.tooltip)
+            if class_name == "ConferenceScreen":
+                section("Follow-up dates (the date a shortcut means shows beside the field)")
+                for forms, meaning in FOLLOW_UP_FORMS:
+                    self.add_key(table, forms, meaning)
         return table
 
     def add_key(self, table: Table, keys: str, description: str, detail: str = "") -> None:

@@ -211,7 +211,8 @@ class HistoryScreen(AppScreen[None]):
             with TabPane("2 Goals", id="goals"), Vertical():
                 yield RowTable(id="goals-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="goal-detail")
-            with TabPane("3 Habits", id="habits"):
+            with TabPane("3 Habits", id="habits"), Vertical():
+                yield Static(self.no_habits_note(), id="habits-empty", classes="empty-note")
                 yield RowTable(id="habits-table", cursor_type="row", zebra_stripes=True)
             with TabPane("4 Profile", id="profile"), VerticalScroll(id="profile-pane"):
                 yield Static("", id="profile-view")
@@ -409,9 +410,28 @@ class HistoryScreen(AppScreen[None]):
             text.append(f" · {goal.status} {local_date(goal.closed_at)}", style="dim")
         detail.update(text)
 
+    def no_habits_note(self) -> Text:
+        """What the empty Habits tab would show, and where habits are recorded."""
+        form = self.conference_app.form
+        where = [
+            f"{field.label}, stage {form.stage_of(field.key).number}"
+            for field in form.fields_of_type("habits")
+        ]
+        text = Text("No Habits of Mind noticed yet. ", style="bold")
+        text.append_text(
+            plain(
+                f"Those ticked in a conference ({'; '.join(where)}) are counted here: how "
+                "often, first and last seen."
+                if where
+                else "This form records none; a form with a habits field counts them here."
+            )
+        )
+        return text
+
     def show_habits(self, habits: list[HabitTally]) -> None:
         table = self.query_one("#habits-table", DataTable)
         table.clear()
+        self.query_one("#habits-empty", Static).display = not habits
         for tally in habits:
             table.add_row(
                 Text(one_line(tally.habit, 38)),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import events, on
@@ -15,6 +16,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from conference_tui.forms import HABITS_OF_MIND, FormField
+from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.follow_up import (
+    FORMS_HINT,
+    describe_follow_up,
+    follow_up_text,
+    resolve_follow_up,
+)
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
@@ -29,16 +37,6 @@ def join_in_list_order(chosen: Iterable[object], choices: tuple[str, ...]) -> st
     choice always reads the same, so reopening a conference never looks like a change."""
     picked = {str(value) for value in chosen}
     return MULTI_SEPARATOR.join(choice for choice in choices if choice in picked)
-
-
-def resolve_date_shortcut(text: str, today: date) -> str:
-    """`+3` is three days from today, `+2w` two weeks; anything else is kept as typed."""
-    stripped = text.strip().lower()
-    if stripped.startswith("+") and stripped[1:].rstrip("dw").isdigit():
-        amount = int(stripped[1:].rstrip("dw"))
-        days = amount * 7 if stripped.endswith("w") else amount
-        return (today + timedelta(days=days)).isoformat()
-    return text.strip()
 
 
 class FieldEditor(Vertical):
@@ -62,6 +60,8 @@ class FieldEditor(Vertical):
         # What was typed on a choice list, and when (Textual's clock): see on_key.
         self.typed = ""
         self.typed_at = -CHOICE_TYPING_SECONDS
+        # A past follow-up the teacher kept with enter (ISO): asked about only once.
+        self.past_confirmed = ""
 
     @property
     def field_key(self) -> str:
@@ -71,12 +71,52 @@ class FieldEditor(Vertical):
         yield Label(self.label_text(), classes="field-label")
         yield self.make_control()
         yield Static("", classes="field-error")
+        if self.form_field.type == "date":
+            yield Static("", classes="field-confirm")
 
     def label_text(self) -> Text:
         privacy = "private" if self.private else "shareable"
         label = plain(self.form_field.label)
         label.append(f"  ({privacy})", style="dim")
         return label
+
+    def resolved_date(self) -> str:
+        """The date a follow-up typed here stands for, in words; empty if none."""
+        with contextlib.suppress(InvalidInputError):
+            if day := resolve_follow_up(self.value(), self.today()):
+                return describe_follow_up(day, self.today())
+        return ""
+
+    def today(self) -> date:
+        return self.app.clock().astimezone().date()  # type: ignore[attr-defined]
+
+    def unconfirmed_past_date(self) -> date | None:
+        """A follow-up typed here that is before today and not yet kept with enter. One
+        the conference already held (an old conference amended) is never asked about."""
+        if self.form_field.type != "date":
+            return None
+        today = self.today()
+        typed = follow_up_text(self.value(), today)
+        if typed in (self.past_confirmed, follow_up_text(self.initial_value, today)):
+            return None
+        with contextlib.suppress(InvalidInputError):
+            day = resolve_follow_up(typed, today)
+            if day is not None and day < today:
+                return day
+        return None
+
+    def show_date(self) -> None:
+        """The date a follow-up stands for, on the field's edge (no line of its own at
+        80x24); a past one asks to be kept."""
+        self.control.border_subtitle = self.resolved_date()
+        confirm = self.query_one(".field-confirm", Static)
+        past = self.unconfirmed_past_date()
+        confirm.display = past is not None
+        if past is not None:
+            confirm.update(
+                f"{past.isoformat()} is in the past. Enter keeps it; "
+                "or type another date (+7, tomorrow, fri)."
+            )
 
     def make_control(self) -> Widget:
         field = self.form_field
@@ -89,9 +129,7 @@ class FieldEditor(Vertical):
                 classes=f"field-control field-{field.type}",
             )
         if field.type in ("short_text", "date"):
-            hint = field.hint or (
-                "YYYY-MM-DD, or +7 for a week from today" if field.type == "date" else ""
-            )
+            hint = field.hint or (FORMS_HINT if field.type == "date" else "")
             return TextInput(
                 self.initial_value, placeholder=hint, id=control_id, classes="field-control"
             )
@@ -128,6 +166,16 @@ class FieldEditor(Vertical):
         assert isinstance(control, SelectionList)
         return join_in_list_order(control.selected, self.choices())
 
+    def fill(self, value: str) -> None:
+        """Put `value` in a text field, the cursor after it, as if typed."""
+        control = self.control
+        if isinstance(control, TextArea):
+            control.text = value
+            control.move_cursor(control.document.end)
+        elif isinstance(control, Input):
+            control.value = value
+            control.cursor_position = len(value)
+
     def choices(self) -> tuple[str, ...]:
         return HABITS_OF_MIND if self.form_field.type == "habits" else self.form_field.choices
 
@@ -162,6 +210,8 @@ class FieldEditor(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Static).display = False
+        if self.form_field.type == "date":
+            self.show_date()
 
     @on(TextArea.Changed)
     @on(Input.Changed)
@@ -170,6 +220,8 @@ class FieldEditor(Vertical):
     def control_changed(self, event: Message) -> None:
         event.stop()
         if self.is_mounted and self.control.is_mounted:
+            if self.form_field.type == "date":
+                self.show_date()
             self.announce()
 
     def on_descendant_focus(self) -> None:
@@ -211,9 +263,15 @@ class FieldEditor(Vertical):
     @on(Input.Submitted)
     @on(Input.Blurred)
     def resolve_shortcut(self, event: Input.Submitted | Input.Blurred) -> None:
-        """Show `+7` as the date it stands for once the teacher moves on."""
-        if self.form_field.type == "date":
-            today = self.app.clock().astimezone().date()  # type: ignore[attr-defined]
-            resolved = resolve_date_shortcut(event.input.value, today)
-            if resolved != event.input.value:
-                event.input.value = resolved
+        """Show `+7` as the date it stands for once the teacher moves on; enter on a past
+        date keeps it."""
+        if self.form_field.type != "date":
+            return
+        if isinstance(event, Input.Submitted) and (past := self.unconfirmed_past_date()):
+            self.past_confirmed = past.isoformat()
+        resolved = follow_up_text(event.input.value, self.today())
+        if resolved != event.input.value:
+            event.input.value = resolved
+            # At the end, as typed: a cursor left mid-date would split what comes next.
+            event.input.cursor_position = len(resolved)
+        self.show_date()
