@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from conference_tui.settings import ROSTER_ORDERS
+from conference_tui.store.errors import StoreError
 from conference_tui.store.first_look import FirstLook
 from conference_tui.store.names import family_name_key, first_name_key
 from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
@@ -267,7 +268,11 @@ class RosterScreen(AppScreen[None]):
 
         def load() -> tuple[object, Loaded]:
             # Asked first: a change made while the rows are read shows at the next poll.
-            marker = store.change_marker()
+            # A file that cannot say (damaged, say) still shows its roster, unwatched.
+            try:
+                marker: object = store.change_marker()
+            except StoreError:
+                marker = None
             classes = store.list_classes()
             current = next((c for c in classes if c.id == wanted), None)
             if current is None and classes:
@@ -306,8 +311,9 @@ class RosterScreen(AppScreen[None]):
 
         # A busy or unreachable database is told at the teacher's next action, not by a
         # question the teacher did not ask, every few seconds.
+        # The store is read in the thread: a store still opening would wait for it.
         run_in_background(
-            self, store.change_marker, changed, group="roster-poll", failed=lambda _: None
+            self, lambda: store.change_marker(), changed, group="roster-poll", failed=lambda _: None
         )
 
     def show(self, loaded: Loaded) -> None:
@@ -570,11 +576,16 @@ class RosterScreen(AppScreen[None]):
                 "Nothing to undo: no student was archived here. D lists archived students."
             )
             return
-        self.last_archived = None
         store = self.conference_app.store
+
+        def back(_: object) -> None:
+            # Only once it is done: if the database refused, u can try again.
+            self.last_archived = None
+            self.restored(student)
+
         self.load_before_keys(
             lambda: store.archive_student(student.id, archived=False),
-            lambda _: self.restored(student),
+            back,
             group="save-restore",
             what="the student to come back",
         )
