@@ -43,6 +43,7 @@ from conference_tui.tui.widgets.spiral import (
     GoalList,
     LastTimePanel,
     SpiralStepper,
+    last_time_fields,
 )
 from conference_tui.tui.widgets.stage_pane import StagePane
 
@@ -84,9 +85,15 @@ def read_opened(
     return Opened(
         conference,
         store.get_student(conference.student_id),
-        store.last_time(conference.student_id, conference.id),
+        read_last_time(store, form, conference),
         elsewhere,
     )
+
+
+def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> LastTime:
+    """What this conference revisits, as it stood when it was held."""
+    keys = [key for _label, key in last_time_fields(form)]
+    return store.last_time(conference.student_id, conference.id, keys)
 
 
 class ConferenceScreen(AppScreen[None]):
@@ -162,7 +169,7 @@ class ConferenceScreen(AppScreen[None]):
         # The unsaved fields the teacher was last warned of on escape: a second escape
         # leaves without them; a new problem is warned of again.
         self.leave_warned_of: dict[str, tuple[str, str]] = {}
-        self.last_time = LastTime((), "", None, "")
+        self.last_time = LastTime((), None)
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
         self.empty_warned = False
@@ -205,7 +212,7 @@ class ConferenceScreen(AppScreen[None]):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
                 yield ConferenceTimer(self.conference_app.settings.target_seconds, id="timer")
-                yield LastTimePanel(id="last-time")
+                yield LastTimePanel(last_time_fields(self.conference_app.form), id="last-time")
         yield KeysFooter()
 
     def recorded_habits(self) -> str:
@@ -353,7 +360,7 @@ class ConferenceScreen(AppScreen[None]):
         if goals.display and goals.option_count:
             goals.take_focus()
         else:
-            self.notify("No active goals to revisit.", timeout=3)
+            self.notify("Nothing from last time: no goals open, nothing recorded.", timeout=3)
 
     def update_filled(self) -> None:
         """Mark the stages that hold notes, opened on screen yet or not."""
@@ -698,11 +705,11 @@ class ConferenceScreen(AppScreen[None]):
         self.focus_current_field()
         if goal.status == event.status:
             return
-        self.goal_undo = (goal.id, goal.status)
         self.set_goal_status(
             goal.id,
             event.status,
             f"“{one_line(goal.text, 60)}” marked {event.status}. To undo: ctrl+g, then u.",
+            undo=(goal.id, goal.status),
         )
 
     def action_back_to_field(self) -> None:
@@ -715,19 +722,24 @@ class ConferenceScreen(AppScreen[None]):
             return
         goal_id, status = self.goal_undo
         self.goal_undo = None
-        self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.")
+        self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.", undo=None)
 
-    def set_goal_status(self, goal_id: str, status: str, done_message: str) -> None:
-        store = self.conference_app.store
-        conference_id, student_id = self.conference.id, self.conference.student_id
+    def set_goal_status(
+        self, goal_id: str, status: str, done_message: str, *, undo: tuple[str, str] | None
+    ) -> None:
+        """Mark a goal from this conference; `undo` is what `u` sets it back to. The store
+        refuses a goal this conference may not mark (set or closed after it), and says so."""
+        store, form = self.conference_app.store, self.conference_app.form
+        conference = self.conference
         if self.draft is not None:
             self.draft.goals_marked = True
 
         def mark() -> LastTime:
-            store.update_goal_status(goal_id, status, conference_id)
-            return store.last_time(student_id, conference_id)
+            store.update_goal_status(goal_id, status, conference.id)
+            return read_last_time(store, form, conference)
 
         def shown(last: LastTime) -> None:
+            self.goal_undo = undo
             self.last_time = last
             self.query_one(LastTimePanel).show(last)
             self.notify(done_message, timeout=6)
