@@ -98,6 +98,10 @@ def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> Last
 
 class ConferenceScreen(AppScreen[None]):
     CSS_PATH = "conference.tcss"
+    # The screen focuses the field the conference was left at (see build). Textual's own
+    # focus of the first field came first, and the autosave could write that field as
+    # where the teacher was.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding(
             "pagedown",
@@ -490,8 +494,8 @@ class ConferenceScreen(AppScreen[None]):
         draft = self.draft
         if action is None or draft is None:
             return
-        if draft.pending:
-            # Edits arrived while saving: save them first, then act.
+        if draft.has_unsaved():
+            # Edits (or a move) arrived while saving: save them first, then act.
             self.flush(then=action)
             return
         if action == "complete" and draft.refused:
