@@ -126,6 +126,15 @@ class ConferenceInfo:
 
 
 @dataclass(frozen=True)
+class AmendmentStart:
+    """A completed conference, and its student's goals, as they were when it was opened
+    for amendment: what discarding the amendment puts back."""
+
+    conference: ConferenceInfo
+    goals: tuple[GoalInfo, ...]
+
+
+@dataclass(frozen=True)
 class ConferenceSummary:
     """A line of a history list: enough to pick one, not the whole record."""
 

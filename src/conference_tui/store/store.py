@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference_tui.store.amendments import AmendmentStore
 from conference_tui.store.archive_io import ArchiveStore
 from conference_tui.store.clock import Clock, utc_now
 from conference_tui.store.conferences import ConferenceStore
@@ -17,6 +18,7 @@ from conference_tui.store.search import SearchStore
 class Store(
     RosterStore,
     ConferenceStore,
+    AmendmentStore,
     GoalStore,
     HistoryStore,
     SearchStore,
