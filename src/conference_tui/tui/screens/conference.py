@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
 from conference_tui.store.records import (
+    AmendmentStart,
     BatchSaved,
     ConferenceInfo,
     LastTime,
@@ -29,6 +30,7 @@ from conference_tui.store.records import (
 )
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
+from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
@@ -68,6 +70,8 @@ class Opened:
     student: StudentInfo
     last_time: LastTime
     open_elsewhere: bool
+    # A completed conference as it was opened: discarding an amendment puts it back.
+    amendment_start: AmendmentStart | None = None
 
 
 def read_opened(
@@ -82,11 +86,17 @@ def read_opened(
     elsewhere = conference.is_draft and store.open_elsewhere(
         conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
     )
+    start = (
+        None
+        if conference.is_draft
+        else AmendmentStart(conference, tuple(store.goal_chain(conference.student_id)))
+    )
     return Opened(
         conference,
         store.get_student(conference.student_id),
         read_last_time(store, form, conference),
         elsewhere,
+        start,
     )
 
 
@@ -519,6 +529,8 @@ class ConferenceScreen(AppScreen[None]):
         elif action == "leave" and (warning := self.unsaved_warning()):
             # The last save before leaving found a problem (a change made elsewhere).
             self.stay_open(warning, title="Not saved")
+        elif action == "leave" and self.amended_here():
+            self.ask_keep_or_discard()
         elif action == "leave":
             self.finish_leave()
 
@@ -608,6 +620,52 @@ class ConferenceScreen(AppScreen[None]):
         return (
             f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
             "Fix it, or press escape again to leave without it."
+        )
+
+    def amended_here(self) -> bool:
+        """Whether this visit changed the completed conference (an answer or a goal mark)."""
+        draft = self.draft
+        return (
+            draft is not None
+            and self.opened.amendment_start is not None
+            and (draft.amendment_started or draft.goals_marked)
+        )
+
+    def ask_keep_or_discard(self) -> None:
+        """Escape from an amendment: keep or discard it, or go back to editing. Keys
+        typed after the escape go to the question, once it is on screen."""
+        gate = self.conference_app.key_gate
+        dialog = KeepOrDiscardDialog(self.student.display_name, self.amendment_decided)
+        gate.hold(dialog, "the keep-or-discard question", part="ask")
+        self.app.push_screen(dialog)
+        gate.release(self, part="close")
+
+    def amendment_decided(self, choice: AmendmentChoice) -> None:
+        gate = self.conference_app.key_gate
+        if choice == AmendmentChoice.BACK:
+            self.focus_current_field()
+            return
+        # Keys typed after k or d are for the screen this one goes back to.
+        gate.hold(self, "the conference to close", part="close")
+        if choice == AmendmentChoice.KEEP:
+            self.notify("Amendment kept; the earlier text is kept too.", timeout=4)
+            self.finish_leave()
+            return
+        start = self.opened.amendment_start
+        assert start is not None
+        self.stop_editing()
+        store = self.conference_app.store
+
+        def discarded(_: object) -> None:
+            self.notify("Changes discarded: the conference is as it was.", timeout=4)
+            self.close()
+
+        run_in_background(
+            self,
+            lambda: store.discard_amendment(start),
+            discarded,
+            group="save-discard",
+            failed=self.could_not_close,
         )
 
     def finish_leave(self) -> None:
