@@ -108,10 +108,6 @@ def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> Last
 
 class ConferenceScreen(AppScreen[None]):
     CSS_PATH = "conference.tcss"
-    # The screen focuses the field the conference was left at (see build). Textual's own
-    # focus of the first field came first, and the autosave could write that field as
-    # where the teacher was.
-    AUTO_FOCUS = ""
     BINDINGS = [
         Binding(
             "pagedown",
@@ -142,7 +138,10 @@ class ConferenceScreen(AppScreen[None]):
             "leave",
             "Draft & back",
             id="conference.leave",
-            tooltip="Keep as a draft and go back; it reopens where you left it",
+            tooltip=(
+                "Keep as a draft and go back; it reopens where you left it "
+                "(an amendment asks: keep or discard)"
+            ),
         ),
         Binding(
             "ctrl+t",
