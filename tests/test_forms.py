@@ -205,6 +205,22 @@ def test_form_lookups(builtin: Form) -> None:
         builtin.stage_of("nope")
 
 
+def test_fields_with_a_role_are_found_by_it(builtin: Form) -> None:
+    strength, taught = (
+        builtin.field_with_role("strength"),
+        builtin.field_with_role("teaching_point"),
+    )
+    assert strength is not None and strength.label.startswith("Strength")
+    assert taught is not None and taught.label == "Teaching point"
+    assert parse_form(MINI, "mini.toml").field_with_role("strength") is None
+
+
+def test_a_role_is_given_to_one_field_only() -> None:
+    text = MINI.replace('type = "long_text"\n', 'type = "long_text"\nrole = "strength"\n')
+    with pytest.raises(FormError, match="role 'strength' is given to field 'purpose' already"):
+        parse_form(text, "mini.toml")
+
+
 def test_field_keys_are_unique_across_the_builtin_form(builtin: Form) -> None:
     keys = [field.key for stage in builtin.stages for field in stage.fields]
     assert len(keys) == len(set(keys))
@@ -438,6 +454,13 @@ ERROR_CASES = [
         "stages.plan.fields.help_request.private",
         "true or false",
         id="private-not-boolean",
+    ),
+    pytest.param(
+        'hint = "in the',
+        'role = "strenght"  # HERE\nhint = "in the',
+        "stages.plan.fields.help_request.role",
+        "did you mean 'strength'",
+        id="role-unknown",
     ),
     pytest.param(
         'private = false\nhint = "in',

@@ -26,6 +26,10 @@ FieldType = Literal[
     "long_text", "short_text", "choice", "multi_choice", "habits", "goal", "next_step", "date"
 ]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
+# What a free-text field is for, where the app shows it beyond its own stage: "last
+# time" at the next conference shows the strength noticed and the point taught.
+FieldRole = Literal["strength", "teaching_point"]
+FIELD_ROLES: tuple[FieldRole, ...] = get_args(FieldRole)
 CHOICE_TYPES: frozenset[FieldType] = frozenset({"choice", "multi_choice"})
 DEFAULT_FORM_ID = "writing-conference"
 
@@ -51,7 +55,7 @@ HABITS_OF_MIND: tuple[str, ...] = (
 
 _FORM_SETTINGS = ("id", "version", "title", "description", "stages")
 _STAGE_SETTINGS = ("key", "number", "title", "questions", "fields")
-_FIELD_SETTINGS = ("key", "label", "type", "private", "hint", "choices")
+_FIELD_SETTINGS = ("key", "label", "type", "private", "hint", "choices", "role")
 _KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEY_RULE = "use lowercase letters, digits and _, starting with a letter (like help_request)"
@@ -67,6 +71,7 @@ class FormField:
     private: bool  # True: a note for the teacher alone; False: shareable with student and family
     hint: str = ""
     choices: tuple[str, ...] = ()
+    role: FieldRole | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,11 @@ class Form:
 
     def fields_of_type(self, type: FieldType) -> list[FormField]:
         return [field for stage in self.stages for field in stage.fields if field.type == type]
+
+    def field_with_role(self, role: FieldRole) -> FormField | None:
+        return next(
+            (field for stage in self.stages for field in stage.fields if field.role == role), None
+        )
 
 
 class FormError(Exception):
@@ -232,6 +242,7 @@ class _Parser:
         self.where = _Lines(text)
         self.stage_keys: dict[str, int] = {}
         self.field_keys: dict[str, str] = {}
+        self.field_roles: dict[str, str] = {}
 
     def error(self, message: str, line: int | None, field: str | None) -> FormError:
         return FormError(message, source=self.source, line=line, field=field)
@@ -355,7 +366,26 @@ class _Parser:
             private=private,
             hint=self.text(table, "hint", path, line_of, required=False),
             choices=self.choices(table, field_type, path, line_of),
+            role=self.role(table.get("role"), key, path, line_of),
         )
+
+    def role(self, raw: object, key: str, path: str, line_of: LineOf) -> FieldRole | None:
+        if raw is None:
+            return None
+        allowed = ", ".join(FIELD_ROLES)
+        for role in FIELD_ROLES:
+            if raw == role:
+                if role in self.field_roles:
+                    message = (
+                        f"role {role!r} is given to field {self.field_roles[role]!r} already:"
+                        " one field per role"
+                    )
+                    raise self.error(message, line_of("role"), f"{path}.role")
+                self.field_roles[role] = key
+                return role
+        hint = _suggest(raw, FIELD_ROLES) if isinstance(raw, str) else ""
+        message = f"unknown role {_describe(raw)}{hint}; allowed: {allowed}"
+        raise self.error(message, line_of("role"), f"{path}.role")
 
     def field_type(self, raw: object, path: str, line_of: LineOf) -> FieldType:
         allowed = ", ".join(FIELD_TYPES)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.records import HabitTally, StudentInfo
+from conference_tui.store import InvalidInputError, NotFoundError, Store, StoreError
+from conference_tui.store.records import ConferenceInfo, HabitTally, StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -118,13 +118,9 @@ def test_goals_belong_to_their_student(store: Store, student: StudentInfo) -> No
 
 
 def test_last_time_for_a_first_conference_is_empty(store: Store, student: StudentInfo) -> None:
-    last = store.last_time(student.id)
+    last = store.last_time(student.id, answer_keys=("next_step", "teaching_point"))
     assert last.active_goals == ()
-    assert (last.last_next_step, last.last_conference_at, last.last_teaching_point) == (
-        "",
-        None,
-        "",
-    )
+    assert (last.last_conference_at, last.last_answers) == (None, {})
 
 
 def test_last_time_shows_what_the_next_conference_revisits(
@@ -142,10 +138,12 @@ def test_last_time_shows_what_the_next_conference_revisits(
     store.save_answer(current.id, "modify", "goal", "Vary sentence openings", False)
     store.save_answer(current.id, "modify", "next_step", "Not yet complete", False)
 
-    last = store.last_time(student.id, current.id)
+    last = store.last_time(student.id, current.id, ("next_step", "teaching_point", "strength"))
     assert [g.text for g in last.active_goals] == ["Use paragraphs"]  # not the one set now
-    assert last.last_next_step == "Reread the lead"
-    assert last.last_teaching_point == "Paragraphs mark a new idea"
+    assert last.last_answers == {
+        "next_step": "Reread the lead",
+        "teaching_point": "Paragraphs mark a new idea",
+    }
     assert last.last_conference_at == first_at
 
     # A goal closed by this conference stays in view so that a mis-keyed mark can be undone.
@@ -164,10 +162,129 @@ def test_last_time_skips_the_current_conference_when_amending(
     first = finished_conference(student.id, next_step="First step")
     clock.advance(days=7)
     second = finished_conference(student.id, next_step="Second step")
-    assert store.last_time(student.id).last_next_step == "Second step"
-    amended = store.last_time(student.id, second.id)
-    assert amended.last_next_step == "First step"
+    keys = ("next_step",)
+    assert store.last_time(student.id, answer_keys=keys).last_answers == {
+        "next_step": "Second step"
+    }
+    amended = store.last_time(student.id, second.id, keys)
+    assert amended.last_answers == {"next_step": "First step"}
     assert amended.last_conference_at == first.started_at
+
+
+def spiral_of_three(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> tuple[ConferenceInfo, ConferenceInfo, ConferenceInfo]:
+    """Three weekly conferences: the first sets A, the second sets B and marks A met, the
+    third sets C."""
+    first = finished_conference(
+        student.id, goal="A: paragraphs", next_step="Step 1", strength="Strong 1"
+    )
+    clock.advance(days=7)
+    second = finished_conference(student.id, goal="B: openings", next_step="Step 2")
+    goal_a = next(g for g in store.goal_chain(student.id) if g.text == "A: paragraphs")
+    store.update_goal_status(goal_a.id, "met", second.id)
+    clock.advance(days=7)
+    third = finished_conference(student.id, goal="C: dialogue", next_step="Step 3")
+    clock.advance(days=7)
+    return first, second, third
+
+
+def test_amending_an_older_conference_shows_the_goals_as_they_stood_then(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    first, second, third = spiral_of_three(store, clock, student, finished_conference)
+    keys = ("next_step", "strength")
+
+    # Amending the second: the first conference before it, goal A (which it closed, so
+    # the mark can be undone); never B (its own) nor C (set later).
+    at_second = store.last_time(student.id, second.id, keys)
+    assert [(g.text, g.status) for g in at_second.active_goals] == [("A: paragraphs", "met")]
+    assert at_second.last_conference_at == first.started_at
+    assert at_second.last_answers == {"next_step": "Step 1", "strength": "Strong 1"}
+    assert at_second.closed_later == frozenset()
+
+    # Amending the first: nothing before it; no goal was open yet.
+    at_first = store.last_time(student.id, first.id, keys)
+    assert (at_first.active_goals, at_first.last_conference_at) == ((), None)
+
+    # Amending the third: B was open then; A had been closed before it.
+    at_third = store.last_time(student.id, third.id, keys)
+    assert [g.text for g in at_third.active_goals] == ["B: openings"]
+    assert at_third.last_answers == {"next_step": "Step 2"}
+
+    # A goal the third closed was open when the second was held: shown as it stood
+    # (active), and named as closed later.
+    goal_b = at_third.active_goals[0]
+    store.update_goal_status(goal_b.id, "revised", third.id)
+    at_second = store.last_time(student.id, second.id, keys)
+    assert [(g.text, g.status) for g in at_second.active_goals] == [("A: paragraphs", "met")]
+    goal_a = at_second.active_goals[0]
+    store.begin_amendment(third.id)
+    at_third = store.last_time(student.id, third.id, keys)
+    assert [(g.text, g.status) for g in at_third.active_goals] == [("B: openings", "revised")]
+    assert goal_a.id not in {g.id for g in at_third.active_goals}
+
+
+def test_a_goal_closed_later_shows_as_it_stood_and_is_not_marked_from_before(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    first = finished_conference(student.id, goal="A: paragraphs")
+    clock.advance(days=7)
+    second = finished_conference(student.id, next_step="Step 2")
+    clock.advance(days=7)
+    third = finished_conference(student.id, next_step="Step 3")
+    (goal_a,) = store.last_time(student.id, third.id).active_goals
+    store.update_goal_status(goal_a.id, "met", third.id)
+
+    at_second = store.last_time(student.id, second.id)
+    assert [(g.text, g.status) for g in at_second.active_goals] == [("A: paragraphs", "active")]
+    assert at_second.closed_later == {goal_a.id}
+    with pytest.raises(StoreError, match=r"after this conference .* later conference"):
+        store.update_goal_status(goal_a.id, "dropped", second.id)
+    assert store.goal_chain(student.id)[0].status == "met"
+    assert store.goal_chain(student.id)[0].closed_by_conference_id == third.id
+    assert first.id  # the conference that set it
+
+
+def test_a_conference_never_marks_a_goal_set_after_it(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    first, second, third = spiral_of_three(store, clock, student, finished_conference)
+    chain = {g.text: g for g in store.goal_chain(student.id)}
+    for status in ("met", "revised", "dropped", "active"):
+        with pytest.raises(StoreError, match=r"was set on .*after this conference"):
+            store.update_goal_status(chain["C: dialogue"].id, status, second.id)
+        with pytest.raises(StoreError, match="after this conference"):
+            store.update_goal_status(chain["B: openings"].id, status, first.id)
+    # A goal closed by an earlier conference is not a later one's to mark either.
+    with pytest.raises(StoreError, match=r"marked met on .*before this conference"):
+        store.update_goal_status(chain["A: paragraphs"].id, "active", third.id)
+    assert {
+        g.text: (g.status, g.closed_by_conference_id) for g in store.goal_chain(student.id)
+    } == {
+        "A: paragraphs": ("met", second.id),
+        "B: openings": ("active", None),
+        "C: dialogue": ("active", None),
+    }
+    # What each conference may mark is still marked, and undone.
+    store.update_goal_status(chain["B: openings"].id, "met", third.id)
+    store.update_goal_status(chain["A: paragraphs"].id, "active", second.id)
+    assert store.goal_chain(student.id)[0].status == "active"
+
+
+def test_a_goal_set_outside_any_conference_after_one_is_not_that_ones_to_mark(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    earlier = finished_conference(student.id, next_step="Step 1")
+    clock.advance(days=3)
+    outside = store.set_goal(student.id, "Read it aloud")
+    assert store.last_time(student.id, earlier.id).active_goals == ()
+    with pytest.raises(StoreError, match="was set on"):
+        store.update_goal_status(outside.id, "met", earlier.id)
+    clock.advance(days=3)
+    draft = store.start_conference(student.id, "writing-conference", 1)
+    assert [g.text for g in store.last_time(student.id, draft.id).active_goals] == ["Read it aloud"]
+    store.update_goal_status(outside.id, "met", draft.id)
 
 
 # -- history ---------------------------------------------------------------------

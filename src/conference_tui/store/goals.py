@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from conference_tui.store.base import StoreBase, require
-from conference_tui.store.conferences import NEXT_STEP_FIELD, TEACHING_POINT_FIELD
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, Conference, Goal, Student
 from conference_tui.store.records import (
@@ -31,6 +35,98 @@ def goal_info(row: Goal) -> GoalInfo:
     )
 
 
+# How a goal stood when a conference was held: what that conference may show and mark.
+OPEN = "open"  # open then (or closed by this very conference): shown, and may be marked
+SET_LATER = "set later"  # set after the conference: never shown, never marked from it
+CLOSED_BEFORE = "closed before"  # closed before the conference: not shown
+CLOSED_LATER = "closed later"  # open then, closed afterwards: shown as it stood, not marked
+
+
+def standing_at(
+    goal: Goal,
+    setter_started: datetime | None,
+    closer_started: datetime | None,
+    conference: Conference,
+) -> str:
+    """How `goal` stood at `conference`. A conference's own time is when it started; a
+    draft is the present, so only what other conferences did after it began is later.
+    `setter_started` and `closer_started`: when the conferences that set and closed the
+    goal started (None for a goal set or closed outside any conference)."""
+    as_of = conference.started_at
+    amending = conference.status == COMPLETE
+    if goal.set_by_conference_id == conference.id:
+        return OPEN
+    if setter_started is not None:
+        if setter_started > as_of:
+            return SET_LATER
+    elif amending and goal.set_at > as_of:
+        return SET_LATER
+    if goal.status == GOAL_ACTIVE or goal.closed_by_conference_id == conference.id:
+        return OPEN
+    if closer_started is not None:
+        return CLOSED_LATER if closer_started > as_of else CLOSED_BEFORE
+    closed_at = goal.closed_at
+    return (
+        CLOSED_LATER if amending and closed_at is not None and closed_at > as_of else CLOSED_BEFORE
+    )
+
+
+def local_day(moment: datetime | None) -> str:
+    return moment.astimezone().date().isoformat() if moment is not None else "an unknown day"
+
+
+def refusal(goal: Goal, standing: str, conference: Conference) -> str:
+    """Why `conference` may not mark `goal`, in the teacher's words."""
+    held = local_day(conference.started_at)
+    if standing == SET_LATER:
+        return (
+            f"The goal “{goal.text[:60]}” was set on {local_day(goal.set_at)}, after this "
+            f"conference of {held}: it can be marked only from a conference held after it "
+            "was set. Nothing was changed."
+        )
+    when = "after" if standing == CLOSED_LATER else "before"
+    fix = (
+        " To change it, open that later conference from the history."
+        if standing == CLOSED_LATER
+        else ""
+    )
+    return (
+        f"The goal “{goal.text[:60]}” was marked {goal.status} on {local_day(goal.closed_at)}, "
+        f"{when} this conference of {held}, so it was not this conference's to mark. Nothing "
+        f"was changed.{fix}"
+    )
+
+
+def goals_with_standing(
+    session: Session, conference: Conference, *, goal_id: str | None = None
+) -> list[tuple[Goal, str]]:
+    """The student's goals that may have been open at `conference` (or just `goal_id`),
+    each with how it stood then, oldest first."""
+    setter = aliased(Conference)
+    closer = aliased(Conference)
+    query = (
+        select(Goal, setter.started_at, closer.started_at)
+        .join(setter, col(Goal.set_by_conference_id) == setter.id, isouter=True)
+        .join(closer, col(Goal.closed_by_conference_id) == closer.id, isouter=True)
+        .where(Goal.student_id == conference.student_id)
+        .order_by(col(Goal.set_at))
+    )
+    if goal_id is not None:
+        query = query.where(Goal.id == goal_id)
+    else:
+        # Any goal closed before the conference is out; closed_at comes after the start
+        # of the conference that closed it, so this keeps every goal that could be open.
+        query = query.where(
+            (col(Goal.status) == GOAL_ACTIVE)
+            | (Goal.closed_by_conference_id == conference.id)
+            | (col(Goal.closed_at) > conference.started_at)
+        )
+    return [
+        (goal, standing_at(goal, setter_started, closer_started, conference))
+        for goal, setter_started, closer_started in session.execute(query).all()
+    ]
+
+
 class GoalStore(StoreBase):
     def set_goal(self, student_id: str, text: str, conference_id: str | None = None) -> GoalInfo:
         """A goal set outside the conference form (a conference's own goal field sets its goal)."""
@@ -52,11 +148,20 @@ class GoalStore(StoreBase):
     def update_goal_status(
         self, goal_id: str, status: str, conference_id: str | None = None
     ) -> GoalInfo:
-        """Mark a goal met, revised or dropped (closed by `conference_id`), or active again."""
+        """Mark a goal met, revised or dropped (closed by `conference_id`), or active again.
+        A conference marks only goals open when it was held: one set after it, or closed
+        by another conference, is refused (InvalidInputError) and left as it is."""
         if status not in (*GOAL_CLOSING_STATUSES, GOAL_ACTIVE):
             raise InvalidInputError(f"Unknown goal status “{status}”.")
         with self._write() as session:
             row = require(session.get(Goal, goal_id), "goal", goal_id)
+            if conference_id is not None:
+                conference = require(
+                    session.get(Conference, conference_id), "conference", conference_id
+                )
+                ((_goal, standing),) = goals_with_standing(session, conference, goal_id=goal_id)
+                if standing != OPEN:
+                    raise InvalidInputError(refusal(row, standing, conference))
             row.status = status
             if status == GOAL_ACTIVE:
                 row.closed_at = None
@@ -97,44 +202,79 @@ class GoalStore(StoreBase):
             ).all()
             return [goal_info(row) for row in rows]
 
-    def last_time(self, student_id: str, current_conference_id: str | None = None) -> LastTime:
-        """The active goals (except any the current conference set, or closed) and the
-        last completed conference's next step: what the next conference revisits."""
+    def last_time(
+        self,
+        student_id: str,
+        current_conference_id: str | None = None,
+        answer_keys: Sequence[str] = (),
+    ) -> LastTime:
+        """What the current conference revisits, as it stood when that conference was
+        held: the goals open then (not any it set; any it closed stay in view, so a
+        mis-keyed mark can be undone) and the conference before it, with its answers to
+        `answer_keys`. Without a current conference: the goals active now and the last
+        completed conference."""
         with self._read() as session:
-            still_open = Goal.status == GOAL_ACTIVE
-            if current_conference_id:
-                # Goals this conference closed stay in view, so a mis-keyed mark can be undone.
-                still_open = still_open | (Goal.closed_by_conference_id == current_conference_id)
-            goals = session.scalars(
-                select(Goal)
-                .where(Goal.student_id == student_id, still_open)
-                .order_by(col(Goal.set_at))
-            ).all()
-            shown = tuple(
-                goal_info(g)
-                for g in goals
-                if current_conference_id is None or g.set_by_conference_id != current_conference_id
+            current = (
+                require(
+                    session.get(Conference, current_conference_id),
+                    "conference",
+                    current_conference_id,
+                )
+                if current_conference_id
+                else None
             )
-            last = session.scalars(
+            goals, closed_later = self._goals_open_at(session, student_id, current)
+            previous_query = (
                 select(Conference)
                 .where(Conference.student_id == student_id, Conference.status == COMPLETE)
-                .where(Conference.id != (current_conference_id or ""))
                 .order_by(col(Conference.started_at).desc())
                 .limit(1)  # without it the ORM loads every conference before taking the first
-            ).first()
-            if last is None:
-                return LastTime(shown, "", None, "")
-            answers = dict(
-                session.execute(
-                    select(Answer.field_key, Answer.value).where(
-                        Answer.conference_id == last.id,
-                        col(Answer.field_key).in_((NEXT_STEP_FIELD, TEACHING_POINT_FIELD)),
+            )
+            if current is not None:
+                previous_query = previous_query.where(Conference.id != current.id)
+                if current.status == COMPLETE:
+                    previous_query = previous_query.where(
+                        col(Conference.started_at) < current.started_at
                     )
-                ).all()
+            previous = session.scalars(previous_query).first()
+            if previous is None:
+                return LastTime(goals, None, {}, closed_later)
+            answers = (
+                dict(
+                    session.execute(
+                        select(Answer.field_key, Answer.value).where(
+                            Answer.conference_id == previous.id,
+                            col(Answer.field_key).in_(tuple(answer_keys)),
+                        )
+                    ).all()
+                )
+                if answer_keys
+                else {}
             )
-            return LastTime(
-                shown,
-                answers.get(NEXT_STEP_FIELD, ""),
-                last.started_at,
-                answers.get(TEACHING_POINT_FIELD, ""),
-            )
+            return LastTime(goals, previous.started_at, answers, closed_later)
+
+    def _goals_open_at(
+        self, session: Session, student_id: str, current: Conference | None
+    ) -> tuple[tuple[GoalInfo, ...], frozenset[str]]:
+        """The goals to show for `current` (as they stood then), and which of them were
+        closed after it."""
+        if current is None:
+            rows = session.scalars(
+                select(Goal)
+                .where(Goal.student_id == student_id, Goal.status == GOAL_ACTIVE)
+                .order_by(col(Goal.set_at))
+            ).all()
+            return tuple(goal_info(row) for row in rows), frozenset()
+        shown: list[GoalInfo] = []
+        closed_later: set[str] = set()
+        for goal, standing in goals_with_standing(session, current):
+            if goal.set_by_conference_id == current.id or standing in (SET_LATER, CLOSED_BEFORE):
+                continue
+            info = goal_info(goal)
+            if standing == CLOSED_LATER:
+                closed_later.add(goal.id)
+                info = replace(
+                    info, status=GOAL_ACTIVE, closed_at=None, closed_by_conference_id=None
+                )
+            shown.append(info)
+        return tuple(shown), frozenset(closed_later)

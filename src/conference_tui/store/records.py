@@ -127,6 +127,15 @@ class ConferenceInfo:
 
 
 @dataclass(frozen=True)
+class AmendmentStart:
+    """A completed conference, and its student's goals, as they were when it was opened
+    for amendment: what discarding the amendment puts back."""
+
+    conference: ConferenceInfo
+    goals: tuple[GoalInfo, ...]
+
+
+@dataclass(frozen=True)
 class ConferenceSummary:
     """A line of a history list: enough to pick one, not the whole record."""
 
@@ -144,10 +153,13 @@ class ConferenceSummary:
 class LastTime:
     """What the next conference revisits: the spiral starts from here."""
 
+    # The goals open when the conference was held, as they stood then.
     active_goals: tuple[GoalInfo, ...]
-    last_next_step: str
+    # When the conference before it was held, and its answers to the fields asked for.
     last_conference_at: datetime | None
-    last_teaching_point: str
+    last_answers: dict[str, str] = field(default_factory=dict)
+    # Goals shown as open then that a later conference closed: not this one's to mark.
+    closed_later: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

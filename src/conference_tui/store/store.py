@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference_tui.store.amendments import AmendmentStore
 from conference_tui.store.archive_io import ArchiveStore
 from conference_tui.store.changes import ChangeStore
 from conference_tui.store.class_status import ClassStatusStore
@@ -19,6 +20,7 @@ from conference_tui.store.search import SearchStore
 class Store(
     RosterStore,
     ConferenceStore,
+    AmendmentStore,
     GoalStore,
     HistoryStore,
     SearchStore,

@@ -188,6 +188,11 @@ class DraftSession:
 
     # -- what there is -------------------------------------------------------------
 
+    def has_unsaved(self) -> bool:
+        """Edits not yet written, or (in a draft) a move to another stage or field: a
+        draft reopens where it was left, typed in there or not."""
+        return bool(self.pending) or (self.conference.is_draft and self.progress_dirty)
+
     def has_text(self, field_key: str) -> bool:
         return bool(self.saved.get(field_key, ("", False))[0].strip())
 

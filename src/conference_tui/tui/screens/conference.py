@@ -22,6 +22,7 @@ from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
 from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
+    AmendmentStart,
     BatchSaved,
     ConferenceInfo,
     LastTime,
@@ -31,6 +32,7 @@ from conference_tui.store.records import (
 )
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
+from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
@@ -50,6 +52,7 @@ from conference_tui.tui.widgets.spiral import (
     GoalList,
     LastTimePanel,
     SpiralStepper,
+    last_time_fields,
 )
 from conference_tui.tui.widgets.stage_pane import StagePane
 
@@ -74,6 +77,8 @@ class Opened:
     student: StudentInfo
     last_time: LastTime
     open_elsewhere: bool
+    # A completed conference as it was opened: discarding an amendment puts it back.
+    amendment_start: AmendmentStart | None = None
 
 
 def read_opened(
@@ -88,12 +93,24 @@ def read_opened(
     elsewhere = conference.is_draft and store.open_elsewhere(
         conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
     )
+    start = (
+        None
+        if conference.is_draft
+        else AmendmentStart(conference, tuple(store.goal_chain(conference.student_id)))
+    )
     return Opened(
         conference,
         store.get_student(conference.student_id),
-        store.last_time(conference.student_id, conference.id),
+        read_last_time(store, form, conference),
         elsewhere,
+        start,
     )
+
+
+def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> LastTime:
+    """What this conference revisits, as it stood when it was held."""
+    keys = [key for _label, key in last_time_fields(form)]
+    return store.last_time(conference.student_id, conference.id, keys)
 
 
 class ConferenceScreen(AppScreen[None]):
@@ -128,7 +145,10 @@ class ConferenceScreen(AppScreen[None]):
             "leave",
             "Draft & back",
             id="conference.leave",
-            tooltip="Keep as a draft and go back; it reopens where you left it",
+            tooltip=(
+                "Keep as a draft and go back; it reopens where you left it "
+                "(an amendment asks: keep or discard)"
+            ),
         ),
         Binding(
             "ctrl+t",
@@ -178,7 +198,7 @@ class ConferenceScreen(AppScreen[None]):
         # The unsaved fields the teacher was last warned of on escape: a second escape
         # leaves without them; a new problem is warned of again.
         self.leave_warned_of: dict[str, tuple[str, str]] = {}
-        self.last_time = LastTime((), "", None, "")
+        self.last_time = LastTime((), None)
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
         self.empty_warned = False
@@ -224,7 +244,7 @@ class ConferenceScreen(AppScreen[None]):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
                 yield ConferenceTimer(self.conference_app.settings.target_seconds, id="timer")
-                yield LastTimePanel(id="last-time")
+                yield LastTimePanel(last_time_fields(self.conference_app.form), id="last-time")
         yield KeysFooter()
 
     def recorded_habits(self) -> str:
@@ -372,7 +392,7 @@ class ConferenceScreen(AppScreen[None]):
         if goals.display and goals.option_count:
             goals.take_focus()
         else:
-            self.notify("No active goals to revisit.", timeout=3)
+            self.notify("Nothing from last time: no goals open, nothing recorded.", timeout=3)
 
     def action_same_piece(self) -> None:
         """The student says it is the same piece: read the previous conference's."""
@@ -566,8 +586,8 @@ class ConferenceScreen(AppScreen[None]):
         draft = self.draft
         if action is None or draft is None:
             return
-        if draft.pending:
-            # Edits arrived while saving: save them first, then act.
+        if draft.has_unsaved():
+            # Edits (or a move) arrived while saving: save them first, then act.
             self.flush(then=action)
             return
         if action == "complete" and draft.refused:
@@ -593,6 +613,8 @@ class ConferenceScreen(AppScreen[None]):
         elif action == "leave" and (warning := self.unsaved_warning()):
             # The last save before leaving found a problem (a change made elsewhere).
             self.stay_open(warning, title="Not saved")
+        elif action == "leave" and self.amended_here():
+            self.ask_keep_or_discard()
         elif action == "leave":
             self.finish_leave()
 
@@ -702,6 +724,52 @@ class ConferenceScreen(AppScreen[None]):
             "Fix it, or press escape again to leave without it."
         )
 
+    def amended_here(self) -> bool:
+        """Whether this visit changed the completed conference (an answer or a goal mark)."""
+        draft = self.draft
+        return (
+            draft is not None
+            and self.opened.amendment_start is not None
+            and (draft.amendment_started or draft.goals_marked)
+        )
+
+    def ask_keep_or_discard(self) -> None:
+        """Escape from an amendment: keep or discard it, or go back to editing. Keys
+        typed after the escape go to the question, once it is on screen."""
+        gate = self.conference_app.key_gate
+        dialog = KeepOrDiscardDialog(self.student.display_name, self.amendment_decided)
+        gate.hold(dialog, "the keep-or-discard question", part="ask")
+        self.app.push_screen(dialog)
+        gate.release(self, part="close")
+
+    def amendment_decided(self, choice: AmendmentChoice) -> None:
+        gate = self.conference_app.key_gate
+        if choice == AmendmentChoice.BACK:
+            self.focus_current_field()
+            return
+        # Keys typed after k or d are for the screen this one goes back to.
+        gate.hold(self, "the conference to close", part="close")
+        if choice == AmendmentChoice.KEEP:
+            self.notify("Amendment kept; the earlier text is kept too.", timeout=4)
+            self.finish_leave()
+            return
+        start = self.opened.amendment_start
+        assert start is not None
+        self.stop_editing()
+        store = self.conference_app.store
+
+        def discarded(_: object) -> None:
+            self.notify("Changes discarded: the conference is as it was.", timeout=4)
+            self.close()
+
+        run_in_background(
+            self,
+            lambda: store.discard_amendment(start),
+            discarded,
+            group="save-discard",
+            failed=self.could_not_close,
+        )
+
     def finish_leave(self) -> None:
         self.stop_editing()
         store = self.conference_app.store
@@ -801,11 +869,11 @@ class ConferenceScreen(AppScreen[None]):
         self.focus_current_field()
         if goal.status == event.status:
             return
-        self.goal_undo = (goal.id, goal.status)
         self.set_goal_status(
             goal.id,
             event.status,
             f"“{one_line(goal.text, 60)}” marked {event.status}. To undo: ctrl+g, then u.",
+            undo=(goal.id, goal.status),
         )
 
     def action_back_to_field(self) -> None:
@@ -818,19 +886,24 @@ class ConferenceScreen(AppScreen[None]):
             return
         goal_id, status = self.goal_undo
         self.goal_undo = None
-        self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.")
+        self.set_goal_status(goal_id, status, f"Goal mark undone: {status} again.", undo=None)
 
-    def set_goal_status(self, goal_id: str, status: str, done_message: str) -> None:
-        store = self.conference_app.store
-        conference_id, student_id = self.conference.id, self.conference.student_id
+    def set_goal_status(
+        self, goal_id: str, status: str, done_message: str, *, undo: tuple[str, str] | None
+    ) -> None:
+        """Mark a goal from this conference; `undo` is what `u` sets it back to. The store
+        refuses a goal this conference may not mark (set or closed after it), and says so."""
+        store, form = self.conference_app.store, self.conference_app.form
+        conference = self.conference
         if self.draft is not None:
             self.draft.goals_marked = True
 
         def mark() -> LastTime:
-            store.update_goal_status(goal_id, status, conference_id)
-            return store.last_time(student_id, conference_id)
+            store.update_goal_status(goal_id, status, conference.id)
+            return read_last_time(store, form, conference)
 
         def shown(last: LastTime) -> None:
+            self.goal_undo = undo
             self.last_time = last
             self.query_one(LastTimePanel).show(last)
             self.notify(done_message, timeout=6)

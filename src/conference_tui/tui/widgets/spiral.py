@@ -14,8 +14,8 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from conference_tui.forms import FormStage
-from conference_tui.store.records import GOAL_ACTIVE, LastTime
+from conference_tui.forms import Form, FormStage
+from conference_tui.store.records import GOAL_ACTIVE, GoalInfo, LastTime
 from conference_tui.tui.widgets.formatting import local_date, mm_ss, one_line, plain
 
 STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"}
@@ -158,35 +158,96 @@ class GoalList(OptionList):
             self.post_message(self.MarkRequested(option.id, status))
 
 
+def last_time_fields(form: Form) -> tuple[tuple[str, str], ...]:
+    """What "last time" shows of the conference before, as (short label, field key),
+    found by what each field is for: the strength noticed, the point taught, the goal
+    set and the next step."""
+    found = (
+        ("Strength", form.field_with_role("strength")),
+        ("Taught", form.field_with_role("teaching_point")),
+        ("Goal set", next(iter(form.fields_of_type("goal")), None)),
+        ("Next step", next(iter(form.fields_of_type("next_step")), None)),
+    )
+    return tuple((label, field.key) for label, field in found if field is not None)
+
+
 class LastTimePanel(Vertical):
-    """What the spiral revisits: active goals and the last next step."""
+    """What the spiral revisits: the goals open at this conference, and what the
+    conference before it noticed, taught and set. One line each; the whole text while
+    ctrl+g has the list focused (it scrolls)."""
+
+    def __init__(self, fields: tuple[tuple[str, str], ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fields = fields
+        self.last = LastTime((), None)
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Last time[/b]", id="last-time-title")
         yield GoalList(id="goal-list")
-        yield Static("", id="last-next-step")
+        yield Static("", id="last-time-empty")
 
     def show(self, last: LastTime) -> None:
+        self.last = last
         title = self.query_one("#last-time-title", Static)
         when = f" ({local_date(last.last_conference_at)})" if last.last_conference_at else ""
         title.update(f"[b]Last time{when}[/b]  [dim]ctrl+g: goals[/dim]")
+        self.fill()
+
+    @property
+    def has_goals(self) -> bool:
+        return bool(self.last.active_goals)
+
+    def fill(self) -> None:
+        """The options, each on one line unless the list has focus (then whole)."""
         goals = self.query_one(GoalList)
+        whole = goals.has_focus
+        width = max(8, goals.scrollable_content_region.width or 26)
+        last = self.last
         highlighted = goals.highlighted
         goals.clear_options()
         for goal in last.active_goals:
-            mark = STATUS_MARK.get(goal.status, "?")
-            label = plain(f"{mark} {goal.text}")
-            if goal.status != GOAL_ACTIVE:
-                label.append(f" ({goal.status})", style="italic")
-            goals.add_option(Option(label, id=goal.id))
-        goals.display = bool(last.active_goals)
-        if last.active_goals:
-            goals.highlighted = min(highlighted or 0, len(last.active_goals) - 1)
-        next_step = last.last_next_step or ""
-        if not last.active_goals and not next_step and last.last_conference_at is None:
-            body = Text("First conference: no goals yet.", style="dim")
+            goals.add_option(Option(self.goal_label(goal, whole, width), id=goal.id))
+        said = [(label, last.last_answers.get(key, "").strip()) for label, key in self.fields]
+        # The goal it set is in the list already while it is open.
+        listed = {goal.text.strip() for goal in last.active_goals}
+        said = [(label, text) for label, text in said if text and text not in listed]
+        if said and last.active_goals:
+            goals.add_option(None)
+        for label, text in said:
+            line = Text()
+            line.append(f"{label}: ", style="bold")
+            line.append_text(
+                plain(text) if whole else plain(one_line(text, width - len(label) - 2))
+            )
+            goals.add_option(Option(line))
+        goals.display = bool(goals.option_count)
+        if goals.option_count:
+            goals.highlighted = min(highlighted or 0, goals.option_count - 1)
+        empty = self.query_one("#last-time-empty", Static)
+        empty.display = not goals.option_count
+        if last.last_conference_at is None:
+            empty.update(Text("First conference: no goals yet.", style="dim"))
         else:
-            body = Text()
-            body.append("Next step: ", style="bold")
-            body.append_text(plain(next_step) if next_step else Text("none recorded", "dim"))
-        self.query_one("#last-next-step", Static).update(body)
+            empty.update(Text("No goals open, nothing else recorded.", style="dim"))
+
+    def goal_label(self, goal: GoalInfo, whole: bool, width: int) -> Text:
+        if goal.id in self.last.closed_later:
+            after = " (closed later)"
+        elif goal.status != GOAL_ACTIVE:
+            after = f" ({goal.status})"
+        else:
+            after = ""
+        mark = STATUS_MARK.get(goal.status, "?")
+        words = goal.text if whole else one_line(goal.text, max(4, width - 2 - len(after)))
+        label = plain(f"{mark} {words}")
+        label.append(after, style="italic")
+        return label
+
+    def on_descendant_focus(self) -> None:
+        self.fill()
+
+    def on_descendant_blur(self) -> None:
+        self.fill()
+
+    def on_resize(self) -> None:
+        self.fill()
