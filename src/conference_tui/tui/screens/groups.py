@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from conference_tui.store.records import RosterRow
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import one_line
+from conference_tui.tui.widgets.formatting import QUIET, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
 BY_GOAL = "goal"
@@ -188,10 +189,10 @@ class GroupsScreen(AppScreen[None]):
 
     def show_status(self, groups: list[Group]) -> None:
         shared = [g for g in groups if len(g.rows) > 1 and normalised(g.label)]
-        title = Text()
-        title.append(f"Grouped by {WHAT[self.by]}", style="bold")
         other = WHAT[BY_NEXT_STEP if self.by == BY_GOAL else BY_GOAL]
-        title.append(f"  ·  t: group by {other}", style="dim")
+        title = Content.assemble(
+            (f"Grouped by {WHAT[self.by]}", "bold"), (f"  ·  t: group by {other}", QUIET)
+        )
         self.query_one("#groups-title", Static).update(title)
         in_groups = sum(len(g.rows) for g in shared)
         status = (

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.theme import Theme
 from textual.widgets import DataTable, Input, Static
 
 from conference_tui.store.first_look import FirstLook
 from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.store.text_rules import visible
+from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
@@ -184,6 +187,8 @@ class RosterScreen(AppScreen[None]):
         self.show_filter(False)
         self.query_one("#welcome").display = False
         table.focus()
+        # Due rows carry the theme's warning colour: a new theme paints them again.
+        self.app.theme_changed_signal.subscribe(self, self.repaint_for_theme)
         if self.first_look is not None:
             look, self.first_look = self.first_look, None
             self.show((look.classes, look.current, look.rows))
@@ -238,6 +243,10 @@ class RosterScreen(AppScreen[None]):
             rows.sort(key=lambda row: overdue_rank(row, today))
         return rows
 
+    def repaint_for_theme(self, _theme: Theme) -> None:
+        if self.loaded:
+            self.render_rows()
+
     def render_rows(self) -> None:
         table = self.query_one(DataTable)
         welcome = self.query_one("#welcome", Static)
@@ -257,8 +266,7 @@ class RosterScreen(AppScreen[None]):
             return
         welcome.display = False
         table.display = True
-        theme = self.app.current_theme
-        due_style = f"bold {theme.warning}" if theme.warning else "bold"
+        due_style = Style(bold=True, color=theme_colour(self.app, "text-warning"))
         today = self.today()
         for row in self.visible_rows():
             style = due_style if row.is_due else ""

@@ -6,17 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
 from conference_tui.forms import HABITS_OF_MIND, FormField
 from conference_tui.store.text_rules import visible
-from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.formatting import QUIET, plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
 
 MULTI_SEPARATOR = "\n"
@@ -72,11 +72,9 @@ class FieldEditor(Vertical):
         yield self.make_control()
         yield Static("", classes="field-error")
 
-    def label_text(self) -> Text:
+    def label_text(self) -> Content:
         privacy = "private" if self.private else "shareable"
-        label = plain(self.form_field.label)
-        label.append(f"  ({privacy})", style="dim")
-        return label
+        return Content.assemble(visible(self.form_field.label), (f"  ({privacy})", QUIET))
 
     def make_control(self) -> Widget:
         field = self.form_field

@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
@@ -16,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from conference_tui.forms import FormStage
 from conference_tui.store.records import GOAL_ACTIVE, LastTime
-from conference_tui.tui.widgets.formatting import local_date, mm_ss, one_line, plain
+from conference_tui.store.text_rules import visible
+from conference_tui.tui.widgets.formatting import QUIET, local_date, mm_ss, one_line, plain
 
 STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"}
 
@@ -169,7 +171,7 @@ class LastTimePanel(Vertical):
     def show(self, last: LastTime) -> None:
         title = self.query_one("#last-time-title", Static)
         when = f" ({local_date(last.last_conference_at)})" if last.last_conference_at else ""
-        title.update(f"[b]Last time{when}[/b]  [dim]ctrl+g: goals[/dim]")
+        title.update(Content.assemble((f"Last time{when}", "bold"), ("  ctrl+g: goals", QUIET)))
         goals = self.query_one(GoalList)
         highlighted = goals.highlighted
         goals.clear_options()
@@ -184,9 +186,10 @@ class LastTimePanel(Vertical):
             goals.highlighted = min(highlighted or 0, len(last.active_goals) - 1)
         next_step = last.last_next_step or ""
         if not last.active_goals and not next_step and last.last_conference_at is None:
-            body = Text("First conference: no goals yet.", style="dim")
+            body = Content.styled("First conference: no goals yet.", QUIET)
         else:
-            body = Text()
-            body.append("Next step: ", style="bold")
-            body.append_text(plain(next_step) if next_step else Text("none recorded", "dim"))
+            body = Content.assemble(
+                ("Next step: ", "bold"),
+                visible(next_step) if next_step else ("none recorded", QUIET),
+            )
         self.query_one("#last-next-step", Static).update(body)
