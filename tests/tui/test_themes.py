@@ -94,12 +94,18 @@ async def measure_in_turns(
     found: list[LowContrast] = []
     themes = themes_to_measure(app)
     turn = turns(themes, app, count)
+    screen = app.screen
     for theme in sorted(themes, key=lambda name: turn[name]):
         await show(turn[theme])
         app.theme = theme
         await settle(pilot)
         found += low_contrast_cells(app, f"{what} {turn[theme] + 1}")
     assert set(turn.values()) == set(range(count))
+    # The ANSI themes are drawn too (not measured: the terminal's palette decides).
+    for theme in ("ansi-dark", "ansi-light"):
+        app.theme = theme
+        await settle(pilot)
+    assert app.screen is screen and app.is_running
     return found
 
 

@@ -134,7 +134,11 @@ def readable_text_variables(variables: Mapping[str, str]) -> dict[str, str]:
     return changed
 
 
-def theme_colour(app: App[object], variable: str) -> RichColor:
+def theme_colour(app: App[object], variable: str) -> RichColor | None:
     """A colour of the app's current theme, as its styles see it, for text built in
-    Python (a table cell); ANSI colours stay the terminal's own."""
-    return Color.parse(app.theme_variables[variable]).rich_color
+    Python (a table cell); ANSI colours stay the terminal's own. None for a colour
+    Rich cannot draw (an ANSI theme's "ansi_default 50%")."""
+    try:
+        return Color.parse(app.theme_variables[variable]).rich_color
+    except ColorParseError:
+        return None

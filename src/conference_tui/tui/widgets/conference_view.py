@@ -216,9 +216,11 @@ class ConferenceView(VerticalScroll):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.paint())
 
     def ink(self) -> Ink:
+        muted = theme_colour(self.app, "text-muted")
         return Ink(
             accent=Style(bold=True, color=theme_colour(self.app, "text-primary")),
-            quiet=Style(color=theme_colour(self.app, "text-muted")),
+            # An ANSI theme's muted text is the terminal's dim.
+            quiet=DIM if muted is None else Style(color=muted),
         )
 
     def show(self, conference: ConferenceInfo, form: Form, goals: Sequence[GoalInfo] = ()) -> None:
