@@ -29,6 +29,7 @@ from conference_tui.store.errors import StoreError
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
+from conference_tui.tui.readable_colours import readable_text_variables
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -233,6 +234,12 @@ class ConferenceApp(App[None]):
         # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next.
         self.run_worker(import_screens, thread=True, group="import-screens", exit_on_error=False)
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with its text colours made readable on its grounds."""
+        variables = super().get_css_variables()
+        variables.update(readable_text_variables(variables))
+        return variables
+
     def watch_theme(self, theme: str) -> None:
         """A theme picked from the palette is kept for next time, in config.toml."""
         if self.is_mounted and theme != self.settings.theme:
@@ -419,8 +426,14 @@ class ConferenceApp(App[None]):
         )
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header shows a student's or class's name: as its own characters."""
-        return super().format_title(visible(title), visible(sub_title))
+        """The header shows a student's or class's name: as its own characters. The
+        subtitle is in the theme's muted text colour (Textual dims it, which some themes
+        leave unreadable)."""
+        if not sub_title:
+            return Content(visible(title))
+        return Content.assemble(
+            visible(title), (" — ", "$text-muted"), (visible(sub_title), "$text-muted")
+        )
 
     async def action_quit(self) -> None:
         """Quit, but first write any note typed in the last fraction of a second. If the

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual import on
 from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
@@ -30,6 +30,7 @@ from conference_tui.store.records import (
     Progress,
     StudentInfo,
 )
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
@@ -40,11 +41,11 @@ from conference_tui.tui.widgets.field_editor import (
 )
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import (
+    QUIET,
     local_date,
     local_datetime,
     mm_ss,
     one_line,
-    plain,
 )
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.spiral import (
@@ -305,13 +306,15 @@ class ConferenceScreen(AppScreen[None]):
         self.set_interval(1, self.tick)
 
     def show_student_heading(self) -> None:
-        heading = Text()
-        heading.append_text(plain(self.student.display_name, style="bold"))
+        heading = Content.styled(visible(self.student.display_name), "bold")
         if not self.conference.is_draft:
-            heading.append(
-                f"\nCompleted {local_datetime(self.conference.ended_at)}; "
-                "changes are kept as an amendment.",
-                style="dim",
+            heading = Content.assemble(
+                heading,
+                (
+                    f"\nCompleted {local_datetime(self.conference.ended_at)}; "
+                    "changes are kept as an amendment.",
+                    QUIET,
+                ),
             )
         self.query_one("#student-name", Static).update(heading)
         self.conference_app.sub_title = f"Conference · {self.student.display_name}"

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from conference_tui.store.records import RosterRow
 from conference_tui.store.similar_goals import group_similar
+from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import one_line
+from conference_tui.tui.widgets.formatting import QUIET, one_line
 from conference_tui.tui.widgets.header import AppHeader
 
 BY_GOAL = "goal"
@@ -196,7 +199,8 @@ class GroupsScreen(AppScreen[None]):
                     # Worded differently: each student's own words, beside the name.
                     room = self.label_width() - name.cell_len - 3
                     name.append(
-                        f" · {one_line(self.texts[row.student.id], max(room, 8))}", style="dim"
+                        f" · {one_line(self.texts[row.student.id], max(room, 8))}",
+                        style=Style(color=theme_colour(self.app, "text-muted")),
                     )
                 leaf = branch.add_leaf(name, data=row.student.id)
                 if target is None or row.student.id == selected:
@@ -236,10 +240,10 @@ class GroupsScreen(AppScreen[None]):
 
     def show_status(self, groups: list[Group]) -> None:
         shared = [g for g in groups if g.shared]
-        title = Text()
-        title.append(f"Grouped by {WHAT[self.by]}", style="bold")
         other = WHAT[BY_NEXT_STEP if self.by == BY_GOAL else BY_GOAL]
-        title.append(f"  ·  t: group by {other}", style="dim")
+        title = Content.assemble(
+            (f"Grouped by {WHAT[self.by]}", "bold"), (f"  ·  t: group by {other}", QUIET)
+        )
         self.query_one("#groups-title", Static).update(title)
         in_groups = sum(len(g.rows) for g in shared)
         class_size = f"{len(self.rows)} student{'s' if len(self.rows) != 1 else ''}"

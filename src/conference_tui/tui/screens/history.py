@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
@@ -22,11 +23,12 @@ from conference_tui.store.records import (
     GoalInfo,
     StudentInfo,
 )
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_date, one_line, plain
+from conference_tui.tui.widgets.formatting import QUIET, local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
 
@@ -367,12 +369,10 @@ class HistoryScreen(AppScreen[None]):
         if len(self.summaries) < count:
             conferences += f" ({len(self.summaries)} loaded)"
         goals = f"{active} active goal{'s' if active != 1 else ''}"
-        title = Text()
-        title.append_text(plain(name, style="bold"))
-        title.append(f" · {conferences} · {goals}", style="dim")
+        title = Content.assemble((visible(name), "bold"), (f" · {conferences} · {goals}", QUIET))
         legend = " · ✎ draft ✱ amended"
-        if title.cell_len + len(legend) <= self.size.width - 2:
-            title.append(legend, style="dim italic")
+        if title.cell_length + len(legend) <= self.size.width - 2:
+            title = Content.assemble(title, (legend, f"{QUIET} italic"))
         self.query_one("#history-title", Static).update(title)
 
     def show_goals(self) -> None:
@@ -392,7 +392,9 @@ class HistoryScreen(AppScreen[None]):
     def show_goal_detail(self) -> None:
         detail = self.query_one("#goal-detail", Static)
         if not self.goals:
-            detail.update(Text("No goals yet: a conference's Goal field sets one.", style="dim"))
+            detail.update(
+                Content.styled("No goals yet: a conference's Goal field sets one.", QUIET)
+            )
             return
         table = self.query_one("#goals-table", DataTable)
         goal_id = row_key_at_cursor(table)
@@ -400,15 +402,19 @@ class HistoryScreen(AppScreen[None]):
         if goal is None:
             detail.update("")
             return
-        text = Text()
-        text.append_text(plain(goal.text))
-        text.append(f"\nSet {local_date(goal.set_at)}", style="dim")
-        text.append(" at a conference" if goal.set_by_conference_id else " outside a conference")
-        if goal.status == GOAL_ACTIVE:
-            text.append(" · still active", style="dim")
-        else:
-            text.append(f" · {goal.status} {local_date(goal.closed_at)}", style="dim")
-        detail.update(text)
+        closed = (
+            " · still active"
+            if goal.status == GOAL_ACTIVE
+            else f" · {goal.status} {local_date(goal.closed_at)}"
+        )
+        detail.update(
+            Content.assemble(
+                visible(goal.text),
+                (f"\nSet {local_date(goal.set_at)}", QUIET),
+                " at a conference" if goal.set_by_conference_id else " outside a conference",
+                (closed, QUIET),
+            )
+        )
 
     def no_habits_note(self) -> Text:
         """What the empty Habits tab would show, and where habits are recorded."""
@@ -444,15 +450,13 @@ class HistoryScreen(AppScreen[None]):
     def show_profile(self) -> None:
         if self.student is None:
             return
-        text = Text()
+        parts: list[str | tuple[str, str]] = []
         for key, label in PROFILE_PARTS:
             value = getattr(self.student, key).strip()
-            text.append(f"{label}\n", style="bold")
-            text.append_text(
-                plain(f"{value}\n\n") if value else Text("not noted yet\n\n", style="dim")
-            )
-        text.append("Press p to edit the profile.", style="dim italic")
-        self.query_one("#profile-view", Static).update(text)
+            parts.append((f"{label}\n", "bold"))
+            parts.append(visible(f"{value}\n\n") if value else ("not noted yet\n\n", QUIET))
+        parts.append(("Press p to edit the profile.", f"{QUIET} italic"))
+        self.query_one("#profile-view", Static).update(Content.assemble(*parts))
 
     # -- the highlighted conference, in full ---------------------------------------
 

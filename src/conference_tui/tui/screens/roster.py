@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.theme import Theme
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
@@ -20,6 +22,7 @@ from conference_tui.store.names import family_name_key, first_name_key
 from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
@@ -246,6 +249,8 @@ class RosterScreen(AppScreen[None]):
         self.query_one("#welcome").display = False
         table.focus()
         self.set_interval(CHANGE_POLL_SECONDS, self.poll_for_changes)
+        # Due rows carry the theme's warning colour: a new theme paints them again.
+        self.app.theme_changed_signal.subscribe(self, self.repaint_for_theme)
         if self.first_look is not None:
             look, self.first_look = self.first_look, None
             self.show((look.classes, look.current, look.rows))
@@ -337,6 +342,10 @@ class RosterScreen(AppScreen[None]):
         ]
         return in_order(rows, self.order, self.today())
 
+    def repaint_for_theme(self, _theme: Theme) -> None:
+        if self.loaded:
+            self.render_rows()
+
     def render_rows(self, keep_place: bool = False) -> None:
         """Draw the rows, the cursor on the student it was on. If they are gone, with
         `keep_place` (rows read again) the cursor stays on that line, the next student
@@ -360,8 +369,7 @@ class RosterScreen(AppScreen[None]):
             return
         welcome.display = False
         table.display = True
-        theme = self.app.current_theme
-        due_style = f"bold {theme.warning}" if theme.warning else "bold"
+        due_style = Style(bold=True, color=theme_colour(self.app, "text-warning"))
         today = self.today()
         for row in self.visible_rows():
             style = due_style if row.is_due else ""

@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
@@ -25,7 +26,7 @@ from conference_tui.store.records import ClassInfo, SearchHit, SearchPage, Searc
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import highlighted, local_date, one_line
+from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_boxes import TextInput
 
@@ -71,14 +72,14 @@ def where_found(hit: SearchHit, form: Form) -> str:
         return "Goal" if hit.kind == "goal" else "Note"
 
 
-def hit_prompt(hit: SearchHit, form: Form) -> Text:
-    line = Text(no_wrap=False)
-    line.append(one_line(hit.student_name, 28), style="bold")
-    line.append(f" · {local_date(hit.when)}" if hit.when else "", style="dim")
-    line.append(f" · {where_found(hit, form)}", style="italic")
-    line.append("\n")
-    line.append_text(highlighted(one_line(hit.snippet, 400)))
-    return line
+def hit_prompt(hit: SearchHit, form: Form) -> Content:
+    return Content.assemble(
+        (one_line(hit.student_name, 28), "bold"),
+        (f" · {local_date(hit.when)}" if hit.when else "", QUIET),
+        (f" · {where_found(hit, form)}", "italic"),
+        "\n",
+        Content.from_rich_text(highlighted(one_line(hit.snippet, 400))),
+    )
 
 
 class Results(OptionList):

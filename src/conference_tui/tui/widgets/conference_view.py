@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -22,6 +24,7 @@ from conference_tui.store.records import (
     ConferenceInfo,
     GoalInfo,
 )
+from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR
 from conference_tui.tui.widgets.formatting import local_datetime
 
@@ -29,6 +32,9 @@ from conference_tui.tui.widgets.formatting import local_datetime
 INLINE_TYPES = frozenset({"short_text", "choice", "date"})
 LIST_TYPES = frozenset({"multi_choice", "habits"})
 INDENT = 2
+ITALIC = Style(italic=True)
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
 
 
 def answer_text(field: FormField | None, value: str) -> str:
@@ -38,16 +44,25 @@ def answer_text(field: FormField | None, value: str) -> str:
     return value.strip()
 
 
-def heading(conference: ConferenceInfo) -> Text:
+@dataclass(frozen=True)
+class Ink:
+    """The two colours the view adds to the text's own: stage titles, and quiet notes
+    (when a note changed, private). A view in the app takes them from its theme."""
+
+    accent: Style = BOLD
+    quiet: Style = DIM
+
+
+def heading(conference: ConferenceInfo, ink: Ink) -> Text:
     text = Text()
     text.append(local_datetime(conference.started_at), style="bold")
     if conference.is_draft:
         text.append("  ✎ draft, not completed", style="italic")
     else:
-        text.append(f"  completed {local_datetime(conference.ended_at)}", style="dim")
+        text.append(f"  completed {local_datetime(conference.ended_at)}", style=ink.quiet)
     if conference.amended_at is not None:
         text.append(f"\n✱ amended {local_datetime(conference.amended_at)}", style="italic")
-        text.append(" (earlier text under each change)", style="dim")
+        text.append(" (earlier text under each change)", style=ink.quiet)
     return text
 
 
@@ -57,12 +72,13 @@ def field_block(
     value: str,
     private: bool,
     revisions: Sequence[AnswerRevisionInfo],
+    ink: Ink,
 ) -> list[RenderableType]:
     shown = answer_text(field, value)
     line = Text()
     line.append(label, style="bold")
     if private:
-        line.append(" (private)", style="italic dim")
+        line.append(" (private)", style=ITALIC + ink.quiet)
     parts: list[RenderableType] = []
     if field is not None and field.type in INLINE_TYPES and "\n" not in shown:
         line.append(": ")
@@ -73,7 +89,7 @@ def field_block(
         parts.append(Padding(Text(shown or "—"), (0, 0, 0, INDENT * 2)))
     for revision in revisions:
         before = answer_text(field, revision.value) or "(empty)"
-        was = Text(style="dim")
+        was = Text(style=ink.quiet)
         was.append(f"until changed {local_datetime(revision.replaced_at)}: ", style="italic")
         was.append(before)
         if revision.private != private:
@@ -82,7 +98,7 @@ def field_block(
     return parts
 
 
-def goals_block(conference_id: str, goals: Sequence[GoalInfo]) -> list[RenderableType]:
+def goals_block(conference_id: str, goals: Sequence[GoalInfo], ink: Ink) -> list[RenderableType]:
     lines: list[RenderableType] = []
     for goal in goals:
         text = Text()
@@ -90,7 +106,7 @@ def goals_block(conference_id: str, goals: Sequence[GoalInfo]) -> list[Renderabl
             text.append("set: ", style="bold")
             text.append(goal.text)
             if goal.status != GOAL_ACTIVE:
-                text.append(f" (later {goal.status})", style="italic dim")
+                text.append(f" (later {goal.status})", style=ITALIC + ink.quiet)
         else:
             text.append(f"{goal.status}: ", style="bold")
             text.append(goal.text)
@@ -123,7 +139,7 @@ def conference_renderable(
     conference: ConferenceInfo,
     form: Form,
     goals: Sequence[GoalInfo] = (),
-    accent: str = "bold",
+    ink: Ink = Ink(),
 ) -> Group:
     """The whole conference: a heading, then each stage's notes in spiral order.
 
@@ -133,11 +149,11 @@ def conference_renderable(
     """
     revisions = real_changes(conference)
 
-    parts: list[RenderableType] = [heading(conference)]
+    parts: list[RenderableType] = [heading(conference, ink)]
     known: set[str] = set()
     for stage in form.stages:
         parts.append(Text(""))
-        parts.append(Text(f"{stage.number}. {stage.title}", style=accent))
+        parts.append(Text(f"{stage.number}. {stage.title}", style=ink.accent))
         shown = 0
         for field in stage.fields:
             known.add(field.key)
@@ -153,15 +169,17 @@ def conference_renderable(
                     answer.value if answer else "",
                     answer.private if answer else field.private,
                     changed,
+                    ink,
                 )
             )
         if not shown:
-            parts.append(Padding(Text("nothing noted", style="dim italic"), (0, 0, 0, INDENT)))
+            nothing = Text("nothing noted", style=ITALIC + ink.quiet)
+            parts.append(Padding(nothing, (0, 0, 0, INDENT)))
 
     others = [a for key, a in conference.answers.items() if key not in known and a.value.strip()]
     if others:
         parts.append(Text(""))
-        parts.append(Text("Other notes (fields not in this form)", style=accent))
+        parts.append(Text("Other notes (fields not in this form)", style=ink.accent))
         for answer in sorted(others, key=lambda a: a.field_key):
             parts.extend(
                 field_block(
@@ -170,12 +188,13 @@ def conference_renderable(
                     answer.value,
                     answer.private,
                     revisions.get(answer.field_key, []),
+                    ink,
                 )
             )
     if goals:
         parts.append(Text(""))
-        parts.append(Text("Goals this conference set or closed", style=accent))
-        parts.extend(goals_block(conference.id, goals))
+        parts.append(Text("Goals this conference set or closed", style=ink.accent))
+        parts.extend(goals_block(conference.id, goals, ink))
     return Group(*parts)
 
 
@@ -184,18 +203,39 @@ class ConferenceView(VerticalScroll):
 
     DEFAULT_CLASSES = "conference-view"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # What is shown, to paint it again in the colours of a new theme.
+        self.shown: tuple[ConferenceInfo, Form, Sequence[GoalInfo]] | None = None
+        self.message = ""
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="conference-view-body")
 
-    def accent_style(self) -> str:
-        primary = self.app.current_theme.primary
-        return f"bold {primary}" if primary else "bold"
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.paint())
+
+    def ink(self) -> Ink:
+        muted = theme_colour(self.app, "text-muted")
+        return Ink(
+            accent=Style(bold=True, color=theme_colour(self.app, "text-primary")),
+            # An ANSI theme's muted text is the terminal's dim.
+            quiet=DIM if muted is None else Style(color=muted),
+        )
 
     def show(self, conference: ConferenceInfo, form: Form, goals: Sequence[GoalInfo] = ()) -> None:
-        body = self.query_one(".conference-view-body", Static)
-        body.update(conference_renderable(conference, form, goals, self.accent_style()))
+        self.shown = (conference, form, goals)
+        self.paint()
         self.scroll_home(animate=False)
 
     def show_message(self, message: str) -> None:
-        self.query_one(".conference-view-body", Static).update(Text(message, style="dim"))
+        self.shown, self.message = None, message
+        self.paint()
         self.scroll_home(animate=False)
+
+    def paint(self) -> None:
+        body = self.query_one(".conference-view-body", Static)
+        if self.shown is None:
+            body.update(Text(self.message, style=self.ink().quiet))
+        else:
+            body.update(conference_renderable(*self.shown, self.ink()))

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
@@ -24,7 +24,7 @@ from conference_tui.store.follow_up import (
     resolve_follow_up,
 )
 from conference_tui.store.text_rules import visible
-from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.formatting import QUIET, plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
 
 MULTI_SEPARATOR = "\n"
@@ -74,11 +74,9 @@ class FieldEditor(Vertical):
         if self.form_field.type == "date":
             yield Static("", classes="field-confirm")
 
-    def label_text(self) -> Text:
+    def label_text(self) -> Content:
         privacy = "private" if self.private else "shareable"
-        label = plain(self.form_field.label)
-        label.append(f"  ({privacy})", style="dim")
-        return label
+        return Content.assemble(visible(self.form_field.label), (f"  ({privacy})", QUIET))
 
     def resolved_date(self) -> str:
         """The date a follow-up typed here stands for, in words; empty if none."""

@@ -9,6 +9,10 @@ from rich.text import Text
 from conference_tui.store.records import MATCH_END, MATCH_START
 from conference_tui.store.text_rules import visible
 
+QUIET = "$text-muted"
+"""Quiet text (a hint, a date beside a note) in the theme's muted colour, readable in
+every theme; Rich's dim is not."""
+
 
 def plain(text: str, style: str = "") -> Text:
     """Text from a person or a file, shown as its own characters: never read as markup,

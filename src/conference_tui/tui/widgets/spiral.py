@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
@@ -16,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from conference_tui.forms import Form, FormStage
 from conference_tui.store.records import GOAL_ACTIVE, GoalInfo, LastTime
-from conference_tui.tui.widgets.formatting import local_date, mm_ss, one_line, plain
+from conference_tui.tui.widgets.formatting import QUIET, local_date, mm_ss, one_line, plain
 
 STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"}
 
@@ -190,7 +191,7 @@ class LastTimePanel(Vertical):
         self.last = last
         title = self.query_one("#last-time-title", Static)
         when = f" ({local_date(last.last_conference_at)})" if last.last_conference_at else ""
-        title.update(f"[b]Last time{when}[/b]  [dim]ctrl+g: goals[/dim]")
+        title.update(Content.assemble((f"Last time{when}", "bold"), ("  ctrl+g: goals", QUIET)))
         self.fill()
 
     @property
@@ -226,9 +227,9 @@ class LastTimePanel(Vertical):
         empty = self.query_one("#last-time-empty", Static)
         empty.display = not goals.option_count
         if last.last_conference_at is None:
-            empty.update(Text("First conference: no goals yet.", style="dim"))
+            empty.update(Content.styled("First conference: no goals yet.", QUIET))
         else:
-            empty.update(Text("No goals open, nothing else recorded.", style="dim"))
+            empty.update(Content.styled("No goals open, nothing else recorded.", QUIET))
 
     def goal_label(self, goal: GoalInfo, whole: bool, width: int) -> Text:
         if goal.id in self.last.closed_later:
