@@ -289,10 +289,12 @@ async def test_keys_are_in_the_footer_help_and_escape_goes_back(
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         focused = []
-        for _ in range(7):
+        for _ in range(8):
             focused.append(app.focused.id if app.focused else None)
             await pilot.press("tab")
-        assert focused == ["scope", "audience", "per", "folder", "include-drafts", "export", "back"]
+        assert focused == [
+            "scope", "audience", "per", "folder", "include-drafts", "format", "export", "back"
+        ]  # fmt: skip
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
