@@ -196,6 +196,23 @@ def _document(header: str, blocks: Sequence[str]) -> str:
     return header + "\n" + "\n\n".join(blocks) + "\n"
 
 
+def _conference_blocks(notes: StudentNotes, ctx: RenderContext) -> list[str]:
+    conference = notes.conferences[0]
+    title = f"{notes.student.display_name}: conference of {local_day(conference.started_at)}"
+    return [
+        _heading(1, escape_heading(title)),
+        f"Class: {_class_line(notes.school_class)}\\\n{_audience_line(ctx)}",
+        *render_conference(conference, 2, ctx),
+        *render_goals(notes, 2, ctx),
+        *render_next_step(notes.conferences, 2, ctx),
+    ]
+
+
+def render_conference_text(notes: StudentNotes, ctx: RenderContext) -> str:
+    """The one conference in `notes` as Markdown without front matter: to paste."""
+    return "\n\n".join(_conference_blocks(notes, ctx)) + "\n"
+
+
 def render_conference_file(notes: StudentNotes, ctx: RenderContext) -> str:
     """A file for the one conference in `notes`."""
     conference = notes.conferences[0]
@@ -210,15 +227,7 @@ def render_conference_file(notes: StudentNotes, ctx: RenderContext) -> str:
             ("exported", ctx.exported_on.isoformat()),
         ]
     )
-    title = f"{student.display_name}: conference of {local_day(conference.started_at)}"
-    blocks = [
-        _heading(1, escape_heading(title)),
-        f"Class: {_class_line(notes.school_class)}\\\n{_audience_line(ctx)}",
-        *render_conference(conference, 2, ctx),
-        *render_goals(notes, 2, ctx),
-        *render_next_step(notes.conferences, 2, ctx),
-    ]
-    return _document(header, blocks)
+    return _document(header, _conference_blocks(notes, ctx))
 
 
 def render_student_file(notes: StudentNotes, ctx: RenderContext) -> str:

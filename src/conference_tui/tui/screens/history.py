@@ -23,7 +23,7 @@ from conference_tui.store.records import (
     StudentInfo,
 )
 from conference_tui.tui.background import run_in_background
-from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line, plain
@@ -106,7 +106,7 @@ def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
     )
 
 
-class HistoryScreen(AppScreen[None]):
+class HistoryScreen(CopiesConference):
     """Newest conference first; the highlighted one is shown in full below (or beside)."""
 
     CSS_PATH = "history.tcss"
@@ -132,7 +132,7 @@ class HistoryScreen(AppScreen[None]):
             "export",
             "Export",
             id="history.export",
-            tooltip="Export this student's notes to Markdown",
+            tooltip="Export this student's notes to Markdown or an HTML page",
         ),
         Binding(
             "p",
@@ -174,6 +174,7 @@ class HistoryScreen(AppScreen[None]):
             id="history.tab4",
             tooltip="Show the learner profile",
         ),
+        *copy_bindings("history"),
     ]
 
     def __init__(
@@ -438,6 +439,12 @@ class HistoryScreen(AppScreen[None]):
 
     def selected_conference_id(self) -> str | None:
         return row_key_at_cursor(self.query_one("#history-table", DataTable))
+
+    async def conference_to_copy(self) -> str | None:
+        conference_id = self.selected_conference_id()
+        if conference_id is None:
+            self.nothing_highlighted()
+        return conference_id
 
     def selected_summary(self) -> ConferenceSummary | None:
         conference_id = self.selected_conference_id()
