@@ -61,6 +61,14 @@ def _forms() -> tuple[Form, dict[str, Form]]:
     help="One file per student, per conference or per class.",
 )
 @click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: text files to keep or edit; html: self-contained pages to open and print.",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -77,10 +85,13 @@ def export(
     everything: bool,
     audience: str,
     per: str,
+    file_format: str,
     out_dir: Path | None,
     include_drafts: bool,
 ) -> None:
-    """Write notes as Markdown files, in spiral order, then goals and next step.
+    """Write notes as Markdown files (or HTML pages), in spiral order, with goals and
+    next step. An HTML page holds no script and loads nothing; it prints a student
+    a page.
 
     An export is a disclosure of student records: the files can be read by anyone
     who gets them. Files are created private (0600) and never replace a file:
@@ -90,6 +101,7 @@ def export(
         DISCLOSURE_WARNING,
         Audience,
         ExportScope,
+        Format,
         Per,
         export_notes,
         find_class,
@@ -113,10 +125,12 @@ def export(
         else:
             scope = ExportScope.everything()
         click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
-        with progress_bar("Writing Markdown files") as progress:
+        kind = "HTML pages" if file_format == Format.HTML else "Markdown files"
+        with progress_bar(f"Writing {kind}") as progress:
             result = export_notes(
                 store, form, scope, Audience(audience), folder, Per(per),
                 forms=forms, include_drafts=include_drafts, progress=progress,
+                file_format=Format(file_format),
             )  # fmt: skip
     store.close()
     if not result.files:

@@ -89,6 +89,22 @@ def test_export_shareable_by_default_per_class(database: str, tmp_path: Path) ->
     assert "PRIVATE-NOTE" not in path.read_text(encoding="utf-8")
 
 
+def test_export_html_pages_for_each_audience(database: str, tmp_path: Path) -> None:
+    for audience in ("shareable", "teacher"):
+        out = tmp_path / audience
+        result = run(
+            "--db", database, "export", "--student", "Ann Lee", "--format", "html",
+            "--audience", audience, "--out", str(out),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        (path,) = out.iterdir()
+        assert path.suffix == ".html"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        page = path.read_text(encoding="utf-8")
+        assert "# To be scary" in page  # a plain character in HTML: no escape needed
+        assert ("PRIVATE-NOTE" in page) is (audience == "teacher")
+
+
 def test_export_needs_exactly_one_scope(database: str, tmp_path: Path) -> None:
     for args in ([], ["--all", "--student", "Ann Lee"]):
         result = run("--db", database, "export", *args, "--out", str(tmp_path))

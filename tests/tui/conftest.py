@@ -351,6 +351,7 @@ NAMED_KEYS = {
     "space",
     "slash",
     "f1",
+    "f8",
 }
 
 

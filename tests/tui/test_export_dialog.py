@@ -19,7 +19,7 @@ from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
-from .conftest import SIZES, SettableClock, StoryData, make_test_app, settle
+from .conftest import SIZES, SettableClock, StoryData, make_test_app, settle, type_ahead
 
 SHAREABLE_NOTES = ("Vivid opening image of the storm.", "Add dialogue to the ending.")
 PRIVATE_NOTES = (
@@ -289,10 +289,12 @@ async def test_keys_are_in_the_footer_help_and_escape_goes_back(
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         focused = []
-        for _ in range(7):
+        for _ in range(8):
             focused.append(app.focused.id if app.focused else None)
             await pilot.press("tab")
-        assert focused == ["scope", "audience", "per", "folder", "include-drafts", "export", "back"]
+        assert focused == [
+            "scope", "audience", "per", "folder", "include-drafts", "format", "export", "back"
+        ]  # fmt: skip
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
@@ -318,3 +320,28 @@ def test_snapshot_export_dialog_teacher(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=choose_teacher)  # type: ignore[operator]
+
+
+async def test_the_html_choice_writes_pages_typed_fast(
+    story: StoryData, app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
+) -> None:
+    """x, the folder, the HTML format and ctrl+e in one burst, as a fast teacher types."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # x opens the dialog; tab x3 the folder; tab x2 the format; down chooses HTML.
+        await type_ahead(
+            pilot, "x", "tab", "tab", "tab", "ctrl+u", "pages", "tab", "tab", "down", "ctrl+e"
+        )
+        assert isinstance(app.screen, ExportScreen)
+        result = shown(app, "#export-status")
+    out = in_tmp_path / "pages"
+    assert sorted(path.name for path in out.iterdir()) == ["amara-okafor-2026-11-23.html"]
+    assert "amara-okafor-2026-11-23.html" in result
+    page = (out / "amara-okafor-2026-11-23.html").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Notes to share with the student and family." in page
+    for note in SHAREABLE_NOTES:
+        assert note in page
+    for note in PRIVATE_NOTES:
+        assert note not in page

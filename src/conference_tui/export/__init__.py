@@ -20,20 +20,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from conference_tui.export import html, markdown
 from conference_tui.export.files import ExportError, prepare_folder, private_text_file, slugify
-from conference_tui.export.markdown import (
-    CLASS_FILE_END,
-    RenderContext,
-    class_file_start,
-    class_file_student,
-    forms_title,
-    local_day,
-    render_conference_file,
-    render_student_file,
-)
 from conference_tui.export.scope import (
     Audience,
     ExportScope,
+    Format,
     Per,
     PlannedStudent,
     ScopeKind,
@@ -44,6 +36,7 @@ from conference_tui.export.scope import (
     plan_scope,
     read_notes,
 )
+from conference_tui.export.selection import RenderContext, forms_title, goals_touching, local_day
 from conference_tui.forms import Form
 from conference_tui.store import Store
 
@@ -79,23 +72,57 @@ class _PlannedFile:
     pieces: Iterable[str]
 
 
-def _conference_files(notes: StudentNotes, ctx: RenderContext) -> Iterator[_PlannedFile]:
+@dataclass(frozen=True)
+class _Renderer:
+    """One format's way to make each kind of file (see markdown.py and html.py)."""
+
+    conference_file: Callable[[StudentNotes, RenderContext], str]
+    student_file: Callable[[StudentNotes, RenderContext], str]
+    class_start: Callable[[Sequence[PlannedStudent], RenderContext], str]
+    class_student: Callable[[StudentNotes, RenderContext], str]
+    class_end: str
+
+
+def _markdown_class_start(members: Sequence[PlannedStudent], ctx: RenderContext) -> str:
+    return markdown.class_file_start(
+        members[0].school_class,
+        [planned.student.display_name for planned in members],
+        sum(planned.conferences for planned in members),
+        forms_title(ctx, (form_id for planned in members for form_id in planned.form_ids)),
+        ctx,
+    )
+
+
+def _html_class_start(members: Sequence[PlannedStudent], ctx: RenderContext) -> str:
+    return html.class_file_start(members[0].school_class)
+
+
+_RENDERERS = {
+    Format.MARKDOWN: _Renderer(
+        markdown.render_conference_file,
+        markdown.render_student_file,
+        _markdown_class_start,
+        markdown.class_file_student,
+        markdown.CLASS_FILE_END,
+    ),
+    Format.HTML: _Renderer(
+        html.render_conference_file,
+        html.render_student_file,
+        _html_class_start,
+        html.class_file_student,
+        html.CLASS_FILE_END,
+    ),
+}
+
+
+def _conference_files(
+    notes: StudentNotes, ctx: RenderContext, renderer: _Renderer
+) -> Iterator[_PlannedFile]:
     slug = slugify(notes.student.name, "student")
     for conference in notes.conferences:
-        touching = {conference.id}
-        one = StudentNotes(
-            notes.student,
-            notes.school_class,
-            (conference,),
-            tuple(
-                goal
-                for goal in notes.goals
-                if goal.set_by_conference_id in touching or goal.closed_by_conference_id in touching
-            ),
-            notes.private_goal_ids,
-        )
+        one = goals_touching(notes, conference.id)
         yield _PlannedFile(
-            f"{slug}-{local_day(conference.started_at)}", (render_conference_file(one, ctx),)
+            f"{slug}-{local_day(conference.started_at)}", (renderer.conference_file(one, ctx),)
         )
 
 
@@ -103,43 +130,43 @@ def _class_pieces(
     members: Sequence[PlannedStudent],
     notes: Iterator[StudentNotes],
     ctx: RenderContext,
+    renderer: _Renderer,
     cancelled: Callable[[], bool],
 ) -> Iterator[str]:
-    yield class_file_start(
-        members[0].school_class,
-        [planned.student.display_name for planned in members],
-        sum(planned.conferences for planned in members),
-        forms_title(ctx, (form_id for planned in members for form_id in planned.form_ids)),
-        ctx,
-    )
+    yield renderer.class_start(members, ctx)
     for student_notes in notes:
         if cancelled():
             raise ExportCancelled(CANCELLED)
-        yield class_file_student(student_notes, ctx)
-    yield CLASS_FILE_END
+        yield renderer.class_student(student_notes, ctx)
+    yield renderer.class_end
 
 
 def _planned_files(
-    store: Store, plan: ScopePlan, per: Per, ctx: RenderContext, cancelled: Callable[[], bool]
+    store: Store,
+    plan: ScopePlan,
+    per: Per,
+    ctx: RenderContext,
+    renderer: _Renderer,
+    cancelled: Callable[[], bool],
 ) -> Iterator[_PlannedFile]:
     """The files, in order, each made only when it is written."""
     notes = read_notes(store, plan)
     today = ctx.exported_on.isoformat()
     if per is Per.CONFERENCE:
         for student_notes in notes:
-            yield from _conference_files(student_notes, ctx)
+            yield from _conference_files(student_notes, ctx, renderer)
     elif per is Per.STUDENT:
         for student_notes in notes:
             yield _PlannedFile(
                 f"{slugify(student_notes.student.name, 'student')}-{today}",
-                (render_student_file(student_notes, ctx),),
+                (renderer.student_file(student_notes, ctx),),
             )
     else:
         for class_id, in_class in itertools.groupby(notes, key=lambda n: n.school_class.id):
             members = [p for p in plan.students if p.school_class.id == class_id]
             yield _PlannedFile(
                 f"{slugify(members[0].school_class.name, 'class')}-{today}",
-                _class_pieces(members, in_class, ctx, cancelled),
+                _class_pieces(members, in_class, ctx, renderer, cancelled),
             )
 
 
@@ -164,11 +191,13 @@ def export_notes(
     *,
     forms: Mapping[str, Form] | None = None,
     include_drafts: bool = False,
+    file_format: Format = Format.MARKDOWN,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportResult:
-    """Write the scope's notes for the audience as Markdown files in `out_dir`.
+    """Write the scope's notes for the audience as files in `out_dir`: Markdown, or
+    self-contained HTML pages when `file_format` is HTML.
 
     `form` renders conferences whose form is not in `forms` (by id). Drafts are left
     out unless `include_drafts` (a one-conference scope exports it whatever its
@@ -188,11 +217,13 @@ def export_notes(
     is_cancelled = cancelled or (lambda: False)
     total = _file_count(plan, Per(per))
     written: list[Path] = []
+    chosen = Format(file_format)
+    renderer = _RENDERERS[chosen]
     try:
-        for planned_file in _planned_files(store, plan, Per(per), ctx, is_cancelled):
+        for planned_file in _planned_files(store, plan, Per(per), ctx, renderer, is_cancelled):
             if is_cancelled():
                 raise ExportCancelled(CANCELLED)
-            with private_text_file(folder, planned_file.stem, ".md") as (path, file):
+            with private_text_file(folder, planned_file.stem, chosen.suffix) as (path, file):
                 for piece in planned_file.pieces:
                     file.write(piece)
             written.append(path)
@@ -219,6 +250,7 @@ __all__ = [
     "ExportError",
     "ExportResult",
     "ExportScope",
+    "Format",
     "Per",
     "ScopeKind",
     "export_notes",

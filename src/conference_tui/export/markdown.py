@@ -15,39 +15,37 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
 
-from conference_tui.export.scope import Audience, StudentNotes
-from conference_tui.forms import Form, FormField, FormStage
-from conference_tui.store.records import AnswerInfo, ClassInfo, ConferenceInfo, GoalInfo
+from conference_tui.export.scope import StudentNotes
+from conference_tui.export.selection import (
+    RenderContext,
+    ShownGoal,
+    ShownNote,
+    clean_text,
+    conference_sections,
+    conference_summary,
+    conference_title,
+    forms_title,
+    learner_notes,
+    local_day,
+    local_minute,
+    newest_next_step,
+    shown_goals,
+)
+from conference_tui.store.records import ClassInfo, ConferenceInfo
 
 PRIVATE_MARK = "(private)"
-HABITS_TYPE = "habits"
-NEXT_STEP_FIELD = "next_step"
-LEARNER_NOTES = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
 
 _INLINE = {char: "\\" + char for char in "\\`*_[]()|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE_SPECIAL = re.compile("[" + re.escape("".join(_INLINE)) + "]")
-# Anything clean_text changes: most notes have none, and skip its three passes.
-_NOT_CLEAN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _ORDERED_ITEM = re.compile(r"(\d{1,9})([.)])")
 _BLOCK_STARTS = "#-+="
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Characters YAML reads as line breaks or refuses raw; json.dumps leaves them raw.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 # -- escaping ---------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Newlines made \\n, tabs made spaces, other control characters dropped."""
-    if _NOT_CLEAN.search(text) is None:
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -120,156 +118,53 @@ def front_matter(pairs: Sequence[tuple[str, FrontValue]]) -> str:
 # -- rendering --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RenderContext:
-    """How to render: for whom, with which forms, on which day."""
-
-    audience: Audience
-    forms: Mapping[str, Form]
-    fallback_form: Form
-    exported_on: date
-
-    @property
-    def shows_private(self) -> bool:
-        return self.audience is Audience.TEACHER
-
-    def form_for(self, conference: ConferenceInfo) -> Form:
-        return self.forms.get(conference.form_id, self.fallback_form)
-
-
-def local_day(moment: datetime) -> str:
-    return moment.astimezone().date().isoformat()
-
-
-def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
-
-
-def local_minute(moment: datetime) -> str:
-    """Day and time: two conferences on one day must not share a heading."""
-    return f"{local_day(moment)} {local_time(moment)}"
-
-
 def _heading(level: int, text: str) -> str:
     return f"{'#' * min(level, 6)} {text}"
 
 
-def _labelled(label: str, lines: Sequence[str], private: bool, ctx: RenderContext) -> str:
-    mark = f" {PRIVATE_MARK}" if private and ctx.shows_private else ""
-    return hard_breaks([f"**{escape_inline(label)}**{mark}", *lines])
+def _mark(private: bool, ctx: RenderContext) -> str:
+    return f" {PRIVATE_MARK}" if private and ctx.shows_private else ""
 
 
-def _humanise(key: str) -> str:
-    return key.replace("_", " ").strip().capitalize() or "Note"
-
-
-def _field_block(
-    field: FormField | None,
-    key: str,
-    answer: AnswerInfo | None,
-    conference: ConferenceInfo,
-    ctx: RenderContext,
-) -> str:
-    """One field's label and answer, or "" when there is nothing to show this audience."""
-    label = field.label if field is not None else _humanise(key)
-    private = answer.private if answer is not None else bool(field and field.private)
-    if private and not ctx.shows_private:
-        return ""
-    if field is not None and field.type == HABITS_TYPE and conference.habits:
-        text = ", ".join(conference.habits)
-    elif answer is not None:
-        text = answer.value
-    else:
-        return ""
-    lines = escape_lines(text)
-    return _labelled(label, lines, private, ctx) if lines else ""
-
-
-def _stage_blocks(
-    stage: FormStage, conference: ConferenceInfo, extra: Sequence[AnswerInfo], ctx: RenderContext
-) -> list[str]:
-    blocks = [
-        _field_block(field, field.key, conference.answers.get(field.key), conference, ctx)
-        for field in stage.fields
-    ]
-    blocks += [_field_block(None, a.field_key, a, conference, ctx) for a in extra]
-    return [block for block in blocks if block]
-
-
-def _conference_summary(conference: ConferenceInfo) -> str:
-    parts = [
-        "Draft" if conference.is_draft else "Complete",
-        local_minute(conference.started_at),
-    ]
-    minutes = round(conference.elapsed_seconds / 60)
-    if conference.ended_at is not None:
-        minutes = round((conference.ended_at - conference.started_at).total_seconds() / 60)
-    if minutes > 0:
-        parts.append(f"{minutes} min")
-    if conference.amended_at is not None:
-        parts.append(f"amended {local_day(conference.amended_at)}")
-    return "*" + " · ".join(parts) + "*"
+def _note_block(note: ShownNote, ctx: RenderContext) -> str:
+    label = f"**{escape_inline(note.label)}**{_mark(note.private, ctx)}"
+    return hard_breaks([label, *escape_lines(note.text)])
 
 
 def render_conference(conference: ConferenceInfo, level: int, ctx: RenderContext) -> list[str]:
-    """The conference's stages in spiral order, each a heading at `level`, then the
-    answers to fields the form does not know (an older or a missing form)."""
-    form = ctx.form_for(conference)
-    known = {field.key for stage in form.stages for field in stage.fields}
-    extra_by_stage: dict[str, list[AnswerInfo]] = {}
-    for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
-        if answer.field_key not in known:
-            extra_by_stage.setdefault(answer.stage_key, []).append(answer)
-    blocks = [_conference_summary(conference)]
-    for stage in form.stages:
-        stage_blocks = _stage_blocks(stage, conference, extra_by_stage.pop(stage.key, []), ctx)
-        if stage_blocks:
-            blocks.append(_heading(level, escape_heading(f"{stage.number}. {stage.title}")))
-            blocks.extend(stage_blocks)
-    leftovers = [a for answers in extra_by_stage.values() for a in answers]
-    other = [_field_block(None, a.field_key, a, conference, ctx) for a in leftovers]
-    if any(other):
-        blocks.append(_heading(level, "Other notes"))
-        blocks.extend(block for block in other if block)
+    """The conference's summary, then its stages in spiral order, each a heading at
+    `level` (see `conference_sections`)."""
+    blocks = ["*" + " · ".join(conference_summary(conference)) + "*"]
+    for section in conference_sections(conference, ctx):
+        blocks.append(_heading(level, escape_heading(section.title)))
+        blocks.extend(_note_block(note, ctx) for note in section.notes)
     return blocks
 
 
-def _goal_line(goal: GoalInfo, private: bool, ctx: RenderContext) -> str:
-    dates = f"set {local_day(goal.set_at)}"
-    if goal.closed_at is not None:
-        dates += f", {goal.status} {local_day(goal.closed_at)}"
-    mark = f" {PRIVATE_MARK}" if private and ctx.shows_private else ""
-    lines = escape_lines(goal.text) or [""]
-    lines[-1] += f" ({dates}){mark}"
+def _goal_line(shown: ShownGoal, ctx: RenderContext) -> str:
+    lines = escape_lines(shown.goal.text) or [""]
+    lines[-1] += f" ({shown.dates}){_mark(shown.private, ctx)}"
     # Continuation lines are indented so that they stay inside the list item.
     body = "\\\n  ".join(lines)
-    return f"- **{goal.status.capitalize()}**: {body}"
+    return f"- **{shown.goal.status.capitalize()}**: {body}"
 
 
 def render_goals(notes: StudentNotes, level: int, ctx: RenderContext) -> list[str]:
-    shown = [
-        goal for goal in notes.goals if ctx.shows_private or goal.id not in notes.private_goal_ids
-    ]
+    shown = shown_goals(notes, ctx)
     if not shown:
         return []
-    lines = [_goal_line(goal, goal.id in notes.private_goal_ids, ctx) for goal in shown]
-    return [_heading(level, "Goals"), "\n".join(lines)]
+    return [_heading(level, "Goals"), "\n".join(_goal_line(goal, ctx) for goal in shown)]
 
 
 def render_next_step(
     conferences: Iterable[ConferenceInfo], level: int, ctx: RenderContext
 ) -> list[str]:
     """The newest next step this audience may see."""
-    for conference in sorted(conferences, key=lambda c: c.started_at, reverse=True):
-        answer = conference.answers.get(NEXT_STEP_FIELD)
-        if answer is None or (answer.private and not ctx.shows_private):
-            continue
-        lines = escape_lines(answer.value)
-        if lines:
-            mark = f" {PRIVATE_MARK}" if answer.private and ctx.shows_private else ""
-            dated = f"*From the conference of {local_minute(conference.started_at)}*{mark}"
-            return [_heading(level, "Next step"), hard_breaks([dated, *lines])]
-    return []
+    step = newest_next_step(conferences, ctx)
+    if step is None:
+        return []
+    dated = f"*From the conference of {step.day}*{_mark(step.private, ctx)}"
+    return [_heading(level, "Next step"), hard_breaks([dated, *escape_lines(step.text)])]
 
 
 def _class_line(school_class: ClassInfo) -> str:
@@ -277,34 +172,11 @@ def _class_line(school_class: ClassInfo) -> str:
     return f"{escape_inline(school_class.name)}{year}"
 
 
-def _learner_notes(notes: StudentNotes, ctx: RenderContext) -> list[str]:
-    """What the teacher noted about the learner: the teacher's alone, so never shareable."""
-    if not ctx.shows_private:
-        return []
-    student = notes.student
-    values = {
-        "interests": student.interests,
-        "strengths": student.strengths,
-        "needs": student.needs,
-    }
-    blocks = []
-    for key, label in LEARNER_NOTES:
-        lines = escape_lines(values[key])
-        if lines:
-            blocks.append(_labelled(label, lines, True, ctx))
-    return blocks
-
-
 def _student_body(notes: StudentNotes, level: int, ctx: RenderContext) -> list[str]:
     """A student's notes under a heading at `level - 1`: learner notes, conferences, goals."""
-    blocks = _learner_notes(notes, ctx)
+    blocks = [_note_block(note, ctx) for note in learner_notes(notes, ctx)]
     for conference in notes.conferences:
-        title = f"Conference of {local_minute(conference.started_at)}"
-        piece = conference.piece_title
-        piece_answer = conference.answers.get("piece_title")
-        if piece and (ctx.shows_private or not (piece_answer and piece_answer.private)):
-            title += f": {piece}"
-        blocks.append(_heading(level, escape_heading(title)))
+        blocks.append(_heading(level, escape_heading(conference_title(conference, ctx))))
         blocks.extend(render_conference(conference, level + 1, ctx))
     blocks.extend(render_goals(notes, level, ctx))
     blocks.extend(render_next_step(notes.conferences, level, ctx))
@@ -317,18 +189,29 @@ def _audience_line(ctx: RenderContext) -> str:
     return "Audience: shareable. Private notes are left out."
 
 
-def forms_title(ctx: RenderContext, form_ids: Iterable[str]) -> str:
-    """The titles of the forms used (by id, in order of first use), once each."""
-    titles = dict.fromkeys(ctx.forms.get(form_id, ctx.fallback_form).title for form_id in form_ids)
-    return ", ".join(titles) or ctx.fallback_form.title
-
-
 def _forms_title(ctx: RenderContext, conferences: Iterable[ConferenceInfo]) -> str:
     return forms_title(ctx, (c.form_id for c in conferences))
 
 
 def _document(header: str, blocks: Sequence[str]) -> str:
     return header + "\n" + "\n\n".join(blocks) + "\n"
+
+
+def _conference_blocks(notes: StudentNotes, ctx: RenderContext) -> list[str]:
+    conference = notes.conferences[0]
+    title = f"{notes.student.display_name}: conference of {local_minute(conference.started_at)}"
+    return [
+        _heading(1, escape_heading(title)),
+        f"Class: {_class_line(notes.school_class)}\\\n{_audience_line(ctx)}",
+        *render_conference(conference, 2, ctx),
+        *render_goals(notes, 2, ctx),
+        *render_next_step(notes.conferences, 2, ctx),
+    ]
+
+
+def render_conference_text(notes: StudentNotes, ctx: RenderContext) -> str:
+    """The one conference in `notes` as Markdown without front matter: to paste."""
+    return "\n\n".join(_conference_blocks(notes, ctx)) + "\n"
 
 
 def render_conference_file(notes: StudentNotes, ctx: RenderContext) -> str:
@@ -345,15 +228,7 @@ def render_conference_file(notes: StudentNotes, ctx: RenderContext) -> str:
             ("exported", ctx.exported_on.isoformat()),
         ]
     )
-    title = f"{student.display_name}: conference of {local_minute(conference.started_at)}"
-    blocks = [
-        _heading(1, escape_heading(title)),
-        f"Class: {_class_line(notes.school_class)}\\\n{_audience_line(ctx)}",
-        *render_conference(conference, 2, ctx),
-        *render_goals(notes, 2, ctx),
-        *render_next_step(notes.conferences, 2, ctx),
-    ]
-    return _document(header, blocks)
+    return _document(header, _conference_blocks(notes, ctx))
 
 
 def render_student_file(notes: StudentNotes, ctx: RenderContext) -> str:

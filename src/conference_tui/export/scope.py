@@ -38,6 +38,17 @@ class Per(StrEnum):
     CLASS = "class"
 
 
+class Format(StrEnum):
+    """Markdown (the default) to keep or edit; HTML, a page to open and print."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+    @property
+    def suffix(self) -> str:
+        return ".md" if self is Format.MARKDOWN else ".html"
+
+
 class ScopeKind(StrEnum):
     CONFERENCE = "conference"
     STUDENT = "student"

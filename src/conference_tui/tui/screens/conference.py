@@ -32,9 +32,9 @@ from conference_tui.store.records import (
 )
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
-from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     join_in_list_order,
@@ -114,7 +114,7 @@ def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> Last
     return store.last_time(conference.student_id, conference.id, keys)
 
 
-class ConferenceScreen(AppScreen[None]):
+class ConferenceScreen(CopiesConference):
     CSS_PATH = "conference.tcss"
     BINDINGS = [
         Binding(
@@ -175,6 +175,7 @@ class ConferenceScreen(AppScreen[None]):
             id="conference.goals",
             tooltip="Go to last time's goals: m met, r revised, d dropped, a still active",
         ),
+        *copy_bindings("conference"),
     ]
 
     def __init__(
@@ -825,6 +826,16 @@ class ConferenceScreen(AppScreen[None]):
     def on_unmount(self) -> None:
         # The screen underneath (search, history) keeps its own title.
         self.conference_app.sub_title = self.previous_sub_title
+
+    async def conference_to_copy(self) -> str | None:
+        # The words typed a moment ago are written first, so that the copy holds them.
+        if not await self.save_now():
+            self.conference_app.notify(
+                "Nothing copied: what you typed last is not saved yet. Try again in a moment.",
+                severity="warning",
+            )
+            return None
+        return self.conference_id
 
     async def save_now(self) -> bool:
         """Called before the app quits: wait for a save under way, then write whatever

@@ -1,4 +1,4 @@
-"""Export notes to Markdown: what, for whom, how cut into files, and where.
+"""Export notes to Markdown or HTML: what, for whom, how cut into files, and where.
 
 An export is a disclosure of student records, so the warning stays on screen
 above every choice, the audience starts on the safe side (shareable), and the
@@ -30,6 +30,7 @@ from conference_tui.export import (
     ExportError,
     ExportResult,
     ExportScope,
+    Format,
     Per,
     export_notes,
 )
@@ -127,7 +128,7 @@ class ExportScreen(AppScreen[None]):
             "Export",
             priority=True,  # the folder box would otherwise take ctrl+e as "end of line"
             id="export.run",
-            tooltip="Write the chosen notes to Markdown files in the folder",
+            tooltip="Write the chosen notes to files (Markdown or HTML) in the folder",
         ),
         Binding(
             "escape",
@@ -205,6 +206,13 @@ class ExportScreen(AppScreen[None]):
                 folder.border_title = "Folder (created if needed)"
                 yield folder
                 yield Tick("Include drafts", id="include-drafts")
+            file_format = Choices(
+                Option("Markdown: text to keep or edit (.md)", value=True, id="format-markdown"),
+                Option("HTML: a page to open or print, for families (.html)", id="format-html"),
+                id="format",
+            )
+            file_format.border_title = "Format"
+            yield file_format
             yield Static("", id="export-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export (ctrl+e)", id="export", variant="primary")
@@ -272,6 +280,10 @@ class ExportScreen(AppScreen[None]):
     def chosen_per(self) -> Per:
         return Per(self.query_one("#per", Choices).chosen().removeprefix("per-") or "student")
 
+    def chosen_format(self) -> Format:
+        chosen = self.query_one("#format", Choices).chosen().removeprefix("format-")
+        return Format(chosen or "markdown")
+
     def include_drafts(self) -> bool:
         return self.query_one("#include-drafts", Checkbox).value
 
@@ -303,7 +315,8 @@ class ExportScreen(AppScreen[None]):
         drafts = "drafts included" if self.include_drafts() else "drafts left out"
         folder = self.chosen_folder()
         where = f"into {folder}" if folder is not None else "(type a folder first)"
-        per = f"one file per {self.chosen_per().value}"
+        kind = "HTML page" if self.chosen_format() is Format.HTML else "Markdown file"
+        per = f"one {kind} per {self.chosen_per().value}"
         self.set_status(Text(f"ctrl+e exports {what} · {audience} · {per} · {drafts} · {where}"))
 
     def set_status(self, message: Text, *, error: bool = False) -> None:
@@ -330,6 +343,7 @@ class ExportScreen(AppScreen[None]):
         store, form = app.store, app.form
         today = app.clock().astimezone().date()
         scope, audience, per = self.chosen_scope(), self.chosen_audience(), self.chosen_per()
+        file_format = self.chosen_format()
         include_drafts = self.exported_drafts = self.include_drafts()
         self.stop_requested = stop = threading.Event()
 
@@ -338,6 +352,7 @@ class ExportScreen(AppScreen[None]):
             return run_export(
                 store, form, scope, audience, folder, per,
                 include_drafts=include_drafts,
+                file_format=file_format,
                 today=today,
                 progress=lambda done, total: self.report_progress(done, total),
                 cancelled=lambda: stop.is_set() or worker.is_cancelled,
@@ -420,6 +435,7 @@ def run_export(
     per: Per,
     *,
     include_drafts: bool,
+    file_format: Format = Format.MARKDOWN,
     today: date,
     progress: Callable[[int, int], None],
     cancelled: Callable[[], bool],
@@ -431,7 +447,7 @@ def run_export(
         return export_notes(
             store, form, scope, audience, folder, per,
             forms=forms, include_drafts=include_drafts, today=today,
-            progress=progress, cancelled=cancelled,
+            progress=progress, cancelled=cancelled, file_format=file_format,
         )  # fmt: skip
     except ExportCancelled:
         return ExportFailure("Export stopped: no files were left behind.")

@@ -25,7 +25,7 @@ from conference_tui.store.records import (
 )
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
-from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, local_date, one_line, plain
@@ -108,7 +108,7 @@ def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
     )
 
 
-class HistoryScreen(AppScreen[None]):
+class HistoryScreen(CopiesConference):
     """Newest conference first; the highlighted one is shown in full below (or beside)."""
 
     CSS_PATH = "history.tcss"
@@ -134,7 +134,7 @@ class HistoryScreen(AppScreen[None]):
             "export",
             "Export",
             id="history.export",
-            tooltip="Export this student's notes to Markdown",
+            tooltip="Export this student's notes to Markdown or an HTML page",
         ),
         Binding(
             "p",
@@ -176,6 +176,7 @@ class HistoryScreen(AppScreen[None]):
             id="history.tab4",
             tooltip="Show the learner profile",
         ),
+        *copy_bindings("history"),
     ]
 
     def __init__(
@@ -462,6 +463,12 @@ class HistoryScreen(AppScreen[None]):
 
     def selected_conference_id(self) -> str | None:
         return row_key_at_cursor(self.query_one("#history-table", DataTable))
+
+    async def conference_to_copy(self) -> str | None:
+        conference_id = self.selected_conference_id()
+        if conference_id is None:
+            self.nothing_highlighted()
+        return conference_id
 
     def selected_summary(self) -> ConferenceSummary | None:
         conference_id = self.selected_conference_id()

@@ -157,7 +157,7 @@ class RosterScreen(AppScreen[None]):
             "export",
             "Export",
             id="roster.export",
-            tooltip="Export notes to Markdown",
+            tooltip="Export notes to Markdown or an HTML page",
         ),
         Binding(
             "g",

@@ -24,7 +24,7 @@ from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
 from conference_tui.store.records import ClassInfo, SearchHit, SearchPage, SearchPosition
 from conference_tui.tui.background import run_in_background
-from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
@@ -107,7 +107,7 @@ class Query:
     filters: SearchFilters
 
 
-class SearchScreen(AppScreen[None]):
+class SearchScreen(CopiesConference):
     """Type to search all notes; filters narrow by class, dates and Habit of Mind."""
 
     CSS_PATH = "search.tcss"
@@ -142,6 +142,7 @@ class SearchScreen(AppScreen[None]):
             id="search.results",
             tooltip="Move from the search box into the results",
         ),
+        *copy_bindings("search"),
     ]
 
     def __init__(self) -> None:
@@ -416,6 +417,14 @@ class SearchScreen(AppScreen[None]):
         if index is None or not 0 <= index < len(self.hits):
             return None
         return self.hits[index]
+
+    async def conference_to_copy(self) -> str | None:
+        hit = self.selected_hit()
+        if hit is None or not hit.conference_id:
+            # A hit on a student's profile has no conference to copy.
+            self.nothing_highlighted()
+            return None
+        return hit.conference_id
 
     def action_open_hit(self) -> None:
         hit = self.selected_hit()

@@ -1,0 +1,261 @@
+"""What an audience sees of a student's notes, before any format is chosen.
+
+Markdown and HTML exports render the same choices: which answers, goals, next
+step and learner notes an audience may see, in which order, under which titles,
+and which of them to mark private. Those choices are made here, once, as plain
+data holding the people's text as typed (cleaned of control characters only);
+each renderer escapes it for its own format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from conference_tui.export.scope import Audience, StudentNotes
+from conference_tui.forms import Form, FormField, FormStage
+from conference_tui.store.records import AnswerInfo, ConferenceInfo, GoalInfo
+
+HABITS_TYPE = "habits"
+NEXT_STEP_FIELD = "next_step"
+PIECE_TITLE_FIELD = "piece_title"
+LEARNER_NOTES = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
+OTHER_NOTES = "Other notes"
+
+# Anything clean_text changes: most notes have none, and skip its three passes.
+_NOT_CLEAN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Newlines made \\n, tabs made spaces, other control characters dropped."""
+    if _NOT_CLEAN.search(text) is None:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def text_lines(text: str) -> list[str]:
+    """A person's text as lines, each stripped of spaces, outer blank lines dropped:
+    empty when there is nothing to show."""
+    lines = [line.strip(" ") for line in clean_text(text).split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def local_day(moment: datetime) -> str:
+    return moment.astimezone().date().isoformat()
+
+
+def local_minute(moment: datetime) -> str:
+    """Day and time: two conferences on one day must not share a heading."""
+    return f"{local_day(moment)} {local_time(moment)}"
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """How to render: for whom, with which forms, on which day."""
+
+    audience: Audience
+    forms: Mapping[str, Form]
+    fallback_form: Form
+    exported_on: date
+
+    @property
+    def shows_private(self) -> bool:
+        return self.audience is Audience.TEACHER
+
+    def form_for(self, conference: ConferenceInfo) -> Form:
+        return self.forms.get(conference.form_id, self.fallback_form)
+
+
+@dataclass(frozen=True)
+class ShownNote:
+    """A labelled piece of text this audience sees; `private` ones are to be marked."""
+
+    label: str
+    text: str
+    private: bool
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    """A stage of a conference (or its other notes) with the notes shown from it."""
+
+    title: str
+    notes: tuple[ShownNote, ...]
+
+
+@dataclass(frozen=True)
+class ShownGoal:
+    goal: GoalInfo
+    dates: str
+    private: bool
+
+
+@dataclass(frozen=True)
+class ShownNextStep:
+    """The newest next step this audience may see, and the day and time it was set."""
+
+    day: str
+    text: str
+    private: bool
+
+
+def _humanise(key: str) -> str:
+    return key.replace("_", " ").strip().capitalize() or "Note"
+
+
+def _shown_note(
+    field: FormField | None,
+    key: str,
+    answer: AnswerInfo | None,
+    conference: ConferenceInfo,
+    ctx: RenderContext,
+) -> ShownNote | None:
+    """One field's label and answer, or None when there is nothing to show this audience."""
+    label = field.label if field is not None else _humanise(key)
+    private = answer.private if answer is not None else bool(field and field.private)
+    if private and not ctx.shows_private:
+        return None
+    if field is not None and field.type == HABITS_TYPE and conference.habits:
+        text = ", ".join(conference.habits)
+    elif answer is not None:
+        text = answer.value
+    else:
+        return None
+    return ShownNote(label, text, private) if text_lines(text) else None
+
+
+def _stage_notes(
+    stage: FormStage, conference: ConferenceInfo, extra: Sequence[AnswerInfo], ctx: RenderContext
+) -> tuple[ShownNote, ...]:
+    notes = [
+        _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
+        for field in stage.fields
+    ]
+    notes += [_shown_note(None, a.field_key, a, conference, ctx) for a in extra]
+    return tuple(note for note in notes if note is not None)
+
+
+def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[ShownSection]:
+    """The conference's stages in spiral order with what this audience sees of each,
+    then the answers to fields the form does not know (an older or a missing form)."""
+    form = ctx.form_for(conference)
+    known = {field.key for stage in form.stages for field in stage.fields}
+    extra_by_stage: dict[str, list[AnswerInfo]] = {}
+    for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
+        if answer.field_key not in known:
+            extra_by_stage.setdefault(answer.stage_key, []).append(answer)
+    sections = []
+    for stage in form.stages:
+        notes = _stage_notes(stage, conference, extra_by_stage.pop(stage.key, []), ctx)
+        if notes:
+            sections.append(ShownSection(f"{stage.number}. {stage.title}", notes))
+    leftovers = [a for answers in extra_by_stage.values() for a in answers]
+    other = [_shown_note(None, a.field_key, a, conference, ctx) for a in leftovers]
+    shown_other = tuple(note for note in other if note is not None)
+    if shown_other:
+        sections.append(ShownSection(OTHER_NOTES, shown_other))
+    return sections
+
+
+def conference_summary(conference: ConferenceInfo) -> list[str]:
+    """Status, start, length and amendment of a conference, as short phrases."""
+    parts = [
+        "Draft" if conference.is_draft else "Complete",
+        local_minute(conference.started_at),
+    ]
+    minutes = round(conference.elapsed_seconds / 60)
+    if conference.ended_at is not None:
+        minutes = round((conference.ended_at - conference.started_at).total_seconds() / 60)
+    if minutes > 0:
+        parts.append(f"{minutes} min")
+    if conference.amended_at is not None:
+        parts.append(f"amended {local_day(conference.amended_at)}")
+    return parts
+
+
+def conference_title(conference: ConferenceInfo, ctx: RenderContext) -> str:
+    """ "Conference of <day>", with the piece's title when this audience may see it."""
+    title = f"Conference of {local_minute(conference.started_at)}"
+    piece = conference.piece_title
+    piece_answer = conference.answers.get(PIECE_TITLE_FIELD)
+    if piece and (ctx.shows_private or not (piece_answer and piece_answer.private)):
+        title += f": {piece}"
+    return title
+
+
+def shown_goals(notes: StudentNotes, ctx: RenderContext) -> list[ShownGoal]:
+    """The goals this audience sees, in chain order, with their dates."""
+    shown = []
+    for goal in notes.goals:
+        private = goal.id in notes.private_goal_ids
+        if private and not ctx.shows_private:
+            continue
+        dates = f"set {local_day(goal.set_at)}"
+        if goal.closed_at is not None:
+            dates += f", {goal.status} {local_day(goal.closed_at)}"
+        shown.append(ShownGoal(goal, dates, private))
+    return shown
+
+
+def newest_next_step(
+    conferences: Iterable[ConferenceInfo], ctx: RenderContext
+) -> ShownNextStep | None:
+    """The newest next step this audience may see."""
+    for conference in sorted(conferences, key=lambda c: c.started_at, reverse=True):
+        answer = conference.answers.get(NEXT_STEP_FIELD)
+        if answer is None or (answer.private and not ctx.shows_private):
+            continue
+        if text_lines(answer.value):
+            return ShownNextStep(local_minute(conference.started_at), answer.value, answer.private)
+    return None
+
+
+def learner_notes(notes: StudentNotes, ctx: RenderContext) -> list[ShownNote]:
+    """What the teacher noted about the learner: the teacher's alone, so never shareable."""
+    if not ctx.shows_private:
+        return []
+    student = notes.student
+    values = {
+        "interests": student.interests,
+        "strengths": student.strengths,
+        "needs": student.needs,
+    }
+    return [
+        ShownNote(label, values[key], True)
+        for key, label in LEARNER_NOTES
+        if text_lines(values[key])
+    ]
+
+
+def forms_title(ctx: RenderContext, form_ids: Iterable[str]) -> str:
+    """The titles of the forms used (by id, in order of first use), once each."""
+    titles = dict.fromkeys(ctx.forms.get(form_id, ctx.fallback_form).title for form_id in form_ids)
+    return ", ".join(titles) or ctx.fallback_form.title
+
+
+def goals_touching(notes: StudentNotes, conference_id: str) -> StudentNotes:
+    """`notes` cut to one conference and the goals it set or closed."""
+    conference = next(c for c in notes.conferences if c.id == conference_id)
+    return StudentNotes(
+        notes.student,
+        notes.school_class,
+        (conference,),
+        tuple(
+            goal
+            for goal in notes.goals
+            if conference_id in (goal.set_by_conference_id, goal.closed_by_conference_id)
+        ),
+        notes.private_goal_ids,
+    )
