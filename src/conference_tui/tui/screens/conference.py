@@ -626,7 +626,7 @@ class ConferenceScreen(CopiesConference):
         """Ask, once per date, before completing with a follow-up typed in the past (a
         slip for next year's date, most often); go to the field so enter keeps it."""
         for editor in self.editors.values():
-            past = editor.unconfirmed_past_date()
+            past = editor.unconfirmed_past_date(held_before=self.conference.is_draft)
             if past is None or past.isoformat() == self.past_warned:
                 continue
             self.past_warned = past.isoformat()
@@ -708,6 +708,9 @@ class ConferenceScreen(CopiesConference):
         )
 
     def action_leave(self) -> None:
+        # A field typed on since the store refused it (a date half typed) is judged by
+        # its new text, once saved: only what is still refused as it stands stops escape.
+        self.queue_everything_unsaved()
         warning = self.unsaved_warning()
         if warning:
             # Keys typed after this escape were meant for the roster: never for the note.
@@ -718,7 +721,12 @@ class ConferenceScreen(CopiesConference):
     def unsaved_warning(self) -> str:
         """What leaving now would leave unsaved, unless the teacher was already warned of
         exactly that (then a second escape leaves without it)."""
-        refused = self.draft.refused if self.draft is not None else {}
+        draft = self.draft
+        refused = (
+            {key: why for key, why in draft.refused.items() if key not in draft.pending}
+            if draft is not None
+            else {}
+        )
         if not refused or refused == self.leave_warned_of:
             return ""
         self.leave_warned_of = dict(refused)

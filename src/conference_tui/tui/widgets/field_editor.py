@@ -88,14 +88,16 @@ class FieldEditor(Vertical):
     def today(self) -> date:
         return self.app.clock().astimezone().date()  # type: ignore[attr-defined]
 
-    def unconfirmed_past_date(self) -> date | None:
+    def unconfirmed_past_date(self, *, held_before: bool = False) -> date | None:
         """A follow-up typed here that is before today and not yet kept with enter. One
-        the conference already held (an old conference amended) is never asked about."""
+        the field opened with is asked about only `held_before` (a draft reopened); an
+        old conference amended keeps its old date unasked."""
         if self.form_field.type != "date":
             return None
         today = self.today()
         typed = follow_up_text(self.value(), today)
-        if typed in (self.past_confirmed, follow_up_text(self.initial_value, today)):
+        opened_with = follow_up_text(self.initial_value, today)
+        if typed == self.past_confirmed or (typed == opened_with and not held_before):
             return None
         with contextlib.suppress(InvalidInputError):
             day = resolve_follow_up(typed, today)
@@ -263,7 +265,8 @@ class FieldEditor(Vertical):
     def resolve_shortcut(self, event: Input.Submitted | Input.Blurred) -> None:
         """Show `+7` as the date it stands for once the teacher moves on; enter on a past
         date keeps it."""
-        if self.form_field.type != "date":
+        # A blur also comes while the screen is being taken down, its fields gone.
+        if self.form_field.type != "date" or not self.query(".field-control"):
             return
         if isinstance(event, Input.Submitted) and (past := self.unconfirmed_past_date()):
             self.past_confirmed = past.isoformat()
