@@ -91,6 +91,8 @@ def read_opened(
 
 class ConferenceScreen(AppScreen[None]):
     CSS_PATH = "conference.tcss"
+    # From 110 columns the stage list is wide enough for every stage's whole title.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding(
             "pagedown",
