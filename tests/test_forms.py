@@ -579,3 +579,23 @@ def test_form_error_renders_only_the_parts_it_has() -> None:
     assert str(FormError("bad", source="f.toml", line=3)) == "f.toml:3: bad"
     full = FormError("bad\nthing", source="f.toml", line=3, field="stages.plan.title")
     assert str(full) == "f.toml:3: stages.plan.title: bad thing"
+
+
+def test_a_stage_short_name_is_optional_and_must_fit_the_stage_list(builtin: Form) -> None:
+    """The stage list at 80 columns shows a stage's short name where its title is too
+    long; a form without one uses the title."""
+    assert [stage.short_title for stage in builtin.stages] == [
+        "Clarify goals",
+        "Plan",
+        "Take action",
+        "Assess",
+        "Reflect",
+        "Modify actions",
+    ]
+    assert parse_form(MINI, "mini.toml").stages[0].short_title == "Clarify"
+    named = MINI.replace('title = "Clarify"\n', 'title = "Clarify"\nshort = "Clar"\n', 1)
+    assert parse_form(named, "mini.toml").stages[0].short_title == "Clar"
+    too_long = MINI.replace('title = "Clarify"\n', f'title = "Clarify"\nshort = "{"x" * 21}"\n', 1)
+    with pytest.raises(FormError) as caught:
+        parse_form(too_long, "mini.toml")
+    assert "at most 20" in caught.value.message and caught.value.line == 10

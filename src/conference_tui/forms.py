@@ -54,7 +54,9 @@ HABITS_OF_MIND: tuple[str, ...] = (
 )
 
 _FORM_SETTINGS = ("id", "version", "title", "description", "stages")
-_STAGE_SETTINGS = ("key", "number", "title", "questions", "fields")
+_STAGE_SETTINGS = ("key", "number", "title", "short", "questions", "fields")
+# A short stage name fits the conference's stage list at 80 columns.
+SHORT_TITLE_MAX = 20
 _FIELD_SETTINGS = ("key", "label", "type", "private", "hint", "choices", "role")
 _KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -83,6 +85,12 @@ class FormStage:
     title: str
     questions: tuple[str, ...]
     fields: tuple[FormField, ...]
+    short: str = ""
+
+    @property
+    def short_title(self) -> str:
+        """The stage's name where the whole title does not fit."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True)
@@ -309,6 +317,13 @@ class _Parser:
             )
             raise self.error(message, line_of("number"), f"{path}.number")
         title = self.text(table, "title", path, line_of, required=True)
+        short = self.text(table, "short", path, line_of, required=False)
+        if len(short) > SHORT_TITLE_MAX:
+            message = (
+                f"short is {len(short)} characters: at most {SHORT_TITLE_MAX} fit the list"
+                " of stages (the full title is shown above the stage)"
+            )
+            raise self.error(message, line_of("short"), f"{path}.short")
         questions = self.questions(table.get("questions"), path, line_of)
         fields = table.get("fields", [])
         if not isinstance(fields, list):
@@ -318,6 +333,7 @@ class _Parser:
             key=key,
             number=number,
             title=title,
+            short=short,
             questions=questions,
             fields=tuple(
                 self.field(index, position, raw, path) for position, raw in enumerate(fields)

@@ -116,6 +116,8 @@ def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> Last
 
 class ConferenceScreen(CopiesConference):
     CSS_PATH = "conference.tcss"
+    # From 110 columns the stage list is wide enough for every stage's whole title.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding(
             "pagedown",

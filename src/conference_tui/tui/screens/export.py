@@ -215,8 +215,9 @@ class ExportScreen(AppScreen[None]):
             yield file_format
             yield Static("", id="export-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export (ctrl+e)", id="export", variant="primary")
-                yield Button("Back (esc)", id="back")
+                # One row each: at 80x24 the choices and the summary need the rest.
+                yield Button("Export (ctrl+e)", id="export", variant="primary", compact=True)
+                yield Button("Back (esc)", id="back", compact=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

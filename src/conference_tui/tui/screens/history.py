@@ -30,7 +30,14 @@ from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
+from conference_tui.tui.widgets.tables import (
+    ColumnSpec,
+    RowTable,
+    fit_columns,
+    row_key_at_cursor,
+    share_width,
+    width_for_columns,
+)
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -93,7 +100,28 @@ def read_opening(
     return story, read_detail(store, shown) if shown else None
 
 
-def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
+CONFERENCE_COLUMNS = (
+    ColumnSpec("state", "", 1),
+    ColumnSpec("date", "Date", 10),
+    ColumnSpec("piece", "Piece", 16, grows=True),
+    ColumnSpec("point", "Teaching point", 20, grows=True),
+    ColumnSpec("goal", "Goal set", 18, grows=True),
+)
+GOAL_COLUMNS = (
+    ColumnSpec("goal", "Goal", 36, grows=True),
+    ColumnSpec("set", "Set", 10),
+    ColumnSpec("closed", "Closed", 10),
+    ColumnSpec("how", "How", 9),
+)
+HABIT_COLUMNS = (
+    ColumnSpec("habit", "Habit of Mind", 38, grows=True),
+    ColumnSpec("count", "Times", 5),
+    ColumnSpec("first", "First seen", 10),
+    ColumnSpec("last", "Last seen", 10),
+)
+
+
+def summary_cells(summary: ConferenceSummary, widths: dict[str, int]) -> tuple[Text, ...]:
     state = Text()
     if summary.status == "draft":
         state.append("✎", style="italic")
@@ -102,9 +130,9 @@ def summary_cells(summary: ConferenceSummary) -> tuple[Text, ...]:
     return (
         state,
         Text(local_date(summary.started_at)),
-        Text(one_line(summary.piece_title, 16)),
-        Text(one_line(summary.teaching_point, 20)),
-        Text(one_line(summary.goal_set, 18)),
+        Text(one_line(summary.piece_title, widths["piece"])),
+        Text(one_line(summary.teaching_point, widths["point"])),
+        Text(one_line(summary.goal_set, widths["goal"])),
     )
 
 
@@ -195,6 +223,8 @@ class HistoryScreen(CopiesConference):
         self.summaries: dict[str, ConferenceSummary] = {}
         self.conference_count = 0
         self.goals: list[GoalInfo] = []
+        self.habits: list[HabitTally] = []
+        self.widths: dict[str, dict[str, int]] = {}
         self.has_more = False
         self.loading_more = False
         self.details: dict[str, Detail] = {}
@@ -223,21 +253,7 @@ class HistoryScreen(CopiesConference):
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
-        table.add_column("", key="state", width=1)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Piece", key="piece", width=16)
-        table.add_column("Teaching point", key="point", width=20)
-        table.add_column("Goal set", key="goal", width=18)
-        goals = self.query_one("#goals-table", DataTable)
-        goals.add_column("Goal", key="goal", width=36)
-        goals.add_column("Set", key="set", width=10)
-        goals.add_column("Closed", key="closed", width=10)
-        goals.add_column("How", key="how", width=9)
-        habits = self.query_one("#habits-table", DataTable)
-        habits.add_column("Habit of Mind", key="habit", width=38)
-        habits.add_column("Times", key="count", width=5)
-        habits.add_column("First seen", key="first", width=10)
-        habits.add_column("Last seen", key="last", width=10)
+        self.fit_tables()
         self.query_one(ConferenceView).show_message("Loading…")
         self.apply_width()
         table.focus()
@@ -249,6 +265,42 @@ class HistoryScreen(CopiesConference):
 
     def on_resize(self) -> None:
         self.apply_width()
+        # Once the tables have their new sizes.
+        self.call_after_refresh(self.refit_tables)
+
+    TABLES = (
+        ("#history-table", CONFERENCE_COLUMNS),
+        ("#goals-table", GOAL_COLUMNS),
+        ("#habits-table", HABIT_COLUMNS),
+    )
+
+    def fit_tables(self) -> set[str]:
+        """Text columns widened into the room each table has (a table on a tab not shown
+        is as wide as the screen); the ids of the tables whose columns changed, and whose
+        rows were cleared with them."""
+        changed = set()
+        for table_id, columns in self.TABLES:
+            table = self.query_one(table_id, DataTable)
+            width = table.size.width or self.size.width or self.app.size.width
+            self.widths[table_id] = share_width(columns, width_for_columns(table, width))
+            if fit_columns(table, columns, self.widths[table_id]):
+                changed.add(table_id)
+        return changed
+
+    def refit_tables(self) -> None:
+        changed = self.fit_tables()
+        if "#history-table" in changed:
+            table = self.query_one("#history-table", DataTable)
+            selected = self.selected_conference_id()
+            summaries = list(self.summaries.values())
+            self.summaries.clear()
+            self.add_summaries(summaries)
+            if selected in self.summaries:
+                table.move_cursor(row=table.get_row_index(selected), animate=False)
+        if "#goals-table" in changed:
+            self.show_goals()
+        if "#habits-table" in changed:
+            self.show_habits(self.habits)
 
     def apply_width(self) -> None:
         self.query_one("#conferences-pane").set_class(self.size.width >= WIDE_AT_COLUMNS, "-wide")
@@ -322,7 +374,7 @@ class HistoryScreen(CopiesConference):
             if summary.id in self.summaries:
                 continue  # a conference that set two goals comes back twice
             self.summaries[summary.id] = summary
-            table.add_row(*summary_cells(summary), key=summary.id)
+            table.add_row(*summary_cells(summary, self.widths["#history-table"]), key=summary.id)
 
     def load_more(self) -> None:
         if not self.has_more or self.loading_more:
@@ -382,7 +434,7 @@ class HistoryScreen(CopiesConference):
         # Newest goal first, like the conferences.
         for goal in reversed(self.goals):
             table.add_row(
-                Text(one_line(goal.text, 36)),
+                Text(one_line(goal.text, self.widths["#goals-table"]["goal"])),
                 local_date(goal.set_at),
                 local_date(goal.closed_at) if goal.closed_at else "",
                 GOAL_MARK.get(goal.status, goal.status),
@@ -436,12 +488,13 @@ class HistoryScreen(CopiesConference):
         return text
 
     def show_habits(self, habits: list[HabitTally]) -> None:
+        self.habits = habits
         table = self.query_one("#habits-table", DataTable)
         table.clear()
         self.query_one("#habits-empty", Static).display = not habits
         for tally in habits:
             table.add_row(
-                Text(one_line(tally.habit, 38)),
+                Text(one_line(tally.habit, self.widths["#habits-table"]["habit"])),
                 str(tally.count),
                 local_date(tally.first_seen),
                 local_date(tally.last_seen),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -28,7 +29,14 @@ from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.tables import RowTable, row_key_at_cursor
+from conference_tui.tui.widgets.tables import (
+    ColumnSpec,
+    RowTable,
+    fit_columns,
+    row_key_at_cursor,
+    share_width,
+    width_for_columns,
+)
 from conference_tui.tui.widgets.text_boxes import TextInput
 
 # Another copy of the app, or an import from the command line, may write while the
@@ -53,6 +61,16 @@ Press [b]a[/b] to add a student, or import a roster from the command line:
 
 Press [b]c[/b] to switch to another class, [b]F1[/b] for every key.
 """
+
+
+ROSTER_COLUMNS = (
+    ColumnSpec("due", "", 1),
+    ColumnSpec("name", "Student", 22, grows=True),
+    ColumnSpec("last", "Last", 6),
+    ColumnSpec("count", "#", 3),
+    ColumnSpec("goal", "Active goal", 24, grows=True),
+    ColumnSpec("follow_up", "Follow-up", 9),
+)
 
 
 # How each order reads in the roster's column heading and status line.
@@ -219,6 +237,7 @@ class RosterScreen(AppScreen[None]):
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
         self.order = self.conference_app.settings.roster_order
+        self.column_widths: dict[str, int] = {}
         self.due_only = False
         self.loaded = False
         # The student `u` brings back: the one archived last from this roster.
@@ -239,12 +258,7 @@ class RosterScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("", key="due", width=1)
-        table.add_column(self.name_heading(), key="name", width=22)
-        table.add_column("Last", key="last", width=6)
-        table.add_column("#", key="count", width=3)
-        table.add_column("Active goal", key="goal", width=24)
-        table.add_column("Follow-up", key="follow_up", width=9)
+        self.fit_columns()
         self.show_filter(False)
         self.query_one("#welcome").display = False
         table.focus()
@@ -257,6 +271,33 @@ class RosterScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self) -> None:
+        if self.fit_columns():
+            self.render_rows()
+
+    def fit_columns(self) -> bool:
+        """Widen the name and goal columns into the room the table has, the name no wider
+        than the longest name; True if the columns changed (and the rows were cleared)."""
+        table = self.query_one(DataTable)
+        longest_name = (
+            max(
+                (cell_len(row.student.display_name) + (2 if row.draft_conference_id else 0))
+                for row in self.rows
+            )
+            if self.rows
+            else 0
+        )
+        self.column_widths = share_width(
+            ROSTER_COLUMNS,
+            # The table spans the screen: its width is the screen's, even mid-resize.
+            width_for_columns(table, self.size.width or self.app.size.width),
+            {"name": longest_name},
+        )
+        changed = fit_columns(table, ROSTER_COLUMNS, self.column_widths)
+        if changed:
+            table.columns[ColumnKey("name")].label = Text(self.name_heading())
+        return changed
 
     # -- loading ---------------------------------------------------------------------
 
@@ -369,19 +410,21 @@ class RosterScreen(AppScreen[None]):
             return
         welcome.display = False
         table.display = True
+        self.fit_columns()
         due_style = Style(bold=True, color=theme_colour(self.app, "text-warning"))
         today = self.today()
         for row in self.visible_rows():
             style = due_style if row.is_due else ""
-            name = one_line(row.student.display_name, 22)
+            name_width = self.column_widths["name"]
+            name = one_line(row.student.display_name, name_width)
             if row.draft_conference_id:
-                name = one_line("✎ " + row.student.display_name, 22)
+                name = one_line("✎ " + row.student.display_name, name_width)
             table.add_row(
                 Text("●" if row.is_due else "", style=style),
                 Text(name, style=style),
                 Text(days_ago(row.days_since_last_conference), style=style),
                 str(row.conference_count),
-                Text(one_line(row.active_goal, 24)),
+                Text(one_line(row.active_goal, self.column_widths["goal"])),
                 Text(follow_up_label(row.follow_up_on, today), style=style),
                 key=row.student.id,
             )

@@ -80,6 +80,8 @@ class StudentDialog(AppModal[StudentInfo | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
+        # No blank line for an error until there is one: at 80x24 every row counts.
+        self.query_one("#error").display = False
         self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
@@ -117,7 +119,9 @@ class StudentDialog(AppModal[StudentInfo | None]):
         self.save_then_dismiss(save, group="save-student", failed=self.show_error)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(plain(message))
+        error = self.query_one("#error", Static)
+        error.update(plain(message))
+        error.display = True
         self.query_one("#name", Input).focus()
 
     @on(Button.Pressed, "#cancel")

@@ -1,15 +1,59 @@
 """A footer that wraps its keys onto more rows instead of cutting them off.
 
 Textual's footer puts every key in one row, which at 80 columns hides half of
-them; the keyboard contract says every key of the screen shows.
+them. This one lays the keys out in as many columns as fit whole; when even
+MAX_ROWS rows cannot hold them all, it leaves out the last ones (the app-wide
+keys come after the screen's own) rather than cut a word. Help (f1) is never
+left out: it lists every key.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
-APPROX_KEY_WIDTH = 13
+MAX_ROWS = 4
+GUTTER = 1
+HELP_ACTION = "app.help"
+
+
+def key_width(key: Widget) -> int:
+    """Cells a compact footer key takes, as `^s Save`. (Textual's FooterKey is not
+    public API: its attributes are read by name.)"""
+    display = cell_len(str(getattr(key, "key_display", "")))
+    description = str(getattr(key, "description", ""))
+    return display + (1 + cell_len(description) if description else 0)
+
+
+def grid_width(widths: Sequence[int], columns: int) -> int:
+    """Cells a grid of `columns` auto-sized columns takes for keys of these widths."""
+    column_widths = [max(widths[start::columns]) for start in range(min(columns, len(widths)))]
+    return sum(column_widths) + GUTTER * (len(column_widths) - 1)
+
+
+def fit_keys(
+    widths: Sequence[int], available: int, max_rows: int, keep: frozenset[int] = frozenset()
+) -> tuple[list[int], int]:
+    """Which keys to show (indexes, in order) and in how many columns, so that every key
+    shown is whole and they take at most `max_rows` rows. Keys are left out from the
+    last, never those in `keep`."""
+    shown = list(range(len(widths)))
+    droppable = [index for index in reversed(shown) if index not in keep]
+    while shown:
+        shown_widths = [widths[index] for index in shown]
+        for columns in range(len(shown), 0, -1):
+            if -(-len(shown) // columns) > max_rows:
+                break
+            if grid_width(shown_widths, columns) <= available:
+                return shown, columns
+        if not droppable:
+            return shown, 1
+        shown.remove(droppable.pop(0))
+    return shown, 1
 
 
 class KeysFooter(Footer):
@@ -17,13 +61,20 @@ class KeysFooter(Footer):
         super().__init__(compact=True, show_command_palette=False)
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
-        self.fit_columns()
+        keys = list(super().compose())
+        self.fit(keys)
+        yield from keys
 
     def on_resize(self) -> None:
         # Only the grid changes with the width: rebuilding the keys would cost a frame.
-        self.fit_columns()
+        self.fit(list(self.query_children("FooterKey")))
 
-    def fit_columns(self) -> None:
-        width = self.app.size.width or 80
-        self.styles.grid_size_columns = max(1, width // APPROX_KEY_WIDTH)
+    def fit(self, keys: Sequence[Widget]) -> None:
+        width = self.size.width or self.app.size.width or 80
+        help_keys = frozenset(
+            index for index, key in enumerate(keys) if getattr(key, "action", "") == HELP_ACTION
+        )
+        shown, columns = fit_keys([key_width(key) for key in keys], width, MAX_ROWS, help_keys)
+        for index, key in enumerate(keys):
+            key.display = index in shown
+        self.styles.grid_size_columns = columns

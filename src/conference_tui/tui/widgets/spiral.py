@@ -23,7 +23,8 @@ STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"
 
 
 class SpiralStepper(Static):
-    """The six stages, the current one marked; a click moves there."""
+    """The six stages, the current one marked; a click moves there. A title too long for
+    the panel gives way to the stage's short name (the full title heads the stage)."""
 
     @dataclass
     class StageClicked(Message):
@@ -52,7 +53,8 @@ class SpiralStepper(Static):
         for index, stage in enumerate(self.stages):
             here = index == self.current
             mark = "▶" if here else ("●" if stage.key in self.filled else "○")
-            line = f"{mark} {stage.number} {one_line(stage.title, width)}"
+            name = stage.title if len(stage.title) <= width else stage.short_title
+            line = f"{mark} {stage.number} {one_line(name, width)}"
             text.append(line, style="bold reverse" if here else "")
             if index < len(self.stages) - 1:
                 text.append("\n")

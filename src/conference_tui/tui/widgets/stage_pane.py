@@ -15,6 +15,18 @@ from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.formatting import plain
 
 
+def stage_title(stage: FormStage, count: int, width: int) -> str:
+    """The stage's whole title, with "Stage n of N" where there is room, else "n of N";
+    a title longer than the line wraps rather than being cut."""
+    for title in (
+        f"Stage {stage.number} of {count} · {stage.title}",
+        f"{stage.number} of {count} · {stage.title}",
+    ):
+        if not width or len(title) <= width:
+            return title
+    return title
+
+
 class StagePane(Vertical):
     """Shows one stage at a time. The stage the conference opens at is built with the
     screen, in its first frame; another stage's fields are mounted on its first visit:
@@ -41,6 +53,7 @@ class StagePane(Vertical):
         self.habits = habits
         self.first = first
         self.mounting = asyncio.Lock()
+        self.shown_index: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stage-title")
@@ -82,9 +95,8 @@ class StagePane(Vertical):
             return False
         for key, page in self.pages.items():
             page.display = key == stage.key
-        self.query_one("#stage-title", Static).update(
-            plain(f"Stage {stage.number} of {len(self.stages)} · {stage.title}", style="bold")
-        )
+        self.shown_index = index
+        self.show_title()
         questions = "\n".join(f"• {question}" for question in stage.questions)
         self.query_one("#stage-questions", Static).update(plain(questions))
         # After the next refresh, like the scroll to the focused field: a stage built with
@@ -92,6 +104,15 @@ class StagePane(Vertical):
         fields = self.query_one("#stage-fields", VerticalScroll)
         self.call_after_refresh(fields.scroll_home, animate=False)
         return True
+
+    def show_title(self) -> None:
+        if self.shown_index is None:
+            return
+        text = stage_title(self.stages[self.shown_index], len(self.stages), self.content_size.width)
+        self.query_one("#stage-title", Static).update(plain(text, style="bold"))
+
+    def on_resize(self) -> None:
+        self.show_title()
 
     def focus_field(self, index: int, field_key: str) -> None:
         """Focus that field of the stage, or its first field."""

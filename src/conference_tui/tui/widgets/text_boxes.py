@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Input, TextArea
 
 
@@ -30,6 +32,7 @@ class NoteArea(TextArea):
         super().__init__(
             text, soft_wrap=True, tab_behavior="focus", show_line_numbers=False, **kwargs
         )
+        self.was_empty = not text
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -37,3 +40,17 @@ class NoteArea(TextArea):
 
     def on_focus(self) -> None:
         self.move_cursor(self.document.end)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Tall enough for the whole hint while the note is empty: a hint wider than the
+        box wraps, and would otherwise be cut after its first line."""
+        height = super().get_content_height(container, viewport, width)
+        if self.text or not self.placeholder or width <= 0:
+            return height
+        return max(height, len(Content.from_text(self.placeholder).wrap(width)))
+
+    def on_text_area_changed(self) -> None:
+        # The hint comes and goes with the first letter: the height may change with it.
+        if self.was_empty != (not self.text):
+            self.was_empty = not self.text
+            self.refresh(layout=True)
