@@ -112,13 +112,13 @@ async def test_whole_spiral_by_keyboard_then_roster_updates(
         await pilot.press("tab", *"Scary")
         for number in range(2, 7):
             await pilot.press("pagedown")
-            assert f"Stage {number} of 6" in stage_title(app)
+            assert f"{number} of 6 · " in stage_title(app)
             if number == 4:
                 await pilot.press(*"Voice")
         assert focused_field(app) == "goal"
         await pilot.press(*"Dialogue", "tab", *"Add two lines", "tab", "plus", "7", "tab")
         await pilot.press("pageup")
-        assert "Stage 5 of 6" in stage_title(app)
+        assert "5 of 6 · " in stage_title(app)
         await pilot.press("pagedown", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)

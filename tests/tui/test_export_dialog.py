@@ -37,6 +37,10 @@ def options(app: ConferenceApp, radio_set: str) -> list[str]:
     return [str(button.label) for button in app.screen.query(f"{radio_set} RadioButton")]
 
 
+# In first-name order the story's first student is Amara, whose notes these tests read.
+FIRST_NAMES = Settings(roster_order="first")
+
+
 async def open_export(pilot: Pilot[object]) -> None:
     """From the roster, with its first student (Amara) selected."""
     await settle(pilot)
@@ -78,7 +82,7 @@ async def test_student_shareable_export_leaves_private_notes_out(
     size: tuple[int, int],
 ) -> None:
     out = tmp_path / "to share"
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=size) as pilot:
         await open_export(pilot)
         assert DISCLOSURE_WARNING in shown(app, "#export-warning")
@@ -111,7 +115,7 @@ async def test_teacher_audience_includes_private_notes_and_warns(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
 ) -> None:
     out = in_tmp_path / "mine"
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         await pilot.press("tab", "down")  # audience: teacher
@@ -135,7 +139,7 @@ async def test_class_scope_writes_one_file_per_student_with_conferences(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
 ) -> None:
     out = in_tmp_path / "class"
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         await pilot.press("down")  # scope: the class
@@ -161,7 +165,7 @@ async def test_per_conference_and_per_class_files(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
 ) -> None:
     tmp_path = in_tmp_path
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         await pilot.press("tab", "tab", "down")  # files: one per conference
@@ -181,7 +185,7 @@ async def test_bad_folder_gives_a_message_and_writes_nothing(
     scratch.mkdir()
     a_file = scratch / "notes.txt"
     a_file.write_text("not a folder")
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         await type_folder(pilot, "scratch/notes.txt/exports")
@@ -212,7 +216,7 @@ async def test_drafts_only_when_ticked(
     student = app_store.add_student(school_class.id, "Ana Lopez")
     draft = app_store.start_conference(student.id, "writing-conference", 1, "clarify")
     app_store.save_answer(draft.id, "clarify", "piece_title", "Half-written poem", False)
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         await type_folder(pilot, "out")
@@ -229,7 +233,7 @@ async def test_drafts_only_when_ticked(
 async def test_empty_database_offers_everything_and_says_there_is_nothing(
     app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         assert options(app, "#scope") == ["Everything: every class, archived ones too"]
@@ -243,7 +247,7 @@ async def test_empty_database_offers_everything_and_says_there_is_nothing(
 async def test_from_history_the_conference_is_the_default_scope(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, tmp_path: Path
 ) -> None:
-    settings = Settings(export_folder=str(tmp_path / "default"))
+    settings = Settings(export_folder=str(tmp_path / "default"), roster_order="first")
     app = make_test_app(app_store, fixed_clock, settings=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -270,7 +274,7 @@ async def test_from_history_the_conference_is_the_default_scope(
 async def test_keys_are_in_the_footer_help_and_escape_goes_back(
     story: StoryData, app_store: Store, fixed_clock: SettableClock
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         footer_keys = {
@@ -326,7 +330,7 @@ async def test_the_html_choice_writes_pages_typed_fast(
     story: StoryData, app_store: Store, fixed_clock: SettableClock, in_tmp_path: Path
 ) -> None:
     """x, the folder, the HTML format and ctrl+e in one burst, as a fast teacher types."""
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # x opens the dialog; tab x3 the folder; tab x2 the format; down chooses HTML.

@@ -58,35 +58,42 @@ class StagePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="stage-title")
         yield Static("", id="stage-questions")
+        page, editors = self.new_page(self.first)
+        self.register(self.first, page, editors)
         with VerticalScroll(id="stage-fields"):
-            yield self.new_page(self.first)
+            yield page
 
     def on_mount(self) -> None:
         # Tab goes from field to field; the scrolling box itself is no stop, or keys
         # typed there would go nowhere.
         self.query_one("#stage-fields", VerticalScroll).can_focus = False
 
-    def new_page(self, stage: FormStage) -> Vertical:
-        editors = []
+    def new_page(self, stage: FormStage) -> tuple[Vertical, dict[str, FieldEditor]]:
+        editors: dict[str, FieldEditor] = {}
         for field in stage.fields:
             answer = self.answers.get(field.key)
             value = answer.value if answer else ""
             if field.type == "habits" and answer is None:
                 value = self.habits
-            editor = FieldEditor(
+            editors[field.key] = FieldEditor(
                 field, stage.key, value, answer.private if answer else field.private
             )
-            self.editors[field.key] = editor
-            editors.append(editor)
-        page = Vertical(*editors, id=f"page-{stage.key}", classes="stage-page")
+        page = Vertical(*editors.values(), id=f"page-{stage.key}", classes="stage-page")
         page.display = False
+        return page, editors
+
+    def register(self, stage: FormStage, page: Vertical, editors: dict[str, FieldEditor]) -> None:
+        """Make a page's fields known to the screen: only once they are mounted, since
+        every reader of `editors` (the autosave, focus, show) reads their controls."""
         self.pages[stage.key] = page
-        return page
+        self.editors.update(editors)
 
     async def ensure_page(self, stage: FormStage) -> None:
         async with self.mounting:
             if stage.key not in self.pages:
-                await self.query_one("#stage-fields", VerticalScroll).mount(self.new_page(stage))
+                page, editors = self.new_page(stage)
+                await self.query_one("#stage-fields", VerticalScroll).mount(page)
+                self.register(stage, page, editors)
 
     def show(self, index: int) -> bool:
         """Show a stage whose fields are mounted; False (and nothing changes) if not yet."""
