@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -73,6 +73,15 @@ class Conference(SQLModel, table=True):
         Index("ix_conference_student_started", "student_id", "started_at"),
         Index("ix_conference_started", "started_at"),
         Index("ix_conference_follow_up", "follow_up_on"),
+        # One open draft per student and form (migration 0006).
+        Index(
+            "uq_conference_one_draft",
+            "student_id",
+            "form_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
