@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from conference_tui.store.school import SchoolRoles
+
+ROLE_PREFIX_ENV = "CONFERENCE_TUI_ROLE_PREFIX"
 SERVER_URL_HINT = (
     "give the school's server as --db postgresql://ROLE@HOST/DATABASE (the password comes "
     "from $PGPASSWORD, a service file or ~/.pgpass, never from the command line)"
@@ -47,6 +50,16 @@ def _server_engine(ctx: click.Context) -> Engine:
     return engine
 
 
+def _roles() -> SchoolRoles:
+    """The group roles: conference_teacher, _coach and _admin, unless another prefix is
+    set (two schools' databases on one server, or tests: roles are the server's)."""
+    import os
+
+    from conference_tui.store.school import SchoolRoles
+
+    return SchoolRoles(os.environ.get(ROLE_PREFIX_ENV) or "conference")
+
+
 def _run(ctx: click.Context, act: Callable[[Engine], None]) -> None:
     from conference_tui.store import StoreError
 
@@ -73,16 +86,16 @@ def init(ctx: click.Context) -> None:
 
     def act(engine: Engine) -> None:
         click.echo(f"the schema is at revision {head_revision()}")
-        for line in init_school(engine):
+        for line in init_school(engine, _roles()):
             click.echo(line)
 
     _run(ctx, act)
 
 
 def _add_login(ctx: click.Context, name: str, what: str) -> None:
-    from conference_tui.store.school import SchoolRoles, add_login
+    from conference_tui.store.school import add_login
 
-    roles = SchoolRoles()
+    roles = _roles()
     group = roles.teacher if what == "teacher" else roles.coach
 
     def act(engine: Engine) -> None:
@@ -121,7 +134,7 @@ def share(ctx: click.Context, class_name: str, teacher: str) -> None:
     """Share a class (its name or id) with a co-teacher."""
     from conference_tui.store.school import share_class
 
-    _run(ctx, lambda engine: click.echo(share_class(engine, class_name, teacher)))
+    _run(ctx, lambda engine: click.echo(share_class(engine, class_name, teacher, _roles())))
 
 
 @server.command()
@@ -132,7 +145,7 @@ def move(ctx: click.Context, class_name: str, teacher: str) -> None:
     """Give a class (its name or id), with all its notes, to another teacher (admin only)."""
     from conference_tui.store.school import move_class
 
-    _run(ctx, lambda engine: click.echo(move_class(engine, class_name, teacher)))
+    _run(ctx, lambda engine: click.echo(move_class(engine, class_name, teacher, _roles())))
 
 
 @server.command()

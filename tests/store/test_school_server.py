@@ -10,15 +10,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import Engine
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from tests.conftest import _new_pg_database
 
+from conference_tui.cli import cli
+from conference_tui.cli_server import ROLE_PREFIX_ENV
 from conference_tui.store import Store
-from conference_tui.store.engine import open_engine
+from conference_tui.store.engine import create_store_engine, migrate, open_engine
+from conference_tui.store.location import locate
 from conference_tui.store.records import AnswerEdit
 from conference_tui.store.school import (
     NotAllowedError,
@@ -40,10 +45,12 @@ class School:
     admin_engine: Engine  # the server's superuser, who ran `server init`
     passwords: dict[str, str]
 
-    def login(self, who: str) -> str:
+    def login(self, who: str, with_password: bool = True) -> str:
         """The URL a role connects with."""
         name = f"{self.roles.prefix}_{who}"
-        url = make_url(self.url).set(username=name, password=self.passwords[name])
+        url = make_url(self.url).set(username=name)
+        if with_password:
+            url = url.set(password=self.passwords[name])
         return url.render_as_string(hide_password=False)
 
     def store(self, who: str) -> Store:
@@ -51,8 +58,12 @@ class School:
 
     def raw(self, who: str) -> psycopg.Connection:
         """A plain psycopg connection as `who`: the SQL anyone could type into psql."""
-        url = make_url(self.login(who)).set(drivername="postgresql")
-        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        return psycopg.connect(plain_url(self.login(who)), autocommit=True)
+
+
+def plain_url(url: str) -> str:
+    """A URL for psycopg itself (no +psycopg)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def drop_roles(admin_url: str, names: list[str]) -> None:
@@ -233,3 +244,121 @@ def test_a_teacher_may_not_move_a_class_nor_set_up_the_server(
             move_class(engine, "7A", f"{school.roles.prefix}_b", school.roles)
     finally:
         engine.dispose()
+
+
+def test_an_archive_imported_onto_the_server_belongs_to_the_importing_teacher(
+    school: School, tmp_path: Path
+) -> None:
+    laptop = Store.open(str(tmp_path / "laptop.db"))
+    try:
+        klass = laptop.add_class("Laptop class")
+        student = laptop.add_student(klass.id, "Dara")
+        conference = laptop.start_conference(student.id, "writing-conference", 1, "clarify")
+        laptop.save_answer(conference.id, "modify", "teacher_notes", "Private words", True)
+        archive = laptop.dump_records()
+    finally:
+        laptop.close()
+    store_a = school.store("a")
+    try:
+        first = store_a.merge_records(archive, dry_run=False)
+        assert first.counts["classes"].new == 1 and first.counts["answers"].new == 1
+        again = store_a.merge_records(archive, dry_run=False)
+        assert again.changed == 0
+    finally:
+        store_a.close()
+    owners = [owner for *_rest, owner in list_classes(school.admin_engine)]
+    assert owners == [f"{school.roles.prefix}_a"]
+    with school.raw("b") as b:
+        assert [count(b, table) for table in TABLES] == [0, 0, 0, 0]
+
+
+def test_the_server_commands_say_what_they_did_and_refuse_in_one_line(
+    school: School, a_class_of_teacher_a: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = school.roles.prefix
+    monkeypatch.setenv(ROLE_PREFIX_ENV, prefix)
+    runner = CliRunner()
+    server_url = make_url(school.url).render_as_string(hide_password=False)
+
+    def run(url: str, *args: str, password: str = "") -> Result:
+        env = {"PGPASSWORD": password} if password else {}
+        return runner.invoke(cli, ["--db", url, "server", *args], env=env)
+
+    again = run(server_url, "init")
+    assert again.exit_code == 0, again.output
+    assert f"role {prefix}_teacher was already there" in again.stdout
+
+    name = f"{prefix}_dana"
+    try:
+        added = run(server_url, "add-teacher", name)
+        assert added.exit_code == 0, added.output
+        password = added.stdout.splitlines()[1]
+        assert len(password) >= 20
+        password_a = school.passwords[f"{prefix}_a"]
+        shared = run(school.login("a", False), "share", "7A", name, password=password_a)
+        assert shared.exit_code == 0, shared.output
+        dana_url = make_url(school.url).set(username=name).render_as_string()
+        listed = run(dana_url, "classes", password=password)
+        assert listed.exit_code == 0 and "7A" in listed.stdout
+        refused = run(dana_url, "init", password=password)
+        assert refused.exit_code == 1
+        assert refused.stderr.count("\n") == 1 and "may not create roles" in refused.stderr
+        assert "Traceback" not in refused.output
+        with_password = run(school.login("a"), "classes")
+        assert with_password.exit_code == 1 and "holds a password" in with_password.stderr
+    finally:
+        drop_roles(plain_url(school.url), [name])
+
+
+def test_a_single_teachers_database_upgrades_with_every_row_owned_by_her(
+    pg_admin_url: str,
+) -> None:
+    """A database one role made and used alone, as before schools: the upgrade, run by
+    that role, gives it every class, and with row-level security forced on the owner
+    of the tables, it still reads and writes all of its notes."""
+    from tests.store.test_migrations import insert_rows_with_the_old_schema
+
+    solo = f"t{uuid.uuid4().hex[:12]}_solo"
+    try:
+        with _new_pg_database(pg_admin_url) as admin_url:
+            database = make_url(admin_url).database
+            with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+                admin.execute(f"CREATE ROLE {solo} LOGIN PASSWORD 'solo-pass'")
+                admin.execute(f'ALTER DATABASE "{database}" OWNER TO {solo}')
+            url = make_url(admin_url).set(username=solo, password="solo-pass")
+            solo_url = url.render_as_string(hide_password=False)
+            location = locate(solo_url)
+            engine = create_store_engine(location)
+            try:
+                migrate(engine, location, target="0006")
+                insert_rows_with_the_old_schema(engine)
+            finally:
+                engine.dispose()
+
+            store = Store.open(solo_url)
+            try:
+                (row,) = store.roster("c1")
+                assert row.student.name == "Amara Okafor"
+                assert store.get_conference("k1").value("strength") == "A thunderous opening"
+                assert len(store.search("thunderous")) == 1
+                store.add_class("Year 8")
+            finally:
+                store.close()
+            admin_engine = create_store_engine(locate(admin_url))
+            try:
+                with admin_engine.connect() as conn:
+                    owners = conn.execute(
+                        text("SELECT name, owner FROM school_class ORDER BY name")
+                    ).all()
+                    forced = conn.execute(
+                        text(
+                            "SELECT count(*) FROM pg_class WHERE relname = 'answer'"
+                            " AND relrowsecurity AND relforcerowsecurity"
+                        )
+                    ).scalar_one()
+            finally:
+                admin_engine.dispose()
+            assert owners == [("Year 7", solo), ("Year 8", solo)]
+            assert forced == 1
+    finally:
+        drop_roles(pg_admin_url, [solo])
