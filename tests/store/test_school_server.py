@@ -21,7 +21,8 @@ from tests.conftest import _new_pg_database
 
 from conference_tui.cli import cli
 from conference_tui.cli_server import ROLE_PREFIX_ENV
-from conference_tui.store import Store
+from conference_tui.store import DatabaseUnavailableError, Store
+from conference_tui.store.diagnosis import Fault
 from conference_tui.store.engine import create_store_engine, migrate, open_engine
 from conference_tui.store.location import locate
 from conference_tui.store.records import AnswerEdit
@@ -362,3 +363,16 @@ def test_a_single_teachers_database_upgrades_with_every_row_owned_by_her(
             assert forced == 1
     finally:
         drop_roles(pg_admin_url, [solo])
+
+
+def test_a_teacher_opening_a_database_to_update_is_told_who_may(school: School) -> None:
+    """Only the administrator may change the schema: a teacher's copy of a newer
+    conference-tui that finds the database older is refused, in words, and nothing
+    changes."""
+    with school.admin_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+    with pytest.raises(DatabaseUnavailableError, match="server init") as refused:
+        school.store("a")
+    assert refused.value.fault == Fault.NOT_ALLOWED
+    with school.admin_engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
