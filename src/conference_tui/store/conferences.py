@@ -38,10 +38,11 @@ from conference_tui.store.upsert import insert_unless_present
 # exports need them without reading every answer.
 COLUMN_FIELDS = ("piece_title", "genre", "process_stage")
 FOLLOW_UP_FIELD = "follow_up"
-CONFERENCE_TABLE = SQLModel.metadata.tables["conference"]
 GOAL_FIELD = "goal"
 NEXT_STEP_FIELD = "next_step"
 TEACHING_POINT_FIELD = "teaching_point"
+# Drafts are inserted through Core, to give way to a draft another copy just added.
+CONFERENCE_TABLE = SQLModel.metadata.tables["conference"]
 
 
 def parse_follow_up(value: str) -> date | None:
