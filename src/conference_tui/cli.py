@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from conference_tui import __version__, paths
+from conference_tui.cli_server import server
 from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
@@ -166,6 +167,7 @@ def _start_log() -> str:
 
 for command in TRANSFER_COMMANDS:
     cli.add_command(command)
+cli.add_command(server)
 
 
 def main() -> None:

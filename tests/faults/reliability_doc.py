@@ -86,6 +86,13 @@ CASES: dict[Fault, tuple[str, str, tuple[str, ...]]] = {
         "n/a",
         ("faults/test_faults.py::test_a_server_that_is_not_there_is_unreachable_not_damaged",),
     ),
+    Fault.NOT_ALLOWED: (
+        "a teacher's role opening a school server's database that needs an update",
+        "yes (the schema update is refused whole)",
+        (
+            "store/test_school_server.py::test_a_teacher_opening_a_database_to_update_is_told_who_may",
+        ),
+    ),
     Fault.CANNOT_OPEN: ("a path SQLite cannot open for another reason", "n/a", ()),
     Fault.DISK_ERROR: ("an I/O error on a disk with room to spare", "n/a", ()),
     Fault.UNKNOWN: ("any other error", "n/a", ()),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from conference_tui.store import SchemaTooNewError, Store
+from conference_tui.store import NotFoundError, SchemaTooNewError, Store
 from conference_tui.store.engine import create_store_engine, migrate
 from conference_tui.store.location import DatabaseLocation, head_revision, locate
 
@@ -307,3 +307,63 @@ def test_the_search_key_span_is_the_migrations() -> None:
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     assert migration.SEARCH_KEY_SPAN == KEY_SPAN
+
+
+def test_a_database_at_0005_with_twin_drafts_keeps_every_typed_word(database_url: str) -> None:
+    """Migration 0006 makes one open draft per student and form a constraint. Twins
+    made before it: the newest with something written stays open, an older one with
+    text is completed (its text in the history), an empty one is removed."""
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        migrate(engine, location, target="0005")
+        insert_rows_with_the_old_schema(engine)
+        with engine.begin() as conn:
+            for conference, saved, answer in [
+                ("d_old", "2026-02-03 09:00:00", "An older plan"),
+                ("d_mid", "2026-02-03 09:05:00", "The plan typed last"),
+                ("d_new", "2026-02-03 09:10:00", ""),
+            ]:
+                conn.execute(
+                    text(
+                        "INSERT INTO conference (id, student_id, form_id, form_version, status,"
+                        " started_at, updated_at, piece_title, genre, process_stage,"
+                        " current_stage, current_field, elapsed_seconds) VALUES (:id, 's1',"
+                        " 'writing-conference', 1, 'draft', :at, :at, '', '', '', '', '', 0)"
+                    ),
+                    {"id": conference, "at": saved},
+                )
+                conn.execute(
+                    text(
+                        "INSERT INTO answer (id, conference_id, stage_key, field_key, value,"
+                        " private, updated_at) VALUES (:id, :conference, 'plan', 'plan',"
+                        " :value, false, :at)"
+                    ),
+                    {
+                        "id": f"a_{conference}",
+                        "conference": conference,
+                        "value": answer,
+                        "at": saved,
+                    },
+                )
+    finally:
+        engine.dispose()
+
+    store = Store.open(database_url)
+    try:
+        draft = store.draft_for_student("s1")
+        assert draft is not None and draft.id == "d_mid"
+        assert draft.value("plan") == "The plan typed last"
+        older = store.get_conference("d_old")
+        assert (older.status, older.value("plan")) == ("complete", "An older plan")
+        assert older.ended_at == older.updated_at
+        assert len(store.search("older plan")) == 1
+        with pytest.raises(NotFoundError):
+            store.get_conference("d_new")
+        with store.engine.connect() as conn:
+            drafts = conn.execute(
+                text("SELECT count(*) FROM conference WHERE student_id = 's1' AND status = 'draft'")
+            ).scalar_one()
+        assert drafts == 1
+    finally:
+        store.close()

@@ -58,9 +58,11 @@ def _kind_of(column_type: object) -> ColumnKind:
     return "text"
 
 
-# The state of one database's editing, not records: an answer's version and which copy
-# of the app has a draft open. An archive leaves them out; merged rows get the defaults.
-LOCAL_COLUMNS = frozenset({"version", "editor_id", "editor_seen_at"})
+# The state of one database, not records: an answer's version, which copy of the app
+# has a draft open, and which teacher's role owns a class on a school server. An
+# archive leaves them out; merged rows get the defaults (a class imported onto a
+# server belongs to the role that imports it).
+LOCAL_COLUMNS = frozenset({"version", "editor_id", "editor_seen_at", "owner"})
 
 
 def _spec(kind: str, model: type[SQLModel]) -> TableSpec:

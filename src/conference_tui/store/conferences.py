@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, func
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
@@ -20,6 +20,7 @@ from conference_tui.store.models import (
     Goal,
     HabitObservation,
     Student,
+    new_id,
 )
 from conference_tui.store.records import (
     COMPLETE,
@@ -33,6 +34,7 @@ from conference_tui.store.records import (
     Progress,
 )
 from conference_tui.store.text_rules import check_text
+from conference_tui.store.upsert import insert_unless_present
 
 # Answers to these fields are also kept on the conference row, where lists and
 # exports need them without reading every answer.
@@ -43,6 +45,8 @@ FOLLOW_UP_FIELD = "follow_up"
 GOAL_FIELD = "goal"
 NEXT_STEP_FIELD = "next_step"
 TEACHING_POINT_FIELD = "teaching_point"
+# Drafts are inserted through Core, to give way to a draft another copy just added.
+CONFERENCE_TABLE = SQLModel.metadata.tables["conference"]
 
 
 def conference_info(
@@ -157,31 +161,40 @@ class ConferenceStore(StoreBase):
     def start_conference(
         self, student_id: str, form_id: str, form_version: int, first_stage: str = ""
     ) -> ConferenceInfo:
-        """Open a draft for the student, or return the draft already open: one at a time."""
+        """Open a draft for the student, or return the draft already open: one at a time.
+
+        Two copies of the app starting at once both open the same draft: a second
+        draft of one student and form is refused by the database (migration 0006), so
+        the insert that loses does nothing and the winner's draft is read instead."""
         existing_draft = self.draft_for_student(student_id)
         if existing_draft is not None:
             return existing_draft  # reopening writes nothing (a read-only file too)
         now = self.clock()
         with self._write() as session:
             require(session.get(Student, student_id), "student", student_id)
-            existing = session.scalars(
-                select(Conference)
-                .where(Conference.student_id == student_id, Conference.status == DRAFT)
-                .order_by(col(Conference.updated_at).desc())
-            ).first()
-            if existing is not None:
-                return conference_info(session, existing)
-            row = Conference(
-                student_id=student_id,
-                form_id=form_id,
-                form_version=form_version,
-                started_at=now,
-                updated_at=now,
-                current_stage=first_stage,
-            )
-            session.add(row)
-            session.flush()
-            return conference_info(session, row)
+            if self._open_draft(session, student_id) is None:
+                session.execute(
+                    insert_unless_present(self.dialect, CONFERENCE_TABLE).values(
+                        id=new_id(),
+                        student_id=student_id,
+                        form_id=form_id,
+                        form_version=form_version,
+                        status=DRAFT,
+                        started_at=now,
+                        updated_at=now,
+                        current_stage=first_stage,
+                    )
+                )
+            draft = require(self._open_draft(session, student_id), "draft for student", student_id)
+            return conference_info(session, draft)
+
+    @staticmethod
+    def _open_draft(session: Session, student_id: str) -> Conference | None:
+        return session.scalars(
+            select(Conference)
+            .where(Conference.student_id == student_id, Conference.status == DRAFT)
+            .order_by(col(Conference.updated_at).desc())
+        ).first()
 
     def get_conference(self, conference_id: str) -> ConferenceInfo:
         with self._read() as session:
@@ -190,11 +203,7 @@ class ConferenceStore(StoreBase):
 
     def draft_for_student(self, student_id: str) -> ConferenceInfo | None:
         with self._read() as session:
-            row = session.scalars(
-                select(Conference)
-                .where(Conference.student_id == student_id, Conference.status == DRAFT)
-                .order_by(col(Conference.updated_at).desc())
-            ).first()
+            row = self._open_draft(session, student_id)
             return conference_info(session, row) if row else None
 
     def save_answer(
@@ -247,8 +256,14 @@ class ConferenceStore(StoreBase):
         conflicts: dict[str, AnswerInfo] = {}
         now = self.clock()
         with self._write() as session:
+            # Locked for the transaction (SQLite's BEGIN IMMEDIATE already locks the
+            # file): two copies saving one conference on a server take turns, so each
+            # compares its seen_version with what the other committed, and the first
+            # save of a field by two copies at once is an insert, then a conflict.
             conference = require(
-                session.get(Conference, conference_id), "conference", conference_id
+                session.get(Conference, conference_id, with_for_update=True),
+                "conference",
+                conference_id,
             )
             if begin_amendment and conference.status == COMPLETE:
                 conference.amended_at = now

@@ -40,6 +40,7 @@ class Fault(StrEnum):
     DAMAGED_SEARCH_INDEX = "search index damaged"
     LOCKED = "locked by another writer"
     SERVER_UNREACHABLE = "server unreachable"
+    NOT_ALLOWED = "not allowed on the server"
     CANNOT_OPEN = "cannot be opened"
     DISK_ERROR = "disk error"
     UNKNOWN = "unknown"
@@ -147,6 +148,15 @@ def describe(fault: Fault, where: str, *, detail: str = "") -> Diagnosis:
             "Check that the server is running, that this computer is on its network, and "
             "that the URL is right; then try again.",
         )
+    if fault is Fault.NOT_ALLOWED:
+        return Diagnosis(
+            fault,
+            f"The server at {where} did not let this role do that (permission denied). "
+            "Nothing was changed.",
+            "If conference-tui was just updated, the server's administrator runs "
+            "`conference-tui server init` once to update the database; otherwise ask them "
+            "for access (a class can be shared with `server share`).",
+        )
     if fault is Fault.CANNOT_OPEN:
         return Diagnosis(
             fault,
@@ -239,6 +249,7 @@ def fault_of_sqlite(error: sqlite3.Error, path: Path | None) -> Fault:
 SERVER_STATES = {
     "53100": Fault.DISK_FULL,
     "25006": Fault.READ_ONLY,
+    "42501": Fault.NOT_ALLOWED,
     "40P01": Fault.LOCKED,
     "55P03": Fault.LOCKED,
     "57P01": Fault.SERVER_UNREACHABLE,

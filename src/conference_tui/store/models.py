@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, FetchedValue, Index, String, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -49,6 +49,24 @@ class SchoolClass(SQLModel, table=True):
     archived: bool = False
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
+    # The teacher's PostgreSQL role, filled by the server (current_user) when a class is
+    # added; "local" in a SQLite file. Row-level security on a school server lets a role
+    # see only the classes it owns or that are shared with it (migration 0007).
+    owner: str | None = Field(
+        default=None, sa_column=Column(String, nullable=False, server_default=FetchedValue())
+    )
+
+
+class ClassShare(SQLModel, table=True):
+    """A class shared with a co-teacher's role, who then reads and writes it as its owner."""
+
+    __tablename__ = "class_share"
+
+    class_id: str = Field(foreign_key="school_class.id", primary_key=True, max_length=36)
+    teacher: str = Field(primary_key=True)
+    shared_by: str | None = Field(
+        default=None, sa_column=Column(String, nullable=False, server_default=FetchedValue())
+    )
 
 
 class Student(SQLModel, table=True):
@@ -73,6 +91,15 @@ class Conference(SQLModel, table=True):
         Index("ix_conference_student_started", "student_id", "started_at"),
         Index("ix_conference_started", "started_at"),
         Index("ix_conference_follow_up", "follow_up_on"),
+        # One open draft per student and form (migration 0006).
+        Index(
+            "uq_conference_one_draft",
+            "student_id",
+            "form_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
