@@ -42,7 +42,7 @@ def test_a_refused_date_does_not_hold_back_the_rest_of_the_batch(store: Store) -
     conference_id = a_draft(store)
     saved = store.save_answers(
         conference_id,
-        [edit("next friday", 0, "follow_up"), edit("Owl", 0)],
+        [edit("whenever", 0, "follow_up"), edit("Owl", 0)],
         Progress("clarify", "piece_title", 42),
     )
     assert "not a date" in saved.refused["follow_up"]

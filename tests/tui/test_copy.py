@@ -3,6 +3,7 @@ what lands on the clipboard (as Textual records it) and the notice that says so.
 
 from __future__ import annotations
 
+from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp
 from conference_tui.tui.screens.conference import ConferenceScreen
@@ -23,7 +24,7 @@ def last_notice(app: ConferenceApp) -> str:
 async def test_copy_keys_in_history_search_and_conference(
     app_store: Store, fixed_clock: SettableClock, story: StoryData
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, Settings(roster_order="first"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # History: enter and the copy key in one burst; the newest conference is copied.
@@ -34,7 +35,7 @@ async def test_copy_keys_in_history_search_and_conference(
         assert {"Copy", "Copy with private notes", "Copy goal and next step"} <= commands
         copied = app.clipboard
         # The export's Markdown: parentheses escaped, so they never make a link.
-        assert copied.startswith("# Amara Okafor \\(Amy\\): conference of 2026-11-13\n")
+        assert copied.startswith("# Amara Okafor \\(Amy\\): conference of 2026-11-13 09:30\n")
         assert "Back each reason with a piece of evidence." in copied
         assert "Audience: shareable" in copied
         assert PRIVATE_NOTE not in copied

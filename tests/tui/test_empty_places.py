@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.search import SearchScreen
@@ -23,7 +24,7 @@ def shown(screen: object, selector: str) -> str:
 async def test_empty_tabs_and_lists_say_what_would_be_there(
     app_store: Store, fixed_clock: SettableClock, story: StoryData
 ) -> None:
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, Settings(roster_order="first"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # Chen (third on the roster) has never had a conference.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.widgets.footer import fit_keys, grid_width
@@ -81,7 +82,7 @@ async def test_at_80x24_buttons_footer_and_stage_titles_are_whole(
 async def test_at_120x40_the_name_column_grows_and_80x24_keeps_its_width(
     demo_store: Store, fixed_clock: SettableClock
 ) -> None:
-    app = make_test_app(demo_store, fixed_clock)
+    app = make_test_app(demo_store, fixed_clock, Settings(roster_order="first"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         shown = "\n".join(screen_lines(app))

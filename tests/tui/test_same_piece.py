@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
@@ -32,7 +33,7 @@ async def test_ctrl_r_fills_the_piece_from_the_previous_conference_at_80x24(
     hold_conference(
         app_store, fixed_clock, ana, at(6), {"piece_title": "The Storm", "genre": "narrative"}
     )
-    app = make_test_app(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock, Settings(roster_order="first"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await type_ahead(pilot, "f1")
