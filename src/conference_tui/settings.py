@@ -14,9 +14,6 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
 from conference_tui import paths
 
 DEFAULT_CONFIG = """\
@@ -235,6 +232,10 @@ def save_setting(key: str, value: str, path: Path | None = None) -> Path:
     """Set one top-level text setting in config.toml, keeping every other line, comment
     and table as the teacher wrote them. Raises SettingsError, writing nothing, when
     the file does not parse."""
+    # Only writing needs tomlkit: the app's start, which reads, does not wait for it.
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     path = path or paths.config_file()
     private_folder(path.parent)
     try:

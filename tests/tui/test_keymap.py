@@ -4,14 +4,16 @@ an entry that cannot be used is reported once, by line, and keeps the default.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from textual.binding import Binding
 from textual.widgets import Input
 
 from conference_tui.settings import KeyChoice, load_settings
 from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp
-from conference_tui.tui.keymap import CheckedKeymap, check_keymap
+from conference_tui.tui.keymap import PLACES, CheckedKeymap, check_keymap
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -125,3 +127,24 @@ def test_one_id_twice_and_keys_that_are_not_keys() -> None:
     assert "given keys already, on line 0" in twice.problems[0]
     for bad in ("ctrl+", "hyper+ctrl+xx", "f99", "ctrl+shift"):
         assert "is not a key" in check(("roster.search", bad)).problems[0], bad
+
+
+def test_every_binding_has_an_id_and_every_screen_is_checked_for_clashes() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import conference_tui.tui as tui
+
+    checked = {path for paths in PLACES.values() for path in paths}
+    for module_info in pkgutil.walk_packages(tui.__path__, "conference_tui.tui."):
+        module = importlib.import_module(module_info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__ or "BINDINGS" not in vars(cls):
+                continue
+            for binding in Binding.make_bindings(vars(cls)["BINDINGS"]):
+                assert binding.id and re.fullmatch(r"[a-z_0-9]+(\.[a-z_0-9]+)*", binding.id), (
+                    binding
+                )
+            where = f"{module.__name__.removeprefix('conference_tui.tui.')}:{name}"
+            assert cls is ConferenceApp or where in checked, f"{where} is not in keymap.PLACES"
