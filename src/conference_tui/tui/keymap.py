@@ -25,11 +25,14 @@ from conference_tui.settings import KeyChoice
 
 # Each place the teacher can be, as the classes whose bindings are live there together.
 PLACES: dict[str, tuple[str, ...]] = {
-    "Roster": ("screens.roster:RosterScreen",),
+    "Roster": ("screens.roster:RosterScreen", "widgets.tables:RowTable"),
     "Conference": ("screens.conference:ConferenceScreen", "widgets.spiral:GoalList"),
-    "History": ("screens.history:HistoryScreen",),
+    "History": ("screens.history:HistoryScreen", "widgets.tables:RowTable"),
     "Search": ("screens.search:SearchScreen", "screens.search:Results"),
     "Groups": ("screens.groups:GroupsScreen", "screens.groups:GroupTree"),
+    "Class status": ("screens.class_status:ClassStatusScreen",),
+    "Archived students": ("screens.archived_dialog:ArchivedDialog",),
+    "Keep or discard an amendment": ("screens.amend_dialog:KeepOrDiscardDialog",),
     "Export": ("screens.export:ExportScreen", "screens.export:Choices"),
     "Help": ("screens.help:HelpScreen",),
     "Student dialog": ("screens.student_dialog:StudentDialog",),

@@ -95,8 +95,8 @@ class GroupTree(Tree[str]):
 
     BINDINGS = [
         Binding("enter", "select_cursor", "History", id="groups.tree.history"),
-        Binding("home", "first_line", "First", show=False),
-        Binding("end", "last_line", "Last", show=False),
+        Binding("home", "first_line", "First", show=False, id="groups.tree.first"),
+        Binding("end", "last_line", "Last", show=False, id="groups.tree.last"),
     ]
 
     def action_first_line(self) -> None:

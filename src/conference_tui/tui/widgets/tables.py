@@ -18,8 +18,8 @@ class RowTable(DataTable[Any]):
     (a DataTable's own scroll sideways, which moves nothing in a table that fits)."""
 
     BINDINGS = [
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
+        Binding("home", "first_row", "First", show=False, id="table.first"),
+        Binding("end", "last_row", "Last", show=False, id="table.last"),
     ]
 
     def action_first_row(self) -> None:
