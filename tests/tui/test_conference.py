@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Static
 
 from conference_tui.store import NotFoundError, Store
@@ -561,3 +562,35 @@ async def test_a_database_too_busy_to_open_the_conference_says_so_and_drops_the_
         assert "kept on screen" not in shown  # no note was on screen to keep
         assert app.key_gate.dropped_total == 4
     assert app_store.draft_for_student(student_id) is None
+
+
+async def test_a_click_while_the_conference_closes_changes_nothing(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Between ctrl+s and the roster the keys wait at the key gate; a click in that
+    moment is dropped too, so it cannot move the cursor into a field of a conference
+    whose notes are already on their way to the database."""
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Dog", "tab")
+        conference = screen(app)
+        title = conference.editors["piece_title"].control
+        assert app.focused is not title
+
+        def click_title() -> None:
+            x, y = title.region.offset
+            for event_type in (events.MouseDown, events.MouseUp, events.Click):
+                app.post_message(event_type(None, x + 1, y, 0, 0, 1, False, False, False, x + 1, y))
+
+        conference.stop_editing()  # as ctrl+s does before its save
+        click_title()
+        await settle(pilot)
+        assert app.focused is not title
+        # Had the database refused the save, the conference is editable again.
+        conference.could_not_close("The database is busy.")
+        await settle(pilot)
+        click_title()
+        await settle(pilot)
+        assert app.focused is title

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LOCK_CHECK_SECONDS = 5
+# Clicks, wheel turns and drags: what could change a field with no key pressed.
+POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
+                 events.MouseScrollUp, events.MouseMove)  # fmt: skip
 
 
 class ConferenceApp(App[None]):
@@ -132,6 +135,8 @@ class ConferenceApp(App[None]):
             and self.key_gate.take(event)
         ):
             return
+        if isinstance(event, POINTER_EDITS) and getattr(self.screen, "closing", False):
+            return  # a conference being saved and closed takes no more edits
         await super().on_event(event)
 
     def lock_if_idle(self) -> None:

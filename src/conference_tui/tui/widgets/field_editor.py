@@ -197,12 +197,10 @@ class FieldEditor(Vertical):
         error.display = bool(message)
 
     def set_read_only(self, read_only: bool) -> None:
+        """Edits from now on are not announced, so never saved. The controls are left as
+        they are: the screen is closing, keys wait at the key gate and the app drops
+        clicks meanwhile; greying twenty controls would only cost a frame."""
         self.read_only = read_only
-        control = self.control
-        if isinstance(control, TextArea):
-            control.read_only = read_only
-        else:
-            control.disabled = read_only
 
     def announce(self) -> None:
         if not self.read_only:

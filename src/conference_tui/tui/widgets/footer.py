@@ -59,6 +59,25 @@ def fit_keys(
 class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        # The keys on show, as (key, display, description, action, enabled, tooltip).
+        self.shown: tuple[tuple[object, ...], ...] | None = None
+
+    def active_keys(self) -> tuple[tuple[object, ...], ...]:
+        return tuple(
+            (binding.key, self.app.get_key_display(binding), binding.description,
+             binding.action, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )  # fmt: skip
+
+    async def recompose(self) -> None:
+        """Textual rebuilds the footer on every change of focus; most leave the same keys,
+        and rebuilding them costs a frame each time."""
+        keys = self.active_keys()
+        if keys == self.shown:
+            return
+        self.shown = keys
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
