@@ -73,6 +73,8 @@ class KeysFooter(Footer):
     async def recompose(self) -> None:
         """Textual rebuilds the footer on every change of focus; most leave the same keys,
         and rebuilding them costs a frame each time."""
+        if not self.is_attached or self._pruning:
+            return  # asked for after a change of focus, and since gone with its screen
         keys = self.active_keys()
         if keys == self.shown:
             return

@@ -19,6 +19,10 @@ class TextInput(Input):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.cursor_blink = False  # snapshots do not depend on the moment
+
     def on_focus(self) -> None:
         # Typing goes on at the end, unless the box offers its text to be typed over.
         if not self.select_on_focus:
