@@ -351,6 +351,7 @@ NAMED_KEYS = {
     "delete",
     "space",
     "slash",
+    "plus",
     "f1",
     "f8",
 }

@@ -82,7 +82,7 @@ def test_class_status_snapshot(
 
     async def open_status(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("v")
+        await type_ahead(pilot, "v")
         await settle(pilot)
         assert isinstance(app.screen, ClassStatusScreen)
 

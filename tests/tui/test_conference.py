@@ -51,7 +51,7 @@ def focused_field(app: object) -> str:
 
 
 async def open_conference(pilot: object) -> None:
-    await pilot.press("n")  # type: ignore[attr-defined]
+    await type_ahead(pilot, "n")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     assert isinstance(pilot.app.screen, ConferenceScreen)  # type: ignore[attr-defined]
 
@@ -107,20 +107,20 @@ async def test_whole_spiral_by_keyboard_then_roster_updates(
         await open_conference(pilot)
         assert "Stage 1 of 6" in stage_title(app)
         assert focused_field(app) == "piece_title"
-        await pilot.press(*"Dog", "tab", *"memoir", "tab")
+        await type_ahead(pilot, *"Dog", "tab", *"memoir", "tab")
         assert focused_field(app) == "process_stage"
-        await pilot.press("enter", "down", "down", "enter")
-        await pilot.press("tab", *"Scary")
+        await type_ahead(pilot, "enter", "down", "down", "enter")
+        await type_ahead(pilot, "tab", *"Scary")
         for number in range(2, 7):
-            await pilot.press("pagedown")
+            await type_ahead(pilot, "pagedown")
             assert f"{number} of 6 · " in stage_title(app)
             if number == 4:
-                await pilot.press(*"Voice")
+                await type_ahead(pilot, *"Voice")
         assert focused_field(app) == "goal"
-        await pilot.press(*"Dialogue", "tab", *"Add two lines", "tab", "plus", "7", "tab")
-        await pilot.press("pageup")
+        await type_ahead(pilot, *"Dialogue", "tab", *"Add two lines", "tab", "plus", "7", "tab")
+        await type_ahead(pilot, "pageup")
         assert "5 of 6 · " in stage_title(app)
-        await pilot.press("pagedown", "ctrl+s")
+        await type_ahead(pilot, "pagedown", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         table = app.screen.query_one(DataTable)
@@ -148,7 +148,7 @@ async def test_autosave_reaches_the_database_within_a_second_without_a_key(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press(*"Owl")
+        await type_ahead(pilot, *"Owl")
         # No key after "Owl" and no save asked for: only the autosave timer, every
         # SAVE_INTERVAL_SECONDS, can write it.
         assert SAVE_INTERVAL_SECONDS < 1
@@ -169,9 +169,9 @@ async def test_draft_left_with_escape_reopens_exactly_where_it_was(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press("pagedown", "pagedown", "tab", *"She said")
+        await type_ahead(pilot, "pagedown", "pagedown", "tab", *"She said")
         assert focused_field(app) == "quotes"
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         name = str(app.screen.query_one(DataTable).get_row_at(0)[1])
@@ -194,7 +194,7 @@ async def test_empty_conference_left_with_escape_leaves_no_draft(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     assert app_store.draft_for_student(student_id) is None
@@ -220,7 +220,7 @@ async def test_last_time_shows_previous_goal_and_marks_it_met(
         goals = panel.query_one(GoalList)
         assert "Use paragraphs" in str(goals.get_option_at_index(0).prompt)
         assert "Next step: Split the long" in str(goals.get_option_at_index(1).prompt)
-        await pilot.press("ctrl+g", "m")
+        await type_ahead(pilot, "ctrl+g", "m")
         await settle(pilot)
         assert "met" in str(goals.get_option_at_index(0).prompt)
         current_id = screen(app).conference_id
@@ -237,19 +237,19 @@ async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(
         await settle(pilot)
         await open_conference(pilot)
         for _ in range(5):
-            await pilot.press("pagedown")
-        await pilot.press(*"Dialogue", "tab", "tab", *"soon")
+            await type_ahead(pilot, "pagedown")
+        await type_ahead(pilot, *"Dialogue", "tab", "tab", *"soon")
         await autosave(pilot)
         error = screen(app).editors["follow_up"].query_one(".field-error", Static)
         assert error.display and "not a date" in str(error.render())
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
         draft = app_store.draft_for_student(student_id)
         assert draft is not None and draft.value("goal") == "Dialogue"
         follow_up = screen(app).editors["follow_up"].control
         follow_up.value = "2026-12-01"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     [summary] = app_store.history(student_id)
@@ -262,7 +262,7 @@ async def test_ctrl_t_marks_a_note_private(app_store: Store, fixed_clock: Settab
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press("tab", "tab", "tab", *"Win", "ctrl+t")
+        await type_ahead(pilot, "tab", "tab", "tab", *"Win", "ctrl+t")
         assert focused_field(app) == "purpose"
         await autosave(pilot)
         editor: FieldEditor = screen(app).editors["purpose"]
@@ -279,7 +279,7 @@ async def test_quitting_mid_sentence_keeps_the_words(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press(*"Kite", "ctrl+q")
+        await type_ahead(pilot, *"Kite", "ctrl+q")
         await wait_until(pilot, lambda: app.return_code is not None, "quitting")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Kite"
@@ -296,7 +296,7 @@ async def test_help_and_palette_list_conference_keys(
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for wanted in ("Next stage", "Prev stage", "Complete", "Draft & back", "Private?"):
             assert wanted in titles
-        await pilot.press("f1")
+        await type_ahead(pilot, "f1")
         await settle(pilot)
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
@@ -305,7 +305,7 @@ async def test_help_and_palette_list_conference_keys(
         assert rows["Next stage"] == "pgdn" and rows["Complete"] == "^s"
         for wanted in ("Conference", "Filter", "Order", "Help", "Quit"):
             assert wanted in rows, wanted
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
 
@@ -320,6 +320,7 @@ async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
         await settle(pilot)
         await open_conference(pilot)
         with write_lock_held(app_store):
+            # Not type_ahead: it would wait for the save, which waits for the lock.
             await pilot.press(*"Owl")
             # The autosave waits out the database's busy timeout, then says so.
             await wait_until(
@@ -348,7 +349,7 @@ async def test_help_opened_while_completing_does_not_strand_the_conference(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press(*"Kite", "ctrl+s", "f1")
+        await type_ahead(pilot, *"Kite", "ctrl+s", "f1")
         await settle(pilot)
         assert not any(isinstance(s, ConferenceScreen) for s in app.screen_stack)
     [summary] = app_store.history(student_id)
@@ -364,7 +365,7 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
         await settle(pilot)
         await open_conference(pilot)
         with write_lock_held(app_store):
-            await pilot.press(*"Owl", "ctrl+q")
+            await type_ahead(pilot, *"Owl", "ctrl+q")
             # Quitting first tries to save, waiting out the database's busy timeout.
             await wait_until(
                 pilot,
@@ -374,7 +375,7 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
             assert app.is_running and isinstance(app.screen, ConferenceScreen)
             messages = [n.message for n in app._notifications]
             assert any("is not saved yet" in m for m in messages), messages
-        await pilot.press("ctrl+q")
+        await type_ahead(pilot, "ctrl+q")
         await wait_until(pilot, lambda: app.return_code is not None, "quitting")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Owl"
@@ -388,11 +389,12 @@ async def test_an_edit_undone_while_saving_is_saved_as_undone(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press(*"Kit")
+        await type_ahead(pilot, *"Kit")
         await autosave(pilot)
         assert saved_value(app, "piece_title") == "Kit"
         editor = screen(app).editors["piece_title"]
         with write_lock_held(app_store):
+            # pilot.press, not type_ahead: settling would wait for the lock.
             await pilot.press("e")
             await wait_until(
                 pilot, lambda: save_running(app), 'the autosave of "Kite" waiting for the lock'
@@ -422,17 +424,17 @@ async def test_a_refused_date_cleared_again_no_longer_blocks_completion(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press(*"Gull")
+        await type_ahead(pilot, *"Gull")
         for _ in range(5):
-            await pilot.press("pagedown")
-        await pilot.press("tab", "tab", *"soon")
+            await type_ahead(pilot, "pagedown")
+        await type_ahead(pilot, "tab", "tab", *"soon")
         await autosave(pilot)
         follow_up = screen(app).editors["follow_up"]
         assert follow_up.query_one(".field-error", Static).display
         follow_up.control.value = ""  # type: ignore[attr-defined]
         await autosave(pilot)
         assert not follow_up.query_one(".field-error", Static).display
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     [summary] = app_store.history(student_id)
@@ -454,7 +456,7 @@ async def test_habits_reopen_as_recorded_and_viewing_amends_nothing(
         await settle(pilot)
         habits = screen(app).editors["habits"]
         assert habits.value() == "Persisting\nThinking flexibly"
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     reopened = app_store.get_conference(conference.id)
@@ -472,7 +474,7 @@ async def test_tab_never_stops_where_typing_is_lost(
         await settle(pilot)
         await open_conference(pilot)
         for _ in range(12):
-            await pilot.press("tab")
+            await type_ahead(pilot, "tab")
             focused = app.focused
             assert focused is not None
             assert screen(app).focused_editor() is not None or isinstance(focused, GoalList), (
@@ -488,11 +490,11 @@ async def test_completing_an_empty_conference_asks_first(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await open_conference(pilot)
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
         assert any("Nothing is recorded" in n.message for n in app._notifications)
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     assert app_store.history(student_id) == []
@@ -525,7 +527,7 @@ async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_dra
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         with write_lock_held(app_store):
-            await pilot.press("n")
+            await pilot.press("n")  # not type_ahead: the open waits for the lock
             await wait_until(
                 pilot,
                 lambda: any(w.group == "open-conference" and w.is_running for w in app.workers),

@@ -44,7 +44,7 @@ FIRST_NAMES = Settings(roster_order="first")
 async def open_export(pilot: Pilot[object]) -> None:
     """From the roster, with its first student (Amara) selected."""
     await settle(pilot)
-    await pilot.press("x")
+    await type_ahead(pilot, "x")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ExportScreen)
 
@@ -52,14 +52,14 @@ async def open_export(pilot: Pilot[object]) -> None:
 async def type_folder(pilot: Pilot[object], folder: Path | str) -> None:
     """Move to the folder box by tab (scope, audience, files, folder) and type over it.
     (Tests that chdir to tmp_path type short relative names: each key costs a frame.)"""
-    await pilot.press("tab", "tab", "tab")
+    await type_ahead(pilot, "tab", "tab", "tab")
     assert pilot.app.focused is pilot.app.screen.query_one("#folder", Input)
-    await pilot.press("ctrl+u", *str(folder))
+    await type_ahead(pilot, "ctrl+u", *str(folder))
     assert pilot.app.screen.query_one("#folder", Input).value == str(folder)
 
 
 async def export_now(pilot: Pilot[object]) -> None:
-    await pilot.press("ctrl+e")
+    await type_ahead(pilot, "ctrl+e")
     await settle(pilot)
 
 
@@ -118,15 +118,15 @@ async def test_teacher_audience_includes_private_notes_and_warns(
     app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
-        await pilot.press("tab", "down")  # audience: teacher
+        await type_ahead(pilot, "tab", "down")  # audience: teacher
         await settle(pilot)
         assert app.screen.query_one("#teacher-warning").display
         assert TEACHER_WARNING in shown(app, "#teacher-warning")
         assert "private notes INCLUDED" in shown(app, "#export-status")
-        await pilot.press("tab", "tab", "ctrl+u", *"mine")
+        await type_ahead(pilot, "tab", "tab", "ctrl+u", *"mine")
         await export_now(pilot)
         assert "private notes included" in shown(app, "#export-status")
-        await pilot.press("shift+tab", "shift+tab", "up")  # back to shareable
+        await type_ahead(pilot, "shift+tab", "shift+tab", "up")  # back to shareable
         await settle(pilot)
         assert not app.screen.query_one("#teacher-warning").display
     [text] = markdown_in(out).values()
@@ -142,7 +142,7 @@ async def test_class_scope_writes_one_file_per_student_with_conferences(
     app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
-        await pilot.press("down")  # scope: the class
+        await type_ahead(pilot, "down")  # scope: the class
         assert "English 7 — Period 2" in shown(app, "#export-status")
         await type_folder(pilot, "class")
         await export_now(pilot)
@@ -168,11 +168,11 @@ async def test_per_conference_and_per_class_files(
     app = make_test_app(app_store, fixed_clock, FIRST_NAMES)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
-        await pilot.press("tab", "tab", "down")  # files: one per conference
-        await pilot.press("tab", "ctrl+u", *"each")
+        await type_ahead(pilot, "tab", "tab", "down")  # files: one per conference
+        await type_ahead(pilot, "tab", "ctrl+u", *"each")
         await export_now(pilot)
-        await pilot.press("shift+tab", "down")  # files: one per class
-        await pilot.press("tab", "ctrl+u", *"one")
+        await type_ahead(pilot, "shift+tab", "down")  # files: one per class
+        await type_ahead(pilot, "tab", "ctrl+u", *"one")
         await export_now(pilot)
     assert len(markdown_in(tmp_path / "each")) == 3  # Amara's three conferences
     assert list(markdown_in(tmp_path / "one")) == ["english-7-period-2-2026-11-23.md"]
@@ -196,11 +196,11 @@ async def test_bad_folder_gives_a_message_and_writes_nothing(
         assert "Not exported:" in shown(app, "#export-status")
         assert "is not a folder" in shown(app, "#export-status")
 
-        await pilot.press("ctrl+u", *"scratch/notes.txt")  # the file itself
+        await type_ahead(pilot, "ctrl+u", *"scratch/notes.txt")  # the file itself
         await export_now(pilot)
         assert "is not a folder" in shown(app, "#export-status")
 
-        await pilot.press("ctrl+u")  # nothing at all
+        await type_ahead(pilot, "ctrl+u")  # nothing at all
         await export_now(pilot)
         assert "Type the folder" in shown(app, "#export-status")
         assert app.focused is app.screen.query_one("#folder", Input)
@@ -223,7 +223,7 @@ async def test_drafts_only_when_ticked(
         await export_now(pilot)
         assert "Nothing to export" in shown(app, "#export-status")
         assert markdown_in(tmp_path / "out") == {}
-        await pilot.press("tab", "space")  # include drafts
+        await type_ahead(pilot, "tab", "space")  # include drafts
         await export_now(pilot)
         assert "Exported 1 conference of 1 student" in shown(app, "#export-status")
     [text] = markdown_in(tmp_path / "out").values()
@@ -237,7 +237,7 @@ async def test_empty_database_offers_everything_and_says_there_is_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_export(pilot)
         assert options(app, "#scope") == ["Everything: every class, archived ones too"]
-        await pilot.press("down")  # one option: it stays chosen
+        await type_ahead(pilot, "down")  # one option: it stays chosen
         await type_folder(pilot, "out")
         await export_now(pilot)
         assert "Nothing to export" in shown(app, "#export-status")
@@ -251,10 +251,10 @@ async def test_from_history_the_conference_is_the_default_scope(
     app = make_test_app(app_store, fixed_clock, settings=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
+        await type_ahead(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("x")
+        await type_ahead(pilot, "x")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         assert options(app, "#scope")[:2] == [
@@ -263,7 +263,7 @@ async def test_from_history_the_conference_is_the_default_scope(
         ]
         assert app.screen.query_one("#folder", Input).value == str(tmp_path / "default")
         await export_now(pilot)  # the folder from the settings, created
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
     [text] = markdown_in(tmp_path / "default").values()
@@ -283,23 +283,23 @@ async def test_keys_are_in_the_footer_help_and_escape_goes_back(
             if active.binding.show
         }
         assert {"Export", "Back"} <= footer_keys
-        await pilot.press("f1")
+        await type_ahead(pilot, "f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "Export" in app.screen.sections
         ctrl_e = app.get_key_display(Binding("ctrl+e", "export"))
         assert (ctrl_e, "Export") in app.screen.key_rows
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         focused = []
         for _ in range(8):
             focused.append(app.focused.id if app.focused else None)
-            await pilot.press("tab")
+            await type_ahead(pilot, "tab")
         assert focused == [
             "scope", "audience", "per", "folder", "include-drafts", "format", "export", "back"
         ]  # fmt: skip
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
 
@@ -320,7 +320,7 @@ def test_snapshot_export_dialog_teacher(
 
     async def choose_teacher(pilot: Pilot[object]) -> None:
         await open_export(pilot)
-        await pilot.press("down", "tab", "down")  # the class, for the teacher
+        await type_ahead(pilot, "down", "tab", "down")  # the class, for the teacher
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=choose_teacher)  # type: ignore[operator]

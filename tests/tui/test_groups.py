@@ -73,13 +73,15 @@ async def test_due_only_lists_exactly_the_students_due_on_a_fixed_clock(
         screen = app.screen
         assert isinstance(screen, RosterScreen)
         assert len(roster_names(screen)) == 5
-        await pilot.press("w")
+        await type_ahead(pilot, "w")
         await settle(pilot)
         assert roster_names(screen) == due
         reasons = {row.student.display_name: row.due_reason for row in screen.rows}
         assert reasons["Amara Okafor (Amy)"] == "follow-up 3d overdue"
         assert reasons["Chen Wei (Chen)"] == "never conferred"
-        await pilot.press("o")  # most overdue first: late follow-ups, never seen, longest unseen
+        await type_ahead(
+            pilot, "o"
+        )  # most overdue first: late follow-ups, never seen, longest unseen
         await settle(pilot)
         assert roster_names(screen)[:2] == ["Amara Okafor (Amy)", "Chen Wei (Chen)"]
 
@@ -94,7 +96,7 @@ async def test_due_moves_with_the_clock(
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("w")
+        await type_ahead(pilot, "w")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RosterScreen)
@@ -114,7 +116,7 @@ async def test_groups_screen_groups_students_sharing_a_next_step(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await type_ahead(pilot, "g")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, GroupsScreen)
@@ -128,7 +130,7 @@ async def test_groups_screen_groups_students_sharing_a_next_step(
         assert "(1) Write steps a beginner could follow." in tree_lines(screen)
         assert tree_lines(screen)[-2:] == ["(1) No active goal", "  Chen Wei (Chen)"]
 
-        await pilot.press("t")
+        await type_ahead(pilot, "t")
         await settle(pilot)
         # By next step: "Add dialogue to the ending." and "add dialogue to the ending!".
         assert tree_lines(screen)[:3] == [
@@ -150,15 +152,15 @@ async def test_groups_screen_groups_students_sharing_a_next_step(
         await settle(pilot)
         # The highlighted student's own words, in full (lines are cut to fit).
         assert str(group_text.content) == "add dialogue to the ending!"  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        await type_ahead(pilot, "enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.student_id == story.students["Ben"]
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert app.screen is screen
         assert screen.by == BY_NEXT_STEP  # still grouped the way it was
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
 
@@ -198,11 +200,11 @@ async def test_groups_of_an_empty_class_say_so(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("g")
+        await type_ahead(pilot, "g")
         await settle(pilot)
         assert isinstance(app.screen, GroupsScreen)
         assert tree_lines(app.screen) == []
-        await pilot.press("enter", "t", "enter")  # nothing to open, nothing breaks
+        await type_ahead(pilot, "enter", "t", "enter")  # nothing to open, nothing breaks
         await settle(pilot)
         assert isinstance(app.screen, GroupsScreen)
 
@@ -215,7 +217,7 @@ def test_groups_snapshot(
 
     async def groups(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("g")
+        await type_ahead(pilot, "g")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=groups)  # type: ignore[operator]

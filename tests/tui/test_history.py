@@ -28,6 +28,7 @@ from .conftest import (
     make_test_app,
     settle,
     student_named,
+    type_ahead,
 )
 
 
@@ -73,7 +74,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
-        await pilot.press("down", "down", "enter")  # Adeyemi, Novak, Okafor: Amara
+        await type_ahead(pilot, "down", "down", "enter")  # Adeyemi, Novak, Okafor: Amara
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
@@ -87,7 +88,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
         assert text.index("1. Clarify") < text.index("5. Study") < text.index("6. Modify")
         assert "Teacher's notes (private)" in text
 
-        await pilot.press("down")
+        await type_ahead(pilot, "down")
         await settle(pilot)
         text = view_text(screen)
         assert "End by showing how the narrator changed." in text
@@ -95,7 +96,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
             " ".join(text.split())
         )
 
-        await pilot.press("2")
+        await type_ahead(pilot, "2")
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "goals"
         goals = screen.query_one("#goals-table", DataTable)
@@ -103,30 +104,30 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
         assert cells(goals, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
         assert cells(goals, 2) == ["", "2026-11-13", "2026-10-30"]
         # enter on a goal goes back to the conference that set it.
-        await pilot.press("down", "enter")
+        await type_ahead(pilot, "down", "enter")
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "conferences"
         assert screen.selected_conference_id() == story.conferences["Amara"][1]
 
-        await pilot.press("3")
+        await type_ahead(pilot, "3")
         await settle(pilot)
         habits = screen.query_one("#habits-table", DataTable)
         assert cells(habits, 0)[0] == "Persisting"
         assert habits.get_row_at(0)[1:] == ["2", "2026-10-16", "2026-10-30"]
 
-        await pilot.press("4")
+        await type_ahead(pilot, "4")
         await settle(pilot)
         profile = shown_text(screen.query_one("#profile-view", Static))
         assert "Football; graphic novels." in profile and "Slows down" in profile
         assert app.focused is screen.query_one("#profile-pane")
-        await pilot.press("enter")  # on the profile tab, enter edits it
+        await type_ahead(pilot, "enter")  # on the profile tab, enter edits it
         await settle(pilot)
         assert isinstance(app.screen, ProfileDialog)
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert app.screen is screen
 
-        await pilot.press("f1")  # every key of the screen is in the help
+        await type_ahead(pilot, "f1")  # every key of the screen is in the help
         await settle(pilot)
         help_text = plain_text(app.screen.query_one("#help-keys", Static).content)
         assert "History" in help_text
@@ -138,10 +139,10 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
             "Show the chain of goals",
         ):
             assert detail in help_text, detail
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
 
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
 
@@ -156,7 +157,7 @@ async def test_amend_from_history_keeps_both_versions(
         await settle(pilot)
         screen = await open_history_of(pilot, app, story.students["Amara"])
         fixed_clock.set(NOW + timedelta(hours=1))
-        await pilot.press("enter")
+        await type_ahead(pilot, "enter")
         await settle(pilot)
         conference_screen = app.screen
         assert isinstance(conference_screen, ConferenceScreen)
@@ -164,8 +165,8 @@ async def test_amend_from_history_keeps_both_versions(
         focused = app.focused
         assert isinstance(focused, Input) and focused.id == "control-piece_title"
         focused.action_end()
-        await pilot.press(*" (final)")
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, *" (final)")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         await settle(pilot)
         assert app.screen is screen
@@ -189,27 +190,27 @@ async def test_profile_is_edited_in_a_dialog_and_saved(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await open_history_of(pilot, app, story.students["Chen"])
-        await pilot.press("p")
+        await type_ahead(pilot, "p")
         await settle(pilot)
         assert isinstance(app.screen, ProfileDialog)
-        await pilot.press(*"Chess club [b]not bold[/b]")
-        await pilot.press("tab", *"Careful reader")
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, *"Chess club [b]not bold[/b]")
+        await type_ahead(pilot, "tab", *"Careful reader")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is screen
         profile = shown_text(screen.query_one("#profile-view", Static))
         assert "Chess club [b]not bold[/b]" in profile and "Careful reader" in profile
 
-        await pilot.press("p")
+        await type_ahead(pilot, "p")
         await settle(pilot)
         area = app.screen.query_one("#profile-needs", TextArea)
         area.soft_wrap = False  # wrapping a megabyte takes the test's time, not the app's
         area.text = "x" * 1_000_001  # over the store's limit: refused with a message
-        await pilot.press("ctrl+s")
+        await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ProfileDialog)
         assert "limit" in shown_text(app.screen.query_one("#profile-error", Static))
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert app.screen is screen
     student = app_store.get_student(story.students["Chen"])
@@ -228,15 +229,15 @@ async def test_no_conferences_yet_and_new_conference_key(
         await settle(pilot)
         screen = await open_history_of(pilot, app, story.students["Chen"])
         assert "No conferences yet" in view_text(screen)
-        await pilot.press("enter")  # nothing to open: a message, not a traceback
+        await type_ahead(pilot, "enter")  # nothing to open: a message, not a traceback
         await settle(pilot)
         assert app.screen is screen
-        await pilot.press("n")
+        await type_ahead(pilot, "n")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
         assert app.screen.student_id == story.students["Chen"]
-        await pilot.press(*"A new piece")
-        await pilot.press("escape")  # kept as a draft
+        await type_ahead(pilot, *"A new piece")
+        await type_ahead(pilot, "escape")  # kept as a draft
         await settle(pilot)
         assert app.screen is screen
         await settle(pilot)
@@ -298,12 +299,12 @@ async def test_three_hundred_conferences_open_at_once_and_load_in_pages(
         assert cells(table, 2)[0] == "Piece 299"
         assert "300 conferences" in shown_text(screen.query_one("#history-title", Static))
 
-        await pilot.press("ctrl+end")  # near the end of what is loaded: the next page comes
+        await type_ahead(pilot, "ctrl+end")  # near the end of what is loaded: the next page comes
         await settle(pilot)
         assert table.row_count == 2 * PAGE_SIZE
-        await pilot.press("ctrl+end")
+        await type_ahead(pilot, "ctrl+end")
         await settle(pilot)
-        await pilot.press("ctrl+end")
+        await type_ahead(pilot, "ctrl+end")
         await settle(pilot)
         assert table.row_count == 300
         assert cells(table, 2)[-1] == "Piece 0"
@@ -360,7 +361,7 @@ def test_history_goals_snapshot(
         await settle(pilot)
         app.open_history(student_id)
         await settle(pilot)
-        await pilot.press("2")
+        await type_ahead(pilot, "2")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_goals)  # type: ignore[operator]

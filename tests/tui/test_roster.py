@@ -30,20 +30,20 @@ async def test_first_start_greets_then_class_and_student_by_keyboard(
         welcome = app.screen.query_one("#welcome", Static)
         assert welcome.display and "add your first student" in str(welcome.render())
 
-        await pilot.press("c")
+        await type_ahead(pilot, "c")
         await settle(pilot)
         assert isinstance(app.screen, ClassDialog)
-        await pilot.press(*"Period 3 English", "enter")
+        await type_ahead(pilot, *"Period 3 English", "enter")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert "has no students yet" in str(app.screen.query_one("#welcome", Static).render())
         assert "Period 3 English" in app.sub_title
 
-        await pilot.press("a")
+        await type_ahead(pilot, "a")
         await settle(pilot)
         assert isinstance(app.screen, StudentDialog)
         # The class is asked for too (its first student), already filled in: tab past it.
-        await pilot.press(*"Amara Okafor", "tab", "tab", *"Mara", "enter")
+        await type_ahead(pilot, *"Amara Okafor", "tab", "tab", *"Mara", "enter")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert roster_names(app) == ["Amara Okafor (Mara)"]
@@ -58,18 +58,18 @@ async def test_bad_student_names_get_a_message_and_nothing_is_saved(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("a")
+        await type_ahead(pilot, "a")
         await settle(pilot)
-        await pilot.press("enter", "enter")  # empty name
+        await type_ahead(pilot, "enter", "enter")  # empty name
         await settle(pilot)
         assert isinstance(app.screen, StudentDialog)
         assert "cannot be empty" in str(app.screen.query_one("#error", Static).render())
         app.screen.query_one("#name").value = "x" * 250  # type: ignore[attr-defined]
-        await pilot.press("enter", "enter")
+        await type_ahead(pilot, "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, StudentDialog)
         assert "characters long" in str(app.screen.query_one("#error", Static).render())
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     assert app_store.roster(school_class.id) == []
@@ -84,10 +84,10 @@ async def test_odd_names_are_accepted_as_typed(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for name in names:
-            await pilot.press("a")
+            await type_ahead(pilot, "a")
             await settle(pilot)
             app.screen.query_one("#name").value = name  # type: ignore[attr-defined]
-            await pilot.press("enter")
+            await type_ahead(pilot, "enter")
             await settle(pilot)
             assert isinstance(app.screen, RosterScreen), name
     assert sorted(r.student.name for r in app_store.roster(None)) == sorted(names)
@@ -103,16 +103,16 @@ async def test_filter_as_you_type_and_clear(
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "a", "n")
+        await type_ahead(pilot, "slash", "a", "n")
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
-        await pilot.press("a")  # keeps typing into the filter: "ana"
+        await type_ahead(pilot, "a")  # keeps typing into the filter: "ana"
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
-        await pilot.press("enter")  # back to the table, filter kept
+        await type_ahead(pilot, "enter")  # back to the table, filter kept
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Hana Sato"]
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Ben Ng", "Hana Sato"]
 
@@ -129,9 +129,9 @@ async def test_switch_class(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez"]
-        await pilot.press("c")
+        await type_ahead(pilot, "c")
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await type_ahead(pilot, "down", "enter")
         await settle(pilot)
         assert roster_names(app) == ["Ben Ng"]
         assert app.current_class_id == second.id
@@ -164,7 +164,7 @@ async def test_most_overdue_first_and_due_only(
         assert roster_names(app) == ["Absent Abe", "Late Lou", "Never Ned", "Recent Rae"]
         await type_ahead(pilot, "o", "o")  # family name, then first name, then overdue
         assert roster_names(app) == ["Late Lou", "Never Ned", "Absent Abe", "Recent Rae"]
-        await pilot.press("w")
+        await type_ahead(pilot, "w")
         await settle(pilot)
         assert roster_names(app) == ["Late Lou", "Never Ned", "Absent Abe"]
         status = str(app.screen.query_one("#roster-status", Static).render())
@@ -179,12 +179,12 @@ async def test_archive_student_keeps_notes(app_store: Store, fixed_clock: Settab
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("d")
+        await type_ahead(pilot, "d")
         await settle(pilot)
-        await pilot.press("n")  # cancel first
+        await type_ahead(pilot, "n")  # cancel first
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Ben Ng"]
-        await pilot.press("d", "y")
+        await type_ahead(pilot, "d", "y")
         await settle(pilot)
         assert roster_names(app) == ["Ben Ng"]
     assert app_store.get_student(student.id).archived
@@ -196,10 +196,10 @@ async def test_edit_student_renames(app_store: Store, fixed_clock: SettableClock
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
+        await type_ahead(pilot, "e")
         await settle(pilot)
         app.screen.query_one("#name").value = "Ana López"  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        await type_ahead(pilot, "enter")
         await settle(pilot)
         assert roster_names(app) == ["Ana López"]
     assert app_store.get_student(student.id).name == "Ana López"

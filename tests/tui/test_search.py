@@ -24,6 +24,7 @@ from .conftest import (
     make_test_app,
     one_student,
     settle,
+    type_ahead,
 )
 
 
@@ -43,7 +44,7 @@ def result_lines(screen: SearchScreen) -> list[str]:
 
 async def open_search(pilot: object, app: object) -> SearchScreen:
     await settle(pilot)  # type: ignore[arg-type]
-    await pilot.press("s")  # type: ignore[attr-defined]
+    await type_ahead(pilot, "s")  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
     screen = app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, SearchScreen)
@@ -54,7 +55,7 @@ async def search_for(pilot: object, screen: SearchScreen, text: str) -> None:
     box = screen.query_one("#search-box", Input)
     box.value = ""
     box.focus()
-    await pilot.press(*text)  # type: ignore[attr-defined]
+    await type_ahead(pilot, *text)  # type: ignore[attr-defined]
     await settle(pilot)  # type: ignore[arg-type]
 
 
@@ -81,9 +82,9 @@ async def test_a_word_in_any_stage_is_found_and_enter_opens_that_stage(
             stage = FORM.stage(stage_key)
             assert line.startswith("Amara Okafor · "), word
             assert stage.title in line and word in line.casefold()
-            await pilot.press("down")  # from the box into the results
+            await type_ahead(pilot, "down")  # from the box into the results
             assert app.focused is screen.query_one("#results")
-            await pilot.press("enter")
+            await type_ahead(pilot, "enter")
             await settle(pilot)
             conference = app.screen
             assert isinstance(conference, ConferenceScreen), word
@@ -91,7 +92,7 @@ async def test_a_word_in_any_stage_is_found_and_enter_opens_that_stage(
             assert FORM.stages[conference.stage_index].key == stage_key, word
             title = str(conference.query_one("#stage-title", Static).content)
             assert stage.title in title
-            await pilot.press("escape")
+            await type_ahead(pilot, "escape")
             await settle(pilot)
             assert app.screen is screen  # back to the same results
             assert len(result_lines(screen)) == 1
@@ -121,13 +122,13 @@ async def test_results_show_student_date_stage_and_highlight_the_words(
         await search_for(pilot, screen, "Minecraft")  # a learner note, not a conference
         [line] = result_lines(screen)
         assert "Learner profile" in line
-        await pilot.press("down", "enter")
+        await type_ahead(pilot, "down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.student_id == story.students["Ben"]
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
 
@@ -159,13 +160,13 @@ async def test_filters_by_class_dates_and_habit(
         screen.query_one("#filter-habit", Select).value = "Persisting"
         await settle(pilot)
         assert [line.split(" · ")[1] for line in result_lines(screen)] == ["2026-10-30"]
-        await pilot.press("ctrl+r")  # clear every filter
+        await type_ahead(pilot, "ctrl+r")  # clear every filter
         await settle(pilot)
         assert len(result_lines(screen)) == 4
 
         since = screen.query_one("#filter-since", Input)
         since.focus()
-        await pilot.press(*"2026-11-10")
+        await type_ahead(pilot, *"2026-11-10")
         await settle(pilot)
         assert [line.split(" · ")[1] for line in result_lines(screen)] == [
             "2026-11-22",
@@ -174,7 +175,7 @@ async def test_filters_by_class_dates_and_habit(
         ]
         until = screen.query_one("#filter-until", Input)
         until.focus()
-        await pilot.press(*"2026-11-18")
+        await type_ahead(pilot, *"2026-11-18")
         await settle(pilot)
         assert [line.split(" · ")[1] for line in result_lines(screen)] == [
             "2026-11-18",
@@ -182,7 +183,7 @@ async def test_filters_by_class_dates_and_habit(
         ]
 
         # A bad date: a message that says what to write; the last good results stay.
-        await pilot.press("backspace", "backspace", "3", "2")
+        await type_ahead(pilot, "backspace", "backspace", "3", "2")
         await settle(pilot)
         assert "“2026-11-32” is not a date" in error(screen) and "YYYY-MM-DD" in error(screen)
         assert len(result_lines(screen)) == 2
@@ -251,7 +252,7 @@ async def test_a_late_answer_never_replaces_a_newer_one(
         screen.show_hits(1, Query("ending", SearchFilters()), older)
         assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
         # Typed quickly, only the last text's results show.
-        await pilot.press(*"end", "backspace", "backspace", "backspace", *"zeppelin")
+        await type_ahead(pilot, *"end", "backspace", "backspace", "backspace", *"zeppelin")
         await settle(pilot)
         assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
 
@@ -265,10 +266,10 @@ async def test_escape_goes_back_and_nothing_found_says_so(
         await search_for(pilot, screen, "xylophone")
         assert result_lines(screen) == []
         assert "No notes match" in status(screen)
-        await pilot.press("down", "enter")  # nothing to go to, nothing to open
+        await type_ahead(pilot, "down", "enter")  # nothing to go to, nothing to open
         await settle(pilot)
         assert app.screen is screen
-        await pilot.press("escape")
+        await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
 
@@ -306,13 +307,13 @@ async def test_the_next_page_loads_as_the_cursor_nears_the_end(
         results = screen.query_one("#results", OptionList)
         assert results.option_count == PAGE_SIZE
         assert "50 notes so far, more below" in status(screen)
-        await pilot.press("down", "end")  # into the results, then the last one shown
+        await type_ahead(pilot, "down", "end")  # into the results, then the last one shown
         await settle(pilot)
         assert results.option_count == total  # the rest came
         assert results.highlighted == PAGE_SIZE - 1  # and the cursor stayed where it was
         assert [hit.snippet for hit in screen.hits] == expected  # in order, none twice
         assert status(screen).startswith(f"{total} notes · ")
-        await pilot.press("end", "down")  # nothing more to come: round to the top as ever
+        await type_ahead(pilot, "end", "down")  # nothing more to come: round to the top as ever
         await settle(pilot)
         assert results.highlighted == 0
 
@@ -331,6 +332,7 @@ async def test_down_past_the_last_result_shown_goes_on_into_the_next_page(
         await search_for(pilot, screen, "kestrel")
         next_page = app_store.search_page("kestrel", after=screen.next_page)
         screen.loading_more = True  # as if the next page were on its way
+        # Not type_ahead: settling would wait for the page this test holds back.
         await pilot.press("down", "end", "down", "down", "enter")
         await pilot.pause()
         results = screen.query_one("#results", OptionList)
@@ -372,11 +374,11 @@ def test_search_snapshot(
 
     async def search(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("s")
+        await type_ahead(pilot, "s")
         await settle(pilot)
-        await pilot.press(*"claim")
+        await type_ahead(pilot, *"claim")
         await settle(pilot)
-        await pilot.press("down")
+        await type_ahead(pilot, "down")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)  # type: ignore[operator]

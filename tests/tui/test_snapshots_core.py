@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 
-from .conftest import SettableClock, make_test_app, settle, student_named
+from .conftest import SettableClock, make_test_app, settle, student_named, type_ahead
 
 
 def test_roster_empty_database(
@@ -31,7 +31,7 @@ def test_roster_demo_most_overdue_first(
 
     async def sort(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("o", "o")  # family name, first name, most overdue
+        await type_ahead(pilot, "o", "o")  # family name, first name, most overdue
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=sort)  # type: ignore[operator]
@@ -47,7 +47,7 @@ def conference_at_stage(demo_store: Store, fixed_clock: SettableClock, stage: in
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
         for _ in range(stage - 1):
-            await pilot.press("pagedown")
+            await type_ahead(pilot, "pagedown")
             await settle(pilot)
 
     return app, open_stage
@@ -72,7 +72,7 @@ def test_help(snap_compare: object, app_store: Store, fixed_clock: SettableClock
 
     async def open_help(pilot: Pilot[object]) -> None:
         await settle(pilot)
-        await pilot.press("f1")
+        await type_ahead(pilot, "f1")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_help)  # type: ignore[operator]

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from conference_tui.store import Store
 
-from .conftest import SettableClock, make_test_app, settle
+from .conftest import SettableClock, make_test_app, settle, type_ahead
 
 Run = Callable[[Pilot[object]], Awaitable[None]]
 
@@ -22,7 +22,7 @@ def pressing(*keys: str) -> Run:
     async def run(pilot: Pilot[object]) -> None:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
+            await type_ahead(pilot, key)
             await settle(pilot)
 
     return run

@@ -24,7 +24,7 @@ from conference_tui.tui.app import ConferenceApp
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
 
-from .conftest import SettableClock, make_test_app, settle, student_named
+from .conftest import SettableClock, make_test_app, settle, student_named, type_ahead
 from .contrast import LowContrast, low_contrast_cells
 
 STAGES = 6
@@ -123,7 +123,7 @@ async def test_conference_is_readable_in_every_theme(
 
         async def show(stage: int) -> None:
             while at[0] != stage:
-                await pilot.press("pagedown" if at[0] < stage else "pageup")
+                await type_ahead(pilot, "pagedown" if at[0] < stage else "pageup")
                 at[0] += 1 if at[0] < stage else -1
             await settle(pilot)
 
@@ -143,7 +143,7 @@ async def test_history_is_readable_in_every_theme(
         assert isinstance(app.screen, HistoryScreen)
 
         async def show(tab: int) -> None:
-            await pilot.press(str(tab + 1))
+            await type_ahead(pilot, str(tab + 1))
             await settle(pilot)
 
         found = await measure_in_turns(app, pilot, "history tab", 1 + len(HISTORY_TABS), show)
