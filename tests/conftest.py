@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.built_once import built_once
 
 from conference_tui.store import Store
 
@@ -75,6 +76,23 @@ def private_folders(
     monkeypatch.setenv("CONFERENCE_TUI_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("CONFERENCE_TUI_DB", raising=False)
     return home
+
+
+# -- the demo class ----------------------------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 23)  # a Monday: the day the demo tests and snapshots show
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database of DEMO_TODAY, replayed once per test run and shared by the
+    workers: open it to read, or copy it to change it."""
+    from conference_tui.demo import build_demo_database
+
+    def build(path: Path) -> None:
+        build_demo_database(path, DEMO_TODAY, cache=False)
+
+    return built_once(tmp_path_factory, "demo.db", build)
 
 
 # -- PostgreSQL ------------------------------------------------------------------

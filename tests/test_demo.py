@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import DEMO_TODAY
 
 from conference_tui import demo as demo_module
 from conference_tui.demo import build_demo_database, demo_fingerprint
@@ -18,7 +19,7 @@ from conference_tui.sample_data import builtin_form
 from conference_tui.store import Store
 from conference_tui.store.records import RosterRow
 
-TODAY = date(2026, 11, 23)  # a Monday
+TODAY = DEMO_TODAY  # a Monday
 MAIN_CLASS = "English 7 — Period 2"
 CLUB = "Writers' Club"
 
@@ -27,11 +28,10 @@ def noon(day: date) -> datetime:
     return datetime.combine(day, time(12)).astimezone().astimezone(UTC)
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo_database(path, TODAY, cache=False)
-    return path
+@pytest.fixture
+def demo_path(demo_database: Path) -> Path:
+    """Built for TODAY, once per run (the tests only read it)."""
+    return demo_database
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib.util
 import queue
 import random
 import sqlite3
@@ -426,9 +427,22 @@ def generate_database(
     )
 
 
-# The search_doc -> search_fts trigger of migration 0002: dropped while loading, so that
-# FTS5 indexes all the text in one pass at the end, then put back as it was.
-INDEXING_TRIGGER = "search_doc_ai"
+# Triggers dropped while loading, then put back as they were: search_doc -> search_fts, so
+# that FTS5 indexes all the text in one pass at the end, and answer -> search_doc, whose
+# rows migration 0005's backfill then writes in one sorted pass, with the same keys.
+DEFERRED_TRIGGERS = ("search_doc_ai", "answer_search_ai")
+SEARCH_MIGRATION = "0005_search_newest_first.py"
+
+
+def _answers_backfill() -> str:
+    from conference_tui.store.location import MIGRATIONS_DIR
+
+    path = MIGRATIONS_DIR / "versions" / SEARCH_MIGRATION
+    spec = importlib.util.spec_from_file_location("search_newest_first", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return str(migration.ANSWERS_BACKFILL)
 
 
 class _BulkLoad:
@@ -436,9 +450,9 @@ class _BulkLoad:
 
     No journal and no syncing (a failed generation leaves a file to delete, nothing
     more); values go through the same SQLAlchemy type processors the store uses, so
-    times and dates are stored exactly as the app writes them. The triggers that copy
-    answers and students into search_doc still fire row by row; the FTS5 index and the
-    plain indexes are built once at the end. SQLite writes in a thread of its own (the
+    times and dates are stored exactly as the app writes them. The trigger that copies
+    students into search_doc still fires row by row; the answers' search rows, the FTS5
+    index and the plain indexes are built once at the end. SQLite writes in a thread of its own (the
     sqlite3 module lets go of the GIL while a statement runs), so the next student's
     notes are composed while the last one's are stored.
     """
@@ -475,8 +489,8 @@ class _BulkLoad:
         # (primary keys, unique constraints) have no SQL and cannot be dropped.
         self.deferred = execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
-            " AND (type = 'index' OR (type = 'trigger' AND name = ?))",
-            (INDEXING_TRIGGER,),
+            " AND (type = 'index' OR (type = 'trigger' AND name IN (?, ?)))",
+            DEFERRED_TRIGGERS,
         ).fetchall()
         execute("BEGIN")
         for kind, name, _ in self.deferred:
@@ -516,6 +530,7 @@ class _BulkLoad:
                 return
             if self.failure is not None:
                 raise self.failure
+            execute(_answers_backfill())
             execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
             for _, _, sql in self.deferred:
                 execute(sql)
@@ -540,14 +555,24 @@ class _InsertPlan:
             for position, name in enumerate(names)
         ]
         self.conversions = [(position, p) for position, p in processors if p is not None]
+        # The last value converted in each column, and what it became: a conference's
+        # answers all share its time, so most conversions are a comparison.
+        self.last: list[tuple[Any, Any]] = [(None, None)] * len(names)
 
     def values(self, row: Mapping[str, Any]) -> list[Any]:
         values = list(row.values())
         if len(values) != len(self.names):
             raise ValueError(f"a row with columns {list(row)} among rows with {self.names}")
+        last = self.last
         for position, process in self.conversions:
-            if values[position] is not None:
-                values[position] = process(values[position])
+            value = values[position]
+            if value is None:
+                continue
+            before, converted = last[position]
+            if value != before or before is None:
+                converted = process(value)
+                last[position] = (value, converted)
+            values[position] = converted
         return values
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -229,12 +231,20 @@ def test_a_class_roster_reads_only_that_class(store: Store, sample_25k: SampleDa
 # -- the autosave path ------------------------------------------------------------------
 
 
-def test_autosave_finds_its_rows_by_key(store: Store, sample_25k: SampleDatabase) -> None:
-    student_id = sample_25k.student_ids[-1]
-    conference = store.start_conference(student_id, "writing-conference", 1, "clarify")
-    store.save_answer(conference.id, "clarify", "purpose", "A first try", False)
-    plans = plans_of(
-        store,
-        lambda: store.save_answer(conference.id, "clarify", "purpose", "A second try", False),
-    )
+def test_autosave_finds_its_rows_by_key(sample_25k: SampleDatabase, tmp_path: Path) -> None:
+    # On a copy: the shared database must keep exactly the conferences it was made with
+    # (other tests, on other workers at the same time, count them).
+    copy = tmp_path / "autosave.db"
+    shutil.copyfile(sample_25k.path, copy)
+    store = Store.open(str(copy))
+    try:
+        student_id = sample_25k.student_ids[-1]
+        conference = store.start_conference(student_id, "writing-conference", 1, "clarify")
+        store.save_answer(conference.id, "clarify", "purpose", "A first try", False)
+        plans = plans_of(
+            store,
+            lambda: store.save_answer(conference.id, "clarify", "purpose", "A second try", False),
+        )
+    finally:
+        store.close()
     assert_no_full_scan(plans)

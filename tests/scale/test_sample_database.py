@@ -60,6 +60,32 @@ def test_every_note_is_in_the_search_index(small: SampleDatabase) -> None:
         store.close()
 
 
+def test_the_search_rows_are_the_ones_the_triggers_write(
+    small: SampleDatabase, tmp_path: Path
+) -> None:
+    """The load sets answer_search_ai aside and fills search_doc in one pass (migration
+    0005's backfill): the rows, keys included, must be those the triggers give the same
+    rows written one by one."""
+    replayed = tmp_path / "replayed.db"
+    Store.open(str(replayed)).close()
+    connection = sqlite3.connect(replayed)
+    try:
+        connection.execute("ATTACH ? AS small", (str(small.path),))
+        with connection:
+            for table in ("school_class", "student", "conference", "answer", "goal"):
+                connection.execute(
+                    f"INSERT INTO {table} SELECT * FROM small.{table} ORDER BY rowid"
+                )
+        written, generated = (
+            connection.execute(f"SELECT * FROM {schema}.search_doc ORDER BY id").fetchall()
+            for schema in ("main", "small")
+        )
+    finally:
+        connection.close()
+    assert len(written) > small.answer_count
+    assert written == generated
+
+
 def test_a_generation_that_fails_leaves_no_file(tmp_path: Path) -> None:
     path = tmp_path / "too-many.db"
     with pytest.raises(ValueError, match="larger than population"):

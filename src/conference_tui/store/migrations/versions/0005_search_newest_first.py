@@ -71,6 +71,17 @@ def undated_key(order: str = "") -> str:
 
 DOC_COLUMNS = "id, kind, ref_id, student_id, conference_id, stage_key, field_key, body"
 
+# Every answer already written, under the keys answer_search_ai would have given them
+# one by one in the order they were written, into a search_doc that holds none yet
+# (sample_data's bulk load uses it too).
+ANSWERS_BACKFILL = f"""
+    INSERT INTO search_doc({DOC_COLUMNS})
+    SELECT {dated_key("c.started_at", "a.rowid")} AS key, 'answer', a.id, c.student_id,
+           a.conference_id, a.stage_key, a.field_key, a.value
+    FROM answer a JOIN conference c ON c.id = a.conference_id
+    ORDER BY key
+    """
+
 STATEMENTS = [
     """
     CREATE TABLE search_doc (
@@ -92,13 +103,7 @@ STATEMENTS = [
     """,
     # Backfill first and index afterwards: building an index from sorted rows is several
     # times faster than growing it row by row.
-    f"""
-    INSERT INTO search_doc({DOC_COLUMNS})
-    SELECT {dated_key("c.started_at", "a.rowid")} AS key, 'answer', a.id, c.student_id,
-           a.conference_id, a.stage_key, a.field_key, a.value
-    FROM answer a JOIN conference c ON c.id = a.conference_id
-    ORDER BY key
-    """,
+    ANSWERS_BACKFILL,
     f"""
     INSERT INTO search_doc({DOC_COLUMNS})
     SELECT {undated_key("s.rowid")}, 'student', s.id, s.id, NULL, '', '',
