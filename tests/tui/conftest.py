@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -17,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.built_once import built_once
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
@@ -360,22 +360,12 @@ NAMED_KEYS = {
 # -- the demo class, as `conference-tui --demo` shows it on TODAY ----------------
 
 
-@pytest.fixture(scope="session")
-def demo_image(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The demo database built for TODAY, once per test run (it replays a whole term)."""
-    from conference_tui.demo import build_demo_database
-
-    def build(path: Path) -> None:
-        build_demo_database(path, today=TODAY, cache=False)
-
-    return built_once(tmp_path_factory, "demo-tui.db", build).read_bytes()
-
-
 @pytest.fixture
-def demo_store(demo_image: bytes, tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
-    """A copy of the demo database of TODAY, opened on the fixed clock (for snapshots)."""
+def demo_store(demo_database: Path, tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
+    """A copy of the demo database (of DEMO_TODAY in tests/conftest.py, which is this
+    file's TODAY), opened on the fixed clock (for snapshots)."""
     path = tmp_path / "demo.db"
-    path.write_bytes(demo_image)
+    shutil.copyfile(demo_database, path)
     store = Store.open(str(path), clock=fixed_clock)
     yield store
     store.close()
