@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from conference_tui.store.records import AnswerInfo, BatchSaved, ConferenceInfo, Progress
-from conference_tui.tui.draft_session import DraftSession
+from conference_tui.tui.draft_session import DraftSession, WritesInOrder
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 HERE = Progress("clarify", "piece_title", 30)
@@ -159,3 +160,57 @@ def test_nothing_recorded_until_a_note_or_a_goal_mark() -> None:
     assert session.nothing_recorded()
     session.goals_marked = True
     assert not session.nothing_recorded()
+
+
+def test_an_older_write_arriving_last_never_replaces_a_newer_one() -> None:
+    """The app stopping on an error writes the screen at once while an autosave taken a
+    moment before is still in its thread: whichever reaches the database last, the
+    newer text is what stays."""
+    writes = WritesInOrder()
+    stored: list[str] = []
+
+    def write(text: str) -> BatchSaved:
+        stored.append(text)
+        return BatchSaved(versions={"piece_title": len(stored)})
+
+    autosave = writes.ticket()  # "Words typed just before", taken first
+    at_the_error = writes.ticket()  # "... the bug", taken when the app stopped
+    assert writes.write(at_the_error, lambda: write("newer")).versions == {"piece_title": 1}
+    assert writes.write(autosave, lambda: write("older")) == BatchSaved()
+    assert stored == ["newer"]
+    # In the usual order both are written, the newer last.
+    first, second = writes.ticket(), writes.ticket()
+    writes.write(first, lambda: write("one"))
+    writes.write(second, lambda: write("two"))
+    assert stored == ["newer", "one", "two"]
+
+
+def test_writes_from_two_threads_never_overlap() -> None:
+    writes = WritesInOrder()
+    inside = threading.Event()
+    let_go = threading.Event()
+    order: list[str] = []
+
+    def slow() -> BatchSaved:
+        inside.set()
+        let_go.wait(10)
+        order.append("worker")
+        return BatchSaved()
+
+    ticket = writes.ticket()
+    worker = threading.Thread(target=lambda: writes.write(ticket, slow))
+    worker.start()
+    inside.wait(10)
+    newer = writes.ticket()
+
+    def quick() -> BatchSaved:
+        order.append("newer")
+        return BatchSaved()
+
+    waiting = threading.Thread(target=lambda: writes.write(newer, quick))
+    waiting.start()
+    assert order == []  # the newer write waits for the one under way
+    let_go.set()
+    worker.join(10)
+    waiting.join(10)
+    assert order == ["worker", "newer"]

@@ -10,6 +10,8 @@ so every rule of autosave is tested without a screen.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from conference_tui.store.records import (
@@ -31,6 +33,34 @@ class Batch:
     edits: dict[str, AnswerEdit]
     progress: Progress | None
     begin_amendment: bool
+
+
+class WritesInOrder:
+    """The writes of one conference, one at a time and never older over newer.
+
+    Autosaves are taken one at a time, but when the app stops on an error it writes
+    what is on screen at once, on the event loop, while an autosave taken earlier may
+    still be on its way in a worker thread: that older write must not land last and
+    put back the text of a moment before."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.taken = 0
+        self.written = 0
+
+    def ticket(self) -> int:
+        """A place in line, taken on the event loop when the batch is taken."""
+        self.taken += 1
+        return self.taken
+
+    def write(self, ticket: int, work: Callable[[], BatchSaved]) -> BatchSaved:
+        with self.lock:
+            if ticket < self.written:
+                # A newer write holds everything this one would have written.
+                return BatchSaved()
+            result = work()
+            self.written = ticket
+            return result
 
 
 @dataclass

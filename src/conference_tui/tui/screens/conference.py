@@ -33,7 +33,12 @@ from conference_tui.store.records import (
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings
-from conference_tui.tui.draft_session import PROGRESS_EVERY_SECONDS, Batch, DraftSession
+from conference_tui.tui.draft_session import (
+    PROGRESS_EVERY_SECONDS,
+    Batch,
+    DraftSession,
+    WritesInOrder,
+)
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
@@ -194,6 +199,7 @@ class ConferenceScreen(CopiesConference):
         self.current_field = "" if stage_key else self.conference.current_field
         # The autosave of the conference once it has opened.
         self.draft: DraftSession | None = None
+        self.writes = WritesInOrder()
         self.after_save: str | None = None
         self.elapsed_base = 0
         self.clock_started = 0.0
@@ -523,12 +529,16 @@ class ConferenceScreen(CopiesConference):
         store = self.conference_app.store
         conference_id = self.conference.id
         editor_id = self.conference_app.editor_id if self.conference.is_draft else ""
-        return lambda: store.save_answers(
-            conference_id,
-            list(batch.edits.values()),
-            batch.progress,
-            begin_amendment=batch.begin_amendment,
-            editor_id=editor_id,
+        ticket = self.writes.ticket()
+        return lambda: self.writes.write(
+            ticket,
+            lambda: store.save_answers(
+                conference_id,
+                list(batch.edits.values()),
+                batch.progress,
+                begin_amendment=batch.begin_amendment,
+                editor_id=editor_id,
+            ),
         )
 
     def flush(self, then: str | None = None) -> None:
