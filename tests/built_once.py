@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -37,13 +38,17 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_once(
     tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
 ) -> Path:
-    """The file `name`, made by `build(path)` by the first worker that asks for it in
-    this run; the others wait for it and share it (read it, or copy it to change it)."""
+    """The file (or folder) `name`, made by `build(path)` by the first worker that asks
+    for it in this run; the others wait for it and share it (read it, or copy it to
+    change it)."""
     folder = run_folder(tmp_path_factory)
     path = folder / name
     done = folder / f"{name}.done"
     with exclusive(folder / f"{name}.lock"):
         if not done.exists():
+            # What a build that failed earlier in this run left behind.
+            if path.is_dir():
+                shutil.rmtree(path)
             path.unlink(missing_ok=True)
             build(path)
             done.touch()

@@ -17,15 +17,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.built_once import built_once
 
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def build_wheel(out: Path) -> None:
+    out.mkdir()
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out)]
     if importlib.util.find_spec("hatchling") is not None:
         command.append("--no-build-isolation")  # no need to fetch the build backend
@@ -33,7 +33,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [*command, str(ROOT)], capture_output=True, text=True, timeout=600, cwd=out
     )
     assert done.returncode == 0, f"building the wheel failed:\n{done.stdout}\n{done.stderr}"
-    (built,) = out.glob("conference_tui-*.whl")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per run, whichever workers run the tests that read it."""
+    (built,) = built_once(tmp_path_factory, "wheel", build_wheel).glob("conference_tui-*.whl")
     return built
 
 
