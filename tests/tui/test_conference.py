@@ -596,3 +596,28 @@ async def test_a_click_while_the_conference_closes_changes_nothing(
         click_title()
         await settle(pilot)
         assert app.focused is title
+
+
+async def test_the_roster_is_never_shown_under_the_conference_title(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """After ctrl+s or escape the roster's first frame has its own title, not the
+    student's name the conference showed."""
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    titles_on_return: list[str] = []
+    watching = [False]
+
+    def note_title(message: object) -> None:
+        back = isinstance(message, events.ScreenResume) and isinstance(app.screen, RosterScreen)
+        if back and watching[0]:
+            titles_on_return.append(app.sub_title)
+
+    async with app.run_test(size=(80, 24), message_hook=note_title) as pilot:
+        await settle(pilot)
+        roster_title = app.sub_title
+        watching[0] = True
+        await type_ahead(pilot, "n", "Dog", "ctrl+s")
+        await type_ahead(pilot, "n", "escape")
+        assert isinstance(app.screen, RosterScreen)
+    assert titles_on_return == [roster_title, roster_title]

@@ -686,6 +686,9 @@ class ConferenceScreen(CopiesConference):
         self.dismissed = True
         while self.app.screen is not self:
             self.app.pop_screen()
+        # Now, not when unmounted: the screen below is drawn before that, and would show
+        # this student's name in its title for a moment.
+        self.conference_app.sub_title = self.previous_sub_title
         self.dismiss()
         # Keys typed after the escape or ctrl+s that closed it are for the screen below.
         self.conference_app.key_gate.release(self, part="close")
