@@ -152,6 +152,9 @@ async def test_keys_after_ctrl_s_go_to_the_roster_not_the_conference_left(
         roster = app.screen
         assert isinstance(roster, RosterScreen)
         assert roster.query_one("#filter", Input).value == "Ana"
+        # Enter keeps the filter and goes to the list; / again starts a new filter.
+        await type_ahead(pilot, "enter", "/", "Bo")
+        assert roster.query_one("#filter", Input).value == "Bo"
     [summary] = app_store.history(student_id)
     conference = app_store.get_conference(summary.id)
     assert conference.status == "complete"

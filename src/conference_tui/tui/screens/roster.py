@@ -250,7 +250,10 @@ class RosterScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Vertical(id="roster-body"):
-            yield TextInput(placeholder="Filter by name… (escape to clear)", id="filter")
+            # / again types a new filter over the old one, which it shows selected.
+            yield TextInput(
+                placeholder="Filter by name… (escape to clear)", id="filter", select_on_focus=True
+            )
             yield RowTable(id="roster-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="welcome")
             yield Static("", id="roster-status")
