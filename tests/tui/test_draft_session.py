@@ -5,7 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from conference_tui.store.records import AnswerInfo, BatchSaved, ConferenceInfo, Progress
+from conference_tui.store.records import (
+    AnswerEdit,
+    AnswerInfo,
+    BatchSaved,
+    ConferenceInfo,
+    Progress,
+)
 from conference_tui.tui.draft_session import DraftSession, WritesInOrder
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -162,6 +168,10 @@ def test_nothing_recorded_until_a_note_or_a_goal_mark() -> None:
     assert not session.nothing_recorded()
 
 
+def title(value: str, seen_version: int) -> list[AnswerEdit]:
+    return [AnswerEdit("clarify", "piece_title", value, False, seen_version=seen_version)]
+
+
 def test_an_older_write_arriving_last_never_replaces_a_newer_one() -> None:
     """The app stopping on an error writes the screen at once while an autosave taken a
     moment before is still in its thread: whichever reaches the database last, the
@@ -169,20 +179,40 @@ def test_an_older_write_arriving_last_never_replaces_a_newer_one() -> None:
     writes = WritesInOrder()
     stored: list[str] = []
 
-    def write(text: str) -> BatchSaved:
-        stored.append(text)
+    def save(edits: list[AnswerEdit]) -> BatchSaved:
+        stored.append(edits[0].value)
         return BatchSaved(versions={"piece_title": len(stored)})
 
     autosave = writes.ticket()  # "Words typed just before", taken first
     at_the_error = writes.ticket()  # "... the bug", taken when the app stopped
-    assert writes.write(at_the_error, lambda: write("newer")).versions == {"piece_title": 1}
-    assert writes.write(autosave, lambda: write("older")) == BatchSaved()
+    assert writes.write(at_the_error, title("newer", 0), save).versions == {"piece_title": 1}
+    assert writes.write(autosave, title("older", 0), save) == BatchSaved()
     assert stored == ["newer"]
     # In the usual order both are written, the newer last.
     first, second = writes.ticket(), writes.ticket()
-    writes.write(first, lambda: write("one"))
-    writes.write(second, lambda: write("two"))
+    writes.write(first, title("one", 1), save)
+    writes.write(second, title("two", 2), save)
     assert stored == ["newer", "one", "two"]
+
+
+def test_a_field_this_screen_wrote_meanwhile_is_not_another_editors_change() -> None:
+    """The autosave wrote version 1 but its answer never came back (the app stopped):
+    the write at the error, taken from version 0, goes on from this screen's own
+    version 1; a version written by someone else is still compared as it was."""
+    writes = WritesInOrder()
+    seen: list[int | None] = []
+
+    def save(edits: list[AnswerEdit]) -> BatchSaved:
+        seen.append(edits[0].seen_version)
+        return BatchSaved(versions={"piece_title": (edits[0].seen_version or 0) + 1})
+
+    autosave, at_the_error = writes.ticket(), writes.ticket()
+    writes.write(autosave, title("Words typed just before the b", 0), save)
+    writes.write(at_the_error, title("Words typed just before the bug", 0), save)
+    assert seen == [0, 1]
+    # Another copy's version 5 is not this screen's: the edit keeps what it saw.
+    writes.write(writes.ticket(), title("later", 5), save)
+    assert seen == [0, 1, 5]
 
 
 def test_writes_from_two_threads_never_overlap() -> None:
@@ -191,23 +221,22 @@ def test_writes_from_two_threads_never_overlap() -> None:
     let_go = threading.Event()
     order: list[str] = []
 
-    def slow() -> BatchSaved:
+    def slow(edits: list[AnswerEdit]) -> BatchSaved:
         inside.set()
         let_go.wait(10)
         order.append("worker")
         return BatchSaved()
 
-    ticket = writes.ticket()
-    worker = threading.Thread(target=lambda: writes.write(ticket, slow))
-    worker.start()
-    inside.wait(10)
-    newer = writes.ticket()
-
-    def quick() -> BatchSaved:
+    def quick(edits: list[AnswerEdit]) -> BatchSaved:
         order.append("newer")
         return BatchSaved()
 
-    waiting = threading.Thread(target=lambda: writes.write(newer, quick))
+    ticket = writes.ticket()
+    worker = threading.Thread(target=lambda: writes.write(ticket, title("a", 0), slow))
+    worker.start()
+    inside.wait(10)
+    newer = writes.ticket()
+    waiting = threading.Thread(target=lambda: writes.write(newer, title("b", 0), quick))
     waiting.start()
     assert order == []  # the newer write waits for the one under way
     let_go.set()

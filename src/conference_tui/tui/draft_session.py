@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from conference_tui.store.records import (
     AnswerEdit,
@@ -40,27 +40,42 @@ class WritesInOrder:
 
     Autosaves are taken one at a time, but when the app stops on an error it writes
     what is on screen at once, on the event loop, while an autosave taken earlier may
-    still be on its way in a worker thread: that older write must not land last and
-    put back the text of a moment before."""
+    still be on its way in a worker thread. That older write must not land last and
+    put back the text of a moment before; and the newer one must not take the field
+    the older one wrote for another editor's change (its answer never came back)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.taken = 0
         self.written = 0
+        # Each field's version as this screen's own last write left it.
+        self.own_versions: dict[str, int] = {}
 
     def ticket(self) -> int:
         """A place in line, taken on the event loop when the batch is taken."""
         self.taken += 1
         return self.taken
 
-    def write(self, ticket: int, work: Callable[[], BatchSaved]) -> BatchSaved:
+    def write(
+        self,
+        ticket: int,
+        edits: list[AnswerEdit],
+        save: Callable[[list[AnswerEdit]], BatchSaved],
+    ) -> BatchSaved:
         with self.lock:
             if ticket < self.written:
                 # A newer write holds everything this one would have written.
                 return BatchSaved()
-            result = work()
+            result = save([self.seen_own_write(edit) for edit in edits])
+            self.own_versions.update(result.versions)
             self.written = ticket
             return result
+
+    def seen_own_write(self, edit: AnswerEdit) -> AnswerEdit:
+        own = self.own_versions.get(edit.field_key)
+        if edit.seen_version is None or own is None or own <= edit.seen_version:
+            return edit
+        return replace(edit, seen_version=own)
 
 
 @dataclass

@@ -532,9 +532,10 @@ class ConferenceScreen(CopiesConference):
         ticket = self.writes.ticket()
         return lambda: self.writes.write(
             ticket,
-            lambda: store.save_answers(
+            list(batch.edits.values()),
+            lambda edits: store.save_answers(
                 conference_id,
-                list(batch.edits.values()),
+                edits,
                 batch.progress,
                 begin_amendment=batch.begin_amendment,
                 editor_id=editor_id,
