@@ -186,6 +186,9 @@ def test_snapshot_keep_or_discard_an_amendment(
     async def ask(pilot: Pilot[object]) -> None:
         await settle(pilot)
         app.open_conference(student_id, second, amend=True)
+        # Opened first: keys typed while it opens would show the "waiting" notice in
+        # the picture whenever the machine is slow.
+        await settle(pilot)
         await type_ahead(pilot, "!", "escape")
         assert isinstance(app.screen, KeepOrDiscardDialog)
 
