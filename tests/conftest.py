@@ -193,6 +193,13 @@ def sqlite_migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def private_copy(source: Path, path: Path) -> str:
+    """Copy a database file to `path`, private as the app makes its own; its path."""
+    shutil.copyfile(source, path)
+    os.chmod(path, 0o600)
+    return str(path)
+
+
 @pytest.fixture
 def store(
     backend: str,
@@ -207,9 +214,8 @@ def store(
     """
     with contextlib.ExitStack() as stack:
         if backend == "sqlite":
-            url = str(tmp_path / "conferences.db")
-            shutil.copyfile(request.getfixturevalue("sqlite_migrated_template"), url)
-            os.chmod(url, 0o600)
+            template = request.getfixturevalue("sqlite_migrated_template")
+            url = private_copy(template, tmp_path / "conferences.db")
         else:
             admin_url = request.getfixturevalue("pg_admin_url")
             template = request.getfixturevalue("pg_migrated_template")

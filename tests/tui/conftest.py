@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.conftest import private_copy
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
@@ -67,9 +67,13 @@ def fixed_clock() -> SettableClock:
 
 
 @pytest.fixture
-def app_store(tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
-    """An empty, migrated SQLite store in tmp_path reading the fixed clock."""
-    store = Store.open(str(tmp_path / "conferences.db"), clock=fixed_clock)
+def app_store(
+    sqlite_migrated_template: Path, tmp_path: Path, fixed_clock: SettableClock
+) -> Iterator[Store]:
+    """An empty, migrated SQLite store in tmp_path reading the fixed clock (a copy of
+    one migrated once per worker: migrating takes longer than many tests)."""
+    path = private_copy(sqlite_migrated_template, tmp_path / "conferences.db")
+    store = Store.open(path, clock=fixed_clock)
     yield store
     store.close()
 
@@ -364,9 +368,7 @@ NAMED_KEYS = {
 def demo_store(demo_database: Path, tmp_path: Path, fixed_clock: SettableClock) -> Iterator[Store]:
     """A copy of the demo database (of DEMO_TODAY in tests/conftest.py, which is this
     file's TODAY), opened on the fixed clock (for snapshots)."""
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_database, path)
-    store = Store.open(str(path), clock=fixed_clock)
+    store = Store.open(private_copy(demo_database, tmp_path / "demo.db"), clock=fixed_clock)
     yield store
     store.close()
 

@@ -57,6 +57,7 @@ class FieldEditor(Vertical):
         self.initial_value = visible(value)
         self.private = private
         self.read_only = False
+        self.error_shown = ""
         # What was typed on a choice list, and when (Textual's clock): see on_key.
         self.typed = ""
         self.typed_at = -CHOICE_TYPING_SECONDS
@@ -192,6 +193,11 @@ class FieldEditor(Vertical):
         self.announce()
 
     def show_error(self, message: str) -> None:
+        # Called after every save, nearly always with no error: a Static's update lays
+        # out the whole screen, so it is only done when the message changes.
+        if message == self.error_shown:
+            return
+        self.error_shown = message
         error = self.query_one(".field-error", Static)
         error.update(plain(message))
         error.display = bool(message)

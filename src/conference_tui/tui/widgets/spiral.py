@@ -36,6 +36,7 @@ class SpiralStepper(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.stages = stages
         self.filled: set[str] = set()
+        self.shown = Text()
 
     def mark_filled(self, filled: set[str]) -> None:
         self.filled = filled
@@ -58,7 +59,12 @@ class SpiralStepper(Static):
             text.append(line, style="bold reverse" if here else "")
             if index < len(self.stages) - 1:
                 text.append("\n")
-        self.update(text)
+        # Every autosave marks the filled stages again: an unchanged view costs nothing,
+        # and a changed one keeps its size (a line a stage), so only the first needs a layout.
+        if text != self.shown:
+            first = not self.shown.plain
+            self.shown = text
+            self.update(text, layout=first)
 
     def on_resize(self) -> None:
         self.refresh_view()

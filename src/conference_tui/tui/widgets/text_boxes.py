@@ -11,10 +11,17 @@ from typing import Any
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, TextArea
 
 
 class TextInput(Input):
+    # An Input's virtual width grows with every letter, and Widget's virtual_size asks
+    # for a layout of the whole screen when it changes: 10-20 ms a key on the conference
+    # screen. A one-line box is never sized by its text here (no `width: auto`), so a
+    # repaint is enough; the scroll to the cursor reads the new width directly.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
