@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import events
+from textual.app import active_app
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from conference_tui.tui.background import run_in_background
@@ -70,9 +73,37 @@ class GatedLoading:
         run_in_background(self, work, saved, group=group, failed=refused)  # type: ignore[arg-type]
 
 
-class AppScreen(GatedLoading, Screen[ResultType]):
+class StyledOnce:
+    """A screen styled once as it opens, not three times.
+
+    `push_screen` asks the new screen to restyle every widget when it resumes, though
+    each was styled as it mounted a moment before; and a screen with breakpoints gets
+    its size class on its first resize, which restyles them all again. Together a
+    quarter of opening the conference screen. The size class is set before mounting
+    instead, and the first resume skips the restyle; later resumes (after a theme
+    change, say) restyle as Textual means them to."""
+
+    resumed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        screen = cast(Screen[object], self)
+        breakpoints = screen.HORIZONTAL_BREAKPOINTS or []
+        if breakpoints:
+            width = active_app.get().size.width
+            reached = screen._get_breakpoint_classes(width, breakpoints)
+            screen.update_classes({name: name in reached for _, name in breakpoints}, update=False)
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, events.ScreenResume) and not self.resumed:
+            self.resumed = True
+            message = events.ScreenResume(refresh_styles=False)
+        return super().post_message(message)  # type: ignore[misc,no-any-return]
+
+
+class AppScreen(StyledOnce, GatedLoading, Screen[ResultType]):
     pass
 
 
-class AppModal(GatedLoading, ModalScreen[ResultType]):
+class AppModal(StyledOnce, GatedLoading, ModalScreen[ResultType]):
     pass
