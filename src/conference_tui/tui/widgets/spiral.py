@@ -189,6 +189,9 @@ class LastTimePanel(Vertical):
         super().__init__(id=id)
         self.fields = fields
         self.last = LastTime((), None)
+        # What the list was last filled for: a resize to the same width (every first
+        # layout sends one) or a focus that changes nothing rebuilds nothing.
+        self.filled_for: tuple[LastTime, bool, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Last time[/b]", id="last-time-title")
@@ -212,6 +215,10 @@ class LastTimePanel(Vertical):
         whole = goals.has_focus
         width = max(8, goals.scrollable_content_region.width or 26)
         last = self.last
+        filled = self.filled_for
+        if filled is not None and filled[0] is last and filled[1:] == (whole, width):
+            return
+        self.filled_for = (last, whole, width)
         highlighted = goals.highlighted
         goals.clear_options()
         for goal in last.active_goals:

@@ -54,6 +54,7 @@ class StagePane(Vertical):
         self.first = first
         self.mounting = asyncio.Lock()
         self.shown_index: int | None = None
+        self.title_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stage-title")
@@ -116,7 +117,9 @@ class StagePane(Vertical):
         if self.shown_index is None:
             return
         text = stage_title(self.stages[self.shown_index], len(self.stages), self.content_size.width)
-        self.query_one("#stage-title", Static).update(plain(text, style="bold"))
+        if text != self.title_shown:  # a resize to the same width changes nothing
+            self.title_shown = text
+            self.query_one("#stage-title", Static).update(plain(text, style="bold"))
 
     def on_resize(self) -> None:
         self.show_title()
