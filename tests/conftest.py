@@ -39,6 +39,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "lint: runs a code-quality tool (ruff, mypy, import-linter)")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start every worker on its share of the slow tests.
+
+    xdist's worksteal hands each worker one contiguous run of the collection, and a
+    worker that is done takes half of what another has left, from its end. The slow
+    tests sat together near the end (the theme and the text tests), so one or two
+    workers ran them alone while the others were idle. Dealt one by one to the heads
+    of the runs instead, each worker takes its slow ones first and the quick ones
+    spread out behind them. Every worker computes the same order, as xdist requires.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers < 2:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    quick = [item for item in items if not item.get_closest_marker("slow")]
+    order: list[pytest.Item] = []
+    left = len(items)
+    for worker in range(workers):
+        size = left // (workers - worker)  # as worksteal splits the collection
+        left -= size
+        share = slow[worker::workers][:size]
+        order += share + quick[: size - len(share)]
+        del quick[: size - len(share)]
+    items[:] = order
+
+
 class FakeClock:
     """A clock the store reads (`Store(clock=...)`) and tests move by hand.
 

@@ -221,6 +221,7 @@ def test_an_unexpected_error_saves_the_note_and_shows_no_traceback(
     assert "a deliberate bug" not in logged
 
 
+@pytest.mark.slow
 def test_type_ahead_in_a_real_terminal_lands_where_the_teacher_sees_it(
     terminal: Terminal, tmp_path: Path
 ) -> None:
@@ -251,6 +252,7 @@ def test_type_ahead_in_a_real_terminal_lands_where_the_teacher_sees_it(
         store.close()
 
 
+@pytest.mark.slow
 def test_escape_then_a_key_at_once_leaves_the_conference_first(
     terminal: Terminal, database: tuple[Path, str]
 ) -> None:

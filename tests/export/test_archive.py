@@ -120,6 +120,7 @@ def fts_in_step(store: Store) -> None:
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 def test_backup_then_import_into_an_empty_database_gives_back_the_same_records(
     empty_database: Path, form: Form, tmp_path: Path, school: list[list[StudentPlan]]
 ) -> None:

@@ -16,6 +16,8 @@ import sqlite3
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pytest
+
 from conference_tui.store import Store
 from conference_tui.store.records import AnswerEdit
 
@@ -43,6 +45,7 @@ def check_whole(path: Path) -> None:
     connection.close()
 
 
+@pytest.mark.slow
 def test_two_hundred_kills_lose_no_acknowledged_answer(tmp_path: Path) -> None:
     path = tmp_path / "conferences.db"
     store = Store.open(str(path))

@@ -39,6 +39,7 @@ def test_the_cached_database_is_reused(tiny: SampleDatabase) -> None:
     assert again == tiny
 
 
+@pytest.mark.slow
 def test_the_app_reaches_every_screen_of_the_script(tiny: SampleDatabase, who: Names) -> None:
     assert who.class_size == 33
     with tui.sandbox() as box:

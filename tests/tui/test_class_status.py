@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -75,6 +76,7 @@ async def test_an_empty_class_says_how_to_fill_it(
         assert "None yet" in shown(app)
 
 
+@pytest.mark.slow
 def test_class_status_snapshot(
     snap_compare: object, demo_store: Store, fixed_clock: SettableClock
 ) -> None:

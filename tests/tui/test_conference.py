@@ -96,6 +96,7 @@ def save_running(app: object) -> bool:
     return draft is not None and draft.saving and not draft.pending
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES)
 async def test_whole_spiral_by_keyboard_then_roster_updates(
     app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]

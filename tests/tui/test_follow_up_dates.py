@@ -3,6 +3,7 @@ about, and what is no date refused with every form understood."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Label, Static
 
 from conference_tui.store import Store
@@ -23,6 +24,7 @@ def shown(app: object, part: str) -> str:
     return str(widget.render()) if widget.display else ""
 
 
+@pytest.mark.slow
 async def test_follow_up_forms_at_full_speed_at_80x24(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:

@@ -70,6 +70,7 @@ WORD_IN_STAGE = [
 ]
 
 
+@pytest.mark.slow
 async def test_a_word_in_any_stage_is_found_and_enter_opens_that_stage(
     app_store: Store, fixed_clock: SettableClock, story: StoryData
 ) -> None:

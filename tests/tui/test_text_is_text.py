@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -47,6 +48,7 @@ def plant_raw(store: Store, student_id: str, text: str) -> None:
         db.execute("UPDATE answer SET value = ? WHERE field_key = 'piece_title'", (text,))
 
 
+@pytest.mark.slow
 async def test_every_screen_and_dialog_shows_hostile_text_as_text(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
@@ -107,6 +109,7 @@ async def test_a_paste_with_escapes_arrives_as_pictures(
     ),
     note=st.text(alphabet=st.sampled_from("[]/b\\$x\x1b\x07\x9b\n ")),
 )
+@pytest.mark.slow
 async def test_any_name_and_note_render_on_roster_dialog_and_conference(
     tmp_path_factory: object, fixed_clock: SettableClock, name: str, note: str
 ) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -53,6 +54,7 @@ def assert_readable(found: list[LowContrast]) -> None:
     )
 
 
+@pytest.mark.slow
 async def test_roster_due_and_overdue_rows_are_readable_in_every_theme(
     demo_store: Store, fixed_clock: SettableClock
 ) -> None:
@@ -109,6 +111,7 @@ async def measure_in_turns(
     return found
 
 
+@pytest.mark.slow
 async def test_conference_is_readable_in_every_theme(
     demo_store: Store, fixed_clock: SettableClock
 ) -> None:
@@ -132,6 +135,7 @@ async def test_conference_is_readable_in_every_theme(
     assert_readable(found)
 
 
+@pytest.mark.slow
 async def test_history_is_readable_in_every_theme(
     demo_store: Store, fixed_clock: SettableClock
 ) -> None:
