@@ -194,6 +194,32 @@ def test_the_coach_reads_shareable_notes_of_every_class_and_no_private_one(
             coach.execute("SELECT count(*) FROM goal")
 
 
+def test_the_coach_cannot_read_a_private_piece_title_through_its_conference_row(
+    school: School,
+) -> None:
+    """The conference row keeps a copy of the piece's title, genre and stage and of the
+    follow-up date; a teacher may note any of them as private."""
+    store = school.store("a")
+    try:
+        student = store.add_student(store.add_class("7A").id, "Amara Okafor")
+        conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
+        store.save_answer(conference.id, "clarify", "piece_title", "My parents' divorce", True)
+        store.save_answer(conference.id, "modify", "follow_up", "2026-12-01", True)
+    finally:
+        store.close()
+    init_school(school.admin_engine, school.roles)  # run again: still closed
+    with school.raw("ann_coach") as coach:
+        assert count(coach, "conference") == 1
+        row = coach.execute("SELECT id, status, started_at FROM conference").fetchone()
+        assert row is not None and row[0] == conference.id
+        assert count(coach, "answer") == 0  # both answers private
+        for column in ("piece_title", "genre", "process_stage", "follow_up_on"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                coach.execute(f"SELECT {column} FROM conference")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            coach.execute("SELECT * FROM conference")
+
+
 def test_co_teachers_both_see_and_write_a_shared_class(
     school: School, a_class_of_teacher_a: dict[str, str]
 ) -> None:

@@ -8,7 +8,7 @@ administrator through `conference-tui server ...`, each step safe to repeat:
   give a class away (no UPDATE of `owner`).
 - conference_coach: reads every class, student and conference, and every answer that is
   not private (a restrictive policy: no other policy can let a private one through);
-  writes nothing.
+  of a conference's row, not the answers copied into it; writes nothing.
 - conference_admin: reads the classes (never a student or a note), moves a class to
   another teacher, shares it. For the school's IT, not for a teacher: a teacher who was
   also admin would see every class, and through it every class's notes.
@@ -38,7 +38,25 @@ TEACHER_TABLES = (
     "habit_observation",
     "goal",
 )
-COACH_TABLES = ("school_class", "student", "conference", "answer")
+COACH_TABLES = ("school_class", "student", "answer")
+# The coach reads a conference's row but not the answers copied into it (the piece's
+# title, genre and stage, the follow-up date): the copy of a private answer would
+# otherwise show what the answer's policy hides. Listed, not derived, so that a column
+# added later stays closed to the coach until someone decides it may be read.
+COACH_CONFERENCE_COLUMNS = (
+    "id",
+    "student_id",
+    "form_id",
+    "form_version",
+    "status",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "amended_at",
+    "current_stage",
+    "current_field",
+    "elapsed_seconds",
+)
 
 
 class NotAllowedError(StoreError):
@@ -116,6 +134,9 @@ def _grants(roles: SchoolRoles, schema: str) -> list[str]:
         f"GRANT UPDATE (name, school_year, archived, updated_at) ON school_class TO {teacher}",
         f"GRANT SELECT, INSERT, DELETE ON class_share TO {teacher}",
         f"GRANT SELECT ON {', '.join(COACH_TABLES)} TO {coach}",
+        # A server set up before the column list had the whole table: taken back first.
+        f"REVOKE SELECT ON conference FROM {coach}",
+        f"GRANT SELECT ({', '.join(COACH_CONFERENCE_COLUMNS)}) ON conference TO {coach}",
         f"GRANT SELECT ON school_class, class_share TO {admin}",
         f"GRANT UPDATE (owner, updated_at) ON school_class TO {admin}",
         f"GRANT INSERT, DELETE ON class_share TO {admin}",
