@@ -58,7 +58,11 @@ def make_test_app(
 ) -> ConferenceApp:
     """The real app, as the CLI builds it, on a fixed clock and default settings;
     conference timers stand still at 0:00."""
-    return make_app(store, settings=settings or Settings(), clock=clock, monotonic=lambda: 0.0)
+    app = make_app(store, settings=settings or Settings(), clock=clock, monotonic=lambda: 0.0)
+    # "Waiting for ...: what you type is kept" comes when keys wait over a second, which
+    # a loaded machine reaches while a screen opens: never, unless a test asks for it.
+    app.key_gate.tell_after_seconds = 3600
+    return app
 
 
 @pytest.fixture

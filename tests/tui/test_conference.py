@@ -552,6 +552,35 @@ async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_dra
     assert app_store.draft_for_student(student_id) is None
 
 
+async def test_keys_waiting_for_a_slow_open_are_explained_then_land_in_the_conference(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Law 1's "or the app shows why not": keys typed while the conference cannot open
+    yet (another program writing) wait, the teacher is told so, and once the database
+    is free they land in the conference."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    app.key_gate.tell_after_seconds = 0.05
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with write_lock_held(app_store):
+            await pilot.press("n", *"Kite")  # not type_ahead: the open waits for the lock
+            await wait_until(
+                pilot,
+                lambda: any("Waiting for" in n.message for n in app._notifications),
+                "being told why the keys wait",
+            )
+            [told] = [n.message for n in app._notifications if "Waiting for" in n.message]
+            assert "the conference to open" in told and "kept" in told
+            assert isinstance(app.screen, RosterScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConferenceScreen), "the open")
+        await settle(pilot)
+        assert screen(app).editors["piece_title"].value() == "Kite"
+        await type_ahead(pilot, "ctrl+s")
+    [summary] = app_store.history(student_id)
+    assert summary.piece_title == "Kite"
+
+
 async def test_a_database_too_busy_to_open_the_conference_says_so_and_drops_the_keys(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
