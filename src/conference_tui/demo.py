@@ -42,6 +42,7 @@ from conference_tui.sample_data import (
 )
 from conference_tui.store import Store
 from conference_tui.store.location import head_revision
+from conference_tui.store.records import AnswerEdit
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)
@@ -365,6 +366,9 @@ class _Replay:
             habits = []
         step = visit.seconds / (len(answers) + len(habits) + 2)
         where = (first_stage, "")
+        # Saved in batches, as the conference screen's autosave does: a transaction a
+        # field made the first launch of --demo wait seconds longer.
+        batch: list[AnswerEdit] = []
         for stage in self.form.stages:
             for form_field in stage.fields:
                 if form_field.key == "goal" and not visit.draft:
@@ -376,16 +380,18 @@ class _Replay:
                 if not value:
                     continue
                 clock.advance(step)
-                store.save_answer(
-                    conference_id, stage.key, form_field.key, value, form_field.private
-                )
+                batch.append(AnswerEdit(stage.key, form_field.key, value, form_field.private))
                 where = (stage.key, form_field.key)
                 if form_field.key == "goal":
+                    store.save_answers(conference_id, batch)
+                    batch = []
                     student.open_goal_id = next(
                         g.id
                         for g in store.goals_touching(conference_id)
                         if g.set_by_conference_id == conference_id
                     )
+        if batch:
+            store.save_answers(conference_id, batch)
         clock.set(visit.started + timedelta(seconds=visit.seconds))
         if visit.draft:
             # Where the teacher stopped, so that the draft reopens there.

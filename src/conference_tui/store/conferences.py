@@ -267,18 +267,25 @@ class ConferenceStore(StoreBase):
             )
             if begin_amendment and conference.status == COMPLETE:
                 conference.amended_at = now
-            for edit, value, follow_up in checked:
-                answer = session.scalars(
+            # One read for the whole batch, under the conference's lock.
+            keys = sorted({edit.field_key for edit, _, _ in checked})
+            stored = {
+                answer.field_key: answer
+                for answer in session.scalars(
                     select(Answer).where(
-                        Answer.conference_id == conference_id, Answer.field_key == edit.field_key
+                        Answer.conference_id == conference_id, col(Answer.field_key).in_(keys)
                     )
-                ).first()
+                )
+            }
+            for edit, value, follow_up in checked:
+                answer = stored.get(edit.field_key)
                 stored_version = answer.version if answer is not None else 0
                 if edit.seen_version is not None and edit.seen_version != stored_version:
                     assert answer is not None  # a version above 0 is an answer's
                     conflicts[edit.field_key] = answer_info(answer)
                     continue
                 answer = self._write_answer(session, conference, answer, edit, value, now)
+                stored[edit.field_key] = answer
                 versions[edit.field_key] = answer.version
                 self._sync_conference_columns(session, conference, edit.field_key, value)
                 if edit.field_key == FOLLOW_UP_FIELD:
@@ -314,8 +321,8 @@ class ConferenceStore(StoreBase):
                 updated_at=now,
             )
             session.add(answer)
-            session.flush()
             if conference.status == COMPLETE:
+                session.flush()  # the revision refers to it: inserted first
                 self._keep_original(
                     session, conference, answer.id, edit.field_key, "", edit.private
                 )
