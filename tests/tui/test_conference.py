@@ -576,6 +576,8 @@ async def test_keys_waiting_for_a_slow_open_are_explained_then_land_in_the_confe
         await wait_until(pilot, lambda: isinstance(app.screen, ConferenceScreen), "the open")
         await settle(pilot)
         assert screen(app).editors["piece_title"].value() == "Kite"
+        # The wait is over: no notice says it is still going on.
+        assert not any("Waiting for" in n.message for n in app._notifications)
         await type_ahead(pilot, "ctrl+s")
     [summary] = app_store.history(student_id)
     assert summary.piece_title == "Kite"

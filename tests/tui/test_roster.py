@@ -117,6 +117,27 @@ async def test_filter_as_you_type_and_clear(
         assert roster_names(app) == ["Ana Lopez", "Ben Ng", "Hana Sato"]
 
 
+async def test_filter_ignores_accents_and_case_as_a_teacher_types_them(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    school_class = app_store.add_class("7B")
+    for name in ("Chloé Martin", "Nguyễn Minh Anh", "Zoë Ng", "Øyvind Berg"):
+        app_store.add_student(school_class.id, name)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for typed, found in (
+            ("chloe", ["Chloé Martin"]),
+            ("NGUYEN", ["Nguyễn Minh Anh"]),
+            ("Nguyễn", ["Nguyễn Minh Anh"]),
+            ("zoe", ["Zoë Ng"]),
+            ("ng", ["Nguyễn Minh Anh", "Zoë Ng"]),
+            ("øyv", ["Øyvind Berg"]),  # a letter of its own, not an accent: typed as it is
+        ):
+            await type_ahead(pilot, "slash", *typed, "enter")  # enter: back to the table
+            assert roster_names(app) == found, typed
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_switch_class(
     app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]

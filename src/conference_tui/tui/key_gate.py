@@ -18,6 +18,7 @@ is told how many, never sent to a screen they did not mean them for.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -62,6 +63,9 @@ class KeyGate:
         # How long keys wait before the teacher is told why (tests pin it: a notice that
         # comes only on a slow machine must not get into a snapshot).
         self.tell_after_seconds = TELL_AFTER_SECONDS
+        self.held_since = 0.0
+        # The "waiting for" notice shown, taken down when the wait is over.
+        self.told_message = ""
 
     # -- what the app calls ------------------------------------------------------
 
@@ -85,9 +89,13 @@ class KeyGate:
             event = events.Paste(note_text(event.text))
         self.waiting.append(event)
         if len(self.waiting) == 1 and self.holds:
-            # Counted from the first key that waits, not from the hold: a teacher who
-            # types a while after `n` on a slow database is told too.
-            self.app.set_timer(self.tell_after_seconds, self.tell_if_still_held)
+            # A second after the hold began, or at once if it began longer ago: a teacher
+            # who types a while after `n` on a busy database is told too.
+            left = self.held_since + self.tell_after_seconds - time.monotonic()
+            if left > 0:
+                self.app.set_timer(left, self.tell_if_still_held)
+            else:
+                self.tell_if_still_held()
         self.wake()
         return True
 
@@ -113,6 +121,8 @@ class KeyGate:
         them. Holding a part held already is one hold (a newer load replaces an older).
         An `escapable` hold lets a first escape through to back out of it; with `call_off`,
         that escape calls it instead (what was getting ready is not on screen yet)."""
+        if not self.holds:
+            self.held_since = time.monotonic()
         self.holds[id(owner), part] = (owner, why)
         if escapable or call_off is not None:
             self.escapable[id(owner), part] = call_off
@@ -128,6 +138,8 @@ class KeyGate:
         if self.holds.pop((id(owner), part), None) is None:
             return
         dropped = 0 if deliver else self.drop_waiting()
+        if self.told_message and not self.holds:
+            self.take_down_notice()
         if dropped:
             self.app.notify(
                 f"{dropped} key{'s' if dropped != 1 else ''} typed while it was opening "
@@ -260,6 +272,13 @@ class KeyGate:
             return
         self.told = True
         _owner, why = next(iter(self.holds.values()))
-        self.app.notify(
-            f"Waiting for {why}. What you type is kept and will appear there.", timeout=4
-        )
+        self.told_message = f"Waiting for {why}. What you type is kept and will appear there."
+        self.app.notify(self.told_message, timeout=4)
+
+    def take_down_notice(self) -> None:
+        """The wait is over: a notice still saying "waiting for" would be wrong. (Textual
+        has no public call to remove one notification; the version is pinned.)"""
+        for notification in list(self.app._notifications):
+            if notification.message == self.told_message:
+                self.app._unnotify(notification)
+        self.told_message = ""

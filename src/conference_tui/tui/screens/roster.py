@@ -27,7 +27,13 @@ from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
+from conference_tui.tui.widgets.formatting import (
+    days_ago,
+    folded,
+    follow_up_label,
+    one_line,
+    plain,
+)
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import (
     ColumnSpec,
@@ -377,11 +383,11 @@ class RosterScreen(AppScreen[None]):
         return self.conference_app.clock().astimezone().date()
 
     def visible_rows(self) -> list[RosterRow]:
-        needle = self.query_one("#filter", Input).value.casefold().strip()
+        needle = folded(self.query_one("#filter", Input).value.strip())
         rows = [
             row
             for row in self.rows
-            if (not needle or needle in row.student.display_name.casefold())
+            if (not needle or needle in folded(row.student.display_name))
             and (not self.due_only or row.is_due)
         ]
         return in_order(rows, self.order, self.today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from rich.text import Text
@@ -18,6 +19,13 @@ def plain(text: str, style: str = "") -> Text:
     """Text from a person or a file, shown as its own characters: never read as markup,
     control characters shown as pictures, never sent to the terminal."""
     return Text(visible(text), style=style)
+
+
+def folded(text: str) -> str:
+    """Text as a filter compares it: case and accents ignored, so that "chloe" finds
+    Chloé and "nguyen" finds Nguyễn, as a teacher types on any keyboard."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def local_date(moment: datetime | None) -> str:
