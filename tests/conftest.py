@@ -39,27 +39,41 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "lint: runs a code-quality tool (ruff, mypy, import-linter)")
 
 
+# Session fixtures built once per run and shared by the workers (tests/built_once.py):
+# the first test to ask builds, any other asking meanwhile waits.
+SHARED_BUILDS = ("sample_25k", "demo_database", "wheel")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start every worker on its share of the slow tests.
 
     xdist's worksteal hands each worker one contiguous run of the collection, and a
     worker that is done takes half of what another has left, from its end. The slow
     tests sat together near the end (the theme and the text tests), so one or two
-    workers ran them alone while the others were idle. Dealt one by one to the heads
-    of the runs instead, each worker takes its slow ones first and the quick ones
-    spread out behind them. Every worker computes the same order, as xdist requires.
+    workers ran them alone while the others were idle. Dealt to the heads of the runs
+    instead, each worker takes its slow ones first and the quick ones spread out behind
+    them. Slow tests that wait for the same shared build go to one worker, which builds
+    it once while the others work, instead of two workers waiting for it side by side.
+    Every worker computes the same order, as xdist requires.
     """
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
     if workers < 2:
         return
-    slow = [item for item in items if item.get_closest_marker("slow")]
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        if item.get_closest_marker("slow"):
+            build = next((name for name in SHARED_BUILDS if name in item.fixturenames), "")
+            groups.setdefault(build or item.nodeid, []).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for index, group in enumerate(groups.values()):
+        shares[index % workers].extend(group)
     quick = [item for item in items if not item.get_closest_marker("slow")]
     order: list[pytest.Item] = []
     left = len(items)
     for worker in range(workers):
         size = left // (workers - worker)  # as worksteal splits the collection
         left -= size
-        share = slow[worker::workers][:size]
+        share = shares[worker][:size]
         order += share + quick[: size - len(share)]
         del quick[: size - len(share)]
     items[:] = order
