@@ -30,7 +30,7 @@ from textual.notifications import SeverityLevel
 
 # A paste arrives as the store would keep it: an escape sequence copied from a terminal
 # shows as pictures, never reaches one.
-from conference_tui.store.text_rules import note_text
+from conference_tui.store.text_rules import note_text, visible
 
 # A message pump that stops while a round waits on it would never answer; past this the
 # round gives up on it. It bounds a broken case, it is not how long keys normally wait.
@@ -278,7 +278,8 @@ class KeyGate:
     def take_down_notice(self) -> None:
         """The wait is over: a notice still saying "waiting for" would be wrong. (Textual
         has no public call to remove one notification; the version is pinned.)"""
+        shown = visible(self.told_message)  # as the app's notify shows it
         for notification in list(self.app._notifications):
-            if notification.message == self.told_message:
+            if notification.message == shown:
                 self.app._unnotify(notification)
         self.told_message = ""
