@@ -423,7 +423,17 @@ class HistoryScreen(CopiesConference):
             conferences += f" ({len(self.summaries)} loaded)"
         goals = f"{active} active goal{'s' if active != 1 else ''}"
         title = Content.assemble((visible(name), "bold"), (f" · {conferences} · {goals}", QUIET))
-        legend = " · ✎ draft ✱ amended"
+        # Only the marks the table shows: "✎ draft" over a history without one read as
+        # if this student had a draft open.
+        marks = [
+            mark
+            for mark, shown in (
+                ("✎ draft", any(s.status == "draft" for s in self.summaries.values())),
+                ("✱ amended", any(s.amended_at is not None for s in self.summaries.values())),
+            )
+            if shown
+        ]
+        legend = f" · {' '.join(marks)}" if marks else ""
         if title.cell_length + len(legend) <= self.size.width - 2:
             title = Content.assemble(title, (legend, f"{QUIET} italic"))
         self.query_one("#history-title", Static).update(title)
