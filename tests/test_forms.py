@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conference_tui import paths
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import (
     FIELD_TYPES,
     HABITS_OF_MIND,
@@ -207,18 +208,73 @@ def test_form_lookups(builtin: Form) -> None:
 
 def test_fields_with_a_role_are_found_by_it(builtin: Form) -> None:
     strength, taught = (
-        builtin.field_with_role("strength"),
-        builtin.field_with_role("teaching_point"),
+        builtin.field_of_kind(Kind.STRENGTH),
+        builtin.field_of_kind(Kind.TEACHING_POINT),
     )
     assert strength is not None and strength.label.startswith("Strength")
     assert taught is not None and taught.label == "Teaching point"
-    assert parse_form(MINI, "mini.toml").field_with_role("strength") is None
+    assert parse_form(MINI, "mini.toml").field_of_kind(Kind.STRENGTH) is None
 
 
 def test_a_role_is_given_to_one_field_only() -> None:
     text = MINI.replace('type = "long_text"\n', 'type = "long_text"\nrole = "strength"\n')
     with pytest.raises(FormError, match="role 'strength' is given to field 'purpose' already"):
         parse_form(text, "mini.toml")
+
+
+def test_the_builtin_fields_have_the_kinds_the_store_acts_on(builtin: Form) -> None:
+    kinds = {
+        field.key: field.kind for stage in builtin.stages for field in stage.fields if field.kind
+    }
+    assert kinds == {
+        "strength": Kind.STRENGTH,
+        "teaching_point": Kind.TEACHING_POINT,
+        "habits": Kind.HABITS,
+        "goal": Kind.GOAL,
+        "next_step": Kind.NEXT_STEP,
+        "follow_up": Kind.FOLLOW_UP,
+    }
+
+
+MINI_AIMS = MINI + textwrap.dedent(
+    """
+    [[stages.fields]]
+    key = "aim"
+    label = "Aim"
+    type = "goal"
+
+    [[stages.fields]]
+    key = "check_back"
+    label = "Check back on"
+    type = "date"
+    role = "follow_up"
+    """
+)
+
+
+def test_a_teachers_goal_and_follow_up_are_found_by_kind_whatever_their_keys() -> None:
+    form = parse_form(MINI_AIMS, "mini.toml")
+    goal, follow_up = form.field_of_kind(Kind.GOAL), form.field_of_kind(Kind.FOLLOW_UP)
+    assert (goal and goal.key, follow_up and follow_up.key) == ("aim", "check_back")
+    assert form.field_of_kind(Kind.NEXT_STEP) is None
+
+
+def test_a_form_has_one_goal_field() -> None:
+    text = MINI_AIMS + '\n[[stages.fields]]\nkey = "aim2"\nlabel = "Aim 2"\ntype = "goal"\n'
+    with pytest.raises(FormError, match="field 'aim' is this form's goal field already"):
+        parse_form(text, "mini.toml")
+
+
+def test_the_follow_up_role_is_for_a_date_field() -> None:
+    text = MINI.replace('type = "long_text"\n', 'type = "long_text"\nrole = "follow_up"\n', 1)
+    with pytest.raises(FormError, match='role "follow_up" is for a date field'):
+        parse_form(text, "mini.toml")
+
+
+def test_a_form_written_before_the_follow_up_role_keeps_its_follow_up_date() -> None:
+    old = MINI + '\n[[stages.fields]]\nkey = "follow_up"\nlabel = "Follow up"\ntype = "date"\n'
+    field = parse_form(old, "mini.toml").field_of_kind(Kind.FOLLOW_UP)
+    assert field is not None and field.key == "follow_up"
 
 
 def test_field_keys_are_unique_across_the_builtin_form(builtin: Form) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import event
 
 import conference_tui.store as store_package
 from conference_tui import __version__, paths, sample_data
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form
 from conference_tui.sample_data import (
     FORM_FILE,
@@ -371,18 +372,22 @@ class _Replay:
         batch: list[AnswerEdit] = []
         for stage in self.form.stages:
             for form_field in stage.fields:
-                if form_field.key == "goal" and not visit.draft:
+                if form_field.kind == Kind.GOAL and not visit.draft:
                     self.close_goal(visit, conference_id)
-                if form_field.type == "habits" and habits:
+                if form_field.kind == Kind.HABITS and habits:
                     clock.advance(step)
                     store.set_habits(conference_id, habits)
                 value = answers.get(form_field.key)
                 if not value:
                     continue
                 clock.advance(step)
-                batch.append(AnswerEdit(stage.key, form_field.key, value, form_field.private))
+                batch.append(
+                    AnswerEdit(
+                        stage.key, form_field.key, value, form_field.private, form_field.kind
+                    )
+                )
                 where = (stage.key, form_field.key)
-                if form_field.key == "goal":
+                if form_field.kind == Kind.GOAL:
                     store.save_answers(conference_id, batch)
                     batch = []
                     student.open_goal_id = next(
@@ -414,10 +419,17 @@ class _Replay:
         self.clock.set(when)
         conference = self.store.begin_amendment(conference_id)
         self.clock.advance(40)
-        key = "next_step"
-        value = (conference.value(key) + AMENDMENT_NOTE).strip()
-        private = self.form.field(key).private
-        self.store.save_answer(conference_id, self.form.stage_of(key).key, key, value, private)
+        field = self.form.field_of_kind(Kind.NEXT_STEP)
+        assert field is not None  # the demo's own form has one
+        value = (conference.value(field.key) + AMENDMENT_NOTE).strip()
+        self.store.save_answer(
+            conference_id,
+            self.form.stage_of(field.key).key,
+            field.key,
+            value,
+            field.private,
+            field.kind,
+        )
 
 
 __all__ = ["DemoClock", "build_demo_database", "demo_fingerprint", "plan_demo"]

@@ -15,21 +15,25 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from conference_tui import paths
+from conference_tui.field_kinds import Kind
 
 FieldType = Literal[
     "long_text", "short_text", "choice", "multi_choice", "habits", "goal", "next_step", "date"
 ]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
-# What a free-text field is for, where the app shows it beyond its own stage: "last
-# time" at the next conference shows the strength noticed and the point taught.
-FieldRole = Literal["strength", "teaching_point"]
+# What a field is for, where the app uses it beyond its own stage: "last time" at the
+# next conference shows the strength noticed and the point taught; a follow-up date
+# (a date field) is the roster's Follow-up.
+FieldRole = Literal["strength", "teaching_point", "follow_up"]
 FIELD_ROLES: tuple[FieldRole, ...] = get_args(FieldRole)
+# Types the store acts on (a goal is set, habits counted): at most one field each.
+KIND_TYPES: frozenset[FieldType] = frozenset({"goal", "next_step", "habits"})
 CHOICE_TYPES: frozenset[FieldType] = frozenset({"choice", "multi_choice"})
 DEFAULT_FORM_ID = "writing-conference"
 
@@ -74,6 +78,13 @@ class FormField:
     hint: str = ""
     choices: tuple[str, ...] = ()
     role: FieldRole | None = None
+
+    @property
+    def kind(self) -> Kind | None:
+        """What the store does with this field's answer beyond keeping it."""
+        if self.type in KIND_TYPES:
+            return Kind(self.type)
+        return Kind(self.role) if self.role is not None else None
 
 
 @dataclass(frozen=True)
@@ -126,9 +137,9 @@ class Form:
     def fields_of_type(self, type: FieldType) -> list[FormField]:
         return [field for stage in self.stages for field in stage.fields if field.type == type]
 
-    def field_with_role(self, role: FieldRole) -> FormField | None:
+    def field_of_kind(self, kind: Kind) -> FormField | None:
         return next(
-            (field for stage in self.stages for field in stage.fields if field.role == role), None
+            (field for stage in self.stages for field in stage.fields if field.kind == kind), None
         )
 
 
@@ -242,6 +253,20 @@ def _suggest(word: str, allowed: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _legacy_follow_up(stages: tuple[FormStage, ...]) -> tuple[FormStage, ...]:
+    """A form written before the follow_up role knew its follow-up date by the key
+    `follow_up`: such a date field keeps that meaning."""
+
+    def read(field: FormField) -> FormField:
+        if field.key == "follow_up" and field.type == "date" and field.role is None:
+            return replace(field, role="follow_up")
+        return field
+
+    return tuple(
+        replace(stage, fields=tuple(read(field) for field in stage.fields)) for stage in stages
+    )
+
+
 class _Parser:
     """Turns the parsed TOML of one file into a Form, or raises the first FormError."""
 
@@ -251,6 +276,7 @@ class _Parser:
         self.stage_keys: dict[str, int] = {}
         self.field_keys: dict[str, str] = {}
         self.field_roles: dict[str, str] = {}
+        self.kind_fields: dict[str, str] = {}
 
     def error(self, message: str, line: int | None, field: str | None) -> FormError:
         return FormError(message, source=self.source, line=line, field=field)
@@ -268,12 +294,13 @@ class _Parser:
         if not isinstance(stages, list) or not stages:
             message = "the form needs at least one [[stages]] block"
             raise self.error(message, self.where.top("stages"), "stages")
+        parsed = tuple(self.stage(index, table) for index, table in enumerate(stages))
         return Form(
             id=form_id,
             version=version,
             title=self.text(data, "title", "", self.where.top, required=True),
             description=self.text(data, "description", "", self.where.top, required=False),
-            stages=tuple(self.stage(index, table) for index, table in enumerate(stages)),
+            stages=parsed if "follow_up" in self.field_roles else _legacy_follow_up(parsed),
             source=self.source,
         )
 
@@ -371,6 +398,14 @@ class _Parser:
         self.field_keys[key] = stage_path
         label = self.text(table, "label", path, line_of, required=True)
         field_type = self.field_type(table.get("type"), path, line_of)
+        if field_type in KIND_TYPES:
+            if field_type in self.kind_fields:
+                message = (
+                    f"field {self.kind_fields[field_type]!r} is this form's {field_type} field"
+                    f" already: a form has one {field_type} field"
+                )
+                raise self.error(message, line_of("type"), f"{path}.type")
+            self.kind_fields[field_type] = key
         private = table.get("private", True)
         if not isinstance(private, bool):
             message = f"private must be true or false (no quotes), not {_describe(private)}"
@@ -382,15 +417,20 @@ class _Parser:
             private=private,
             hint=self.text(table, "hint", path, line_of, required=False),
             choices=self.choices(table, field_type, path, line_of),
-            role=self.role(table.get("role"), key, path, line_of),
+            role=self.role(table.get("role"), key, field_type, path, line_of),
         )
 
-    def role(self, raw: object, key: str, path: str, line_of: LineOf) -> FieldRole | None:
+    def role(
+        self, raw: object, key: str, field_type: FieldType, path: str, line_of: LineOf
+    ) -> FieldRole | None:
         if raw is None:
             return None
         allowed = ", ".join(FIELD_ROLES)
         for role in FIELD_ROLES:
             if raw == role:
+                if role == "follow_up" and field_type != "date":
+                    message = 'role "follow_up" is for a date field: add type = "date"'
+                    raise self.error(message, line_of("role"), f"{path}.role")
                 if role in self.field_roles:
                     message = (
                         f"role {role!r} is given to field {self.field_roles[role]!r} already:"

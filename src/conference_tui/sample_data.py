@@ -592,7 +592,9 @@ class _BulkWriter:
         self.today = today
         self.book = book
         self.form = form
-        self.fields = {f.key: (s.key, f.private) for s in form.stages for f in s.fields}
+        self.fields = {
+            f.key: (s.key, f.private, f.kind or "") for s in form.stages for f in s.fields
+        }
         self.draft_fields = draft_fields(form)
         self.class_ids: list[str] = []
         self.student_ids: list[str] = []
@@ -729,7 +731,7 @@ class _BulkWriter:
                 )
             )
             for key, value in answers.items():
-                stage_key, private = self.fields[key]
+                stage_key, private, kind = self.fields[key]
                 batch["answer"].append(
                     dict(
                         id=self.new_id(),
@@ -739,6 +741,7 @@ class _BulkWriter:
                         value=value,
                         private=private,
                         updated_at=started + length,
+                        kind=kind,
                     )
                 )
             self.answer_count += len(answers)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -232,7 +233,7 @@ def test_type_ahead_in_a_real_terminal_lands_where_the_teacher_sees_it(
     school_class = store.add_class("7B English")
     student = store.add_student(school_class.id, "Ana Lopez")
     earlier = store.start_conference(student.id, "writing-conference", 1, "clarify")
-    store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False)
+    store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
     store.complete_conference(earlier.id)
     store.close()
     terminal.start(f"{EXECUTABLE} --db {path}")

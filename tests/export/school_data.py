@@ -65,7 +65,8 @@ def hold_conference(
     for field_key, answer in answers.items():
         value, private = answer if isinstance(answer, tuple) else (answer, False)
         stage = form.stage_of(field_key).key
-        store.save_answer(conference.id, stage, field_key, value, private)
+        kind = form.field(field_key).kind
+        store.save_answer(conference.id, stage, field_key, value, private, kind)
     if habits:
         store.set_habits(conference.id, habits)
     if complete:
@@ -127,7 +128,7 @@ def build_school(store: Store, form: Form, clock: Any) -> School:
         "next_step": "Fix paragraphing on pages 2-3",
         "follow_up": "2026-03-20",
     }.items():
-        store.save_answer(second, form.stage_of(key).key, key, value, False)
+        store.save_answer(second, form.stage_of(key).key, key, value, False, form.field(key).kind)
     store.save_answer(second, "modify", "teacher_notes", PRIVATE_TEXT, True)
     store.complete_conference(second)
     advance(days=1)

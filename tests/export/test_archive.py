@@ -25,6 +25,7 @@ from conference_tui.export.archive import (
     read_archive,
     write_archive,
 )
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import InvalidInputError, Store
 
@@ -95,7 +96,8 @@ def build(store: Store, form: Form, clock: Clock, school: list[list[StudentPlan]
                     clock.advance(hours=1)
                     store.begin_amendment(cid)
                     for key, value in conference.amend.items():
-                        store.save_answer(cid, form.stage_of(key).key, key, value, False)
+                        stage_key, kind = form.stage_of(key).key, form.field(key).kind
+                        store.save_answer(cid, stage_key, key, value, False, kind)
             if plan.loose_goal.strip():
                 store.set_goal(student.id, plan.loose_goal)
             if plan.archived:
@@ -154,7 +156,7 @@ def test_archive_file_is_versioned_private_json(
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == ARCHIVE_FORMAT == "conference-tui-archive"
-    assert document["version"] == ARCHIVE_VERSION == 1
+    assert document["version"] == ARCHIVE_VERSION == 2
     assert document["counts"]["answers"] == 1
     assert document["habits"] == [
         {"conference_id": document["conferences"][0]["id"], "habit": "Persisting"}
@@ -183,7 +185,7 @@ def test_two_laptops_merge_both_ways_to_the_same_records(
     laptop_a.save_answer(conference, "clarify", "purpose", "A's purpose", False)
     laptop_a.save_answer(conference, "act", "quotes", "A's quote", False)  # new on A
     clock_b.advance(hours=2)
-    laptop_b.save_answer(conference, "assess", "strength", "B's strength", False)
+    laptop_b.save_answer(conference, "assess", "strength", "B's strength", False, Kind.STRENGTH)
     laptop_b.save_answer(conference, "act", "quotes", "B's quote, later", False)  # new on B too
     ben = laptop_b.add_student(school_class.id, "Ben")
 
@@ -254,11 +256,38 @@ def _archive_with(tmp_path: Path, store: Store, change: Any) -> Path:
     return broken
 
 
+def test_a_version_1_archive_gives_its_answers_the_kinds_their_keys_stood_for(
+    sqlite_store: Store, empty_database: Path, form: Form, tmp_path: Path
+) -> None:
+    """Written before answers kept their kind: its goal is still the goal a conference
+    set (the merge compares goal saves by kind), its next step still the next step."""
+    school_class = sqlite_store.add_class("K")
+    student = sqlite_store.add_student(school_class.id, "Ann")
+    answers = {"purpose": "x", "goal": "Use paragraphs", "next_step": "Reread page 2"}
+    hold_conference(sqlite_store, form, student.id, answers)
+
+    def as_version_1(document: dict[str, Any]) -> None:
+        document["version"] = 1
+        for answer in document["answers"]:
+            del answer["kind"]
+
+    old = _archive_with(tmp_path, sqlite_store, as_version_1)
+    target, _ = fresh(empty_database, tmp_path)
+    try:
+        import_archive(target, old, dry_run=False)
+        assert _content(target.dump_records()) == _content(sqlite_store.dump_records())
+        (row,) = target.roster(school_class.id)
+        assert (row.active_goal, row.last_next_step) == ("Use paragraphs", "Reread page 2")
+        assert import_archive(target, old, dry_run=False).changed == 0
+    finally:
+        target.close()
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda d: d.update(format="something-else"), "not a conference-tui archive"),
-        (lambda d: d.update(version=2), "newer conference-tui"),
+        (lambda d: d.update(version=3), "newer conference-tui"),
         (lambda d: d["students"][0].update(name=5), r"students\[0\]\.name: expected text"),
         (lambda d: d["students"][0].pop("needs"), r"students\[0\]: missing field 'needs'"),
         (lambda d: d["students"][0].update(extra=1), "unknown field 'extra'"),

@@ -31,6 +31,7 @@ from conference_tui.export import (
     find_class,
     find_student,
 )
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form
 from conference_tui.store import Store
 
@@ -429,7 +430,9 @@ def test_two_conferences_on_one_day_have_headings_of_their_own(
     for _ in range(2):
         conference = sqlite_store.start_conference(ben.id, form.id, form.version, "clarify")
         sqlite_store.save_answer(conference.id, "clarify", "piece_title", "Kites", False)
-        sqlite_store.save_answer(conference.id, "modify", "next_step", "Add a title", False)
+        sqlite_store.save_answer(
+            conference.id, "modify", "next_step", "Add a title", False, Kind.NEXT_STEP
+        )
         sqlite_store.complete_conference(conference.id)
         clock.now += timedelta(hours=3, minutes=30)  # type: ignore[attr-defined]
     [student_file] = _export(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from conference_tui.field_kinds import KIND_OF_LEGACY_KEY
 from conference_tui.store import Store
 from conference_tui.store.records import ClassInfo, ConferenceInfo, StudentInfo
 
@@ -54,7 +55,9 @@ def finished_conference(store: Store) -> ConferenceMaker:
     ) -> ConferenceInfo:
         conference = store.start_conference(student_id, FORM_ID, FORM_VERSION, "clarify")
         for field_key, value in answers.items():
-            store.save_answer(conference.id, STAGE_OF[field_key], field_key, value, False)
+            # The shipped form's fields have the kinds of their keys.
+            kind = KIND_OF_LEGACY_KEY.get(field_key)
+            store.save_answer(conference.id, STAGE_OF[field_key], field_key, value, False, kind)
         if habits:
             store.set_habits(conference.id, habits)
         if complete:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import Store, StoreError
 from conference_tui.store.records import AmendmentStart, AnswerEdit, ConferenceInfo, StudentInfo
 
@@ -55,7 +56,11 @@ def amended_once(
     clock.advance(days=1)
     store.save_answers(
         second.id,
-        [AnswerEdit("reflect", "teaching_point", "Leads hook a reader", False)],
+        [
+            AnswerEdit(
+                "reflect", "teaching_point", "Leads hook a reader", False, Kind.TEACHING_POINT
+            )
+        ],
         begin_amendment=True,
     )
     clock.advance(days=1)
@@ -75,17 +80,17 @@ def test_discarding_an_amendment_puts_back_every_answer_habit_and_goal_mark(
         second.id,
         [
             AnswerEdit("clarify", "piece_title", "Owls at night", False),
-            AnswerEdit("assess", "strength", "A new strength", False),
+            AnswerEdit("assess", "strength", "A new strength", False, Kind.STRENGTH),
             AnswerEdit("reflect", "teaching_point", "Leads, again", True),
-            AnswerEdit("modify", "goal", "", False),  # emptied: goal B is removed
-            AnswerEdit("modify", "follow_up", "2026-04-01", False),
-            AnswerEdit("reflect", "habits", "Finding humor", False, is_habits=True),
+            AnswerEdit("modify", "goal", "", False, Kind.GOAL),  # emptied: goal B is removed
+            AnswerEdit("modify", "follow_up", "2026-04-01", False, Kind.FOLLOW_UP),
+            AnswerEdit("reflect", "habits", "Finding humor", False, Kind.HABITS),
         ],
         begin_amendment=True,
     )
     store.update_goal_status(goal_a.id, "met", second.id)
     clock.advance(minutes=1)
-    store.save_answers(second.id, [AnswerEdit("modify", "goal", "B2: new words", False)])
+    store.save_answers(second.id, [AnswerEdit("modify", "goal", "B2: new words", False, Kind.GOAL)])
     assert as_it_stands(store, second.id) != before
     # Meanwhile a later conference sets a goal of its own: not the amendment's to undo.
     clock.advance(minutes=1)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.records import COMPLETE, DRAFT, StudentInfo
+from conference_tui.store.records import ConferenceStatus, StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock
@@ -22,7 +23,7 @@ def test_start_conference_opens_a_draft(
     store: Store, clock: FakeClock, student: StudentInfo
 ) -> None:
     started = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
-    assert started.status == DRAFT and started.is_draft
+    assert started.status == ConferenceStatus.DRAFT and started.is_draft
     assert (started.student_id, started.form_id, started.form_version) == (
         student.id,
         FORM_ID,
@@ -67,7 +68,7 @@ def test_save_answer_stores_value_stage_privacy_and_time(
 ) -> None:
     conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
     clock.advance(minutes=1)
-    store.save_answer(conference.id, "assess", "strength", "Vivid verbs", False)
+    store.save_answer(conference.id, "assess", "strength", "Vivid verbs", False, Kind.STRENGTH)
     store.save_answer(conference.id, "modify", "teacher_notes", "Quiet today", True)
     saved = store.get_conference(conference.id)
     strength = saved.answers["strength"]
@@ -82,7 +83,9 @@ def test_save_answer_stores_value_stage_privacy_and_time(
     assert saved.value("missing") == ""
 
     clock.advance(seconds=5)
-    store.save_answer(conference.id, "assess", "strength", "Vivid verbs and nouns", False)
+    store.save_answer(
+        conference.id, "assess", "strength", "Vivid verbs and nouns", False, Kind.STRENGTH
+    )
     store.save_answer(conference.id, "modify", "teacher_notes", "Quiet today", False)
     saved = store.get_conference(conference.id)
     assert saved.value("strength") == "Vivid verbs and nouns"
@@ -98,7 +101,7 @@ def test_save_answer_mirrors_list_fields_to_the_conference(
     store.save_answer(conference.id, "clarify", "piece_title", "  The Storm  ", False)
     store.save_answer(conference.id, "clarify", "genre", "Narrative", False)
     store.save_answer(conference.id, "clarify", "process_stage", "drafting", False)
-    store.save_answer(conference.id, "modify", "follow_up", " 2026-03-09 ", False)
+    store.save_answer(conference.id, "modify", "follow_up", " 2026-03-09 ", False, Kind.FOLLOW_UP)
     saved = store.get_conference(conference.id)
     assert (saved.piece_title, saved.genre, saved.process_stage) == (
         "The Storm",
@@ -108,7 +111,7 @@ def test_save_answer_mirrors_list_fields_to_the_conference(
     assert saved.follow_up_on == date(2026, 3, 9)
     assert saved.value("piece_title") == "  The Storm  "  # the answer keeps what was typed
 
-    store.save_answer(conference.id, "modify", "follow_up", "", False)
+    store.save_answer(conference.id, "modify", "follow_up", "", False, Kind.FOLLOW_UP)
     store.save_answer(conference.id, "clarify", "piece_title", "", False)
     saved = store.get_conference(conference.id)
     assert saved.follow_up_on is None
@@ -122,12 +125,12 @@ def test_a_follow_up_that_is_not_a_date_is_refused_and_nothing_changes(
     store: Store, student: StudentInfo, typed: str
 ) -> None:
     conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
-    store.save_answer(conference.id, "modify", "follow_up", "2026-03-09", False)
+    store.save_answer(conference.id, "modify", "follow_up", "2026-03-09", False, Kind.FOLLOW_UP)
     with pytest.raises(InvalidInputError, match="YYYY-MM-DD"):
-        store.save_answer(conference.id, "modify", "follow_up", typed, False)
+        store.save_answer(conference.id, "modify", "follow_up", typed, False, Kind.FOLLOW_UP)
     if typed not in ("2026-02-30", "+9999"):
         with pytest.raises(InvalidInputError, match=r"\+7.*\+2w.*tomorrow.*next friday"):
-            store.save_answer(conference.id, "modify", "follow_up", typed, False)
+            store.save_answer(conference.id, "modify", "follow_up", typed, False, Kind.FOLLOW_UP)
     saved = store.get_conference(conference.id)
     assert saved.follow_up_on == date(2026, 3, 9)
     assert saved.value("follow_up") == "2026-03-09"
@@ -142,7 +145,7 @@ def test_a_follow_up_shortcut_is_kept_as_the_date_it_stands_for(
 ) -> None:
     """The clock says Monday 2026-03-02: "tomorrow" read next week must not move."""
     conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
-    store.save_answer(conference.id, "modify", "follow_up", typed, False)
+    store.save_answer(conference.id, "modify", "follow_up", typed, False, Kind.FOLLOW_UP)
     saved = store.get_conference(conference.id)
     assert saved.value("follow_up") == kept
     assert saved.follow_up_on == date.fromisoformat(kept)
@@ -152,7 +155,7 @@ def test_the_goal_field_creates_updates_and_deletes_the_conference_goal(
     store: Store, clock: FakeClock, student: StudentInfo
 ) -> None:
     conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
-    store.save_answer(conference.id, "modify", "goal", "  Use paragraphs ", False)
+    store.save_answer(conference.id, "modify", "goal", "  Use paragraphs ", False, Kind.GOAL)
     (goal,) = store.active_goals(student.id)
     assert (goal.text, goal.set_by_conference_id, goal.set_at) == (
         "Use paragraphs",
@@ -160,12 +163,14 @@ def test_the_goal_field_creates_updates_and_deletes_the_conference_goal(
         clock(),
     )
 
-    store.save_answer(conference.id, "modify", "goal", "Use paragraphs for each new idea", False)
+    store.save_answer(
+        conference.id, "modify", "goal", "Use paragraphs for each new idea", False, Kind.GOAL
+    )
     (updated,) = store.active_goals(student.id)
     assert updated.id == goal.id
     assert updated.text == "Use paragraphs for each new idea"
 
-    store.save_answer(conference.id, "modify", "goal", "   ", False)
+    store.save_answer(conference.id, "modify", "goal", "   ", False, Kind.GOAL)
     assert store.active_goals(student.id) == []
     assert store.goal_chain(student.id) == []
 
@@ -205,7 +210,7 @@ def test_complete_conference_ends_it_once(
     clock.advance(minutes=6)
     ended_at = clock()
     done = store.complete_conference(conference.id)
-    assert (done.status, done.ended_at) == (COMPLETE, ended_at)
+    assert (done.status, done.ended_at) == (ConferenceStatus.COMPLETE, ended_at)
     assert not done.is_draft
     assert store.draft_for_student(student.id) is None
     clock.advance(minutes=1)
@@ -222,7 +227,7 @@ def test_a_new_conference_after_completion_is_a_new_draft(
     second = store.start_conference(student.id, FORM_ID, FORM_VERSION)
     assert second.id != first.id and second.is_draft
     assert store.latest_conference_id(student.id) == first.id
-    assert store.latest_conference_id(student.id, DRAFT) == second.id
+    assert store.latest_conference_id(student.id, ConferenceStatus.DRAFT) == second.id
 
 
 def test_a_completed_conference_must_be_opened_for_amendment_first(
@@ -230,7 +235,7 @@ def test_a_completed_conference_must_be_opened_for_amendment_first(
 ) -> None:
     done = finished_conference(student.id, strength="Strong lead")
     with pytest.raises(InvalidInputError, match="open it for amendment"):
-        store.save_answer(done.id, "assess", "strength", "Changed", False)
+        store.save_answer(done.id, "assess", "strength", "Changed", False, Kind.STRENGTH)
     with pytest.raises(InvalidInputError, match="open it for amendment"):
         store.save_answer(done.id, "assess", "evidence", "New field", False)
     assert store.get_conference(done.id) == done
@@ -244,18 +249,18 @@ def test_an_amendment_keeps_the_original_text_once(
     amended_at = clock()
     opened = store.begin_amendment(done.id)
     assert opened.amended_at == amended_at
-    assert opened.status == COMPLETE
+    assert opened.status == ConferenceStatus.COMPLETE
 
     # Autosave: many saves of the same field while typing, one revision kept.
     for typed in ("Strong lead and", "Strong lead and ending", "Strong lead and ending!"):
         clock.advance(seconds=1)
-        store.save_answer(done.id, "assess", "strength", typed, False)
+        store.save_answer(done.id, "assess", "strength", typed, False, Kind.STRENGTH)
     store.save_answer(done.id, "assess", "evidence", "Paragraph 2", False)  # a new field
     store.save_answer(done.id, "assess", "evidence", "Paragraph 2 and 3", False)
 
     saved = store.get_conference(done.id)
     assert saved.value("strength") == "Strong lead and ending!"
-    assert saved.status == COMPLETE and saved.ended_at == done.ended_at
+    assert saved.status == ConferenceStatus.COMPLETE and saved.ended_at == done.ended_at
     assert sorted((r.field_key, r.value) for r in saved.revisions) == [
         ("evidence", ""),
         ("strength", "Strong lead"),
@@ -264,7 +269,7 @@ def test_an_amendment_keeps_the_original_text_once(
     # A second amendment keeps what the first one left.
     clock.advance(days=1)
     store.begin_amendment(done.id)
-    store.save_answer(done.id, "assess", "strength", "Rewritten", False)
+    store.save_answer(done.id, "assess", "strength", "Rewritten", False, Kind.STRENGTH)
     saved = store.get_conference(done.id)
     strength_revisions = [r.value for r in saved.revisions if r.field_key == "strength"]
     assert strength_revisions == ["Strong lead", "Strong lead and ending!"]
@@ -275,7 +280,7 @@ def test_saving_the_same_text_during_an_amendment_records_nothing(
 ) -> None:
     done = finished_conference(student.id, strength="Strong lead")
     store.begin_amendment(done.id)
-    store.save_answer(done.id, "assess", "strength", "Strong lead", False)
+    store.save_answer(done.id, "assess", "strength", "Strong lead", False, Kind.STRENGTH)
     assert store.get_conference(done.id).revisions == ()
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store, StoreError
 from conference_tui.store.records import ConferenceInfo, HabitTally, StudentInfo
 
@@ -84,7 +85,7 @@ def test_the_goal_chain_is_the_spiral_oldest_first(
     second = store.start_conference(student.id, "writing-conference", 1)
     (first_goal,) = store.active_goals(student.id)
     store.update_goal_status(first_goal.id, "met", second.id)
-    store.save_answer(second.id, "modify", "goal", "Vary sentence openings", False)
+    store.save_answer(second.id, "modify", "goal", "Vary sentence openings", False, Kind.GOAL)
     store.complete_conference(second.id)
     clock.advance(days=1)
     outside = store.set_goal(student.id, "Keep a writer's notebook")
@@ -135,8 +136,8 @@ def test_last_time_shows_what_the_next_conference_revisits(
     )
     clock.advance(days=7)
     current = store.start_conference(student.id, "writing-conference", 1)
-    store.save_answer(current.id, "modify", "goal", "Vary sentence openings", False)
-    store.save_answer(current.id, "modify", "next_step", "Not yet complete", False)
+    store.save_answer(current.id, "modify", "goal", "Vary sentence openings", False, Kind.GOAL)
+    store.save_answer(current.id, "modify", "next_step", "Not yet complete", False, Kind.NEXT_STEP)
 
     last = store.last_time(student.id, current.id, ("next_step", "teaching_point", "strength"))
     assert [g.text for g in last.active_goals] == ["Use paragraphs"]  # not the one set now
@@ -330,7 +331,7 @@ def test_history_shows_an_amended_conference(
     done = finished_conference(student.id, teaching_point="Before")
     clock.advance(days=1)
     store.begin_amendment(done.id)
-    store.save_answer(done.id, "reflect", "teaching_point", "After", False)
+    store.save_answer(done.id, "reflect", "teaching_point", "After", False, Kind.TEACHING_POINT)
     (summary,) = store.history(student.id)
     assert (summary.teaching_point, summary.amended_at) == ("After", clock())
 

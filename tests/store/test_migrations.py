@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import NotFoundError, SchemaTooNewError, Store
 from conference_tui.store.engine import create_store_engine, migrate
 from conference_tui.store.location import DatabaseLocation, head_revision, locate
@@ -117,6 +118,7 @@ def test_a_database_made_by_the_first_schema_opens_with_its_notes_searchable(
             "strength",
             "Lightning-fast pacing",
             False,
+            Kind.STRENGTH,
         )
         assert len(store.search("lightning")) == 1
     finally:
@@ -189,7 +191,12 @@ def test_a_database_at_0003_gains_answer_versions_and_keeps_its_notes(
 
         store.begin_amendment("k1")
         saved = store.save_answers(
-            "k1", [AnswerEdit("assess", "strength", "A bold opening", False, seen_version=1)]
+            "k1",
+            [
+                AnswerEdit(
+                    "assess", "strength", "A bold opening", False, Kind.STRENGTH, seen_version=1
+                )
+            ],
         )
         assert saved.versions == {"strength": 2} and not saved.conflicts
     finally:
@@ -365,5 +372,35 @@ def test_a_database_at_0005_with_twin_drafts_keeps_every_typed_word(database_url
                 text("SELECT count(*) FROM conference WHERE student_id = 's1' AND status = 'draft'")
             ).scalar_one()
         assert drafts == 1
+    finally:
+        store.close()
+
+
+def test_answers_saved_before_kinds_get_the_kinds_their_keys_stood_for(
+    database_url: str,
+) -> None:
+    """Migration 0008: the goal, strength... of a database written when the app found
+    them by key are found by kind after the upgrade; other answers have none."""
+    location = locate(database_url)
+    engine = create_store_engine(location)
+    try:
+        migrate(engine, location, target="0007")
+        insert_rows_with_the_old_schema(engine)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO answer (id, conference_id, stage_key, field_key, value, private,"
+                    " updated_at) VALUES ('a3', 'k1', 'clarify', 'purpose', 'A storm story',"
+                    f" false, '{WHEN}')"
+                )
+            )
+    finally:
+        engine.dispose()
+
+    store = Store.open(database_url)
+    try:
+        conference = store.get_conference("k1")
+        kinds = {key: answer.kind for key, answer in conference.answers.items()}
+        assert kinds == {"strength": Kind.STRENGTH, "goal": Kind.GOAL, "purpose": None}
     finally:
         store.close()

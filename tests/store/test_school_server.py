@@ -21,6 +21,7 @@ from tests.conftest import _new_pg_database
 
 from conference_tui.cli import cli
 from conference_tui.cli_server import ROLE_PREFIX_ENV
+from conference_tui.field_kinds import Kind
 from conference_tui.store import DatabaseUnavailableError, Store
 from conference_tui.store.diagnosis import Fault
 from conference_tui.store.engine import create_store_engine, migrate, open_engine
@@ -105,7 +106,9 @@ def a_class_of_teacher_a(school: School) -> Iterator[dict[str, str]]:
         klass = store.add_class("7A")
         student = store.add_student(klass.id, "Amara Okafor")
         conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
-        store.save_answer(conference.id, "assess", "strength", "A vivid opening", False)
+        store.save_answer(
+            conference.id, "assess", "strength", "A vivid opening", False, Kind.STRENGTH
+        )
         store.save_answer(conference.id, "modify", "teacher_notes", "Family news", True)
         yield {"class": klass.id, "student": student.id, "conference": conference.id}
     finally:
@@ -179,7 +182,9 @@ def test_the_coach_reads_shareable_notes_of_every_class_and_no_private_one(
         klass = store_b.add_class("7B")
         student = store_b.add_student(klass.id, "Ben")
         conference = store_b.start_conference(student.id, "writing-conference", 1, "clarify")
-        store_b.save_answer(conference.id, "assess", "strength", "Strong verbs", False)
+        store_b.save_answer(
+            conference.id, "assess", "strength", "Strong verbs", False, Kind.STRENGTH
+        )
         store_b.save_answer(conference.id, "modify", "teacher_notes", "Sleeps badly", True)
     finally:
         store_b.close()
@@ -204,7 +209,7 @@ def test_the_coach_cannot_read_a_private_piece_title_through_its_conference_row(
         student = store.add_student(store.add_class("7A").id, "Amara Okafor")
         conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
         store.save_answer(conference.id, "clarify", "piece_title", "My parents' divorce", True)
-        store.save_answer(conference.id, "modify", "follow_up", "2026-12-01", True)
+        store.save_answer(conference.id, "modify", "follow_up", "2026-12-01", True, Kind.FOLLOW_UP)
     finally:
         store.close()
     init_school(school.admin_engine, school.roles)  # run again: still closed
@@ -389,6 +394,59 @@ def test_a_single_teachers_database_upgrades_with_every_row_owned_by_her(
             assert forced == 1
     finally:
         drop_roles(pg_admin_url, [solo])
+
+
+def test_the_upgrade_gives_kinds_to_the_answers_of_classes_it_does_not_own(
+    pg_admin_url: str,
+) -> None:
+    """Migration 0008 runs as the tables' owner under forced row-level security: the
+    answers of another teacher's class are hidden from it, and must still get their
+    kinds (the goal a conference set is found by kind afterwards)."""
+    from tests.store.test_migrations import WHEN
+
+    owner = f"t{uuid.uuid4().hex[:12]}_owner"
+    try:
+        with _new_pg_database(pg_admin_url) as admin_url:
+            database = make_url(admin_url).database
+            with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+                admin.execute(f"CREATE ROLE {owner} LOGIN PASSWORD 'owner-pass'")
+                admin.execute(f'ALTER DATABASE "{database}" OWNER TO {owner}')
+            url = make_url(admin_url).set(username=owner, password="owner-pass")
+            owner_url = url.render_as_string(hide_password=False)
+            location = locate(owner_url)
+            engine = create_store_engine(location)
+            try:
+                migrate(engine, location, target="0007")
+            finally:
+                engine.dispose()
+            with psycopg.connect(plain_url(admin_url), autocommit=True) as admin:
+                for statement in (
+                    "INSERT INTO school_class (id, name, school_year, archived, created_at,"
+                    f" updated_at, owner) VALUES ('c9', 'Theirs', '', false, '{WHEN}',"
+                    f" '{WHEN}', 'someone_else')",
+                    "INSERT INTO student (id, class_id, name, preferred_name, interests,"
+                    " strengths, needs, archived, created_at, updated_at) VALUES ('s9', 'c9',"
+                    f" 'Ben', '', '', '', '', false, '{WHEN}', '{WHEN}')",
+                    "INSERT INTO conference (id, student_id, form_id, form_version, status,"
+                    " started_at, updated_at, piece_title, genre, process_stage,"
+                    " current_stage, current_field, elapsed_seconds) VALUES ('k9', 's9',"
+                    f" 'writing-conference', 1, 'complete', '{WHEN}', '{WHEN}', '', '', '',"
+                    " '', '', 0)",
+                    "INSERT INTO answer (id, conference_id, stage_key, field_key, value,"
+                    f" private, updated_at) VALUES ('a9', 'k9', 'modify', 'goal', 'Paragraphs',"
+                    f" false, '{WHEN}')",
+                ):
+                    admin.execute(statement)
+            Store.open(owner_url).close()
+            with psycopg.connect(plain_url(admin_url), autocommit=True) as admin:
+                kind = admin.execute("SELECT kind FROM answer WHERE id = 'a9'").fetchone()
+                forced = admin.execute(
+                    "SELECT relforcerowsecurity FROM pg_class WHERE relname = 'answer'"
+                ).fetchone()
+            assert kind == ("goal",)
+            assert forced == (True,)
+    finally:
+        drop_roles(pg_admin_url, [owner])
 
 
 def test_a_teacher_opening_a_database_to_update_is_told_who_may(school: School) -> None:

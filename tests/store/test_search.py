@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import text
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import SearchFilters, Store
 from conference_tui.store.records import MATCH_END, MATCH_START, ClassInfo, StudentInfo
 from conference_tui.store.search import fts_query
@@ -187,22 +188,22 @@ def test_search_follows_edits_and_deletions(
     store: Store, klass: ClassInfo, student: StudentInfo
 ) -> None:
     conference = store.start_conference(student.id, "writing-conference", 1)
-    store.save_answer(conference.id, "assess", "strength", "alliteration", False)
+    store.save_answer(conference.id, "assess", "strength", "alliteration", False, Kind.STRENGTH)
     assert len(store.search("alliteration")) == 1
-    store.save_answer(conference.id, "assess", "strength", "assonance", False)
+    store.save_answer(conference.id, "assess", "strength", "assonance", False, Kind.STRENGTH)
     assert store.search("alliteration") == []
     assert len(store.search("assonance")) == 1
 
-    store.save_answer(conference.id, "modify", "goal", "Try enjambment", False)
+    store.save_answer(conference.id, "modify", "goal", "Try enjambment", False, Kind.GOAL)
     assert kinds_and_fields(store.search("enjambment")) == [("answer", "goal")]
-    store.save_answer(conference.id, "modify", "goal", "", False)
+    store.save_answer(conference.id, "modify", "goal", "", False, Kind.GOAL)
     assert store.search("enjambment") == []
 
     store.update_student(student.id, name="Renamed Pupil", needs="stamina")
     assert [h.kind for h in store.search("renamed stamina")] == ["student"]
     assert store.search("Amara") == []
 
-    store.save_answer(conference.id, "assess", "strength", "", False)
+    store.save_answer(conference.id, "assess", "strength", "", False, Kind.STRENGTH)
     assert store.discard_draft(conference.id) is True
     assert store.search("assonance") == []
 
@@ -223,11 +224,13 @@ def test_the_fts_index_stays_consistent(
     for n, pupil in enumerate(students):
         conference = store.start_conference(pupil.id, "writing-conference", 1)
         for version in range(3):
-            store.save_answer(conference.id, "assess", "strength", f"draft {version} of {n}", False)
-        store.save_answer(conference.id, "modify", "goal", f"goal {n}", False)
+            store.save_answer(
+                conference.id, "assess", "strength", f"draft {version} of {n}", False, Kind.STRENGTH
+            )
+        store.save_answer(conference.id, "modify", "goal", f"goal {n}", False, Kind.GOAL)
         if n % 2:
-            store.save_answer(conference.id, "modify", "goal", "", False)
-            store.save_answer(conference.id, "assess", "strength", "", False)
+            store.save_answer(conference.id, "modify", "goal", "", False, Kind.GOAL)
+            store.save_answer(conference.id, "assess", "strength", "", False, Kind.STRENGTH)
             assert store.discard_draft(conference.id)
         else:
             store.complete_conference(conference.id)

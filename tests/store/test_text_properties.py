@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, Store
 from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.store.text_rules import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
@@ -100,7 +101,7 @@ def test_any_answer_survives_save_and_reload(
     store: Store, student: StudentInfo, value: str
 ) -> None:
     conference = store.start_conference(student.id, "writing-conference", 1)
-    store.save_answer(conference.id, "assess", "strength", value, True)
+    store.save_answer(conference.id, "assess", "strength", value, True, Kind.STRENGTH)
     saved = store.get_conference(conference.id).answers["strength"]
     assert saved.value == without_nul(value)
     assert saved.private is True
@@ -137,7 +138,7 @@ def test_nul_is_dropped_from_free_text_on_every_backend(
 ) -> None:
     conference = store.start_conference(student.id, "writing-conference", 1)
     store.save_answer(conference.id, "clarify", "piece_title", "The\x00 Storm\x00", False)
-    store.save_answer(conference.id, "modify", "goal", "\x00Use\x00 paragraphs", False)
+    store.save_answer(conference.id, "modify", "goal", "\x00Use\x00 paragraphs", False, Kind.GOAL)
     saved = store.get_conference(conference.id)
     assert saved.value("piece_title") == "The Storm"
     assert saved.piece_title == "The Storm"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conference_tui.field_kinds import KIND_OF_LEGACY_KEY
 from conference_tui.store import Store
 from conference_tui.store.records import AnswerEdit, Progress
 
@@ -19,7 +20,7 @@ def a_draft(store: Store) -> str:
 
 
 def edit(value: str, seen: int | None, field: str = "piece_title") -> AnswerEdit:
-    return AnswerEdit("clarify", field, value, False, seen_version=seen)
+    return AnswerEdit("clarify", field, value, False, KIND_OF_LEGACY_KEY.get(field), seen)
 
 
 def test_the_second_editor_is_refused_and_sees_the_first(store: Store) -> None:

@@ -24,7 +24,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from conference_tui.forms import load_default_form
+from conference_tui.field_kinds import Kind
+from conference_tui.forms import Form, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp, make_app
@@ -55,10 +56,13 @@ def make_test_app(
     store: Store,
     clock: Callable[[], datetime] = lambda: NOW,
     settings: Settings | None = None,
+    form: Form | None = None,
 ) -> ConferenceApp:
-    """The real app, as the CLI builds it, on a fixed clock and default settings;
-    conference timers stand still at 0:00."""
-    app = make_app(store, settings=settings or Settings(), clock=clock, monotonic=lambda: 0.0)
+    """The real app, as the CLI builds it, on a fixed clock and default settings (and
+    the built-in form unless given one); conference timers stand still at 0:00."""
+    app = make_app(
+        store, settings=settings or Settings(), form=form, clock=clock, monotonic=lambda: 0.0
+    )
     # "Waiting for ...: what you type is kept" comes when keys wait over a second, which
     # a loaded machine reaches while a screen opens: never, unless a test asks for it.
     app.key_gate.tell_after_seconds = 3600
@@ -115,10 +119,16 @@ def hold_conference(
     conference = store.start_conference(student_id, FORM.id, FORM.version, FORM.stages[0].key)
     for key, value in answers.items():
         field_def = FORM.field(key)
-        store.save_answer(conference.id, FORM.stage_of(key).key, key, value, field_def.private)
+        stage_key = FORM.stage_of(key).key
+        store.save_answer(conference.id, stage_key, key, value, field_def.private, field_def.kind)
     if habits:
         store.save_answer(
-            conference.id, FORM.stage_of("habits").key, "habits", "\n".join(habits), False
+            conference.id,
+            FORM.stage_of("habits").key,
+            "habits",
+            "\n".join(habits),
+            False,
+            Kind.HABITS,
         )
         store.set_habits(conference.id, habits)
     for goal_id, status in close_goals:
@@ -226,7 +236,12 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
     clock.set(at(9, 15))
     store.begin_amendment(second)
     store.save_answer(
-        second, "reflect", "teaching_point", "End by showing how the narrator changed.", False
+        second,
+        "reflect",
+        "teaching_point",
+        "End by showing how the narrator changed.",
+        False,
+        Kind.TEACHING_POINT,
     )
     clock.set(NOW)
     data.conferences["Amara"] = [third, second, first]

@@ -11,6 +11,8 @@ import pytest
 from textual import events
 from textual.widgets import DataTable, Static
 
+from conference_tui.field_kinds import Kind
+from conference_tui.forms import parse_form
 from conference_tui.store import NotFoundError, Store
 from conference_tui.store.records import ConferenceInfo
 from conference_tui.tui.screens.conference import SAVE_INTERVAL_SECONDS, ConferenceScreen
@@ -209,8 +211,10 @@ async def test_last_time_shows_previous_goal_and_marks_it_met(
     student_id = one_student(app_store)
     fixed_clock.set(fixed_clock() - timedelta(days=9))
     earlier = app_store.start_conference(student_id, "writing-conference", 1)
-    app_store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False)
-    app_store.save_answer(earlier.id, "modify", "next_step", "Split the long page", False)
+    app_store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
+    app_store.save_answer(
+        earlier.id, "modify", "next_step", "Split the long page", False, Kind.NEXT_STEP
+    )
     app_store.complete_conference(earlier.id)
     fixed_clock.set(fixed_clock() + timedelta(days=9))
     app = make_test_app(app_store, fixed_clock)
@@ -655,3 +659,79 @@ async def test_the_roster_is_never_shown_under_the_conference_title(
         await type_ahead(pilot, "n", "escape")
         assert isinstance(app.screen, RosterScreen)
     assert titles_on_return == [roster_title, roster_title]
+
+
+# A teacher's own form: its goal, next step and follow-up keyed otherwise than the
+# built-in form's, found by their type and role.
+AIMS_FORM = """
+id = "aims"
+version = 1
+title = "Aims conference"
+
+[[stages]]
+key = "talk"
+title = "Talk"
+questions = ["How is it going?"]
+
+[[stages.fields]]
+key = "purpose"
+label = "Purpose"
+type = "long_text"
+
+[[stages]]
+key = "ahead"
+title = "Ahead"
+questions = ["What next?"]
+
+[[stages.fields]]
+key = "aim"
+label = "Aim"
+type = "goal"
+private = false
+
+[[stages.fields]]
+key = "then"
+label = "Then"
+type = "next_step"
+private = false
+
+[[stages.fields]]
+key = "check_back"
+label = "Check back on"
+type = "date"
+role = "follow_up"
+private = false
+"""
+
+
+async def test_a_teachers_own_form_sets_and_carries_goals_whatever_its_keys(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    form = parse_form(AIMS_FORM, "aims.toml")
+    student_id = one_student(app_store)
+    class_id = app_store.get_student(student_id).class_id
+    app = make_test_app(app_store, fixed_clock, form=form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, *"Poem", "pagedown", *"Use stanzas", "tab", *"Reread it")
+        await type_ahead(pilot, "tab", *"2026-12-01", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        table = app.screen.query_one(DataTable)
+        shown = " ".join(str(cell) for cell in table.get_row_at(0))
+        assert "Use stanzas" in shown
+        (row,) = app_store.roster(class_id)
+        assert (row.active_goal, row.last_next_step) == ("Use stanzas", "Reread it")
+        assert row.follow_up_on is not None and row.follow_up_on.isoformat() == "2026-12-01"
+
+        fixed_clock.set(fixed_clock() + timedelta(days=7))
+        await open_conference(pilot)
+        goals = screen(app).query_one(GoalList)
+        assert "Use stanzas" in str(goals.get_option_at_index(0).prompt)
+        assert "Next step: Reread it" in str(goals.get_option_at_index(1).prompt)
+        await type_ahead(pilot, "ctrl+g", "m")
+        await settle(pilot)
+        current_id = screen(app).conference_id
+    [goal] = app_store.goal_chain(student_id)
+    assert goal.status == "met" and goal.closed_by_conference_id == current_id

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Static
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
 from conference_tui.tui.screens.class_dialog import ClassDialog
 from conference_tui.tui.screens.roster import RosterScreen
@@ -176,7 +177,9 @@ async def test_most_overdue_first_and_due_only(
         fixed_clock.now = now - timedelta(days=days_ago)
         conference = app_store.start_conference(student.id, "writing-conference", 1)
         if follow_up:
-            app_store.save_answer(conference.id, "modify", "follow_up", follow_up, False)
+            app_store.save_answer(
+                conference.id, "modify", "follow_up", follow_up, False, Kind.FOLLOW_UP
+            )
         app_store.complete_conference(conference.id)
     fixed_clock.now = now
     app = make_test_app(app_store, fixed_clock)

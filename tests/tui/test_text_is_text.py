@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -35,7 +36,7 @@ def hostile_class(store: Store, name: str, note: str) -> str:
     student = store.add_student(school_class.id, name, "[b]x[/b]", interests=note)
     conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
     store.save_answer(conference.id, "clarify", "piece_title", note, False)
-    store.save_answer(conference.id, "modify", "goal", f"goal {note}", False)
+    store.save_answer(conference.id, "modify", "goal", f"goal {note}", False, Kind.GOAL)
     store.complete_conference(conference.id)
     return student.id
 

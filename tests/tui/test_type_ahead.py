@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Input
 
 from conference_tui.store import Store
-from conference_tui.store.records import GOAL_ACTIVE
+from conference_tui.store.records import GoalStatus
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
@@ -71,7 +71,7 @@ async def test_n_then_typing_never_marks_last_times_goals(
 ) -> None:
     amara = story.students["Amara"]
     before = goal_statuses(app_store, amara)
-    assert GOAL_ACTIVE in before.values()
+    assert GoalStatus.ACTIVE in before.values()
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

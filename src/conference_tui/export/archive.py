@@ -1,7 +1,7 @@
 """The JSON archive: every record, in a versioned format documented in
 docs/export-and-backup.md, written by `backup` and read back by `import`.
 
-    {"format": "conference-tui-archive", "version": 1, "created_at": "...",
+    {"format": "conference-tui-archive", "version": 2, "created_at": "...",
      "app_version": "...", "counts": {...},
      "classes": [...], "students": [...], "conferences": [...], "answers": [...],
      "answer_revisions": [...], "habits": [...], "goals": [...]}
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from conference_tui import __version__
 from conference_tui.export.files import ExportError, private_text_file
 from conference_tui.export.json_stream import JsonReader, JsonSyntaxError
+from conference_tui.field_kinds import KIND_OF_LEGACY_KEY
 from conference_tui.store import Store
 from conference_tui.store.archive_io import MergeReport
 from conference_tui.store.archive_spec import (
@@ -30,11 +32,14 @@ from conference_tui.store.archive_spec import (
     ColumnSpec,
     Record,
     Records,
+    TableSpec,
     Value,
 )
 
 ARCHIVE_FORMAT = "conference-tui-archive"
-ARCHIVE_VERSION = 1
+# Version 2 keeps each answer's kind; a version 1 archive's answers are given the kinds
+# their keys stood for then (field_kinds.KIND_OF_LEGACY_KEY).
+ARCHIVE_VERSION = 2
 MAX_ARCHIVE_BYTES = 2_000_000_000
 PROGRESS_EVERY = 5000
 
@@ -161,6 +166,19 @@ def _parse_value(raw: object, column: ColumnSpec, where: str) -> Value:
     return moment.astimezone(UTC)
 
 
+def _as_version_1(spec: TableSpec) -> TableSpec:
+    """What a version 1 archive held of this kind of record."""
+    if spec.kind != "answers":
+        return spec
+    return replace(spec, columns=tuple(c for c in spec.columns if c.name != "kind"))
+
+
+def _from_version_1(kind: str, record: Record) -> Record:
+    if kind != "answers":
+        return record
+    return {**record, "kind": KIND_OF_LEGACY_KEY.get(str(record["field_key"]), "")}
+
+
 def _parse_record(raw: object, columns: tuple[ColumnSpec, ...], where: str) -> Record:
     if not isinstance(raw, dict):
         raise ArchiveError(f"{where}: expected an object, found {_describe(raw)}.")
@@ -214,6 +232,7 @@ def _stream(reader: JsonReader, source: str) -> Iterator[tuple[str, Record]]:
     header: dict[str, object] = {}
     seen: set[str] = set()
     checked = False
+    version_1 = False
     if reader.peek() == "}":
         reader.take("}", message="Expecting '}'")
     else:
@@ -231,14 +250,21 @@ def _stream(reader: JsonReader, source: str) -> Iterator[tuple[str, Record]]:
                 if not checked:
                     _check_header(header, source)
                     checked = True
+                    version_1 = header["version"] == 1
                 if key in seen:
                     raise ArchiveError(f"{source}: {key} appears twice.")
                 seen.add(key)
                 if reader.peek() != "[":
                     found = _describe(reader.value())
                     raise ArchiveError(f"{source}: {key}: expected a list, found {found}.")
-                for index, raw in enumerate(_list_items(reader)):
-                    yield key, _parse_record(raw, spec.columns, f"{source}: {key}[{index}]")
+                if version_1:
+                    for index, raw in enumerate(_list_items(reader)):
+                        where = f"{source}: {key}[{index}]"
+                        record = _parse_record(raw, _as_version_1(spec).columns, where)
+                        yield key, _from_version_1(key, record)
+                else:
+                    for index, raw in enumerate(_list_items(reader)):
+                        yield key, _parse_record(raw, spec.columns, f"{source}: {key}[{index}]")
             if reader.take(",", "}", message="Expecting ',' delimiter") == "}":
                 break
     if reader.peek():

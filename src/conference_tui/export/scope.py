@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from conference_tui.export.files import ExportError
+from conference_tui.field_kinds import Kind
 from conference_tui.store import NotFoundError, Store
 from conference_tui.store.records import ClassInfo, ConferenceInfo, GoalInfo, StudentInfo
 
-GOAL_FIELD = "goal"
 # Conferences read at once: a few thousand keep memory small and queries few.
 BATCH_CONFERENCES = 2000
 
@@ -214,7 +214,7 @@ def _goals(
         setter = setters.get(goal.set_by_conference_id or "")
         if setter is not None and setter.is_draft and not include_drafts:
             continue
-        answer = setter.answers.get(GOAL_FIELD) if setter is not None else None
+        answer = setter.answer_of_kind(Kind.GOAL) if setter is not None else None
         if answer is not None and answer.private:
             private.add(goal.id)
         kept.append(goal)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from conference_tui.export.scope import Audience, StudentNotes
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, FormField, FormStage
 from conference_tui.store.records import AnswerInfo, ConferenceInfo, GoalInfo
 
-HABITS_TYPE = "habits"
-NEXT_STEP_FIELD = "next_step"
 PIECE_TITLE_FIELD = "piece_title"
 LEARNER_NOTES = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
 OTHER_NOTES = "Other notes"
@@ -127,7 +126,7 @@ def _shown_note(
     private = answer.private if answer is not None else bool(field and field.private)
     if private and not ctx.shows_private:
         return None
-    if field is not None and field.type == HABITS_TYPE and conference.habits:
+    if field is not None and field.kind == Kind.HABITS and conference.habits:
         text = ", ".join(conference.habits)
     elif answer is not None:
         text = answer.value
@@ -214,7 +213,7 @@ def newest_next_step(
 ) -> ShownNextStep | None:
     """The newest next step this audience may see."""
     for conference in sorted(conferences, key=lambda c: c.started_at, reverse=True):
-        answer = conference.answers.get(NEXT_STEP_FIELD)
+        answer = conference.answer_of_kind(Kind.NEXT_STEP)
         if answer is None or (answer.private and not ctx.shows_private):
             continue
         if text_lines(answer.value):

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, AnswerRevision, Conference, Goal, HabitObservation
-from conference_tui.store.records import COMPLETE, AmendmentStart, GoalInfo
+from conference_tui.store.records import AmendmentStart, ConferenceStatus, GoalInfo
 
 
 class AmendmentStore(StoreBase):
@@ -21,7 +21,7 @@ class AmendmentStore(StoreBase):
         was = start.conference
         with self._write() as session:
             row = require(session.get(Conference, was.id), "conference", was.id)
-            if row.status != COMPLETE or was.status != COMPLETE:
+            if row.status != ConferenceStatus.COMPLETE or was.status != ConferenceStatus.COMPLETE:
                 raise InvalidInputError(
                     "Only changes to a completed conference can be discarded; a draft keeps "
                     "what is typed. Nothing was changed."

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
     LOCAL_COLUMNS,
@@ -44,7 +45,6 @@ from conference_tui.store.base import StoreBase
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
-GOAL_FIELD = "goal"
 READ_BATCH = 1000
 
 
@@ -381,7 +381,7 @@ class _Merge:
         counts = self.report.counts["goals"]
         existing = self._existing("goals", (str(row["id"]) for row in rows))
         incoming_goal_saves = self.staging.goal_answer_saves(
-            sorted({str(row["set_by_conference_id"]) for row in rows}), GOAL_FIELD
+            sorted({str(row["set_by_conference_id"]) for row in rows})
         )
         local_goal_saves = self._local_goal_saves(
             {str(row["set_by_conference_id"]) for row in existing.values()}
@@ -419,7 +419,7 @@ class _Merge:
         for start in range(0, len(ids), 500):
             query = select(table.c.conference_id, table.c.updated_at).where(
                 table.c.conference_id.in_(ids[start : start + 500]),
-                table.c.field_key == GOAL_FIELD,
+                table.c.kind == Kind.GOAL,
             )
             for conference_id, updated_at in self.session.execute(query).all():
                 saves[str(conference_id)] = updated_at

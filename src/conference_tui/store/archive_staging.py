@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store.archive_spec import (
     ARCHIVE_TABLES,
     TABLE_BY_KIND,
@@ -240,14 +241,14 @@ class Staging:
                 found[str(conference_id)].append(str(habit))
         return found
 
-    def goal_answer_saves(self, conference_ids: Sequence[str], goal_field: str) -> dict[str, Value]:
+    def goal_answer_saves(self, conference_ids: Sequence[str]) -> dict[str, Value]:
         """When the archive's goal answer of each conference was last saved."""
         table = self.tables["answers"]
         saves: dict[str, Value] = {}
         for start in range(0, len(conference_ids), 500):
             query = select(table.c.conference_id, table.c.updated_at).where(
                 table.c.conference_id.in_(conference_ids[start : start + 500]),
-                table.c.field_key == goal_field,
+                table.c.kind == Kind.GOAL,
             )
             saves.update({str(c): updated for c, updated in self.session.execute(query)})
         return saves

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Conference, Goal, HabitObservation, Student
-from conference_tui.store.records import COMPLETE, GOAL_MET, RosterRow
+from conference_tui.store.records import ConferenceStatus, GoalStatus, RosterRow
 from conference_tui.store.roster_reads import DEFAULT_DUE_AFTER_DAYS, read_roster
 
 DEFAULT_WEEKS = 8
@@ -114,7 +114,7 @@ class ClassStatusStore(StoreBase):
         )
         held = select(col(Conference.student_id), col(Conference.started_at)).where(
             col(Conference.student_id).in_(in_class),
-            col(Conference.status) == COMPLETE,
+            col(Conference.status) == ConferenceStatus.COMPLETE,
             col(Conference.started_at) >= since_week,
         )
         habits = (
@@ -124,7 +124,10 @@ class ClassStatusStore(StoreBase):
                 func.count(func.distinct(Conference.student_id)),
             )
             .join(Conference, col(Conference.id) == HabitObservation.conference_id)
-            .where(col(Conference.student_id).in_(in_class), col(Conference.status) == COMPLETE)
+            .where(
+                col(Conference.student_id).in_(in_class),
+                col(Conference.status) == ConferenceStatus.COMPLETE,
+            )
             .group_by(col(HabitObservation.habit))
         )
         goals = select(col(Goal.set_at), col(Goal.status), col(Goal.closed_at)).where(
@@ -150,7 +153,7 @@ class ClassStatusStore(StoreBase):
         met_in: Counter[date] = Counter()
         for set_at, status, closed_at in goal_rows:
             set_in[month_start(local_day(set_at))] += 1
-            if status == GOAL_MET and closed_at is not None:
+            if status == GoalStatus.MET and closed_at is not None:
                 met_in[month_start(local_day(closed_at))] += 1
         return ClassStatus(
             class_id=class_id,

@@ -10,6 +10,7 @@ from sqlalchemy import Row, delete, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
+from conference_tui.field_kinds import Kind, kind_of
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.follow_up import resolve_follow_up
@@ -23,13 +24,12 @@ from conference_tui.store.models import (
     new_id,
 )
 from conference_tui.store.records import (
-    COMPLETE,
-    DRAFT,
     AnswerEdit,
     AnswerInfo,
     AnswerRevisionInfo,
     BatchSaved,
     ConferenceInfo,
+    ConferenceStatus,
     PreviousPiece,
     Progress,
 )
@@ -41,10 +41,6 @@ from conference_tui.store.upsert import insert_unless_present
 COLUMN_FIELDS = ("piece_title", "genre", "process_stage")
 # What names the piece a conference is about: carried over when it is the same piece.
 PIECE_FIELDS = ("piece_title", "genre")
-FOLLOW_UP_FIELD = "follow_up"
-GOAL_FIELD = "goal"
-NEXT_STEP_FIELD = "next_step"
-TEACHING_POINT_FIELD = "teaching_point"
 # Drafts are inserted through Core, to give way to a draft another copy just added.
 CONFERENCE_TABLE = SQLModel.metadata.tables["conference"]
 
@@ -79,6 +75,7 @@ def conference_infos(
             private,
             updated_at,
             version,
+            kind,
         ) in connection.execute(
             select_columns(
                 col(Answer.conference_id),
@@ -88,10 +85,11 @@ def conference_infos(
                 col(Answer.private),
                 col(Answer.updated_at),
                 col(Answer.version),
+                col(Answer.kind),
             ).where(col(Answer.conference_id).in_(chunk))
         ):
             answers[conference_id].append(
-                AnswerInfo(stage_key, field_key, value, private, updated_at, version)
+                AnswerInfo(stage_key, field_key, value, private, updated_at, version, kind_of(kind))
             )
         for conference_id, habit in connection.execute(
             select(HabitObservation.conference_id, HabitObservation.habit)
@@ -153,7 +151,13 @@ def chunked(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 def answer_info(row: Answer) -> AnswerInfo:
     return AnswerInfo(
-        row.stage_key, row.field_key, row.value, row.private, row.updated_at, row.version
+        row.stage_key,
+        row.field_key,
+        row.value,
+        row.private,
+        row.updated_at,
+        row.version,
+        kind_of(row.kind),
     )
 
 
@@ -179,7 +183,7 @@ class ConferenceStore(StoreBase):
                         student_id=student_id,
                         form_id=form_id,
                         form_version=form_version,
-                        status=DRAFT,
+                        status=ConferenceStatus.DRAFT,
                         started_at=now,
                         updated_at=now,
                         current_stage=first_stage,
@@ -192,7 +196,7 @@ class ConferenceStore(StoreBase):
     def _open_draft(session: Session, student_id: str) -> Conference | None:
         return session.scalars(
             select(Conference)
-            .where(Conference.student_id == student_id, Conference.status == DRAFT)
+            .where(Conference.student_id == student_id, Conference.status == ConferenceStatus.DRAFT)
             .order_by(col(Conference.updated_at).desc())
         ).first()
 
@@ -213,11 +217,13 @@ class ConferenceStore(StoreBase):
         field_key: str,
         value: str,
         private: bool,
+        kind: Kind | None = None,
     ) -> None:
         """Save one field, whatever is stored. On a completed conference this is an
         amendment: the text from before the amendment began is kept as a revision.
         Refuses (InvalidInputError) a follow-up that is not a date."""
-        saved = self.save_answers(conference_id, [AnswerEdit(stage_key, field_key, value, private)])
+        edit = AnswerEdit(stage_key, field_key, value, private, kind)
+        saved = self.save_answers(conference_id, [edit])
         if field_key in saved.refused:
             raise InvalidInputError(saved.refused[field_key])
 
@@ -243,7 +249,7 @@ class ConferenceStore(StoreBase):
             try:
                 value = check_text(edit.value)
                 follow_up = None
-                if edit.field_key == FOLLOW_UP_FIELD:
+                if edit.kind == Kind.FOLLOW_UP:
                     # Kept as the date a shortcut stands for: "tomorrow" read next
                     # week would be wrong.
                     follow_up = resolve_follow_up(value, self.today())
@@ -265,7 +271,7 @@ class ConferenceStore(StoreBase):
                 "conference",
                 conference_id,
             )
-            if begin_amendment and conference.status == COMPLETE:
+            if begin_amendment and conference.status == ConferenceStatus.COMPLETE:
                 conference.amended_at = now
             # One read for the whole batch, under the conference's lock.
             keys = sorted({edit.field_key for edit, _, _ in checked})
@@ -287,10 +293,10 @@ class ConferenceStore(StoreBase):
                 answer = self._write_answer(session, conference, answer, edit, value, now)
                 stored[edit.field_key] = answer
                 versions[edit.field_key] = answer.version
-                self._sync_conference_columns(session, conference, edit.field_key, value)
-                if edit.field_key == FOLLOW_UP_FIELD:
+                self._sync_conference_columns(session, conference, edit, value)
+                if edit.kind == Kind.FOLLOW_UP:
                     conference.follow_up_on = follow_up
-                if edit.is_habits:
+                if edit.kind == Kind.HABITS:
                     self._replace_habits(session, conference_id, value.split("\n"))
                 conference.updated_at = now
             if progress is not None:
@@ -319,15 +325,16 @@ class ConferenceStore(StoreBase):
                 value=value,
                 private=edit.private,
                 updated_at=now,
+                kind=edit.kind or "",
             )
             session.add(answer)
-            if conference.status == COMPLETE:
+            if conference.status == ConferenceStatus.COMPLETE:
                 session.flush()  # the revision refers to it: inserted first
                 self._keep_original(
                     session, conference, answer.id, edit.field_key, "", edit.private
                 )
         elif answer.value != value or answer.private != edit.private:
-            if conference.status == COMPLETE:
+            if conference.status == ConferenceStatus.COMPLETE:
                 self._keep_original(
                     session, conference, answer.id, edit.field_key, answer.value, answer.private
                 )
@@ -338,11 +345,11 @@ class ConferenceStore(StoreBase):
         return answer
 
     def _sync_conference_columns(
-        self, session: Session, conference: Conference, field_key: str, value: str
+        self, session: Session, conference: Conference, edit: AnswerEdit, value: str
     ) -> None:
-        if field_key in COLUMN_FIELDS:
-            setattr(conference, field_key, value.strip())
-        elif field_key == GOAL_FIELD:
+        if edit.field_key in COLUMN_FIELDS:
+            setattr(conference, edit.field_key, value.strip())
+        elif edit.kind == Kind.GOAL:
             self._sync_goal_set_by(session, conference, value)
 
     def open_elsewhere(self, conference_id: str, editor_id: str, within_seconds: int) -> bool:
@@ -452,8 +459,8 @@ class ConferenceStore(StoreBase):
         now = self.clock()
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
-            if row.status != COMPLETE:
-                row.status = COMPLETE
+            if row.status != ConferenceStatus.COMPLETE:
+                row.status = ConferenceStatus.COMPLETE
                 row.ended_at = now
             row.updated_at = now
             row.editor_id = ""
@@ -466,7 +473,7 @@ class ConferenceStore(StoreBase):
         now = self.clock()
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
-            if row.status == COMPLETE:
+            if row.status == ConferenceStatus.COMPLETE:
                 row.amended_at = now
             session.flush()
             return conference_info(session, row)
@@ -475,7 +482,7 @@ class ConferenceStore(StoreBase):
         """Delete a draft with nothing written in it; returns whether it was deleted."""
         with self._write() as session:
             row = session.get(Conference, conference_id)
-            if row is None or row.status != DRAFT:
+            if row is None or row.status != ConferenceStatus.DRAFT:
                 return False
             written = session.scalar(
                 select(func.count())
@@ -511,7 +518,7 @@ class ConferenceStore(StoreBase):
                 select(Conference)
                 .where(
                     Conference.student_id == conference.student_id,
-                    Conference.status == COMPLETE,
+                    Conference.status == ConferenceStatus.COMPLETE,
                     Conference.id != conference.id,
                     col(Conference.started_at) <= conference.started_at,
                 )
@@ -525,7 +532,9 @@ class ConferenceStore(StoreBase):
                 {key: getattr(previous, key) or "" for key in PIECE_FIELDS},
             )
 
-    def latest_conference_id(self, student_id: str, status: str = COMPLETE) -> str | None:
+    def latest_conference_id(
+        self, student_id: str, status: str = ConferenceStatus.COMPLETE
+    ) -> str | None:
         with self._read() as session:
             return session.scalars(
                 select(Conference.id)

@@ -17,9 +17,9 @@ from conference_tui.store.goals import goal_info
 from conference_tui.store.models import Conference, Goal, SchoolClass, Student
 from conference_tui.store.names import name_key
 from conference_tui.store.records import (
-    COMPLETE,
     ClassInfo,
     ConferenceInfo,
+    ConferenceStatus,
     GoalInfo,
     StudentInfo,
 )
@@ -40,7 +40,7 @@ CONFERENCE_COLUMNS = tuple(SQLModel.metadata.tables[str(Conference.__tablename__
 
 
 def _in_scope(include_drafts: bool) -> ColumnElement[bool]:
-    return true() if include_drafts else col(Conference.status) == COMPLETE
+    return true() if include_drafts else col(Conference.status) == ConferenceStatus.COMPLETE
 
 
 class ExportReadStore(StoreBase):

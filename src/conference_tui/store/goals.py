@@ -13,10 +13,10 @@ from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, Conference, Goal, Student
 from conference_tui.store.records import (
-    COMPLETE,
-    GOAL_ACTIVE,
     GOAL_CLOSING_STATUSES,
+    ConferenceStatus,
     GoalInfo,
+    GoalStatus,
     LastTime,
 )
 from conference_tui.store.text_rules import check_text
@@ -53,7 +53,7 @@ def standing_at(
     `setter_started` and `closer_started`: when the conferences that set and closed the
     goal started (None for a goal set or closed outside any conference)."""
     as_of = conference.started_at
-    amending = conference.status == COMPLETE
+    amending = conference.status == ConferenceStatus.COMPLETE
     if goal.set_by_conference_id == conference.id:
         return OPEN
     if setter_started is not None:
@@ -61,7 +61,7 @@ def standing_at(
             return SET_LATER
     elif amending and goal.set_at > as_of:
         return SET_LATER
-    if goal.status == GOAL_ACTIVE or goal.closed_by_conference_id == conference.id:
+    if goal.status == GoalStatus.ACTIVE or goal.closed_by_conference_id == conference.id:
         return OPEN
     if closer_started is not None:
         return CLOSED_LATER if closer_started > as_of else CLOSED_BEFORE
@@ -117,7 +117,7 @@ def goals_with_standing(
         # Any goal closed before the conference is out; closed_at comes after the start
         # of the conference that closed it, so this keeps every goal that could be open.
         query = query.where(
-            (col(Goal.status) == GOAL_ACTIVE)
+            (col(Goal.status) == GoalStatus.ACTIVE)
             | (Goal.closed_by_conference_id == conference.id)
             | (col(Goal.closed_at) > conference.started_at)
         )
@@ -151,7 +151,7 @@ class GoalStore(StoreBase):
         """Mark a goal met, revised or dropped (closed by `conference_id`), or active again.
         A conference marks only goals open when it was held: one set after it, or closed
         by another conference, is refused (InvalidInputError) and left as it is."""
-        if status not in (*GOAL_CLOSING_STATUSES, GOAL_ACTIVE):
+        if status not in (*GOAL_CLOSING_STATUSES, GoalStatus.ACTIVE):
             raise InvalidInputError(f"Unknown goal status “{status}”.")
         with self._write() as session:
             row = require(session.get(Goal, goal_id), "goal", goal_id)
@@ -163,7 +163,7 @@ class GoalStore(StoreBase):
                 if standing != OPEN:
                     raise InvalidInputError(refusal(row, standing, conference))
             row.status = status
-            if status == GOAL_ACTIVE:
+            if status == GoalStatus.ACTIVE:
                 row.closed_at = None
                 row.closed_by_conference_id = None
             else:
@@ -176,7 +176,7 @@ class GoalStore(StoreBase):
         with self._read() as session:
             rows = session.scalars(
                 select(Goal)
-                .where(Goal.student_id == student_id, Goal.status == GOAL_ACTIVE)
+                .where(Goal.student_id == student_id, Goal.status == GoalStatus.ACTIVE)
                 .order_by(col(Goal.set_at))
             ).all()
             return [goal_info(row) for row in rows]
@@ -226,13 +226,16 @@ class GoalStore(StoreBase):
             goals, closed_later = self._goals_open_at(session, student_id, current)
             previous_query = (
                 select(Conference)
-                .where(Conference.student_id == student_id, Conference.status == COMPLETE)
+                .where(
+                    Conference.student_id == student_id,
+                    Conference.status == ConferenceStatus.COMPLETE,
+                )
                 .order_by(col(Conference.started_at).desc())
                 .limit(1)  # without it the ORM loads every conference before taking the first
             )
             if current is not None:
                 previous_query = previous_query.where(Conference.id != current.id)
-                if current.status == COMPLETE:
+                if current.status == ConferenceStatus.COMPLETE:
                     previous_query = previous_query.where(
                         col(Conference.started_at) < current.started_at
                     )
@@ -261,7 +264,7 @@ class GoalStore(StoreBase):
         if current is None:
             rows = session.scalars(
                 select(Goal)
-                .where(Goal.student_id == student_id, Goal.status == GOAL_ACTIVE)
+                .where(Goal.student_id == student_id, Goal.status == GoalStatus.ACTIVE)
                 .order_by(col(Goal.set_at))
             ).all()
             return tuple(goal_info(row) for row in rows), frozenset()
@@ -274,7 +277,7 @@ class GoalStore(StoreBase):
             if standing == CLOSED_LATER:
                 closed_later.add(goal.id)
                 info = replace(
-                    info, status=GOAL_ACTIVE, closed_at=None, closed_by_conference_id=None
+                    info, status=GoalStatus.ACTIVE, closed_at=None, closed_by_conference_id=None
                 )
             shown.append(info)
         return tuple(shown), frozenset(closed_later)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlmodel import col
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store.base import StoreBase
-from conference_tui.store.conferences import TEACHING_POINT_FIELD
 from conference_tui.store.models import Answer, Conference, Goal, HabitObservation
 from conference_tui.store.records import ConferenceSummary, HabitTally
 
@@ -42,7 +42,7 @@ class HistoryStore(StoreBase):
                 teaching,
                 and_(
                     teaching.c.conference_id == Conference.id,
-                    teaching.c.field_key == TEACHING_POINT_FIELD,
+                    teaching.c.kind == Kind.TEACHING_POINT,
                 ),
             )
             .where(col(Conference.student_id) == student_id)

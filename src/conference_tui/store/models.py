@@ -136,6 +136,9 @@ class Answer(SQLModel, table=True):
     value: str = ""
     private: bool = False
     updated_at: datetime = _utc_column()
+    # What the store does with the answer beyond keeping it (field_kinds.Kind: the goal
+    # it sets, the follow-up date...), "" for none: found by kind, never by key.
+    kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # One more on every change: a save made from an older version was made without
     # seeing this one, and is refused (see ConferenceStore.save_answers).
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

@@ -7,12 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
-DRAFT = "draft"
-COMPLETE = "complete"
-GOAL_ACTIVE = "active"
-GOAL_MET = "met"
-GOAL_CLOSING_STATUSES = (GOAL_MET, "revised", "dropped")
+from conference_tui.field_kinds import Kind
+
+
+class ConferenceStatus(StrEnum):
+    DRAFT = "draft"
+    COMPLETE = "complete"
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    MET = "met"
+    REVISED = "revised"
+    DROPPED = "dropped"
+
+
+GOAL_CLOSING_STATUSES = (GoalStatus.MET, GoalStatus.REVISED, GoalStatus.DROPPED)
 
 # Private-use characters bracket the matched words in a snippet: no note can
 # contain a markup sequence that forges a highlight.
@@ -71,6 +83,7 @@ class AnswerInfo:
     private: bool
     updated_at: datetime
     version: int = 1
+    kind: Kind | None = None
 
 
 @dataclass(frozen=True)
@@ -119,11 +132,14 @@ class ConferenceInfo:
 
     @property
     def is_draft(self) -> bool:
-        return self.status == DRAFT
+        return self.status == ConferenceStatus.DRAFT
 
     def value(self, field_key: str) -> str:
         answer = self.answers.get(field_key)
         return answer.value if answer else ""
+
+    def answer_of_kind(self, kind: Kind) -> AnswerInfo | None:
+        return next((answer for answer in self.answers.values() if answer.kind == kind), None)
 
 
 @dataclass(frozen=True)
@@ -147,6 +163,10 @@ class ConferenceSummary:
     teaching_point: str
     goal_set: str
     amended_at: datetime | None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ConferenceStatus.DRAFT
 
 
 @dataclass(frozen=True)
@@ -194,7 +214,7 @@ class AnswerEdit:
     field_key: str
     value: str
     private: bool
-    is_habits: bool = False
+    kind: Kind | None = None
     seen_version: int | None = None
 
 

@@ -12,17 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store.records import (
-    COMPLETE,
-    DRAFT,
-    GOAL_ACTIVE,
     ClassInfo,
+    ConferenceStatus,
+    GoalStatus,
     RosterRow,
     StudentInfo,
 )
 
 DEFAULT_DUE_AFTER_DAYS = 14
-NEXT_STEP_FIELD = "next_step"
 
 # Runs one query with its parameters and returns every row.
 RunSql = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
@@ -68,7 +67,7 @@ JOIN (
     WHERE status = :complete AND student_id IN (SELECT s.id FROM student s WHERE {students})
     GROUP BY student_id
 ) newest ON newest.student_id = c.student_id AND newest.at = c.started_at
-LEFT JOIN answer a ON a.conference_id = c.id AND a.field_key = :next_step
+LEFT JOIN answer a ON a.conference_id = c.id AND a.kind = :next_step
 WHERE c.status = :complete
 """
 
@@ -147,10 +146,10 @@ def read_roster(
     students = " AND ".join(conditions) or "1 = 1"
     params: dict[str, Any] = {
         "class_id": class_id,
-        "complete": COMPLETE,
-        "draft": DRAFT,
-        "active": GOAL_ACTIVE,
-        "next_step": NEXT_STEP_FIELD,
+        "complete": ConferenceStatus.COMPLETE,
+        "draft": ConferenceStatus.DRAFT,
+        "active": GoalStatus.ACTIVE,
+        "next_step": Kind.NEXT_STEP,
     }
 
     def query(sql: str) -> Sequence[Sequence[Any]]:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from conference_tui.field_kinds import Kind
 from conference_tui.store.records import (
     AnswerEdit,
     AnswerInfo,
@@ -124,7 +125,7 @@ class DraftSession:
         private: bool,
         *,
         form_private: bool,
-        is_habits: bool = False,
+        kind: Kind | None = None,
         typed_at: float = math.inf,
     ) -> bool:
         """The field now reads `value`: queue it if the store does not hold it. True when
@@ -154,7 +155,7 @@ class DraftSession:
             field_key,
             value,
             private,
-            is_habits,
+            kind,
             seen_version=self.versions.get(field_key, 0),
         )
         return False

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
 from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
@@ -499,7 +500,7 @@ class ConferenceScreen(CopiesConference):
             value,
             editor.private,
             form_private=editor.form_field.private,
-            is_habits=editor.form_field.type == "habits",
+            kind=editor.form_field.kind,
             typed_at=self.conference_app.key_gate.last_typed_at,
         )
         if problem_over:
@@ -702,10 +703,11 @@ class ConferenceScreen(CopiesConference):
         name = self.student.display_name
         was_draft = self.conference.is_draft
         elapsed = mm_ss(self.elapsed())
+        form = self.conference_app.form
         missing = [
-            self.editors[key].form_field.label
-            for key in ("goal", "next_step")
-            if key in self.editors and not self.draft.has_text(key)
+            field.label
+            for field in (form.field_of_kind(Kind.GOAL), form.field_of_kind(Kind.NEXT_STEP))
+            if field is not None and not self.draft.has_text(field.key)
         ]
 
         def done(_: object) -> None:

@@ -17,10 +17,10 @@ from textual.widgets.tabbed_content import ContentTabs
 
 from conference_tui.store import HabitTally
 from conference_tui.store.records import (
-    GOAL_ACTIVE,
     ConferenceInfo,
     ConferenceSummary,
     GoalInfo,
+    GoalStatus,
     StudentInfo,
 )
 from conference_tui.store.text_rules import visible
@@ -47,7 +47,12 @@ PAGE_SIZE = 100
 PREFETCH_ROWS = 30
 DETAIL_DELAY_SECONDS = 0.08
 WIDE_AT_COLUMNS = 110
-GOAL_MARK = {"active": "○ active", "met": "✓ met", "revised": "↻ revised", "dropped": "✗ dropped"}
+GOAL_MARK = {
+    GoalStatus.ACTIVE: "○ active",
+    GoalStatus.MET: "✓ met",
+    GoalStatus.REVISED: "↻ revised",
+    GoalStatus.DROPPED: "✗ dropped",
+}
 TAB_FOCUS = {
     "conferences": "#history-table",
     "goals": "#goals-table",
@@ -123,7 +128,7 @@ HABIT_COLUMNS = (
 
 def summary_cells(summary: ConferenceSummary, widths: dict[str, int]) -> tuple[Text, ...]:
     state = Text()
-    if summary.status == "draft":
+    if summary.is_draft:
         state.append("✎", style="italic")
     if summary.amended_at is not None:
         state.append("✱", style="bold")
@@ -416,7 +421,7 @@ class HistoryScreen(CopiesConference):
             return
         name = self.student.display_name
         self.conference_app.sub_title = f"History · {name}"
-        active = sum(1 for goal in self.goals if goal.status == GOAL_ACTIVE)
+        active = sum(1 for goal in self.goals if goal.status == GoalStatus.ACTIVE)
         count = self.conference_count
         conferences = f"{count} conference{'s' if count != 1 else ''}"
         if len(self.summaries) < count:
@@ -428,7 +433,7 @@ class HistoryScreen(CopiesConference):
         marks = [
             mark
             for mark, shown in (
-                ("✎ draft", any(s.status == "draft" for s in self.summaries.values())),
+                ("✎ draft", any(s.is_draft for s in self.summaries.values())),
                 ("✱ amended", any(s.amended_at is not None for s in self.summaries.values())),
             )
             if shown
@@ -467,7 +472,7 @@ class HistoryScreen(CopiesConference):
             return
         closed = (
             " · still active"
-            if goal.status == GOAL_ACTIVE
+            if goal.status == GoalStatus.ACTIVE
             else f" · {goal.status} {local_date(goal.closed_at)}"
         )
         detail.update(
@@ -601,9 +606,7 @@ class HistoryScreen(CopiesConference):
         if summary is None:
             self.notify("No conference selected. Press n to start one.", severity="warning")
             return
-        self.conference_app.open_conference(
-            self.student_id, summary.id, amend=summary.status != "draft"
-        )
+        self.conference_app.open_conference(self.student_id, summary.id, amend=not summary.is_draft)
 
     def show_goal_conference(self) -> None:
         """From a goal, back to the conference that set it."""

@@ -19,10 +19,10 @@ from textual.widgets import Static
 
 from conference_tui.forms import Form, FormField
 from conference_tui.store.records import (
-    GOAL_ACTIVE,
     AnswerRevisionInfo,
     ConferenceInfo,
     GoalInfo,
+    GoalStatus,
 )
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR
@@ -105,7 +105,7 @@ def goals_block(conference_id: str, goals: Sequence[GoalInfo], ink: Ink) -> list
         if goal.set_by_conference_id == conference_id:
             text.append("set: ", style="bold")
             text.append(goal.text)
-            if goal.status != GOAL_ACTIVE:
+            if goal.status != GoalStatus.ACTIVE:
                 text.append(f" (later {goal.status})", style=ITALIC + ink.quiet)
         else:
             text.append(f"{goal.status}: ", style="bold")

@@ -15,11 +15,17 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, FormStage
-from conference_tui.store.records import GOAL_ACTIVE, GoalInfo, LastTime
+from conference_tui.store.records import GoalInfo, GoalStatus, LastTime
 from conference_tui.tui.widgets.formatting import QUIET, local_date, mm_ss, one_line, plain
 
-STATUS_MARK = {"active": "○", "met": "✓", "revised": "↻", "dropped": "✗"}
+STATUS_MARK = {
+    GoalStatus.ACTIVE: "○",
+    GoalStatus.MET: "✓",
+    GoalStatus.REVISED: "↻",
+    GoalStatus.DROPPED: "✗",
+}
 
 
 class SpiralStepper(Static):
@@ -172,10 +178,10 @@ def last_time_fields(form: Form) -> tuple[tuple[str, str], ...]:
     found by what each field is for: the strength noticed, the point taught, the goal
     set and the next step."""
     found = (
-        ("Strength", form.field_with_role("strength")),
-        ("Taught", form.field_with_role("teaching_point")),
-        ("Goal set", next(iter(form.fields_of_type("goal")), None)),
-        ("Next step", next(iter(form.fields_of_type("next_step")), None)),
+        ("Strength", form.field_of_kind(Kind.STRENGTH)),
+        ("Taught", form.field_of_kind(Kind.TEACHING_POINT)),
+        ("Goal set", form.field_of_kind(Kind.GOAL)),
+        ("Next step", form.field_of_kind(Kind.NEXT_STEP)),
     )
     return tuple((label, field.key) for label, field in found if field is not None)
 
@@ -249,7 +255,7 @@ class LastTimePanel(Vertical):
     def goal_label(self, goal: GoalInfo, whole: bool, width: int) -> Text:
         if goal.id in self.last.closed_later:
             after = " (closed later)"
-        elif goal.status != GOAL_ACTIVE:
+        elif goal.status != GoalStatus.ACTIVE:
             after = f" ({goal.status})"
         else:
             after = ""
