@@ -26,12 +26,12 @@ from sqlalchemy import event
 import conference_tui.store as store_package
 from conference_tui import __version__, paths, sample_data
 from conference_tui.field_kinds import Kind
-from conference_tui.forms import Form
+from conference_tui.forms import Form, load_form
 from conference_tui.sample_data import (
-    FORM_FILE,
     Moment,
     PhraseBook,
     builtin_form,
+    compose_compliment,
     compose_notes,
     draft_fields,
     load_phrase_book,
@@ -47,6 +47,7 @@ from conference_tui.store.records import AnswerEdit
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)
+COMPLIMENT_FORM_FILE = "quick-compliment.toml"
 AMENDMENT_NOTE = " Added after class: wants to try this at home over the weekend too."
 
 
@@ -93,6 +94,9 @@ class Visit:
     follow_up_on: date | None
     draft: bool
     amend_at: datetime | None
+    # A quick compliment at the student's desk (the quick-compliment form), not a
+    # writing conference.
+    compliment: bool = False
 
 
 @dataclass
@@ -159,7 +163,7 @@ def demo_fingerprint(today: date) -> str:
     sources = [
         paths.demo_dir() / "classes.toml",
         paths.demo_dir() / "phrases.toml",
-        paths.builtin_forms_dir() / FORM_FILE,
+        *sorted(paths.builtin_forms_dir().glob("*.toml")),
         Path(__file__),
         Path(sample_data.__file__),
         *sorted(Path(store_package.__file__).parent.glob("**/*.py")),
@@ -309,6 +313,26 @@ def _visits(
                 amend_at=amend_at,
             )
         )
+    for offset in data.get("compliments", []):
+        day = _weekday_on_or_before(today - timedelta(days=offset), meets)
+        # About the piece and skill of the conference before it (or the first one).
+        before = [visit for visit in visits if visit.day <= day and not visit.compliment]
+        moment = (before[-1] if before else visits[0]).moment
+        # Its own generator: the writing conferences' notes stay as they were.
+        seconds = random.Random(f"demo:{student.name}:compliment:{offset}").randrange(70, 110)
+        visits.append(
+            Visit(
+                student=student,
+                day=day,
+                started=local_time(day, time(0)),
+                seconds=seconds,
+                moment=moment,
+                follow_up_on=None,
+                draft=False,
+                amend_at=None,
+                compliment=True,
+            )
+        )
     return visits
 
 
@@ -326,6 +350,7 @@ class _Replay:
         self.store = store
         self.clock = clock
         self.form = form
+        self.compliment_form = load_form(paths.builtin_forms_dir() / COMPLIMENT_FORM_FILE)
         self.draft_fields = draft_fields(form)
         self.book = load_phrase_book()
 
@@ -354,7 +379,31 @@ class _Replay:
         for when, conference_id in amendments:
             self.amend(when, conference_id)
 
+    def compliment(self, visit: Visit) -> str:
+        """A quick compliment: a strength and a next step, about ninety seconds."""
+        store, clock, form = self.store, self.clock, self.compliment_form
+        clock.set(visit.started)
+        rng = random.Random(f"demo:{visit.student.name}:compliment:{visit.day.isoformat()}")
+        answers = compose_compliment(self.book, visit.moment, rng)
+        conference_id = store.start_conference(
+            visit.student.id, form.id, form.version, form.stages[0].key
+        ).id
+        clock.advance(visit.seconds / 2)
+        store.save_answers(
+            conference_id,
+            [
+                AnswerEdit(form.stage_of(key).key, key, value, field.private, field.kind)
+                for key, value in answers.items()
+                for field in [form.field(key)]
+            ],
+        )
+        clock.set(visit.started + timedelta(seconds=visit.seconds))
+        store.complete_conference(conference_id)
+        return conference_id
+
     def conference(self, visit: Visit) -> str:
+        if visit.compliment:
+            return self.compliment(visit)
         store, clock, student = self.store, self.clock, visit.student
         clock.set(visit.started)
         first_stage = self.form.stages[0].key

@@ -599,6 +599,14 @@ def load_forms(user_dir: Path | None = None) -> tuple[dict[str, Form], list[Form
 def load_default_form(form_id: str = DEFAULT_FORM_ID, user_dir: Path | None = None) -> Form:
     """The form with this id: the teacher's if it is valid, else the built-in one."""
     forms, errors = load_forms(user_dir)
+    return choose_form(forms, errors, form_id, user_dir)
+
+
+def choose_form(
+    forms: dict[str, Form], errors: list[FormError], form_id: str, user_dir: Path | None = None
+) -> Form:
+    """The form with this id among those loaded, or the FormError that says why not:
+    its file's own mistake, or that no form has the id."""
     if form_id in forms:
         return forms[form_id]
     for error in errors:

@@ -317,6 +317,18 @@ def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
     return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
 
 
+def compose_compliment(book: PhraseBook, moment: Moment, rng: random.Random) -> dict[str, str]:
+    """The notes of a quick compliment conference held about the piece and skill of
+    `moment`: one strength, one next step (the quick-compliment form's fields)."""
+    strength = rng.choice(book.strengths[rng.choice(CRITERIA)])
+    next_step = rng.choice(moment.skill.next_steps)
+    return {
+        "piece_title": moment.piece_title,
+        "strength": with_title(strength, moment.piece_title),
+        "next_step": with_title(next_step, moment.piece_title),
+    }
+
+
 def draft_fields(form: Form) -> set[str]:
     """The fields a conference left mid-way has reached."""
     return {f.key for key in DRAFT_STAGES for f in form.stage(key).fields}

@@ -165,18 +165,18 @@ class ConferenceStore(StoreBase):
     def start_conference(
         self, student_id: str, form_id: str, form_version: int, first_stage: str = ""
     ) -> ConferenceInfo:
-        """Open a draft for the student, or return the draft already open: one at a time.
+        """Open a draft of this form for the student, or return the one already open.
 
         Two copies of the app starting at once both open the same draft: a second
         draft of one student and form is refused by the database (migration 0006), so
         the insert that loses does nothing and the winner's draft is read instead."""
-        existing_draft = self.draft_for_student(student_id)
+        existing_draft = self.draft_for_student(student_id, form_id)
         if existing_draft is not None:
             return existing_draft  # reopening writes nothing (a read-only file too)
         now = self.clock()
         with self._write() as session:
             require(session.get(Student, student_id), "student", student_id)
-            if self._open_draft(session, student_id) is None:
+            if self._open_draft(session, student_id, form_id) is None:
                 session.execute(
                     insert_unless_present(self.dialect, CONFERENCE_TABLE).values(
                         id=new_id(),
@@ -189,25 +189,34 @@ class ConferenceStore(StoreBase):
                         current_stage=first_stage,
                     )
                 )
-            draft = require(self._open_draft(session, student_id), "draft for student", student_id)
+            draft = require(
+                self._open_draft(session, student_id, form_id), "draft for student", student_id
+            )
             return conference_info(session, draft)
 
     @staticmethod
-    def _open_draft(session: Session, student_id: str) -> Conference | None:
-        return session.scalars(
-            select(Conference)
-            .where(Conference.student_id == student_id, Conference.status == ConferenceStatus.DRAFT)
-            .order_by(col(Conference.updated_at).desc())
-        ).first()
+    def _open_draft(
+        session: Session, student_id: str, form_id: str | None = None
+    ) -> Conference | None:
+        """The student's newest open draft (of this form, if one is named)."""
+        query = select(Conference).where(
+            Conference.student_id == student_id, Conference.status == ConferenceStatus.DRAFT
+        )
+        if form_id is not None:
+            query = query.where(Conference.form_id == form_id)
+        return session.scalars(query.order_by(col(Conference.updated_at).desc())).first()
 
     def get_conference(self, conference_id: str) -> ConferenceInfo:
         with self._read() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
             return conference_info(session, row, with_revisions=True)
 
-    def draft_for_student(self, student_id: str) -> ConferenceInfo | None:
+    def draft_for_student(
+        self, student_id: str, form_id: str | None = None
+    ) -> ConferenceInfo | None:
+        """The student's newest open draft (of this form, if one is named)."""
         with self._read() as session:
-            row = self._open_draft(session, student_id)
+            row = self._open_draft(session, student_id, form_id)
             return conference_info(session, row) if row else None
 
     def save_answer(

@@ -47,6 +47,8 @@ class SchoolClass(SQLModel, table=True):
     name: str
     school_year: str = ""
     archived: bool = False
+    # The form `n` starts for this class's students; "" for the app's default.
+    default_form: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
     # The teacher's PostgreSQL role, filled by the server (current_user) when a class is

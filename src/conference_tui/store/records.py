@@ -39,6 +39,8 @@ class ClassInfo:
     school_year: str
     archived: bool
     student_count: int = 0
+    # The form `n` starts for this class; "" for the app's default.
+    default_form: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from conference_tui.store.text_rules import check_text, clean_name, clean_option
 
 
 def class_info(row: SchoolClass, student_count: int = 0) -> ClassInfo:
-    return ClassInfo(row.id, row.name, row.school_year, row.archived, student_count)
+    return ClassInfo(
+        row.id, row.name, row.school_year, row.archived, student_count, row.default_form
+    )
 
 
 def student_info(row: Student) -> StudentInfo:
@@ -61,6 +63,15 @@ class RosterStore(StoreBase):
             row = require(session.get(SchoolClass, class_id), "class", class_id)
             row.archived = archived
             row.updated_at = self.clock()
+
+    def set_class_form(self, class_id: str, form_id: str) -> ClassInfo:
+        """The form `n` starts for this class from now on ("" for the app's default)."""
+        with self._write() as session:
+            row = require(session.get(SchoolClass, class_id), "class", class_id)
+            row.default_form = form_id
+            row.updated_at = self.clock()
+            session.flush()
+            return class_info(row)
 
     def list_classes(self, include_archived: bool = False) -> list[ClassInfo]:
         """Classes by name, with how many current students each holds."""

@@ -27,7 +27,7 @@ DEFAULT_DUE_AFTER_DAYS = 14
 RunSql = Callable[[str, Mapping[str, Any]], Sequence[Sequence[Any]]]
 
 CLASSES_SQL = """
-SELECT c.id, c.name, c.school_year, c.archived, COALESCE(counts.n, 0)
+SELECT c.id, c.name, c.school_year, c.archived, COALESCE(counts.n, 0), c.default_form
 FROM school_class c
 LEFT JOIN (
     SELECT class_id, count(*) AS n FROM student WHERE NOT archived GROUP BY class_id
@@ -119,8 +119,8 @@ def read_classes(run: RunSql, include_archived: bool = False) -> list[ClassInfo]
     """Classes by name (archived last), with how many current students each holds."""
     where = "" if include_archived else "WHERE NOT c.archived"
     return [
-        ClassInfo(str(id_), str(name), str(year), bool(archived), int(n))
-        for id_, name, year, archived, n in run(CLASSES_SQL.format(where=where), {})
+        ClassInfo(str(id_), str(name), str(year), bool(archived), int(n), str(form))
+        for id_, name, year, archived, n, form in run(CLASSES_SQL.format(where=where), {})
     ]
 
 

@@ -6,10 +6,11 @@ import importlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
@@ -21,7 +22,7 @@ from textual.screen import Screen
 
 from conference_tui import paths
 from conference_tui.failure_log import log_failure
-from conference_tui.forms import Form, FormError, load_default_form
+from conference_tui.forms import DEFAULT_FORM_ID, Form, FormError, choose_form, load_forms
 from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
 from conference_tui.store.diagnosis import Fault
@@ -34,6 +35,7 @@ from conference_tui.tui.readable_colours import readable_text_variables
 if TYPE_CHECKING:
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
+    from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.screens.conference import Opened
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class ConferenceApp(App[None]):
         startup_warnings: Iterable[str] = (),
         background_startup: Callable[[], str] | None = None,
         first_look: FirstLook | None = None,
+        forms: Mapping[str, Form] | None = None,
     ) -> None:
         super().__init__()
         # Work for once the store is open (today's backup): returns a warning, or "".
@@ -112,7 +115,9 @@ class ConferenceApp(App[None]):
         self.monotonic = monotonic
         self.store = store
         self.settings = settings
+        # The form `n` starts where a class names none, and every form there is to pick.
         self.form = form
+        self.forms: dict[str, Form] = {**(forms or {}), form.id: form}
         self.clock = clock
         self.demo = demo
         self.current_class_id: str | None = None
@@ -289,17 +294,27 @@ class ConferenceApp(App[None]):
         *,
         stage_key: str | None = None,
         amend: bool = False,
+        form: Form | None = None,
     ) -> None:
-        """Start (or resume) a conference, or open an existing one at a stage. Escape
-        before it opened (a busy database) calls it off; a draft it started meanwhile is
-        discarded once the database lets it be made."""
-        from conference_tui.tui.screens.conference import ConferenceScreen, read_opened
+        """Start (or resume) a conference, or open an existing one at a stage. Without a
+        `form`, the student's open draft (of any form) reopens, or the class's default
+        form starts. Escape before it opened (a busy database) calls it off; a draft it
+        started meanwhile is discarded once the database lets it be made."""
+        from conference_tui.tui.screens.conference import (
+            ConferenceScreen,
+            FormChoice,
+            FormMissing,
+            read_opened,
+        )
 
-        store, form, editor_id = self.store, self.form, self.editor_id
+        store, editor_id = self.store, self.editor_id
+        forms = FormChoice(dict(self.forms), self.form, form)
 
         def read() -> Opened:
             try:
-                return read_opened(store, form, student_id, conference_id, editor_id)
+                return read_opened(store, forms, student_id, conference_id, editor_id)
+            except FormMissing as exc:
+                raise StoreError(str(exc)) from exc
             except StoreError as exc:
                 if exc.fault != Fault.LOCKED:
                     raise
@@ -324,6 +339,11 @@ class ConferenceApp(App[None]):
             cannot="Cannot open the conference",
             called_off=discard_started,
         )
+
+    def form_held_with(self, conference: ConferenceInfo) -> Form:
+        """The form to show a conference with: its own, or (its file gone) the default,
+        under which its other fields show as other notes."""
+        return self.forms.get(conference.form_id, self.form)
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
         from conference_tui.tui.screens.history import HistoryScreen, read_opening
@@ -523,17 +543,24 @@ def make_app(
     """The one factory behind the CLI and the tests."""
     settings = settings or Settings()
     warnings = list(startup_warnings)
+    forms, problems = load_forms()
     if form is None:
         try:
-            form = load_default_form(settings.default_form)
+            form = choose_form(forms, problems, settings.default_form)
         except FormError as exc:
             # A broken or unknown default form in config.toml must not stop the app.
             warnings.append(f"{exc}\nUsing the built-in writing conference form instead.")
-            form = load_default_form()
+            form = choose_form(forms, problems, DEFAULT_FORM_ID)
+    else:
+        forms[form.id] = form
+    for problem in problems:
+        if Path(problem.source).stem != settings.default_form:
+            warnings.append(f"{problem}\nThat form is left out of the forms to pick from.")
     return ConferenceApp(
         store,
         settings,
         form,
+        forms=forms,
         clock=clock,
         monotonic=monotonic,
         demo=demo,

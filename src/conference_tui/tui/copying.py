@@ -16,7 +16,6 @@ from textual.binding import Binding
 
 from conference_tui.export import Audience, ExportError
 from conference_tui.export.copying import CopiedText, CopyWhat, text_to_copy
-from conference_tui.forms import load_forms
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 
@@ -78,8 +77,9 @@ def copy_conference(screen: AppScreen[Any], conference_id: str, what: str, audie
     today = app.clock().astimezone().date()
     chosen, for_whom = CopyWhat(what), Audience(audience)
 
+    forms = dict(app.forms)
+
     def work() -> CopiedText | str:
-        forms, _problems = load_forms()
         try:
             return text_to_copy(
                 store, form, conference_id, chosen, for_whom, forms=forms, today=today

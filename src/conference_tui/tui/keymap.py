@@ -32,6 +32,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Groups": ("screens.groups:GroupsScreen", "screens.groups:GroupTree"),
     "Class status": ("screens.class_status:ClassStatusScreen",),
     "Archived students": ("screens.archived_dialog:ArchivedDialog",),
+    "Form picker": ("screens.form_dialog:FormDialog",),
     "Keep or discard an amendment": ("screens.amend_dialog:KeepOrDiscardDialog",),
     "Export": ("screens.export:ExportScreen", "screens.export:Choices"),
     "Help": ("screens.help:HelpScreen",),

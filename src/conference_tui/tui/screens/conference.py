@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual._time import get_time
@@ -65,7 +65,6 @@ from conference_tui.tui.widgets.stage_pane import StagePane
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
-    from conference_tui.tui.app import ConferenceApp
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +83,56 @@ class Opened:
     student: StudentInfo
     last_time: LastTime
     open_elsewhere: bool
+    # The form the conference is held with.
+    form: Form
     # A completed conference as it was opened: discarding an amendment puts it back.
     amendment_start: AmendmentStart | None = None
 
 
+class FormMissing(Exception):
+    """The conference was held with a form that is no longer loaded."""
+
+
+@dataclass(frozen=True)
+class FormChoice:
+    """Which form a conference opens with: the forms there are, the app's default, and
+    the one the teacher picked (None: `n`, which reopens the student's draft of any
+    form, or starts the class's default form)."""
+
+    forms: dict[str, Form]
+    default: Form
+    picked: Form | None = None
+
+    def for_class(self, default_form: str) -> Form:
+        return self.forms.get(default_form, self.default)
+
+    def held_with(self, conference: ConferenceInfo) -> Form:
+        form = self.forms.get(conference.form_id)
+        if form is None:
+            raise FormMissing(
+                f"This conference was held with the form “{visible(conference.form_id)}”, "
+                "which is not among the forms any more (its file was removed or has a "
+                "mistake: `conference-tui locate` shows the forms folder). Its notes are "
+                "safe, in the history and in exports; put the form back to open it."
+            )
+        return form
+
+
 def read_opened(
-    store: Store, form: Form, student_id: str, conference_id: str | None, editor_id: str
+    store: Store, forms: FormChoice, student_id: str, conference_id: str | None, editor_id: str
 ) -> Opened:
     """Everything a conference opens with, read (a new draft started, unless one is given)
     before its screen is pushed, so that the screen is drawn once, whole."""
-    if conference_id is None:
-        conference = store.start_conference(student_id, form.id, form.version, form.stages[0].key)
-    else:
+    if conference_id is not None:
         conference = store.get_conference(conference_id)
+    elif forms.picked is None and (draft := store.draft_for_student(student_id)) is not None:
+        conference = draft
+    else:
+        form = forms.picked or forms.for_class(
+            store.get_class(store.get_student(student_id).class_id).default_form
+        )
+        conference = store.start_conference(student_id, form.id, form.version, form.stages[0].key)
+    form = forms.held_with(conference)
     elsewhere = conference.is_draft and store.open_elsewhere(
         conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
     )
@@ -110,6 +146,7 @@ def read_opened(
         store.get_student(conference.student_id),
         read_last_time(store, form, conference),
         elsewhere,
+        form,
         start,
     )
 
@@ -191,6 +228,7 @@ class ConferenceScreen(CopiesConference):
     ) -> None:
         super().__init__()
         self.opened = opened
+        self.form = opened.form
         self.conference = opened.conference
         self.student = opened.student
         self.amend = amend
@@ -229,7 +267,7 @@ class ConferenceScreen(CopiesConference):
 
     @property
     def stages(self) -> tuple[FormStage, ...]:
-        return cast("ConferenceApp", self.app).form.stages
+        return self.form.stages
 
     @property
     def stage_pane(self) -> StagePane:
@@ -255,7 +293,7 @@ class ConferenceScreen(CopiesConference):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
                 yield ConferenceTimer(self.conference_app.settings.target_seconds, id="timer")
-                yield LastTimePanel(last_time_fields(self.conference_app.form), id="last-time")
+                yield LastTimePanel(last_time_fields(self.form), id="last-time")
         yield KeysFooter()
 
     def recorded_habits(self) -> str:
@@ -290,7 +328,7 @@ class ConferenceScreen(CopiesConference):
             amend=self.amend,
             habits={
                 field.key: (self.recorded_habits(), field.private)
-                for field in self.conference_app.form.fields_of_type("habits")
+                for field in self.form.fields_of_type("habits")
             },
         )
         self.last_time = opened.last_time
@@ -443,7 +481,7 @@ class ConferenceScreen(CopiesConference):
                 return
             filled: list[str] = []
             kept: list[str] = []
-            form = self.conference_app.form
+            form = self.form
             for key, value in answers.items():
                 try:
                     stage = form.stage_of(key)
@@ -474,7 +512,7 @@ class ConferenceScreen(CopiesConference):
     def update_filled(self) -> None:
         """Mark the stages that hold notes, opened on screen yet or not."""
         assert self.draft is not None
-        form = self.conference_app.form
+        form = self.form
         filled = set()
         for key in self.draft.fields_with_text():
             with contextlib.suppress(KeyError):
@@ -610,7 +648,7 @@ class ConferenceScreen(CopiesConference):
             return
         if action == "complete" and draft.refused:
             key = next(iter(draft.refused))
-            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(key)))
+            self.go_to_stage(self.stages.index(self.form.stage_of(key)))
             self.editors[key].focus_control()
             self.stay_open(
                 f"{self.editors[key].form_field.label}: {draft.refused[key][1]}\n"
@@ -644,7 +682,7 @@ class ConferenceScreen(CopiesConference):
             if past is None or past.isoformat() == self.past_warned:
                 continue
             self.past_warned = past.isoformat()
-            self.go_to_stage(self.stages.index(self.conference_app.form.stage_of(editor.field_key)))
+            self.go_to_stage(self.stages.index(self.form.stage_of(editor.field_key)))
             editor.focus_control()
             return (
                 f"{editor.form_field.label}: {past.isoformat()} is in the past. Enter keeps "
@@ -703,7 +741,7 @@ class ConferenceScreen(CopiesConference):
         name = self.student.display_name
         was_draft = self.conference.is_draft
         elapsed = mm_ss(self.elapsed())
-        form = self.conference_app.form
+        form = self.form
         missing = [
             field.label
             for field in (form.field_of_kind(Kind.GOAL), form.field_of_kind(Kind.NEXT_STEP))
@@ -933,7 +971,7 @@ class ConferenceScreen(CopiesConference):
     ) -> None:
         """Mark a goal from this conference; `undo` is what `u` sets it back to. The store
         refuses a goal this conference may not mark (set or closed after it), and says so."""
-        store, form = self.conference_app.store, self.conference_app.form
+        store, form = self.conference_app.store, self.form
         conference = self.conference
         if self.draft is not None:
             self.draft.goals_marked = True

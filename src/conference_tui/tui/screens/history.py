@@ -580,9 +580,9 @@ class HistoryScreen(CopiesConference):
         if detail.conference.id != self.selected_conference_id():
             return
         self.shown_detail = detail.conference.id
-        self.query_one(ConferenceView).show(
-            detail.conference, self.conference_app.form, detail.goals
-        )
+        conference = detail.conference
+        form = self.conference_app.form_held_with(conference)
+        self.query_one(ConferenceView).show(conference, form, detail.goals)
 
     # -- actions -------------------------------------------------------------------
 

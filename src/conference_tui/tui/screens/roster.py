@@ -16,6 +16,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
+from conference_tui.forms import Form
 from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.errors import StoreError
 from conference_tui.store.first_look import FirstLook
@@ -118,6 +119,14 @@ class RosterScreen(AppScreen[None]):
             "Conference",
             id="roster.new_conference",
             tooltip="Start (or resume) a conference with the selected student",
+        ),
+        Binding(
+            "f",
+            "pick_form",
+            "Form…",
+            id="roster.pick_form",
+            tooltip="Start a conference with another form (quick compliment, "
+            "performance-task review...), or choose the form n starts for the class",
         ),
         Binding(
             "N",
@@ -542,6 +551,25 @@ class RosterScreen(AppScreen[None]):
         row = self.require_student()
         if row:
             self.conference_app.open_conference(row.student.id)
+
+    def action_pick_form(self) -> None:
+        from conference_tui.tui.screens.form_dialog import FormDialog
+
+        row = self.require_student()
+        if not row:
+            return
+        app = self.conference_app
+        school_class = next((c for c in self.school_classes if c.id == row.student.class_id), None)
+        default_form = (school_class.default_form if school_class else "") or app.form.id
+        student_id = row.student.id
+
+        def chosen(form: Form | None) -> None:
+            if form is not None:
+                app.open_conference(student_id, form=form)
+
+        self.app.push_screen(
+            FormDialog(app.forms, default_form, school_class, row.student.display_name), chosen
+        )
 
     def action_next_due(self) -> None:
         """The most overdue student (as `o` orders them) not conferred with today: the
