@@ -61,7 +61,9 @@ _FORM_SETTINGS = ("id", "version", "title", "description", "stages")
 _STAGE_SETTINGS = ("key", "number", "title", "short", "questions", "fields")
 # A short stage name fits the conference's stage list at 80 columns.
 SHORT_TITLE_MAX = 20
-_FIELD_SETTINGS = ("key", "label", "type", "private", "hint", "choices", "role")
+_FIELD_SETTINGS = (
+    "key", "label", "type", "private", "hint", "choices", "role", "student", "ask"
+)  # fmt: skip
 _KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEY_RULE = "use lowercase letters, digits and _, starting with a letter (like help_request)"
@@ -78,6 +80,9 @@ class FormField:
     hint: str = ""
     choices: tuple[str, ...] = ()
     role: FieldRole | None = None
+    # The student may fill it in on their turn (always a shareable field), asked `ask`.
+    student: bool = False
+    ask: str = ""
 
     @property
     def kind(self) -> Kind | None:
@@ -410,6 +415,15 @@ class _Parser:
         if not isinstance(private, bool):
             message = f"private must be true or false (no quotes), not {_describe(private)}"
             raise self.error(message, line_of("private"), f"{path}.private")
+        student = table.get("student", False)
+        if not isinstance(student, bool):
+            message = f"student must be true or false (no quotes), not {_describe(student)}"
+            raise self.error(message, line_of("student"), f"{path}.student")
+        if student and private:
+            message = (
+                "a field the student fills in on their turn is shown to them: add private = false"
+            )
+            raise self.error(message, line_of("student"), f"{path}.student")
         return FormField(
             key=key,
             label=label,
@@ -418,6 +432,8 @@ class _Parser:
             hint=self.text(table, "hint", path, line_of, required=False),
             choices=self.choices(table, field_type, path, line_of),
             role=self.role(table.get("role"), key, field_type, path, line_of),
+            student=student,
+            ask=self.text(table, "ask", path, line_of, required=False),
         )
 
     def role(

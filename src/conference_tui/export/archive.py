@@ -37,11 +37,12 @@ from conference_tui.store.archive_spec import (
 )
 
 ARCHIVE_FORMAT = "conference-tui-archive"
-# Version 2 keeps each answer's kind and each class's default form. A version 1
-# archive's answers are given the kinds their keys stood for then
-# (field_kinds.KIND_OF_LEGACY_KEY); its classes use the app's default form.
+# Version 2 keeps each answer's kind and whether the student wrote it, and each
+# class's default form. A version 1 archive's answers are given the kinds their keys
+# stood for then (field_kinds.KIND_OF_LEGACY_KEY) and are the teacher's; its classes
+# use the app's default form.
 ARCHIVE_VERSION = 2
-ADDED_IN_VERSION_2 = {"answers": "kind", "classes": "default_form"}
+ADDED_IN_VERSION_2 = {"answers": ("kind", "by_student"), "classes": ("default_form",)}
 MAX_ARCHIVE_BYTES = 2_000_000_000
 PROGRESS_EVERY = 5000
 
@@ -170,13 +171,14 @@ def _parse_value(raw: object, column: ColumnSpec, where: str) -> Value:
 
 def _as_version_1(spec: TableSpec) -> TableSpec:
     """What a version 1 archive held of this kind of record."""
-    added = ADDED_IN_VERSION_2.get(spec.kind)
-    return replace(spec, columns=tuple(c for c in spec.columns if c.name != added))
+    added = ADDED_IN_VERSION_2.get(spec.kind, ())
+    return replace(spec, columns=tuple(c for c in spec.columns if c.name not in added))
 
 
 def _from_version_1(kind: str, record: Record) -> Record:
     if kind == "answers":
-        return {**record, "kind": KIND_OF_LEGACY_KEY.get(str(record["field_key"]), "")}
+        kind = KIND_OF_LEGACY_KEY.get(str(record["field_key"]), "")
+        return {**record, "kind": kind, "by_student": False}
     if kind == "classes":
         return {**record, "default_form": ""}
     return record

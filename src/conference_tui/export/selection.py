@@ -132,6 +132,8 @@ def _shown_note(
         text = answer.value
     else:
         return None
+    if answer is not None and answer.by_student:
+        label += " (written by the student)"
     return ShownNote(label, text, private) if text_lines(text) else None
 
 

@@ -76,6 +76,7 @@ def conference_infos(
             updated_at,
             version,
             kind,
+            by_student,
         ) in connection.execute(
             select_columns(
                 col(Answer.conference_id),
@@ -86,10 +87,20 @@ def conference_infos(
                 col(Answer.updated_at),
                 col(Answer.version),
                 col(Answer.kind),
+                col(Answer.by_student),
             ).where(col(Answer.conference_id).in_(chunk))
         ):
             answers[conference_id].append(
-                AnswerInfo(stage_key, field_key, value, private, updated_at, version, kind_of(kind))
+                AnswerInfo(
+                    stage_key,
+                    field_key,
+                    value,
+                    private,
+                    updated_at,
+                    version,
+                    kind_of(kind),
+                    bool(by_student),
+                )
             )
         for conference_id, habit in connection.execute(
             select(HabitObservation.conference_id, HabitObservation.habit)
@@ -158,6 +169,7 @@ def answer_info(row: Answer) -> AnswerInfo:
         row.updated_at,
         row.version,
         kind_of(row.kind),
+        row.by_student,
     )
 
 
@@ -335,6 +347,7 @@ class ConferenceStore(StoreBase):
                 private=edit.private,
                 updated_at=now,
                 kind=edit.kind or "",
+                by_student=edit.by_student,
             )
             session.add(answer)
             if conference.status == ConferenceStatus.COMPLETE:
@@ -347,6 +360,8 @@ class ConferenceStore(StoreBase):
                 self._keep_original(
                     session, conference, answer.id, edit.field_key, answer.value, answer.private
                 )
+            if answer.value != value:
+                answer.by_student = edit.by_student
             answer.value = value
             answer.private = edit.private
             answer.updated_at = now

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, FetchedValue, Index, String, UniqueConstraint, text
+from sqlalchemy import Column, FetchedValue, Index, String, UniqueConstraint, false, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -141,6 +141,8 @@ class Answer(SQLModel, table=True):
     # What the store does with the answer beyond keeping it (field_kinds.Kind: the goal
     # it sets, the follow-up date...), "" for none: found by kind, never by key.
     kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # Written by the student on their turn at the keyboard (the last words saved).
+    by_student: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # One more on every change: a save made from an older version was made without
     # seeing this one, and is refused (see ConferenceStore.save_answers).
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

@@ -86,6 +86,7 @@ class AnswerInfo:
     updated_at: datetime
     version: int = 1
     kind: Kind | None = None
+    by_student: bool = False
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ class AnswerEdit:
     private: bool
     kind: Kind | None = None
     seen_version: int | None = None
+    # Typed by the student on their turn at the keyboard.
+    by_student: bool = False
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,13 @@ class ConferenceApp(App[None]):
             called_off=discard_started,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The student's turn: the app's keys (help, quit, the palette) would leave it.
+        allowed = getattr(self.screen, "APP_ACTIONS", None)
+        if allowed is not None and action not in allowed:
+            return False
+        return super().check_action(action, parameters)
+
     def form_held_with(self, conference: ConferenceInfo) -> Form:
         """The form to show a conference with: its own, or (its file gone) the default,
         under which its other fields show as other notes."""

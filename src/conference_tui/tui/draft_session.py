@@ -126,6 +126,7 @@ class DraftSession:
         *,
         form_private: bool,
         kind: Kind | None = None,
+        by_student: bool = False,
         typed_at: float = math.inf,
     ) -> bool:
         """The field now reads `value`: queue it if the store does not hold it. True when
@@ -150,6 +151,11 @@ class DraftSession:
                 del self.refused[field_key]
                 return True
             return False
+        # The student's words stay theirs when the teacher's screen shows them back.
+        waiting = self.pending.get(field_key)
+        by_student = by_student or (
+            waiting is not None and waiting.by_student and waiting.value == value
+        )
         self.pending[field_key] = AnswerEdit(
             stage_key,
             field_key,
@@ -157,6 +163,7 @@ class DraftSession:
             private,
             kind,
             seen_version=self.versions.get(field_key, 0),
+            by_student=by_student,
         )
         return False
 

@@ -41,6 +41,7 @@ from conference_tui.tui.draft_session import (
     WritesInOrder,
 )
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
+from conference_tui.tui.screens.student_turn import StudentTurnScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     join_in_list_order,
@@ -212,6 +213,15 @@ class ConferenceScreen(CopiesConference):
             id="conference.same_piece",
             tooltip="Same piece as last time: fill the piece and genre from the previous "
             "conference (a field already filled keeps its text)",
+        ),
+        Binding(
+            "ctrl+n",
+            "student_turn",
+            "Student's turn",
+            priority=True,
+            id="conference.student_turn",
+            tooltip="Hand the screen to the student: their own questions only, no private "
+            "note; ctrl+n then ctrl+t takes it back",
         ),
         Binding(
             "ctrl+g",
@@ -437,6 +447,70 @@ class ConferenceScreen(CopiesConference):
         editor.toggle_private()
         state = "private: left out of shareable exports" if editor.private else "shareable"
         self.notify(f"{editor.form_field.label}: {state}.", timeout=3)
+
+    def action_student_turn(self) -> None:
+        """Hand the screen to the student: the fields the form lets them fill in, each
+        not marked private, on a screen of their own."""
+        if self.draft is None or self.closing:
+            return
+        if not self.conference.is_draft:
+            self.notify("The student's turn is for a conference happening now, not an amendment.")
+            return
+        stages = [stage for stage in self.stages if any(f.student for f in stage.fields)]
+        if not stages:
+            self.notify(
+                "This form has no question for the student to answer: a field with "
+                "student = true in the form file is one."
+            )
+            return
+        gate = self.conference_app.key_gate
+        # Keys typed after ctrl+n are the student's: they wait for the screen.
+        gate.hold(self, "the student's turn", part="student")
+
+        async def hand_over() -> None:
+            try:
+                # Every field the student may fill is mounted here too, so what they type
+                # is on the teacher's screen when it comes back.
+                for stage in stages:
+                    await self.stage_pane.ensure_page(stage)
+                fields = [
+                    (editor.form_field, editor.stage_key, editor.value())
+                    for stage in stages
+                    for field in stage.fields
+                    if field.student and not (editor := self.editors[field.key]).private
+                ]
+                if not fields:
+                    self.notify("Every question for the student is marked private (ctrl+t).")
+                    return
+                name = self.student.preferred_name or self.student.name.split()[0]
+                self.app.push_screen(
+                    StudentTurnScreen(name, fields, self.student_typed), self.taken_back
+                )
+            finally:
+                gate.release(self, part="student")
+
+        self.run_worker(hand_over(), group="student-turn", exit_on_error=False)
+
+    def student_typed(self, editor: FieldEditor) -> None:
+        """The student changed a field: saved as theirs, and shown on this screen too."""
+        if self.draft is None:
+            return
+        mine = self.editors[editor.field_key]
+        self.draft.edited(
+            mine.stage_key,
+            mine.field_key,
+            editor.value(),
+            mine.private,
+            form_private=mine.form_field.private,
+            kind=mine.form_field.kind,
+            by_student=True,
+            typed_at=self.conference_app.key_gate.last_typed_at,
+        )
+        mine.fill(editor.value())
+
+    def taken_back(self, _: object) -> None:
+        self.focus_current_field()
+        self.notify("Back to you: what the student wrote is in the conference, marked as theirs.")
 
     def action_focus_goals(self) -> None:
         goals = self.query_one(GoalList)

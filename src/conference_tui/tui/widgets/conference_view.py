@@ -30,6 +30,8 @@ from conference_tui.tui.widgets.formatting import local_datetime
 
 # Fields whose answer fits on the line of its label.
 INLINE_TYPES = frozenset({"short_text", "choice", "date"})
+# How an answer the student typed on their turn is marked.
+STUDENT_WORDS = " (written by the student)"
 LIST_TYPES = frozenset({"multi_choice", "habits"})
 INDENT = 2
 ITALIC = Style(italic=True)
@@ -73,12 +75,15 @@ def field_block(
     private: bool,
     revisions: Sequence[AnswerRevisionInfo],
     ink: Ink,
+    by_student: bool = False,
 ) -> list[RenderableType]:
     shown = answer_text(field, value)
     line = Text()
     line.append(label, style="bold")
     if private:
         line.append(" (private)", style=ITALIC + ink.quiet)
+    if by_student:
+        line.append(STUDENT_WORDS, style=ITALIC + ink.quiet)
     parts: list[RenderableType] = []
     if field is not None and field.type in INLINE_TYPES and "\n" not in shown:
         line.append(": ")
@@ -170,6 +175,7 @@ def conference_renderable(
                     answer.private if answer else field.private,
                     changed,
                     ink,
+                    by_student=bool(answer and answer.by_student),
                 )
             )
         if not shown:
@@ -189,6 +195,7 @@ def conference_renderable(
                     answer.private,
                     revisions.get(answer.field_key, []),
                     ink,
+                    by_student=answer.by_student,
                 )
             )
     if goals:
