@@ -259,9 +259,8 @@ class _Lines:
         elif is_array and name == "stages.fields" and self._field_headers:
             self._field_headers[-1].append(index)
             self._criteria_headers[-1].append([])
-        elif is_array and name == "stages.fields.criteria" and self._criteria_headers:
-            if self._criteria_headers[-1]:
-                self._criteria_headers[-1][-1].append(index)
+        elif is_array and name == "stages.fields.criteria" and any(self._criteria_headers[-1:]):
+            self._criteria_headers[-1][-1].append(index)
 
     def _block_end(self, start: int) -> int:
         return next((index for index in self._headers if index > start), len(self._lines))
