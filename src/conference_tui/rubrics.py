@@ -8,11 +8,12 @@ edited since (fewer levels, say) is reported as unknown, never guessed and never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from conference_tui.field_kinds import RubricPart, rubric_answer_key
 from conference_tui.forms import FormField, RubricCriterion
+from conference_tui.store.records import RubricScore
 
 
 def level_number(value: str, levels: int) -> int | None:
@@ -67,3 +68,42 @@ def rubric_rows(field: FormField, value_of: Callable[[str], str]) -> list[Rubric
 def rubric_values(field: FormField, values: Mapping[str, str]) -> list[RubricRow]:
     """`rubric_rows` from a mapping of answer keys to values (missing ones empty)."""
     return rubric_rows(field, lambda key: values.get(key, ""))
+
+
+# A level as a bar, lowest to highest, for a trend that fits beside a criterion.
+BARS = "▁▂▃▄▅▆▇█"
+UNKNOWN_BAR = "?"
+
+
+def level_bar(value: str, levels: int) -> str:
+    """One level as a bar as high as the level is in the rubric; "?" for unknown."""
+    number = level_number(value, levels)
+    if number is None:
+        return UNKNOWN_BAR
+    return BARS[round((number - 1) * (len(BARS) - 1) / max(1, levels - 1))]
+
+
+@dataclass(frozen=True)
+class CriterionTrend:
+    """One criterion's levels over a learner's conferences, oldest first: each side's
+    (conference id, stored level), only conferences where that side chose one."""
+
+    criterion: RubricCriterion
+    teacher: tuple[tuple[str, str], ...]
+    student: tuple[tuple[str, str], ...]
+
+
+def rubric_trends(field: FormField, scores: Iterable[RubricScore]) -> list[CriterionTrend]:
+    """Each criterion of `field` over time, from the learner's scores (oldest first, as
+    `Store.rubric_scores` gives them)."""
+    by_key: dict[str, list[tuple[str, str]]] = {}
+    for score in scores:
+        by_key.setdefault(score.answer_key, []).append((score.conference_id, score.value))
+    return [
+        CriterionTrend(
+            criterion,
+            tuple(by_key.get(rubric_answer_key(field.key, criterion.key, RubricPart.TEACHER), [])),
+            tuple(by_key.get(rubric_answer_key(field.key, criterion.key, RubricPart.STUDENT), [])),
+        )
+        for criterion in field.criteria
+    ]

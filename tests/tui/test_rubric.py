@@ -11,13 +11,47 @@ from conference_tui.field_kinds import Kind
 from conference_tui.forms import load_form
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.rubric import RubricEditor, RubricGrid
 
-from .conftest import SettableClock, make_test_app, one_student, settle, type_ahead
+from .conftest import (
+    NOW,
+    SettableClock,
+    at,
+    make_test_app,
+    one_student,
+    settle,
+    type_ahead,
+)
 from .test_conference import autosave, open_conference, screen
+from .test_history import view_text
 
 RUBRIC_FORM = load_form(paths.builtin_forms_dir() / "writing-rubric.toml")
+
+
+def scored(
+    store: Store,
+    clock: SettableClock,
+    student_id: str,
+    days_ago: int,
+    levels: dict[str, str],
+    *,
+    complete: bool = True,
+) -> str:
+    """A conference held with the rubric form `days_ago`, its rubric parts (keyed
+    `criterion.part`) saved as the conference screen saves them; returns its id."""
+    clock.set(at(days_ago))
+    conference = store.start_conference(student_id, RUBRIC_FORM.id, RUBRIC_FORM.version, "clarify")
+    rubric = RUBRIC_FORM.field("rubric")
+    kinds = dict(rubric.answer_keys())
+    for part, value in levels.items():
+        key = f"rubric.{part}"
+        store.save_answer(conference.id, "assess", key, value, rubric.private, kinds[key])
+    if complete:
+        store.complete_conference(conference.id)
+    clock.set(NOW)
+    return conference.id
 
 
 def answers_of(store: Store, student_id: str) -> dict[str, tuple[str, Kind | None]]:
@@ -82,3 +116,44 @@ def test_snapshot_of_the_rubric_at_80x24(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=fill)  # type: ignore[operator]
+
+
+async def test_history_shows_each_criterion_over_time_teacher_and_student_apart(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    scored(app_store, fixed_clock, student_id, 30, {"focus.teacher": "1", "focus.student": "3"})
+    scored(app_store, fixed_clock, student_id, 20, {"focus.teacher": "2"})
+    scored(
+        app_store,
+        fixed_clock,
+        student_id,
+        10,
+        {
+            "focus.teacher": "4",
+            "focus.student": "4",
+            "focus.note": "Every scene serves the ending.",
+            # Stored under a rubric that had more levels: shown as unknown, kept.
+            "voice.teacher": "7",
+        },
+    )
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_history(student_id)
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        shown = " ".join(view_text(history).split())
+        assert "Writing rubric" in shown
+        assert "Focus: T 4 Exceeding · S 4 Exceeding — Every scene serves the ending." in shown
+        # The teacher's levels oldest first (1, 2, 4), the student's own beside (3, 4).
+        assert "over time T ▁▃█ S ▆█" in shown
+        assert "Voice: T unknown level “7” · S —" in shown
+        assert "rubric.focus" not in shown  # never shown as a stray note
+        # The conference before: its own levels, the same trend.
+        await type_ahead(pilot, "down")
+        await settle(pilot)
+        shown = " ".join(view_text(history).split())
+        assert "Focus: T 2 Developing · S —" in shown
+        assert "Voice" not in shown
