@@ -10,7 +10,6 @@ from conference_tui import paths
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import load_form
 from conference_tui.store import Store
-from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.rubric import RubricEditor, RubricGrid
@@ -157,3 +156,71 @@ async def test_history_shows_each_criterion_over_time_teacher_and_student_apart(
         shown = " ".join(view_text(history).split())
         assert "Focus: T 2 Developing · S —" in shown
         assert "Voice" not in shown
+
+
+async def test_tab_leaves_the_rubric_by_its_note_and_a_click_sets_a_level(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "pagedown", "pagedown", "pagedown")
+        conference = screen(app)
+        assert isinstance(app.focused, RubricGrid)
+        # Tab: the note, then the next field; shift+tab comes back. Never a dead stop.
+        await type_ahead(pilot, "tab")
+        assert app.focused is conference.editors["rubric"].query_one(".rubric-note")
+        await type_ahead(pilot, "tab")
+        assert conference.focused_editor() is conference.editors["evidence"]
+        await type_ahead(pilot, "shift+tab", "shift+tab")
+        assert isinstance(app.focused, RubricGrid)
+        # A click on Detail's third level sets the teacher's level there.
+        grid = app.focused
+        name_width, cell = grid.columns()
+        await pilot.click(grid, offset=(name_width + 2 * cell + 1, 3))
+        await settle(pilot)
+        # A letter that is no key of the rubric is refused out loud, not lost unseen.
+        await type_ahead(pilot, "x")
+        assert any("not a key of the rubric" in n.message for n in app._notifications)
+        await autosave(pilot)
+        await type_ahead(pilot, "ctrl+s")
+        await settle(pilot)
+    assert answers_of(app_store, student_id) == {
+        "rubric.detail.teacher": ("3", Kind.RUBRIC_TEACHER)
+    }
+
+
+async def test_a_level_the_form_no_longer_has_is_shown_unknown_and_kept(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A draft scored on a rubric with more levels, reopened after the form changed:
+    the grid says the level is unknown, and nothing is rewritten unless the teacher
+    sets that criterion anew."""
+    student_id = one_student(app_store)
+    draft = scored(
+        app_store,
+        fixed_clock,
+        student_id,
+        0,
+        {"focus.teacher": "6", "focus.student": "two"},
+        complete=False,
+    )
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_conference(student_id, draft, stage_key="assess")
+        await settle(pilot)
+        editor = screen(app).editors["rubric"]
+        side = str(editor.query_one(".rubric-side", Static).render())
+        assert "T unknown “6”" in side and "S unknown “two”" in side
+        assert "T/S?" in str(editor.grid.render())
+        await type_ahead(pilot, "down", "2")
+        await autosave(pilot)
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+    stored = app_store.get_conference(draft).answers
+    assert stored["rubric.focus.teacher"].value == "6"
+    assert stored["rubric.focus.student"].value == "two"
+    assert stored["rubric.structure.teacher"].value == "2"
