@@ -25,6 +25,7 @@ from .conftest import (
 )
 from .test_conference import autosave, open_conference, screen
 from .test_history import view_text
+from .test_search import open_search, result_lines, search_for
 
 RUBRIC_FORM = load_form(paths.builtin_forms_dir() / "writing-rubric.toml")
 
@@ -224,3 +225,20 @@ async def test_a_level_the_form_no_longer_has_is_shown_unknown_and_kept(
     assert stored["rubric.focus.teacher"].value == "6"
     assert stored["rubric.focus.student"].value == "two"
     assert stored["rubric.structure.teacher"].value == "2"
+
+
+async def test_search_says_which_rubric_and_criterion_a_note_is_in_and_opens_it(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    scored(app_store, fixed_clock, student_id, 3, {"voice.note": "Sounds like a sportscaster."})
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        search = await open_search(pilot, app)
+        await search_for(pilot, search, "sportscaster")
+        [line] = result_lines(search)
+        assert "Writing rubric · Voice · note" in line
+        await type_ahead(pilot, "down", "enter")
+        await settle(pilot)
+        conference = screen(app)
+        assert RUBRIC_FORM.stages[conference.stage_index].key == "assess"
