@@ -242,3 +242,22 @@ async def test_search_says_which_rubric_and_criterion_a_note_is_in_and_opens_it(
         await settle(pilot)
         conference = screen(app)
         assert RUBRIC_FORM.stages[conference.stage_index].key == "assess"
+
+
+async def test_history_shows_a_rubric_conference_with_its_own_form(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The app's form is the writing conference; a conference held with the rubric form
+    still reads as a rubric in history, never as stray keyed notes."""
+    student_id = one_student(app_store)
+    scored(app_store, fixed_clock, student_id, 5, {"focus.teacher": "2"})
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_history(student_id)
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        shown = " ".join(view_text(history).split())
+        assert "Focus: T 2 Developing · S —" in shown
+        assert "rubric.focus" not in shown

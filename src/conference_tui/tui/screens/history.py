@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
+from conference_tui.forms import Form, load_forms
 from conference_tui.store import HabitTally
 from conference_tui.store.records import (
     ConferenceInfo,
@@ -74,6 +75,9 @@ class Story:
     habits: list[HabitTally]
     # Every rubric level chosen for the learner, oldest first: each criterion's trend.
     rubric_scores: list[RubricScore]
+    # The forms by id, so that each conference is shown with the form it was held with
+    # (a rubric's parts read as a rubric, not as stray notes).
+    forms: dict[str, Form]
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def read_story(store: Store, student_id: str, limit: int = PAGE_SIZE) -> Story:
         store.goal_chain(student_id),
         store.habit_tally(student_id),
         store.rubric_scores(student_id),
+        load_forms()[0],
     )
 
 
@@ -234,6 +239,7 @@ class HistoryScreen(CopiesConference):
         self.goals: list[GoalInfo] = []
         self.habits: list[HabitTally] = []
         self.rubric_scores: list[RubricScore] = []
+        self.forms: dict[str, Form] = {}
         self.widths: dict[str, dict[str, int]] = {}
         self.has_more = False
         self.loading_more = False
@@ -355,6 +361,7 @@ class HistoryScreen(CopiesConference):
         self.conference_count = story.conference_count
         self.goals = story.goals
         self.rubric_scores = story.rubric_scores
+        self.forms = story.forms
         self.details.clear()
         self.loading_more = False
         self.has_more = len(story.conferences) < story.conference_count
@@ -586,8 +593,9 @@ class HistoryScreen(CopiesConference):
         if detail.conference.id != self.selected_conference_id():
             return
         self.shown_detail = detail.conference.id
+        form = self.forms.get(detail.conference.form_id, self.conference_app.form)
         self.query_one(ConferenceView).show(
-            detail.conference, self.conference_app.form, detail.goals, self.rubric_scores
+            detail.conference, form, detail.goals, self.rubric_scores
         )
 
     # -- actions -------------------------------------------------------------------
