@@ -303,7 +303,7 @@ def test_user_forms_override_by_id_and_add(tmp_path: Path) -> None:
     forms, errors = load_forms(tmp_path)
 
     assert errors == []
-    assert set(forms) == {"writing-conference", "mini"}
+    assert set(forms) == {"writing-conference", "writing-rubric", "mini"}
     assert forms["writing-conference"].title == "My writing conference"
     assert forms["writing-conference"].source == str(tmp_path / "mine.toml")
     assert load_default_form(user_dir=tmp_path).title == "My writing conference"
@@ -655,3 +655,183 @@ def test_a_stage_short_name_is_optional_and_must_fit_the_stage_list(builtin: For
     with pytest.raises(FormError) as caught:
         parse_form(too_long, "mini.toml")
     assert "at most 20" in caught.value.message and caught.value.line == 10
+
+
+# --- rubric fields -------------------------------------------------------------
+
+RUBRIC = textwrap.dedent(
+    """\
+
+    [[stages.fields]]
+    key = "rubric"
+    label = "Rubric"
+    type = "rubric"
+    private = false
+    levels = ["Beginning", "Developing", "Proficient"]
+
+    [[stages.fields.criteria]]
+    key = "focus"
+    name = "Focus"
+    descriptors = ["Wanders", "Mostly on topic", "Sharp"]
+
+    [[stages.fields.criteria]]
+    key = "voice"
+    name = "Voice"
+    descriptors = ["Flat", "Shows in places", "Distinct"]
+    """
+)
+MINI_RUBRIC = MINI + RUBRIC
+
+
+def rubric_edited(old: str, new: str) -> str:
+    assert MINI_RUBRIC.count(old) == 1, f"{old!r} must occur once in MINI_RUBRIC"
+    return MINI_RUBRIC.replace(old, new)
+
+
+def test_a_rubric_field_has_levels_and_criteria_saved_as_parts() -> None:
+    form = parse_form(MINI_RUBRIC, "mini.toml")
+    rubric = form.field("rubric")
+    assert rubric.type == "rubric"
+    assert rubric.levels == ("Beginning", "Developing", "Proficient")
+    assert [(c.key, c.name, c.descriptors[2]) for c in rubric.criteria] == [
+        ("focus", "Focus", "Sharp"),
+        ("voice", "Voice", "Distinct"),
+    ]
+    assert rubric.answer_keys() == (
+        ("rubric.focus.teacher", Kind.RUBRIC_TEACHER),
+        ("rubric.focus.student", Kind.RUBRIC_STUDENT),
+        ("rubric.focus.note", Kind.RUBRIC_NOTE),
+        ("rubric.voice.teacher", Kind.RUBRIC_TEACHER),
+        ("rubric.voice.student", Kind.RUBRIC_STUDENT),
+        ("rubric.voice.note", Kind.RUBRIC_NOTE),
+    )
+    # A part is found in the rubric's stage and field; another field has one key.
+    assert form.stage_of("rubric.voice.note").key == "plan"
+    assert form.field_of_answer("rubric.voice.student") == rubric
+    assert form.field_of_answer("rubric.tone.teacher") is None
+    assert form.field("purpose").answer_keys() == (("purpose", None),)
+
+
+def test_the_builtin_rubric_form_scores_five_qualities_on_four_levels() -> None:
+    form = load_form(paths.builtin_forms_dir() / "writing-rubric.toml")
+    assert [stage.key for stage in form.stages] == [
+        "clarify",
+        "plan",
+        "act",
+        "assess",
+        "reflect",
+        "modify",
+    ]
+    (rubric,) = form.fields_of_type("rubric")
+    assert form.stage_of(rubric.key).key == "assess"
+    assert [c.key for c in rubric.criteria] == [
+        "focus",
+        "structure",
+        "detail",
+        "voice",
+        "conventions",
+    ]
+    assert len(rubric.levels) == 4
+    assert all(len(c.descriptors) == 4 for c in rubric.criteria)
+    for kind in (Kind.GOAL, Kind.NEXT_STEP, Kind.FOLLOW_UP):
+        assert form.field_of_kind(kind) is not None
+
+
+RUBRIC_ERROR_CASES = [
+    pytest.param(
+        'levels = ["Beginning", "Developing", "Proficient"]\n',
+        "",
+        "stages.plan.fields.rubric.levels",
+        "needs levels",
+        id="rubric-without-levels",
+    ),
+    pytest.param(
+        'levels = ["Beginning", "Developing", "Proficient"]',
+        'levels = ["Only"]  # HERE',
+        "stages.plan.fields.rubric.levels",
+        "2 to 6 levels",
+        id="rubric-one-level",
+    ),
+    pytest.param(
+        'levels = ["Beginning", "Developing", "Proficient"]',
+        'levels = ["a", "b", "c", "d", "e", "f", "g"]  # HERE',
+        "stages.plan.fields.rubric.levels",
+        "2 to 6 levels",
+        id="rubric-too-many-levels",
+    ),
+    pytest.param(
+        'descriptors = ["Flat", "Shows in places", "Distinct"]',
+        'descriptors = ["Flat", "Distinct"]  # HERE',
+        "stages.plan.fields.rubric.criteria.voice.descriptors",
+        "descriptors lists 2 but the rubric has 3 levels",
+        id="descriptors-count",
+    ),
+    pytest.param(
+        'name = "Voice"\ndescriptors = ["Flat", "Shows in places", "Distinct"]\n',
+        'name = "Voice"\n',
+        "stages.plan.fields.rubric.criteria.voice.descriptors",
+        "missing descriptors",
+        id="descriptors-missing",
+    ),
+    pytest.param(
+        'key = "voice"',
+        'key = "focus"  # HERE',
+        "stages.plan.fields.rubric.criteria.focus.key",
+        "duplicate criterion key 'focus'",
+        id="duplicate-criterion-key",
+    ),
+    pytest.param(
+        'key = "voice"',
+        'key = "Voice!"  # HERE',
+        "stages.plan.fields.rubric.criteria[2].key",
+        "lowercase letters",
+        id="bad-criterion-key",
+    ),
+    pytest.param(
+        'name = "Voice"',
+        'name = "Voice"\nlevel = 2  # HERE',
+        "stages.plan.fields.rubric.criteria.voice.level",
+        "unknown setting",
+        id="criterion-typo",
+    ),
+    pytest.param(
+        'type = "long_text"\nprivate = false\nhint',
+        'type = "long_text"\nprivate = false\nlevels = ["a", "b"]  # HERE\nhint',
+        "stages.plan.fields.help_request.levels",
+        "only apply to rubric",
+        id="levels-on-text",
+    ),
+    pytest.param(
+        'type = "rubric"',
+        'type = "rubric"\nrole = "strength"  # HERE',
+        "stages.plan.fields.rubric.role",
+        "no role",
+        id="rubric-role",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "fragment"), RUBRIC_ERROR_CASES)
+def test_each_rubric_mistake_is_reported_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, fragment: str
+) -> None:
+    text = rubric_edited(old, new)
+    path = write(tmp_path, "mini.toml", text)
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+    error = caught.value
+    assert (error.field, error.source) == (field, str(path))
+    assert fragment in error.message
+    if (line := marked_line(text)) is not None:
+        assert error.line == line
+    else:
+        assert error.line is not None
+
+
+def test_a_rubric_without_criteria_points_at_the_rubric() -> None:
+    text = MINI + RUBRIC.split("\n[[stages.fields.criteria]]")[0]
+    with pytest.raises(FormError) as caught:
+        parse_form(text, "mini.toml")
+    assert caught.value.field == "stages.plan.fields.rubric.criteria"
+    assert "needs its criteria" in caught.value.message
+    assert caught.value.line == text.splitlines().index('key = "rubric"')

@@ -21,10 +21,24 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from conference_tui import paths
-from conference_tui.field_kinds import Kind
+from conference_tui.field_kinds import (
+    KIND_OF_RUBRIC_PART,
+    Kind,
+    RubricPart,
+    form_field_key,
+    rubric_answer_key,
+)
 
 FieldType = Literal[
-    "long_text", "short_text", "choice", "multi_choice", "habits", "goal", "next_step", "date"
+    "long_text",
+    "short_text",
+    "choice",
+    "multi_choice",
+    "habits",
+    "goal",
+    "next_step",
+    "date",
+    "rubric",
 ]
 FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
 # What a field is for, where the app uses it beyond its own stage: "last time" at the
@@ -62,11 +76,35 @@ _STAGE_SETTINGS = ("key", "number", "title", "short", "questions", "fields")
 # A short stage name fits the conference's stage list at 80 columns.
 SHORT_TITLE_MAX = 20
 _FIELD_SETTINGS = (
-    "key", "label", "type", "private", "hint", "choices", "role", "student", "ask"
-)  # fmt: skip
+    "key",
+    "label",
+    "type",
+    "private",
+    "hint",
+    "choices",
+    "role",
+    "levels",
+    "criteria",
+    "student",
+    "ask",
+)
+_CRITERION_SETTINGS = ("key", "name", "descriptors")
+# A rubric's levels are chosen with the digits 1 to N, and its grid of criteria and
+# levels fits the conference screen at 80x24.
+RUBRIC_LEVELS = (2, 6)
+RUBRIC_CRITERIA_MAX = 10
 _KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _KEY_RULE = "use lowercase letters, digits and _, starting with a letter (like help_request)"
+
+
+@dataclass(frozen=True)
+class RubricCriterion:
+    """One row of a rubric: a quality of the work, described at each level."""
+
+    key: str
+    name: str
+    descriptors: tuple[str, ...]  # one per level, lowest first
 
 
 @dataclass(frozen=True)
@@ -83,6 +121,9 @@ class FormField:
     # The student may fill it in on their turn (always a shareable field), asked `ask`.
     student: bool = False
     ask: str = ""
+    # A rubric's levels (lowest first) and its criteria; empty for other types.
+    levels: tuple[str, ...] = ()
+    criteria: tuple[RubricCriterion, ...] = ()
 
     @property
     def kind(self) -> Kind | None:
@@ -90,6 +131,17 @@ class FormField:
         if self.type in KIND_TYPES:
             return Kind(self.type)
         return Kind(self.role) if self.role is not None else None
+
+    def answer_keys(self) -> tuple[tuple[str, Kind | None], ...]:
+        """The answers this field is saved as, each with its kind: one for most fields;
+        for a rubric, each criterion's teacher level, student level and note."""
+        if self.type != "rubric":
+            return ((self.key, self.kind),)
+        return tuple(
+            (rubric_answer_key(self.key, criterion.key, part), KIND_OF_RUBRIC_PART[part])
+            for criterion in self.criteria
+            for part in RubricPart
+        )
 
 
 @dataclass(frozen=True)
@@ -134,10 +186,21 @@ class Form:
         raise KeyError(f"form {self.id!r} has no field {key!r}")
 
     def stage_of(self, field_key: str) -> FormStage:
+        """The stage of a field, or of the rubric field an answer key is part of."""
+        key = form_field_key(field_key)
         for stage in self.stages:
-            if any(field.key == field_key for field in stage.fields):
+            if any(field.key == key for field in stage.fields):
                 return stage
         raise KeyError(f"form {self.id!r} has no field {field_key!r}")
+
+    def field_of_answer(self, answer_key: str) -> FormField | None:
+        """The field an answer was saved for (a rubric's, for one of its parts); None
+        for a key this form does not know (an older form's)."""
+        for stage in self.stages:
+            for field in stage.fields:
+                if any(key == answer_key for key, _kind in field.answer_keys()):
+                    return field
+        return None
 
     def fields_of_type(self, type: FieldType) -> list[FormField]:
         return [field for stage in self.stages for field in stage.fields if field.type == type]
@@ -181,6 +244,7 @@ class _Lines:
         self._headers: list[int] = []
         self._stage_headers: list[int] = []
         self._field_headers: list[list[int]] = []
+        self._criteria_headers: list[list[list[int]]] = []
         inside_multiline_string = False
         for index, line in enumerate(self._lines):
             self._in_string[index] = inside_multiline_string
@@ -196,8 +260,12 @@ class _Lines:
         if is_array and name == "stages":
             self._stage_headers.append(index)
             self._field_headers.append([])
+            self._criteria_headers.append([])
         elif is_array and name == "stages.fields" and self._field_headers:
             self._field_headers[-1].append(index)
+            self._criteria_headers[-1].append([])
+        elif is_array and name == "stages.fields.criteria" and any(self._criteria_headers[-1:]):
+            self._criteria_headers[-1][-1].append(index)
 
     def _block_end(self, start: int) -> int:
         return next((index for index in self._headers if index > start), len(self._lines))
@@ -229,6 +297,16 @@ class _Lines:
         if field >= len(blocks):
             return self.stage(stage, "fields")
         start = blocks[field]
+        found = None if key is None else self._find_key(start + 1, self._block_end(start), key)
+        return found or start + 1
+
+    def criterion(self, stage: int, field: int, index: int, key: str | None = None) -> int | None:
+        """The line of a key in a [[stages.fields.criteria]] block, else of the block."""
+        fields = self._criteria_headers[stage] if stage < len(self._criteria_headers) else []
+        blocks = fields[field] if field < len(fields) else []
+        if index >= len(blocks):
+            return self.field(stage, field, "criteria")
+        start = blocks[index]
         found = None if key is None else self._find_key(start + 1, self._block_end(start), key)
         return found or start + 1
 
@@ -424,6 +502,7 @@ class _Parser:
                 "a field the student fills in on their turn is shown to them: add private = false"
             )
             raise self.error(message, line_of("student"), f"{path}.student")
+        levels = self.levels(table, field_type, path, line_of)
         return FormField(
             key=key,
             label=label,
@@ -434,13 +513,120 @@ class _Parser:
             role=self.role(table.get("role"), key, field_type, path, line_of),
             student=student,
             ask=self.text(table, "ask", path, line_of, required=False),
+            levels=levels,
+            criteria=self.criteria(table, levels, (stage, index), path, line_of),
         )
+
+    def levels(
+        self, table: dict[str, Any], field_type: FieldType, path: str, line_of: LineOf
+    ) -> tuple[str, ...]:
+        raw = table.get("levels")
+        field = f"{path}.levels"
+        if field_type != "rubric":
+            if raw is not None:
+                raise self.error("levels only apply to rubric fields", line_of("levels"), field)
+            return ()
+        low, high = RUBRIC_LEVELS
+        if raw is None:
+            message = (
+                f'a rubric field needs levels = ["Beginning", "Developing", ...]: {low} to'
+                f" {high} names, lowest first"
+            )
+            raise self.error(message, line_of("type"), field)
+        levels = self.text_list(raw, "level", field, line_of("levels"))
+        if not low <= len(levels) <= high:
+            message = (
+                f"levels lists {len(levels)}: a rubric has {low} to {high} levels (each"
+                " is chosen with its digit, and the grid must fit the screen)"
+            )
+            raise self.error(message, line_of("levels"), field)
+        return levels
+
+    def criteria(
+        self,
+        table: dict[str, Any],
+        levels: tuple[str, ...],
+        where: tuple[int, int],
+        path: str,
+        line_of: LineOf,
+    ) -> tuple[RubricCriterion, ...]:
+        raw = table.get("criteria")
+        field = f"{path}.criteria"
+        if not levels:
+            if raw is not None:
+                message = "criteria only apply to rubric fields"
+                raise self.error(message, line_of("criteria"), field)
+            return ()
+        if not isinstance(raw, list) or not raw:
+            message = (
+                "a rubric field needs its criteria: one [[stages.fields.criteria]] block"
+                " each, with key, name and descriptors (one per level)"
+            )
+            raise self.error(message, line_of("criteria") or line_of(None), field)
+        if len(raw) > RUBRIC_CRITERIA_MAX:
+            message = f"{len(raw)} criteria: a rubric has at most {RUBRIC_CRITERIA_MAX}"
+            raise self.error(message, line_of("criteria"), field)
+        keys: dict[str, int] = {}
+        criteria = []
+        for index, item in enumerate(raw):
+            criterion = self.criterion(item, index, levels, where, field)
+            if criterion.key in keys:
+                message = (
+                    f"duplicate criterion key {criterion.key!r}: criterion"
+                    f" {keys[criterion.key]} uses it too"
+                )
+                line = self.where.criterion(*where, index, "key")
+                raise self.error(message, line, f"{field}.{criterion.key}.key")
+            keys[criterion.key] = index + 1
+            criteria.append(criterion)
+        return tuple(criteria)
+
+    def criterion(
+        self,
+        table: object,
+        index: int,
+        levels: tuple[str, ...],
+        where: tuple[int, int],
+        rubric_path: str,
+    ) -> RubricCriterion:
+        def line_of(key: str | None) -> int | None:
+            return self.where.criterion(*where, index, key)
+
+        if not isinstance(table, dict):
+            message = "each criterion must be a [[stages.fields.criteria]] table"
+            raise self.error(message, line_of(None), rubric_path)
+        raw_key = table.get("key")
+        is_usable_key = isinstance(raw_key, str) and _KEY_PATTERN.fullmatch(raw_key)
+        path = f"{rubric_path}.{raw_key}" if is_usable_key else f"{rubric_path}[{index + 1}]"
+        self.reject_unknown(table, _CRITERION_SETTINGS, path, line_of)
+        key = self.key(table, path, line_of)
+        name = self.text(table, "name", path, line_of, required=True)
+        raw = table.get("descriptors")
+        if raw is None:
+            message = (
+                f"missing descriptors: one short description per level ({len(levels)}:"
+                f" {', '.join(levels)}), lowest first"
+            )
+            raise self.error(message, line_of(None), f"{path}.descriptors")
+        descriptors = self.text_list(
+            raw, "descriptor", f"{path}.descriptors", line_of("descriptors")
+        )
+        if len(descriptors) != len(levels):
+            message = (
+                f"descriptors lists {len(descriptors)} but the rubric has {len(levels)}"
+                f" levels ({', '.join(levels)}): one descriptor per level, lowest first"
+            )
+            raise self.error(message, line_of("descriptors"), f"{path}.descriptors")
+        return RubricCriterion(key=key, name=name, descriptors=descriptors)
 
     def role(
         self, raw: object, key: str, field_type: FieldType, path: str, line_of: LineOf
     ) -> FieldRole | None:
         if raw is None:
             return None
+        if field_type == "rubric":
+            message = "a rubric field takes no role: remove role"
+            raise self.error(message, line_of("role"), f"{path}.role")
         allowed = ", ".join(FIELD_ROLES)
         for role in FIELD_ROLES:
             if raw == role:

@@ -22,6 +22,7 @@ from conference_tui.export.scope import StudentNotes
 from conference_tui.export.selection import (
     RenderContext,
     ShownNote,
+    ShownRubricRow,
     conference_sections,
     conference_summary,
     conference_title,
@@ -61,6 +62,9 @@ p { margin: .25rem 0; }
 .meta, .summary, .from { color: var(--soft); }
 .audience { font-weight: bold; }
 .goals li { margin: .25rem 0; }
+.rubric { border-collapse: collapse; margin: .25rem 0; }
+.rubric th, .rubric td { border: 1px solid var(--line); padding: .15rem .5rem;
+  text-align: left; vertical-align: top; }
 .private { border-left: .3rem solid var(--private-ink); background: var(--private-paper);
   padding: .1rem .6rem; margin: .5rem 0; }
 .private-mark { color: var(--private-ink); font-size: .85rem; font-weight: bold;
@@ -101,9 +105,27 @@ def _private_mark(private: bool, ctx: RenderContext) -> str:
 
 def _note(note: ShownNote, ctx: RenderContext) -> str:
     css = "note private" if note.private and ctx.shows_private else "note"
+    body = _rubric_table(note.rubric) if note.rubric else _text(note.text)
     return (
         f'<div class="{css}"><h4>{_inline(note.label)}{_private_mark(note.private, ctx)}</h4>'
-        f"{_text(note.text)}</div>"
+        f"{body}</div>"
+    )
+
+
+def _cell(text: str) -> str:
+    lines = "\n".join(text_lines(text))
+    return f'<td class="text" dir="auto">{escape(lines) or "—"}</td>'
+
+
+def _rubric_table(rows: Sequence[ShownRubricRow]) -> str:
+    """A rubric's criteria: the teacher's level and the student's own side by side."""
+    body = "".join(
+        f"<tr>{_cell(row.criterion)}{_cell(row.teacher)}{_cell(row.student)}{_cell(row.note)}</tr>"
+        for row in rows
+    )
+    return (
+        '<table class="rubric"><thead><tr><th>Criterion</th><th>Teacher</th>'
+        f"<th>Student's own</th><th>Note</th></tr></thead><tbody>{body}</tbody></table>"
     )
 
 

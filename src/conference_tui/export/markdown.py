@@ -22,6 +22,7 @@ from conference_tui.export.selection import (
     RenderContext,
     ShownGoal,
     ShownNote,
+    ShownRubricRow,
     clean_text,
     conference_sections,
     conference_summary,
@@ -32,6 +33,7 @@ from conference_tui.export.selection import (
     local_minute,
     newest_next_step,
     shown_goals,
+    text_lines,
 )
 from conference_tui.store.records import ClassInfo, ConferenceInfo
 
@@ -128,7 +130,28 @@ def _mark(private: bool, ctx: RenderContext) -> str:
 
 def _note_block(note: ShownNote, ctx: RenderContext) -> str:
     label = f"**{escape_inline(note.label)}**{_mark(note.private, ctx)}"
+    if note.rubric:
+        return "\n\n".join([label, _rubric_table(note.rubric)])
     return hard_breaks([label, *escape_lines(note.text)])
+
+
+def _cell(text: str) -> str:
+    """A person's text as one table cell: its lines joined with " / ", escaped (a `|`
+    cannot end the cell), never empty (an empty cell reads as "—")."""
+    return " / ".join(escape_inline(line) for line in text_lines(text)) or "—"
+
+
+def _rubric_table(rows: Sequence[ShownRubricRow]) -> str:
+    lines = [
+        "| Criterion | Teacher | Student's own | Note |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines.extend(
+        f"| {_cell(row.criterion)} | {_cell(row.teacher)} | {_cell(row.student)} "
+        f"| {_cell(row.note)} |"
+        for row in rows
+    )
+    return "\n".join(lines)
 
 
 def render_conference(conference: ConferenceInfo, level: int, ctx: RenderContext) -> list[str]:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from conference_tui.export.scope import Audience, StudentNotes
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, FormField, FormStage
+from conference_tui.rubrics import level_name, rubric_rows
 from conference_tui.store.records import AnswerInfo, ConferenceInfo, GoalInfo
 
 PIECE_TITLE_FIELD = "piece_title"
@@ -78,12 +79,25 @@ class RenderContext:
 
 
 @dataclass(frozen=True)
+class ShownRubricRow:
+    """One criterion of a rubric as shown: the levels by name ("3 Proficient", "" for
+    none), the student's own beside the teacher's, and the note as typed."""
+
+    criterion: str
+    teacher: str
+    student: str
+    note: str
+
+
+@dataclass(frozen=True)
 class ShownNote:
-    """A labelled piece of text this audience sees; `private` ones are to be marked."""
+    """A labelled piece of text this audience sees; `private` ones are to be marked.
+    A rubric's note has no text but its rows (each format draws them as a table)."""
 
     label: str
     text: str
     private: bool
+    rubric: tuple[ShownRubricRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,11 +151,35 @@ def _shown_note(
     return ShownNote(label, text, private) if text_lines(text) else None
 
 
+def _shown_rubric(
+    field: FormField, conference: ConferenceInfo, ctx: RenderContext
+) -> ShownNote | None:
+    """A rubric's criteria that hold anything, or None. It is private if any of its
+    parts is: a level marked private is never shared because a note was not."""
+    stored = [conference.answers.get(key) for key, _kind in field.answer_keys()]
+    private = any(answer.private for answer in stored if answer is not None)
+    if private and not ctx.shows_private:
+        return None
+    rows = tuple(
+        ShownRubricRow(
+            row.criterion.name,
+            level_name(field, row.teacher),
+            level_name(field, row.student),
+            row.note,
+        )
+        for row in rubric_rows(field, conference.value)
+        if not row.is_empty
+    )
+    return ShownNote(field.label, "", private, rows) if rows else None
+
+
 def _stage_notes(
     stage: FormStage, conference: ConferenceInfo, extra: Sequence[AnswerInfo], ctx: RenderContext
 ) -> tuple[ShownNote, ...]:
     notes = [
-        _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
+        _shown_rubric(field, conference, ctx)
+        if field.type == "rubric"
+        else _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
         for field in stage.fields
     ]
     notes += [_shown_note(None, a.field_key, a, conference, ctx) for a in extra]
@@ -152,7 +190,9 @@ def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[
     """The conference's stages in spiral order with what this audience sees of each,
     then the answers to fields the form does not know (an older or a missing form)."""
     form = ctx.form_for(conference)
-    known = {field.key for stage in form.stages for field in stage.fields}
+    known = {
+        key for stage in form.stages for field in stage.fields for key, _ in field.answer_keys()
+    }
     extra_by_stage: dict[str, list[AnswerInfo]] = {}
     for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
         if answer.field_key not in known:

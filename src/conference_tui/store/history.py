@@ -11,7 +11,7 @@ from sqlmodel import col
 from conference_tui.field_kinds import Kind
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Answer, Conference, Goal, HabitObservation
-from conference_tui.store.records import ConferenceSummary, HabitTally
+from conference_tui.store.records import ConferenceSummary, HabitTally, RubricScore
 
 
 class HistoryStore(StoreBase):
@@ -100,3 +100,31 @@ class HistoryStore(StoreBase):
             HabitTally(habit, count, first[habit], last[habit])
             for habit, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
+
+    def rubric_scores(self, student_id: str) -> list[RubricScore]:
+        """Every rubric level chosen for the student (the teacher's and the student's
+        own), oldest conference first, in one query: what a trend is drawn from."""
+        query = (
+            select(
+                col(Conference.id),
+                col(Conference.started_at),
+                col(Conference.status),
+                col(Answer.field_key),
+                col(Answer.kind),
+                col(Answer.value),
+            )
+            .join(Answer, col(Answer.conference_id) == col(Conference.id))
+            .where(
+                col(Conference.student_id) == student_id,
+                col(Answer.kind).in_([Kind.RUBRIC_TEACHER, Kind.RUBRIC_STUDENT]),
+                col(Answer.value) != "",
+            )
+            .order_by(col(Conference.started_at), col(Conference.id), col(Answer.field_key))
+        )
+        with self._read() as session:
+            return [
+                RubricScore(conference_id, started_at, status, field_key, Kind(kind), value)
+                for conference_id, started_at, status, field_key, kind, value in session.execute(
+                    query
+                )
+            ]

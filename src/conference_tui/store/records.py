@@ -90,6 +90,19 @@ class AnswerInfo:
 
 
 @dataclass(frozen=True)
+class RubricScore:
+    """One level chosen on a rubric: in which conference, for which criterion and side
+    (the answer key and kind say), as stored."""
+
+    conference_id: str
+    started_at: datetime
+    status: str
+    answer_key: str
+    kind: Kind
+    value: str
+
+
+@dataclass(frozen=True)
 class AnswerRevisionInfo:
     field_key: str
     value: str

@@ -26,7 +26,11 @@ from conference_tui.settings import KeyChoice
 # Each place the teacher can be, as the classes whose bindings are live there together.
 PLACES: dict[str, tuple[str, ...]] = {
     "Roster": ("screens.roster:RosterScreen", "widgets.tables:RowTable"),
-    "Conference": ("screens.conference:ConferenceScreen", "widgets.spiral:GoalList"),
+    "Conference": (
+        "screens.conference:ConferenceScreen",
+        "widgets.spiral:GoalList",
+        "widgets.rubric:RubricGrid",
+    ),
     "History": ("screens.history:HistoryScreen", "widgets.tables:RowTable"),
     "Search": ("screens.search:SearchScreen", "screens.search:Results"),
     "Groups": ("screens.groups:GroupsScreen", "screens.groups:GroupTree"),

@@ -19,7 +19,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
-from conference_tui.field_kinds import Kind
+from conference_tui.field_kinds import Kind, form_field_key
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
 from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
@@ -603,20 +603,20 @@ class ConferenceScreen(CopiesConference):
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
         if self.draft is None:
             return
-        value = editor.value()
-        if editor.form_field.type == "date":
-            value = follow_up_text(value, editor.today())
-        problem_over = self.draft.edited(
-            editor.stage_key,
-            editor.field_key,
-            value,
-            editor.private,
-            form_private=editor.form_field.private,
-            kind=editor.form_field.kind,
-            typed_at=self.conference_app.key_gate.last_typed_at,
-        )
-        if problem_over:
-            editor.show_error("")
+        for key, value, kind in editor.parts():
+            if editor.form_field.type == "date":
+                value = follow_up_text(value, editor.today())
+            problem_over = self.draft.edited(
+                editor.stage_key,
+                key,
+                value,
+                editor.private,
+                form_private=editor.form_field.private,
+                kind=kind,
+                typed_at=self.conference_app.key_gate.last_typed_at,
+            )
+            if problem_over:
+                editor.show_error("")
 
     def queue_everything_unsaved(self) -> None:
         """Read every field directly: a key typed just before ctrl+s may not have
@@ -700,8 +700,13 @@ class ConferenceScreen(CopiesConference):
         change made elsewhere) under it, and a word when another copy changed one."""
         assert self.draft is not None
         shown_at = get_time()  # the clock events are stamped with: keys typed later saw it
+        shown: dict[str, str] = {}
         for key, problem in self.draft.batch_saved(batch, result, shown_at).items():
-            self.editors[key].show_error(problem)
+            # A rubric's parts share one line: a problem with any of them is shown.
+            field_key = form_field_key(key)
+            shown[field_key] = shown.get(field_key) or problem
+        for field_key, problem in shown.items():
+            self.editors[field_key].show_error(problem)
         if result.conflicts:
             self.notify(
                 "Another copy of the app (another window or laptop) changed a field of "
@@ -723,9 +728,9 @@ class ConferenceScreen(CopiesConference):
         if action == "complete" and draft.refused:
             key = next(iter(draft.refused))
             self.go_to_stage(self.stages.index(self.form.stage_of(key)))
-            self.editors[key].focus_control()
+            self.stage_pane.editor_for(key).focus_control()
             self.stay_open(
-                f"{self.editors[key].form_field.label}: {draft.refused[key][1]}\n"
+                f"{self.stage_pane.editor_for(key).form_field.label}: {draft.refused[key][1]}\n"
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
             )
@@ -862,7 +867,8 @@ class ConferenceScreen(CopiesConference):
         self.leave_warned_of = dict(refused)
         key = next(iter(refused))
         return (
-            f"{self.editors[key].form_field.label} is not saved: {refused[key][1]}\n"
+            f"{self.stage_pane.editor_for(key).form_field.label} is not saved: "
+            f"{refused[key][1]}\n"
             "Fix it, or press escape again to leave without it."
         )
 

@@ -21,6 +21,7 @@ from conference_tui.store.records import (
     ConferenceSummary,
     GoalInfo,
     GoalStatus,
+    RubricScore,
     StudentInfo,
 )
 from conference_tui.store.text_rules import visible
@@ -71,6 +72,8 @@ class Story:
     conferences: list[ConferenceSummary]
     goals: list[GoalInfo]
     habits: list[HabitTally]
+    # Every rubric level chosen for the learner, oldest first: each criterion's trend.
+    rubric_scores: list[RubricScore]
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def read_story(store: Store, student_id: str, limit: int = PAGE_SIZE) -> Story:
         store.history(student_id, limit=limit),
         store.goal_chain(student_id),
         store.habit_tally(student_id),
+        store.rubric_scores(student_id),
     )
 
 
@@ -229,6 +233,7 @@ class HistoryScreen(CopiesConference):
         self.conference_count = 0
         self.goals: list[GoalInfo] = []
         self.habits: list[HabitTally] = []
+        self.rubric_scores: list[RubricScore] = []
         self.widths: dict[str, dict[str, int]] = {}
         self.has_more = False
         self.loading_more = False
@@ -349,6 +354,7 @@ class HistoryScreen(CopiesConference):
         self.student = story.student
         self.conference_count = story.conference_count
         self.goals = story.goals
+        self.rubric_scores = story.rubric_scores
         self.details.clear()
         self.loading_more = False
         self.has_more = len(story.conferences) < story.conference_count
@@ -582,7 +588,7 @@ class HistoryScreen(CopiesConference):
         self.shown_detail = detail.conference.id
         conference = detail.conference
         form = self.conference_app.form_held_with(conference)
-        self.query_one(ConferenceView).show(conference, form, detail.goals)
+        self.query_one(ConferenceView).show(conference, form, detail.goals, self.rubric_scores)
 
     # -- actions -------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from conference_tui.field_kinds import RubricPart, parse_rubric_key
 from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
 from conference_tui.store.records import ClassInfo, SearchHit, SearchPage, SearchPosition
@@ -62,6 +63,8 @@ def where_found(hit: SearchHit, form: Form) -> str:
         return "Learner profile"
     if hit.kind == "goal" and not hit.conference_id:
         return "Goal"
+    if (rubric := rubric_part_found(hit, form)) is not None:
+        return rubric
     try:
         return form.stage(hit.stage_key).title
     except KeyError:
@@ -70,6 +73,27 @@ def where_found(hit: SearchHit, form: Form) -> str:
         return form.stage_of(hit.field_key).title
     except KeyError:
         return "Goal" if hit.kind == "goal" else "Note"
+
+
+RUBRIC_PART_NAMES = {
+    RubricPart.TEACHER: "your level",
+    RubricPart.STUDENT: "the student's own level",
+    RubricPart.NOTE: "note",
+}
+
+
+def rubric_part_found(hit: SearchHit, form: Form) -> str | None:
+    """For a hit in a rubric: which rubric, criterion and part ("Writing rubric ·
+    Focus · note"); None for any other note."""
+    parsed = parse_rubric_key(hit.field_key)
+    if parsed is None:
+        return None
+    field_key, criterion_key, part = parsed
+    field = form.field_of_answer(hit.field_key)
+    criterion = next((c for c in field.criteria if c.key == criterion_key), None) if field else None
+    rubric = field.label if field else field_key
+    name = criterion.name if criterion else criterion_key
+    return f"{rubric} · {name} · {RUBRIC_PART_NAMES[part]}"
 
 
 def hit_prompt(hit: SearchHit, form: Form) -> Content:

@@ -17,12 +17,26 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from conference_tui.field_kinds import (
+    RubricPart,
+    form_field_key,
+    parse_rubric_key,
+    rubric_answer_key,
+)
 from conference_tui.forms import Form, FormField
+from conference_tui.rubrics import (
+    CriterionTrend,
+    level_bar,
+    level_name,
+    rubric_rows,
+    rubric_trends,
+)
 from conference_tui.store.records import (
     AnswerRevisionInfo,
     ConferenceInfo,
     GoalInfo,
     GoalStatus,
+    RubricScore,
 )
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR
@@ -103,6 +117,79 @@ def field_block(
     return parts
 
 
+def rubric_block(
+    field: FormField,
+    conference: ConferenceInfo,
+    revisions: dict[str, list[AnswerRevisionInfo]],
+    ink: Ink,
+    scores: Sequence[RubricScore] = (),
+) -> list[RenderableType]:
+    """A rubric's criteria that hold anything: the teacher's level (T), the student's
+    own (S), the note, what an amendment changed, and (given the learner's `scores`)
+    each criterion's levels over time. Empty when nothing is noted."""
+    trends = {trend.criterion.key: trend for trend in rubric_trends(field, scores)}
+    rows = [row for row in rubric_rows(field, conference.value) if not row.is_empty]
+    changed = {key: chain for key, chain in revisions.items() if form_field_key(key) == field.key}
+    if not rows and not changed:
+        return []
+    line = Text()
+    line.append(field.label, style="bold")
+    parts = [key for key, _kind in field.answer_keys()]
+    if any(conference.answers[key].private for key in parts if key in conference.answers):
+        line.append(" (private)", style=ITALIC + ink.quiet)
+    blocks: list[RenderableType] = [Padding(line, (0, 0, 0, INDENT))]
+    for row in rubric_rows(field, conference.value):
+        keys = [rubric_answer_key(field.key, row.criterion.key, part) for part in RubricPart]
+        earlier = [revision for key in keys for revision in changed.get(key, [])]
+        if row.is_empty and not earlier:
+            continue
+        text = Text()
+        text.append(f"{row.criterion.name}: ", style="bold")
+        text.append(rubric_levels_text(field, row.teacher, row.student))
+        if row.note.strip():
+            text.append(" — ")
+            text.append(row.note.strip())
+        blocks.append(Padding(text, (0, 0, 0, INDENT * 2)))
+        trend = trends.get(row.criterion.key)
+        if trend is not None and max(len(trend.teacher), len(trend.student)) > 1:
+            blocks.append(
+                Padding(trend_text(field, trend, conference.id, ink), (0, 0, 0, INDENT * 3))
+            )
+        for revision in sorted(earlier, key=lambda r: r.replaced_at):
+            part = parse_rubric_key(revision.field_key)
+            was = Text(style=ink.quiet)
+            was.append(f"until changed {local_datetime(revision.replaced_at)}: ", style="italic")
+            if part is not None and part[2] != RubricPart.NOTE:
+                shown = level_name(field, revision.value) or "none"
+                was.append(f"{PART_MARK[part[2]]} {shown}")
+            else:
+                was.append(f"note {revision.value.strip() or '(empty)'}")
+            blocks.append(Padding(was, (0, 0, 0, INDENT * 3)))
+    return blocks
+
+
+PART_MARK = {RubricPart.TEACHER: "T", RubricPart.STUDENT: "S"}
+
+
+def trend_text(field: FormField, trend: CriterionTrend, shown_id: str, ink: Ink) -> Text:
+    """ "over time T ▂▄▅ S ▄▅█": each side's levels, oldest first, one bar a conference;
+    the conference shown is underlined."""
+    text = Text("over time", style=ink.quiet)
+    for mark, levels in (("T", trend.teacher), ("S", trend.student)):
+        if not levels:
+            continue
+        text.append(f"  {mark} ", style=ink.quiet)
+        for conference_id, value in levels:
+            bar = level_bar(value, len(field.levels))
+            text.append(bar, style="bold underline" if conference_id == shown_id else "")
+    return text
+
+
+def rubric_levels_text(field: FormField, teacher: str, student: str) -> str:
+    """ "T 3 Proficient · S 4 Exceeding": a level not chosen shows as —."""
+    return f"T {level_name(field, teacher) or '—'} · S {level_name(field, student) or '—'}"
+
+
 def goals_block(conference_id: str, goals: Sequence[GoalInfo], ink: Ink) -> list[RenderableType]:
     lines: list[RenderableType] = []
     for goal in goals:
@@ -145,6 +232,7 @@ def conference_renderable(
     form: Form,
     goals: Sequence[GoalInfo] = (),
     ink: Ink = Ink(),
+    scores: Sequence[RubricScore] = (),
 ) -> Group:
     """The whole conference: a heading, then each stage's notes in spiral order.
 
@@ -161,7 +249,12 @@ def conference_renderable(
         parts.append(Text(f"{stage.number}. {stage.title}", style=ink.accent))
         shown = 0
         for field in stage.fields:
-            known.add(field.key)
+            known.update(key for key, _kind in field.answer_keys())
+            if field.type == "rubric":
+                rubric = rubric_block(field, conference, revisions, ink, scores)
+                shown += bool(rubric)
+                parts.extend(rubric)
+                continue
             answer = conference.answers.get(field.key)
             changed = revisions.get(field.key, [])
             if (answer is None or not answer.value.strip()) and not changed:
@@ -213,7 +306,9 @@ class ConferenceView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         # What is shown, to paint it again in the colours of a new theme.
-        self.shown: tuple[ConferenceInfo, Form, Sequence[GoalInfo]] | None = None
+        self.shown: (
+            tuple[ConferenceInfo, Form, Sequence[GoalInfo], Sequence[RubricScore]] | None
+        ) = None
         self.message = ""
 
     def compose(self) -> ComposeResult:
@@ -230,8 +325,15 @@ class ConferenceView(VerticalScroll):
             quiet=DIM if muted is None else Style(color=muted),
         )
 
-    def show(self, conference: ConferenceInfo, form: Form, goals: Sequence[GoalInfo] = ()) -> None:
-        self.shown = (conference, form, goals)
+    def show(
+        self,
+        conference: ConferenceInfo,
+        form: Form,
+        goals: Sequence[GoalInfo] = (),
+        scores: Sequence[RubricScore] = (),
+    ) -> None:
+        """`scores`: the learner's rubric levels (Store.rubric_scores), for the trends."""
+        self.shown = (conference, form, goals, scores)
         self.paint()
         self.scroll_home(animate=False)
 
@@ -245,4 +347,5 @@ class ConferenceView(VerticalScroll):
         if self.shown is None:
             body.update(Text(self.message, style=self.ink().quiet))
         else:
-            body.update(conference_renderable(*self.shown, self.ink()))
+            conference, form, goals, scores = self.shown
+            body.update(conference_renderable(conference, form, goals, self.ink(), scores))

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 
+from conference_tui.field_kinds import Kind
 from conference_tui.forms import HABITS_OF_MIND, FormField
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.follow_up import (
@@ -166,6 +167,11 @@ class FieldEditor(Vertical):
             return "" if control.value in (Select.NULL, None) else str(control.value)
         assert isinstance(control, SelectionList)
         return join_in_list_order(control.selected, self.choices())
+
+    def parts(self) -> list[tuple[str, str, Kind | None]]:
+        """Each answer this field is saved as: its key, text and kind. One for most
+        fields; a rubric has several (see RubricEditor)."""
+        return [(self.field_key, self.value(), self.form_field.kind)]
 
     def fill(self, value: str) -> None:
         """Put `value` in a text field, the cursor after it, as if typed."""

@@ -9,10 +9,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.widgets import Static
 
-from conference_tui.forms import FormStage
+from conference_tui.field_kinds import form_field_key
+from conference_tui.forms import FormField, FormStage
 from conference_tui.store.records import AnswerInfo
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.rubric import RubricEditor
 
 
 def stage_title(stage: FormStage, count: int, width: int) -> str:
@@ -72,6 +74,9 @@ class StagePane(Vertical):
     def new_page(self, stage: FormStage) -> tuple[Vertical, dict[str, FieldEditor]]:
         editors: dict[str, FieldEditor] = {}
         for field in stage.fields:
+            if field.type == "rubric":
+                editors[field.key] = self.rubric_editor(field, stage.key)
+                continue
             answer = self.answers.get(field.key)
             value = answer.value if answer else ""
             if field.type == "habits" and answer is None:
@@ -82,6 +87,15 @@ class StagePane(Vertical):
         page = Vertical(*editors.values(), id=f"page-{stage.key}", classes="stage-page")
         page.display = False
         return page, editors
+
+    def rubric_editor(self, field: FormField, stage_key: str) -> RubricEditor:
+        """A rubric opens with its parts' answers; it is private if any part is (a
+        part marked private is never shared because another part was not)."""
+        parts = [self.answers.get(key) for key, _kind in field.answer_keys()]
+        stored = [answer for answer in parts if answer is not None]
+        private = any(a.private for a in stored) if stored else field.private
+        values = {answer.field_key: answer.value for answer in stored}
+        return RubricEditor(field, stage_key, values, private)
 
     def register(self, stage: FormStage, page: Vertical, editors: dict[str, FieldEditor]) -> None:
         """Make a page's fields known to the screen: only once they are mounted, since
@@ -130,6 +144,10 @@ class StagePane(Vertical):
         key = field_key if field_key in keys else (keys[0] if keys else "")
         if key in self.editors:
             self.editors[key].focus_control()
+
+    def editor_for(self, answer_key: str) -> FieldEditor:
+        """The editor of the field an answer key belongs to (a rubric's for its parts)."""
+        return self.editors[form_field_key(answer_key)]
 
     @staticmethod
     def editor_holding(node: DOMNode | None) -> FieldEditor | None:
