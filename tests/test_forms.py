@@ -303,7 +303,13 @@ def test_user_forms_override_by_id_and_add(tmp_path: Path) -> None:
     forms, errors = load_forms(tmp_path)
 
     assert errors == []
-    assert set(forms) == {"writing-conference", "writing-rubric", "mini"}
+    assert set(forms) == {
+        "writing-conference",
+        "writing-rubric",
+        "quick-compliment",
+        "performance-task-review",
+        "mini",
+    }
     assert forms["writing-conference"].title == "My writing conference"
     assert forms["writing-conference"].source == str(tmp_path / "mine.toml")
     assert load_default_form(user_dir=tmp_path).title == "My writing conference"

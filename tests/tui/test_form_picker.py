@@ -37,6 +37,7 @@ async def test_f_offers_every_form_and_the_quick_compliment_runs_end_to_end(
             "Performance-task review",
             "Quick compliment",
             "Writing conference",
+            "Writing conference with a rubric",
         ]
         assert "n starts this one" in shown[2]
         # Typed at once: the form, the piece, the compliment, the next step, done.
