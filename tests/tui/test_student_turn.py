@@ -9,12 +9,15 @@ from textual.widgets import Static
 
 from conference_tui.export import export_notes
 from conference_tui.export.scope import Audience, ExportScope, Per
+from conference_tui.field_kinds import Kind, RubricPart, rubric_answer_key
+from conference_tui.forms import load_forms
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.lock import LockScreen
 from conference_tui.tui.screens.student_turn import NOT_YOURS, StudentTurnScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView
+from conference_tui.tui.widgets.rubric import RubricGrid
 
 from .conftest import FORM, SettableClock, make_test_app, settle, type_ahead
 from .test_history import shown_text
@@ -163,3 +166,32 @@ def test_the_students_turn(
         await type_ahead(pilot, "n", "ctrl+n", *" with a twist")  # type: ignore[arg-type]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)  # type: ignore[operator]
+
+
+async def test_on_a_rubric_the_student_sets_only_their_own_level(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    form = load_forms()[0]["writing-rubric"]
+    school_class = app_store.add_class("7B English")
+    ana = app_store.add_student(school_class.id, "Ana Lopez").id
+    draft = app_store.start_conference(ana, form.id, form.version, "clarify")
+    teacher = rubric_answer_key("rubric", "focus", RubricPart.TEACHER)
+    app_store.save_answer(draft.id, "assess", teacher, "3", False, Kind.RUBRIC_TEACHER)
+    app = make_test_app(app_store, fixed_clock, form=form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "ctrl+n", *"Endings", "tab", "2", "down", "4")
+        assert isinstance(app.screen, StudentTurnScreen)
+        grid = app.screen.query_one(RubricGrid)
+        assert grid.sides == (RubricPart.STUDENT,)
+        assert " T " not in str(grid.render()) and "S" in str(grid.render())
+        await type_ahead(pilot, "s")
+        assert grid.side == RubricPart.STUDENT
+        await type_ahead(pilot, "ctrl+n", "ctrl+t", "ctrl+s")
+    answers = app_store.get_conference(draft.id).answers
+    student = rubric_answer_key("rubric", "focus", RubricPart.STUDENT)
+    structure = rubric_answer_key("rubric", "structure", RubricPart.STUDENT)
+    assert (answers[student].value, answers[student].by_student) == ("2", True)
+    assert (answers[structure].value, answers[structure].by_student) == ("4", True)
+    assert (answers[teacher].value, answers[teacher].by_student) == ("3", False)
+    assert answers["help_request"].value == "Endings" and answers["help_request"].by_student

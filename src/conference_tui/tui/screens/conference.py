@@ -158,6 +158,10 @@ def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> Last
     return store.last_time(conference.student_id, conference.id, keys)
 
 
+def answers_of(editor: FieldEditor) -> dict[str, str]:
+    return {key: value for key, value, _kind in editor.parts()}
+
+
 class ConferenceScreen(CopiesConference):
     CSS_PATH = "conference.tcss"
     # From 110 columns the stage list is wide enough for every stage's whole title.
@@ -474,7 +478,7 @@ class ConferenceScreen(CopiesConference):
                 for stage in stages:
                     await self.stage_pane.ensure_page(stage)
                 fields = [
-                    (editor.form_field, editor.stage_key, editor.value())
+                    (editor.form_field, editor.stage_key, answers_of(editor))
                     for stage in stages
                     for field in stage.fields
                     if field.student and not (editor := self.editors[field.key]).private
@@ -496,17 +500,18 @@ class ConferenceScreen(CopiesConference):
         if self.draft is None:
             return
         mine = self.editors[editor.field_key]
-        self.draft.edited(
-            mine.stage_key,
-            mine.field_key,
-            editor.value(),
-            mine.private,
-            form_private=mine.form_field.private,
-            kind=mine.form_field.kind,
-            by_student=True,
-            typed_at=self.conference_app.key_gate.last_typed_at,
-        )
-        mine.fill(editor.value())
+        for key, value, kind in editor.parts():
+            self.draft.edited(
+                mine.stage_key,
+                key,
+                value,
+                mine.private,
+                form_private=mine.form_field.private,
+                kind=kind,
+                by_student=True,
+                typed_at=self.conference_app.key_gate.last_typed_at,
+            )
+        mine.show_parts(answers_of(editor))
 
     def taken_back(self, _: object) -> None:
         self.focus_current_field()

@@ -20,10 +20,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from conference_tui.field_kinds import RubricPart
 from conference_tui.forms import FormField
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.rubric import RubricEditor
 
 # ctrl+t takes the screen back only this soon after ctrl+n: a child pressing ctrl+t
 # alone (or ctrl+n alone) stays where they are.
@@ -32,7 +34,7 @@ NOT_YOURS = "This is your turn to write. Your teacher takes the laptop back when
 
 
 class StudentTurnScreen(AppScreen[None]):
-    """`fields`: (field, its stage, its text now). `typed(field, value)` is called on
+    """`fields`: (field, its stage, its answers now by key). `typed(field, value)` is called on
     every change, for the conference to save as the student's."""
 
     CSS_PATH = "student_turn.tcss"
@@ -53,7 +55,7 @@ class StudentTurnScreen(AppScreen[None]):
     def __init__(
         self,
         first_name: str,
-        fields: list[tuple[FormField, str, str]],
+        fields: list[tuple[FormField, str, dict[str, str]]],
         typed: Callable[[FieldEditor], None],
     ) -> None:
         super().__init__()
@@ -70,10 +72,16 @@ class StudentTurnScreen(AppScreen[None]):
                 id="student-turn-hint",
             )
             with VerticalScroll(id="student-turn-fields"):
-                for field, stage_key, value in self.fields:
+                for field, stage_key, values in self.fields:
                     # Asked in words for the student; the teacher's hints are not theirs.
                     asked = replace(field, label=field.ask or field.label, hint="")
-                    yield FieldEditor(asked, stage_key, value, private=False)
+                    if field.type == "rubric":
+                        # Their own level only: the teacher's is not theirs to see or set.
+                        sides = (RubricPart.STUDENT,)
+                        yield RubricEditor(asked, stage_key, values, private=False, sides=sides)
+                    else:
+                        value = values.get(field.key, "")
+                        yield FieldEditor(asked, stage_key, value, private=False)
             yield Static("", id="student-turn-note")
 
     def on_mount(self) -> None:

@@ -173,6 +173,11 @@ class FieldEditor(Vertical):
         fields; a rubric has several (see RubricEditor)."""
         return [(self.field_key, self.value(), self.form_field.kind)]
 
+    def show_parts(self, values: dict[str, str]) -> None:
+        """Show the text of its answers saved from elsewhere (the student's turn)."""
+        if self.field_key in values:
+            self.fill(values[self.field_key])
+
     def fill(self, value: str) -> None:
         """Put `value` in a text field, the cursor after it, as if typed."""
         control = self.control

@@ -104,14 +104,21 @@ class RubricGrid(Widget, can_focus=True):
     class NoteWanted(Message):
         grid: RubricGrid
 
-    def __init__(self, field: FormField, levels: dict[tuple[str, RubricPart], str]) -> None:
+    def __init__(
+        self,
+        field: FormField,
+        levels: dict[tuple[str, RubricPart], str],
+        sides: tuple[RubricPart, ...] = SIDES,
+    ) -> None:
         super().__init__(id=f"control-{field.key}", classes="field-control rubric-grid")
         self.form_field = field
         self.levels = levels
+        # The sides shown and set: both for the teacher, the student's own on their turn.
+        self.sides = sides
+        self.side = sides[0]
         self.row = 0
-        first = levels.get((field.criteria[0].key, RubricPart.TEACHER), "")
+        first = levels.get((field.criteria[0].key, self.side), "")
         self.column = (level_number(first, len(field.levels)) or 1) - 1
-        self.side = RubricPart.TEACHER
 
     # -- what it holds ---------------------------------------------------------------
 
@@ -143,6 +150,11 @@ class RubricGrid(Widget, can_focus=True):
         self.set_level(self.row, "")
 
     def action_switch_side(self) -> None:
+        if len(self.sides) == 1:
+            self.app.key_gate.refuse(  # type: ignore[attr-defined]
+                "Here you set your own level: a digit, or the arrows then space.", timeout=5
+            )
+            return
         self.side = RubricPart.STUDENT if self.side == RubricPart.TEACHER else RubricPart.TEACHER
         self.refresh()
         self.post_message(self.Moved(self))
@@ -228,7 +240,7 @@ class RubricGrid(Widget, can_focus=True):
                 parts.append(self.cell(criterion.key, column, cell, here and column == self.column))
             unknown = [
                 MARKS[side]
-                for side in SIDES
+                for side in self.sides
                 if self.level(criterion.key, side)
                 and level_number(self.level(criterion.key, side), len(field.levels)) is None
             ]
@@ -240,7 +252,7 @@ class RubricGrid(Widget, can_focus=True):
     def cell(self, criterion_key: str, column: int, width: int, is_cursor: bool) -> Content:
         marks = [
             MARKS[side]
-            for side in SIDES
+            for side in self.sides
             if level_number(self.level(criterion_key, side), len(self.form_field.levels))
             == column + 1
         ]
@@ -257,10 +269,16 @@ class RubricEditor(FieldEditor):
     answer per criterion and part (see `parts`)."""
 
     def __init__(
-        self, field: FormField, stage_key: str, values: dict[str, str], private: bool
+        self,
+        field: FormField,
+        stage_key: str,
+        values: dict[str, str],
+        private: bool,
+        sides: tuple[RubricPart, ...] = SIDES,
     ) -> None:
         super().__init__(field, stage_key, "", private)
         self.add_class("rubric-editor")
+        self.sides = sides
         self.levels: dict[tuple[str, RubricPart], str] = {}
         self.notes: dict[str, str] = {}
         for criterion in field.criteria:
@@ -274,7 +292,7 @@ class RubricEditor(FieldEditor):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text(), classes="field-label")
-        yield RubricGrid(self.form_field, self.levels)
+        yield RubricGrid(self.form_field, self.levels, self.sides)
         yield Static("", classes="rubric-descriptor")
         yield Static("", classes="rubric-side")
         yield TextInput(
@@ -310,7 +328,7 @@ class RubricEditor(FieldEditor):
         """Each criterion's teacher level, student level and note, as answers."""
         found: list[tuple[str, str, Kind | None]] = []
         for criterion in self.form_field.criteria:
-            for side in SIDES:
+            for side in self.sides:
                 key = rubric_answer_key(self.form_field.key, criterion.key, side)
                 found.append((key, self.levels[(criterion.key, side)], KIND_OF_RUBRIC_PART[side]))
             key = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
@@ -346,7 +364,7 @@ class RubricEditor(FieldEditor):
         criterion = self.form_field.criteria[grid.row]
         stored = {side: grid.level(criterion.key, side) for side in SIDES}
         words = []
-        for side in SIDES:
+        for side in grid.sides:
             value = stored[side]
             number = level_number(value, len(self.form_field.levels))
             if not value:
@@ -356,10 +374,30 @@ class RubricEditor(FieldEditor):
             else:
                 shown = f"{number} {self.form_field.levels[number - 1]}"
             words.append(f"{MARKS[side]} {shown}")
+        both = len(grid.sides) > 1
+        switch = "  s: switch ·" if both else " ·"
+        name = SIDE_NAMES[grid.side] if both else "your own level"
         return Content.assemble(
-            Content.styled(f"Setting {SIDE_NAMES[grid.side]} ({MARKS[grid.side]})", "bold"),
-            Content.styled(f"  s: switch · {'  '.join(words)}", QUIET),
+            Content.styled(f"Setting {name} ({MARKS[grid.side]})", "bold"),
+            Content.styled(f"{switch} {'  '.join(words)}", QUIET),
         )
+
+    def show_parts(self, values: dict[str, str]) -> None:
+        """Show levels and notes saved from elsewhere (the student's turn), unannounced:
+        they are saved already."""
+        for criterion in self.form_field.criteria:
+            for side in SIDES:
+                key = rubric_answer_key(self.form_field.key, criterion.key, side)
+                if key in values:
+                    self.levels[(criterion.key, side)] = values[key]
+            note = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
+            if note in values:
+                self.notes[criterion.key] = values[note]
+                if criterion.key == self.note_for:
+                    with self.note_box.prevent(Input.Changed):
+                        self.note_box.value = values[note]
+        self.grid.refresh()
+        self.show_cursor()
 
     @on(RubricGrid.Moved)
     def grid_moved(self, event: RubricGrid.Moved) -> None:
