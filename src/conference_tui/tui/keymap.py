@@ -37,6 +37,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Class status": ("screens.class_status:ClassStatusScreen",),
     "Archived students": ("screens.archived_dialog:ArchivedDialog",),
     "Form picker": ("screens.form_dialog:FormDialog",),
+    "Student's turn": ("screens.student_turn:StudentTurnScreen",),
     "Keep or discard an amendment": ("screens.amend_dialog:KeepOrDiscardDialog",),
     "Export": ("screens.export:ExportScreen", "screens.export:Choices"),
     "Help": ("screens.help:HelpScreen",),

@@ -41,13 +41,23 @@ class StudentTurnScreen(AppScreen[None]):
     # The app's own keys (help, quit, the palette) are refused while this screen is up:
     # see ConferenceApp.check_action. These say why, rather than doing nothing.
     BINDINGS = [
-        Binding("escape", "not_yours", show=False, priority=True),
-        Binding("ctrl+s", "not_yours", show=False, priority=True),
-        Binding("ctrl+q", "not_yours", show=False, priority=True),
-        Binding("f1", "not_yours", show=False, priority=True),
-        Binding("ctrl+p", "not_yours", show=False, priority=True),
-        Binding("ctrl+n", "chord", show=False, priority=True),
-        Binding("ctrl+t", "take_back", show=False, priority=True),
+        Binding(
+            "escape,ctrl+s,ctrl+q,f1,ctrl+p",
+            "not_yours",
+            show=False,
+            priority=True,
+            id="student_turn.refuse",
+        ),
+        Binding("ctrl+n", "chord", show=False, priority=True, id="student_turn.chord"),
+        Binding(
+            "ctrl+t",
+            "take_back",
+            "Take back",
+            show=False,
+            priority=True,
+            id="student_turn.take_back",
+            tooltip="After ctrl+n: the teacher takes the screen back (the passphrase if set)",
+        ),
     ]
     # Only these of the app's actions work here: tab, and the lock that hides everything.
     APP_ACTIONS = frozenset({"lock", "focus_next", "focus_previous"})
