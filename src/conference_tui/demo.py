@@ -33,6 +33,7 @@ from conference_tui.sample_data import (
     builtin_form,
     compose_compliment,
     compose_notes,
+    compose_rubric_check,
     draft_fields,
     load_phrase_book,
     local_time,
@@ -47,7 +48,9 @@ from conference_tui.store.records import AnswerEdit
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)
-COMPLIMENT_FORM_FILE = "quick-compliment.toml"
+# The short conferences beside the writing conferences, by the form they are held with.
+COMPLIMENT = "quick-compliment"
+RUBRIC_CHECK = "writing-rubric"
 AMENDMENT_NOTE = " Added after class: wants to try this at home over the weekend too."
 
 
@@ -94,9 +97,10 @@ class Visit:
     follow_up_on: date | None
     draft: bool
     amend_at: datetime | None
-    # A quick compliment at the student's desk (the quick-compliment form), not a
-    # writing conference.
-    compliment: bool = False
+    # A short conference held with another form (COMPLIMENT, RUBRIC_CHECK), not a
+    # writing conference; its place among the student's others of that form.
+    held_with: str = ""
+    number: int = 0
 
 
 @dataclass
@@ -313,26 +317,32 @@ def _visits(
                 amend_at=amend_at,
             )
         )
-    for offset in data.get("compliments", []):
-        day = _weekday_on_or_before(today - timedelta(days=offset), meets)
-        # About the piece and skill of the conference before it (or the first one).
-        before = [visit for visit in visits if visit.day <= day and not visit.compliment]
-        moment = (before[-1] if before else visits[0]).moment
-        # Its own generator: the writing conferences' notes stay as they were.
-        seconds = random.Random(f"demo:{student.name}:compliment:{offset}").randrange(70, 110)
-        visits.append(
-            Visit(
-                student=student,
-                day=day,
-                started=local_time(day, time(0)),
-                seconds=seconds,
-                moment=moment,
-                follow_up_on=None,
-                draft=False,
-                amend_at=None,
-                compliment=True,
+    writing = list(visits)
+    for form_id, setting, length in (
+        (COMPLIMENT, "compliments", (70, 110)),
+        (RUBRIC_CHECK, "rubric_checks", (200, 320)),
+    ):
+        for number, offset in enumerate(data.get(setting, [])):
+            day = _weekday_on_or_before(today - timedelta(days=offset), meets)
+            # About the piece and skill of the writing conference before it.
+            before = [visit for visit in writing if visit.day <= day]
+            moment = (before[-1] if before else writing[0]).moment
+            # Its own generator: the writing conferences' notes stay as they were.
+            rng_short = random.Random(f"demo:{student.name}:{form_id}:{offset}")
+            visits.append(
+                Visit(
+                    student=student,
+                    day=day,
+                    started=local_time(day, time(0)),
+                    seconds=rng_short.randrange(*length),
+                    moment=moment,
+                    follow_up_on=None,
+                    draft=False,
+                    amend_at=None,
+                    held_with=form_id,
+                    number=number,
+                )
             )
-        )
     return visits
 
 
@@ -350,7 +360,10 @@ class _Replay:
         self.store = store
         self.clock = clock
         self.form = form
-        self.compliment_form = load_form(paths.builtin_forms_dir() / COMPLIMENT_FORM_FILE)
+        self.short_forms = {
+            form_id: load_form(paths.builtin_forms_dir() / f"{form_id}.toml")
+            for form_id in (COMPLIMENT, RUBRIC_CHECK)
+        }
         self.draft_fields = draft_fields(form)
         self.book = load_phrase_book()
 
@@ -379,31 +392,39 @@ class _Replay:
         for when, conference_id in amendments:
             self.amend(when, conference_id)
 
-    def compliment(self, visit: Visit) -> str:
-        """A quick compliment: a strength and a next step, about ninety seconds."""
-        store, clock, form = self.store, self.clock, self.compliment_form
+    def short_conference(self, visit: Visit) -> str:
+        """A quick compliment (a strength and a next step, about ninety seconds), or a
+        rubric check (the writing rubric, the teacher's levels and the student's own)."""
+        store, clock, form = self.store, self.clock, self.short_forms[visit.held_with]
         clock.set(visit.started)
-        rng = random.Random(f"demo:{visit.student.name}:compliment:{visit.day.isoformat()}")
-        answers = compose_compliment(self.book, visit.moment, rng)
+        rng = random.Random(f"demo:{visit.student.name}:{form.id}:{visit.day.isoformat()}")
+        if visit.held_with == COMPLIMENT:
+            answers = compose_compliment(self.book, visit.moment, rng)
+        else:
+            answers = compose_rubric_check(self.book, visit.moment, rng, form, visit.number)
         conference_id = store.start_conference(
             visit.student.id, form.id, form.version, form.stages[0].key
         ).id
         clock.advance(visit.seconds / 2)
-        store.save_answers(
-            conference_id,
-            [
-                AnswerEdit(form.stage_of(key).key, key, value, field.private, field.kind)
-                for key, value in answers.items()
-                for field in [form.field(key)]
-            ],
-        )
+        fields = {
+            key: (stage.key, field.private, kind)
+            for stage in form.stages
+            for field in stage.fields
+            for key, kind in field.answer_keys()
+        }
+        edits = [
+            AnswerEdit(stage_key, key, value, private, kind)
+            for key, value in answers.items()
+            for stage_key, private, kind in [fields[key]]
+        ]
+        store.save_answers(conference_id, edits)
         clock.set(visit.started + timedelta(seconds=visit.seconds))
         store.complete_conference(conference_id)
         return conference_id
 
     def conference(self, visit: Visit) -> str:
-        if visit.compliment:
-            return self.compliment(visit)
+        if visit.held_with:
+            return self.short_conference(visit)
         store, clock, student = self.store, self.clock, visit.student
         clock.set(visit.started)
         first_stage = self.form.stages[0].key

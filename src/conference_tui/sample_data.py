@@ -31,6 +31,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
 from conference_tui import paths
+from conference_tui.field_kinds import RubricPart, rubric_answer_key
 from conference_tui.forms import HABITS_OF_MIND, Form, load_form
 
 FORM_FILE = "writing-conference.toml"
@@ -327,6 +328,27 @@ def compose_compliment(book: PhraseBook, moment: Moment, rng: random.Random) -> 
         "strength": with_title(strength, moment.piece_title),
         "next_step": with_title(next_step, moment.piece_title),
     }
+
+
+def compose_rubric_check(
+    book: PhraseBook, moment: Moment, rng: random.Random, form: Form, number: int
+) -> dict[str, str]:
+    """The notes of a rubric check (the writing-rubric form's rubric field): the
+    teacher's level and the student's own for each criterion, rising a little from one
+    check to the next, with the point taught and a next step."""
+    rubric = next(field for stage in form.stages for field in stage.fields if field.criteria)
+    top = len(rubric.levels)
+    answers = {
+        "piece_title": moment.piece_title,
+        "teaching_point": with_title(rng.choice(moment.skill.teaching_points), moment.piece_title),
+        "next_step": with_title(rng.choice(moment.skill.next_steps), moment.piece_title),
+    }
+    for criterion in rubric.criteria:
+        teacher = max(1, min(top, 2 + number + rng.choice((-1, 0, 0, 1))))
+        student = max(1, min(top, teacher + rng.choice((-1, 0, 1, 1))))
+        answers[rubric_answer_key(rubric.key, criterion.key, RubricPart.TEACHER)] = str(teacher)
+        answers[rubric_answer_key(rubric.key, criterion.key, RubricPart.STUDENT)] = str(student)
+    return answers
 
 
 def draft_fields(form: Form) -> set[str]:
