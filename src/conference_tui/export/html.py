@@ -31,7 +31,7 @@ from conference_tui.export.selection import (
     shown_goals,
     text_lines,
 )
-from conference_tui.store.records import ClassInfo, ConferenceInfo
+from conference_tui.store.records import ClassInfo, ExportConference
 
 PRIVATE_LABEL = "Private: teacher only"
 
@@ -107,7 +107,7 @@ def _note(note: ShownNote, ctx: RenderContext) -> str:
     )
 
 
-def _conference(conference: ConferenceInfo, heading: str, ctx: RenderContext) -> str:
+def _conference(conference: ExportConference, heading: str, ctx: RenderContext) -> str:
     parts = [
         f'<section class="conference">{heading}',
         f'<p class="summary">{escape(" · ".join(conference_summary(conference)))}</p>',

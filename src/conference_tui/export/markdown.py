@@ -33,7 +33,7 @@ from conference_tui.export.selection import (
     newest_next_step,
     shown_goals,
 )
-from conference_tui.store.records import ClassInfo, ConferenceInfo
+from conference_tui.store.records import ClassInfo, ExportConference
 
 PRIVATE_MARK = "(private)"
 
@@ -131,7 +131,7 @@ def _note_block(note: ShownNote, ctx: RenderContext) -> str:
     return hard_breaks([label, *escape_lines(note.text)])
 
 
-def render_conference(conference: ConferenceInfo, level: int, ctx: RenderContext) -> list[str]:
+def render_conference(conference: ExportConference, level: int, ctx: RenderContext) -> list[str]:
     """The conference's summary, then its stages in spiral order, each a heading at
     `level` (see `conference_sections`)."""
     blocks = ["*" + " · ".join(conference_summary(conference)) + "*"]
@@ -157,7 +157,7 @@ def render_goals(notes: StudentNotes, level: int, ctx: RenderContext) -> list[st
 
 
 def render_next_step(
-    conferences: Iterable[ConferenceInfo], level: int, ctx: RenderContext
+    conferences: Iterable[ExportConference], level: int, ctx: RenderContext
 ) -> list[str]:
     """The newest next step this audience may see."""
     step = newest_next_step(conferences, ctx)
@@ -189,7 +189,7 @@ def _audience_line(ctx: RenderContext) -> str:
     return "Audience: shareable. Private notes are left out."
 
 
-def _forms_title(ctx: RenderContext, conferences: Iterable[ConferenceInfo]) -> str:
+def _forms_title(ctx: RenderContext, conferences: Iterable[ExportConference]) -> str:
     return forms_title(ctx, (c.form_id for c in conferences))
 
 

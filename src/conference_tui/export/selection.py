@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from conference_tui.export.scope import Audience, StudentNotes
 from conference_tui.forms import Form, FormField, FormStage
-from conference_tui.store.records import AnswerInfo, ConferenceInfo, GoalInfo
+from conference_tui.store.records import ExportAnswer, ExportConference, GoalInfo
 
 HABITS_TYPE = "habits"
 NEXT_STEP_FIELD = "next_step"
@@ -74,7 +74,7 @@ class RenderContext:
     def shows_private(self) -> bool:
         return self.audience is Audience.TEACHER
 
-    def form_for(self, conference: ConferenceInfo) -> Form:
+    def form_for(self, conference: ExportConference) -> Form:
         return self.forms.get(conference.form_id, self.fallback_form)
 
 
@@ -118,8 +118,8 @@ def _humanise(key: str) -> str:
 def _shown_note(
     field: FormField | None,
     key: str,
-    answer: AnswerInfo | None,
-    conference: ConferenceInfo,
+    answer: ExportAnswer | None,
+    conference: ExportConference,
     ctx: RenderContext,
 ) -> ShownNote | None:
     """One field's label and answer, or None when there is nothing to show this audience."""
@@ -137,7 +137,10 @@ def _shown_note(
 
 
 def _stage_notes(
-    stage: FormStage, conference: ConferenceInfo, extra: Sequence[AnswerInfo], ctx: RenderContext
+    stage: FormStage,
+    conference: ExportConference,
+    extra: Sequence[ExportAnswer],
+    ctx: RenderContext,
 ) -> tuple[ShownNote, ...]:
     notes = [
         _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
@@ -147,12 +150,12 @@ def _stage_notes(
     return tuple(note for note in notes if note is not None)
 
 
-def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[ShownSection]:
+def conference_sections(conference: ExportConference, ctx: RenderContext) -> list[ShownSection]:
     """The conference's stages in spiral order with what this audience sees of each,
     then the answers to fields the form does not know (an older or a missing form)."""
     form = ctx.form_for(conference)
     known = {field.key for stage in form.stages for field in stage.fields}
-    extra_by_stage: dict[str, list[AnswerInfo]] = {}
+    extra_by_stage: dict[str, list[ExportAnswer]] = {}
     for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
         if answer.field_key not in known:
             extra_by_stage.setdefault(answer.stage_key, []).append(answer)
@@ -169,7 +172,7 @@ def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[
     return sections
 
 
-def conference_summary(conference: ConferenceInfo) -> list[str]:
+def conference_summary(conference: ExportConference) -> list[str]:
     """Status, start, length and amendment of a conference, as short phrases."""
     parts = [
         "Draft" if conference.is_draft else "Complete",
@@ -185,7 +188,7 @@ def conference_summary(conference: ConferenceInfo) -> list[str]:
     return parts
 
 
-def conference_title(conference: ConferenceInfo, ctx: RenderContext) -> str:
+def conference_title(conference: ExportConference, ctx: RenderContext) -> str:
     """ "Conference of <day>", with the piece's title when this audience may see it."""
     title = f"Conference of {local_minute(conference.started_at)}"
     piece = conference.piece_title
@@ -210,7 +213,7 @@ def shown_goals(notes: StudentNotes, ctx: RenderContext) -> list[ShownGoal]:
 
 
 def newest_next_step(
-    conferences: Iterable[ConferenceInfo], ctx: RenderContext
+    conferences: Iterable[ExportConference], ctx: RenderContext
 ) -> ShownNextStep | None:
     """The newest next step this audience may see."""
     for conference in sorted(conferences, key=lambda c: c.started_at, reverse=True):

@@ -5,8 +5,10 @@ They are detached from any session, so the UI can hold them across workers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 DRAFT = "draft"
 COMPLETE = "complete"
@@ -124,6 +126,38 @@ class ConferenceInfo:
     def value(self, field_key: str) -> str:
         answer = self.answers.get(field_key)
         return answer.value if answer else ""
+
+
+class ExportAnswer(NamedTuple):
+    """An answer as an export shows it: no time or version of its last edit. A named
+    tuple because an export makes hundreds of thousands, and it is the cheapest to build."""
+
+    stage_key: str
+    field_key: str
+    value: str
+    private: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportConference:
+    """A conference as an export shows it: its answers by field key and its habits,
+    without the draft's editing state or the answers' history."""
+
+    id: str
+    student_id: str
+    form_id: str
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    amended_at: datetime | None
+    elapsed_seconds: int
+    piece_title: str
+    answers: Mapping[str, ExportAnswer]
+    habits: tuple[str, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
 
 
 @dataclass(frozen=True)
