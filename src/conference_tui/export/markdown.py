@@ -13,6 +13,7 @@ valid JSON and valid YAML (1.1 and 1.2).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -40,7 +41,7 @@ PRIVATE_MARK = "(private)"
 _INLINE = {char: "\\" + char for char in "\\`*_[]()|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE_SPECIAL = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 _ORDERED_ITEM = re.compile(r"(\d{1,9})([.)])")
-_BLOCK_STARTS = "#-+="
+_BLOCK_STARTS = frozenset("#-+=")
 # Characters YAML reads as line breaks or refuses raw; json.dumps leaves them raw.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -63,11 +64,13 @@ def _safe_line_start(line: str) -> str:
     """Neutralise what a line can start: headings, lists, rules, setext underlines.
     (Quotes, fences and HTML blocks start with characters escape_inline already took.)"""
     line = line.strip(" ")
-    ordered = _ORDERED_ITEM.match(line)
+    first = line[:1]
+    if first in _BLOCK_STARTS:
+        return "\\" + line
+    # The pattern only where it can match (\d is any decimal digit, as isdecimal).
+    ordered = _ORDERED_ITEM.match(line) if first.isdecimal() else None
     if ordered:
         return f"{ordered.group(1)}\\{ordered.group(2)}{line[ordered.end() :]}"
-    if line[:1] in tuple(_BLOCK_STARTS):
-        return "\\" + line
     return line
 
 
@@ -85,6 +88,17 @@ def escape_heading(text: str) -> str:
     """Text for inside a heading: one line, and no # that could close it. (A heading's
     text is inline only, so no other line-start rule applies.)"""
     return " ".join(escape_inline(text).split()).replace("#", "\\#")
+
+
+# Labels and stage titles come from a few forms and recur in every conference.
+@functools.lru_cache(maxsize=1024)
+def _escaped_label(label: str) -> str:
+    return escape_inline(label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _escaped_title(title: str) -> str:
+    return escape_heading(title)
 
 
 def hard_breaks(lines: Sequence[str]) -> str:
@@ -127,8 +141,10 @@ def _mark(private: bool, ctx: RenderContext) -> str:
 
 
 def _note_block(note: ShownNote, ctx: RenderContext) -> str:
-    label = f"**{escape_inline(note.label)}**{_mark(note.private, ctx)}"
-    return hard_breaks([label, *escape_lines(note.text)])
+    """The label in bold, then the text: one of these per answer shown, so `_mark` and
+    `hard_breaks` are written out here rather than called."""
+    mark = f" {PRIVATE_MARK}" if note.private and ctx.shows_private else ""
+    return "\\\n".join([f"**{_escaped_label(note.label)}**{mark}", *escape_lines(note.text)])
 
 
 def render_conference(conference: ExportConference, level: int, ctx: RenderContext) -> list[str]:
@@ -136,8 +152,9 @@ def render_conference(conference: ExportConference, level: int, ctx: RenderConte
     `level` (see `conference_sections`)."""
     blocks = ["*" + " · ".join(conference_summary(conference)) + "*"]
     for section in conference_sections(conference, ctx):
-        blocks.append(_heading(level, escape_heading(section.title)))
-        blocks.extend(_note_block(note, ctx) for note in section.notes)
+        blocks.append(_heading(level, _escaped_title(section.title)))
+        for note in section.notes:
+            blocks.append(_note_block(note, ctx))
     return blocks
 
 

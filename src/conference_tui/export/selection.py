@@ -9,10 +9,12 @@ each renderer escapes it for its own format.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from conference_tui.export.scope import Audience, StudentNotes
 from conference_tui.forms import Form, FormField, FormStage
@@ -48,17 +50,20 @@ def text_lines(text: str) -> list[str]:
     return lines
 
 
+def has_text(text: str) -> bool:
+    """Whether `text_lines(text)` holds anything, without making the lines."""
+    return bool(clean_text(text).strip(" \n"))
+
+
 def local_day(moment: datetime) -> str:
     return moment.astimezone().date().isoformat()
 
 
 def local_minute(moment: datetime) -> str:
     """Day and time: two conferences on one day must not share a heading."""
-    return f"{local_day(moment)} {local_time(moment)}"
-
-
-def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+    local = moment.astimezone()
+    # Not strftime("%H:%M"): it costs several times as much, and every conference has two.
+    return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,10 @@ class RenderContext:
     forms: Mapping[str, Form]
     fallback_form: Form
     exported_on: date
+    # The field keys of each form id's form, found once per export, not per conference.
+    _field_keys: dict[str, frozenset[str]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def shows_private(self) -> bool:
@@ -77,9 +86,19 @@ class RenderContext:
     def form_for(self, conference: ExportConference) -> Form:
         return self.forms.get(conference.form_id, self.fallback_form)
 
+    def field_keys(self, conference: ExportConference) -> frozenset[str]:
+        """The keys of the fields of the form the conference is rendered with."""
+        keys = self._field_keys.get(conference.form_id)
+        if keys is None:
+            form = self.form_for(conference)
+            keys = frozenset(field.key for stage in form.stages for field in stage.fields)
+            self._field_keys[conference.form_id] = keys
+        return keys
 
-@dataclass(frozen=True)
-class ShownNote:
+
+# ShownNote and ShownSection are named tuples, the cheapest records to build: an export
+# makes one for every answer and stage it shows, hundreds of thousands of them.
+class ShownNote(NamedTuple):
     """A labelled piece of text this audience sees; `private` ones are to be marked."""
 
     label: str
@@ -87,8 +106,7 @@ class ShownNote:
     private: bool
 
 
-@dataclass(frozen=True)
-class ShownSection:
+class ShownSection(NamedTuple):
     """A stage of a conference (or its other notes) with the notes shown from it."""
 
     title: str
@@ -123,17 +141,17 @@ def _shown_note(
     ctx: RenderContext,
 ) -> ShownNote | None:
     """One field's label and answer, or None when there is nothing to show this audience."""
-    label = field.label if field is not None else _humanise(key)
-    private = answer.private if answer is not None else bool(field and field.private)
-    if private and not ctx.shows_private:
-        return None
     if field is not None and field.type == HABITS_TYPE and conference.habits:
         text = ", ".join(conference.habits)
     elif answer is not None:
         text = answer.value
     else:
+        return None  # most of a form's fields, in most conferences
+    private = answer.private if answer is not None else bool(field and field.private)
+    # has_text(text), written out: this runs for every answer of every conference.
+    if (private and not ctx.shows_private) or not clean_text(text).strip(" \n"):
         return None
-    return ShownNote(label, text, private) if text_lines(text) else None
+    return ShownNote(field.label if field is not None else _humanise(key), text, private)
 
 
 def _stage_notes(
@@ -142,10 +160,12 @@ def _stage_notes(
     extra: Sequence[ExportAnswer],
     ctx: RenderContext,
 ) -> tuple[ShownNote, ...]:
-    notes = [
-        _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
-        for field in stage.fields
-    ]
+    notes = []
+    for field in stage.fields:
+        answer = conference.answers.get(field.key)
+        if answer is None and field.type != HABITS_TYPE:
+            continue  # unanswered, as most of a form's fields are in most conferences
+        notes.append(_shown_note(field, field.key, answer, conference, ctx))
     notes += [_shown_note(None, a.field_key, a, conference, ctx) for a in extra]
     return tuple(note for note in notes if note is not None)
 
@@ -154,10 +174,11 @@ def conference_sections(conference: ExportConference, ctx: RenderContext) -> lis
     """The conference's stages in spiral order with what this audience sees of each,
     then the answers to fields the form does not know (an older or a missing form)."""
     form = ctx.form_for(conference)
-    known = {field.key for stage in form.stages for field in stage.fields}
+    known = ctx.field_keys(conference)
     extra_by_stage: dict[str, list[ExportAnswer]] = {}
-    for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
-        if answer.field_key not in known:
+    if not known.issuperset(conference.answers):  # most answer only their form's fields
+        extras = [answer for answer in conference.answers.values() if answer.field_key not in known]
+        for answer in sorted(extras, key=lambda a: a.field_key):
             extra_by_stage.setdefault(answer.stage_key, []).append(answer)
     sections = []
     for stage in form.stages:
@@ -220,7 +241,7 @@ def newest_next_step(
         answer = conference.answers.get(NEXT_STEP_FIELD)
         if answer is None or (answer.private and not ctx.shows_private):
             continue
-        if text_lines(answer.value):
+        if has_text(answer.value):
             return ShownNextStep(local_minute(conference.started_at), answer.value, answer.private)
     return None
 
@@ -236,9 +257,7 @@ def learner_notes(notes: StudentNotes, ctx: RenderContext) -> list[ShownNote]:
         "needs": student.needs,
     }
     return [
-        ShownNote(label, values[key], True)
-        for key, label in LEARNER_NOTES
-        if text_lines(values[key])
+        ShownNote(label, values[key], True) for key, label in LEARNER_NOTES if has_text(values[key])
     ]
 
 

@@ -198,11 +198,13 @@ def _export_conferences(
     ).all()
     answers: dict[str, dict[str, ExportAnswer]] = {row.id: {} for row in rows}
     habits: dict[str, list[str]] = {row.id: [] for row in rows}
+    # Rows taken one at a time, not all at once: each is gone before the next instead of
+    # tens of thousands piling up, which set off a full garbage collection per batch.
     answer_rows = connection.execute(
         select_columns(*EXPORT_ANSWER_COLUMNS)
         .join(Conference, col(Conference.id) == col(Answer.conference_id))
         .where(*which)
-    ).all()
+    )
     for conference_id, stage_key, field_key, value, private in answer_rows:
         # A conference added after its siblings were read is not in this export.
         shown = answers.get(conference_id)
@@ -213,7 +215,7 @@ def _export_conferences(
         .join(Conference, col(Conference.id) == col(HabitObservation.conference_id))
         .where(*which)
         .order_by(col(HabitObservation.habit))
-    ).all()
+    )
     for conference_id, habit in habit_rows:
         observed = habits.get(conference_id)
         if observed is not None:
