@@ -76,7 +76,11 @@ def _safe_line_start(line: str) -> str:
 
 def escape_lines(text: str) -> list[str]:
     """A person's text as escaped Markdown lines, outer blank lines dropped."""
-    lines = [_safe_line_start(line) for line in escape_inline(text).split("\n")]
+    escaped = escape_inline(text)
+    if "\n" not in escaped:  # as most notes are
+        line = _safe_line_start(escaped)
+        return [line] if line else []
+    lines = [_safe_line_start(line) for line in escaped.split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:

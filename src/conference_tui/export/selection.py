@@ -133,25 +133,29 @@ def _humanise(key: str) -> str:
     return key.replace("_", " ").strip().capitalize() or "Note"
 
 
-def _shown_note(
-    field: FormField | None,
-    key: str,
-    answer: ExportAnswer | None,
-    conference: ExportConference,
-    ctx: RenderContext,
-) -> ShownNote | None:
-    """One field's label and answer, or None when there is nothing to show this audience."""
-    if field is not None and field.type == HABITS_TYPE and conference.habits:
-        text = ", ".join(conference.habits)
-    elif answer is not None:
-        text = answer.value
-    else:
-        return None  # most of a form's fields, in most conferences
-    private = answer.private if answer is not None else bool(field and field.private)
+def _shown_note(label: str, text: str, private: bool, ctx: RenderContext) -> ShownNote | None:
+    """The note, or None when this audience may not see it or it holds nothing."""
     # has_text(text), written out: this runs for every answer of every conference.
     if (private and not ctx.shows_private) or not clean_text(text).strip(" \n"):
         return None
-    return ShownNote(field.label if field is not None else _humanise(key), text, private)
+    return ShownNote(label, text, private)
+
+
+def _field_note(
+    field: FormField, answer: ExportAnswer | None, conference: ExportConference, ctx: RenderContext
+) -> ShownNote | None:
+    """A form field's note: its answer, or for a habits field the habits observed."""
+    if field.type == HABITS_TYPE and conference.habits:
+        private = answer.private if answer is not None else field.private
+        return _shown_note(field.label, ", ".join(conference.habits), private, ctx)
+    if answer is None:
+        return None
+    return _shown_note(field.label, answer.value, answer.private, ctx)
+
+
+def _extra_note(answer: ExportAnswer, ctx: RenderContext) -> ShownNote | None:
+    """An answer to a field the form does not know."""
+    return _shown_note(_humanise(answer.field_key), answer.value, answer.private, ctx)
 
 
 def _stage_notes(
@@ -160,13 +164,14 @@ def _stage_notes(
     extra: Sequence[ExportAnswer],
     ctx: RenderContext,
 ) -> tuple[ShownNote, ...]:
+    answers = conference.answers
     notes = []
     for field in stage.fields:
-        answer = conference.answers.get(field.key)
-        if answer is None and field.type != HABITS_TYPE:
-            continue  # unanswered, as most of a form's fields are in most conferences
-        notes.append(_shown_note(field, field.key, answer, conference, ctx))
-    notes += [_shown_note(None, a.field_key, a, conference, ctx) for a in extra]
+        answer = answers.get(field.key)
+        # Most of a form's fields are unanswered in most conferences: not even a call.
+        if answer is not None or field.type == HABITS_TYPE:
+            notes.append(_field_note(field, answer, conference, ctx))
+    notes += [_extra_note(answer, ctx) for answer in extra]
     return tuple(note for note in notes if note is not None)
 
 
@@ -186,7 +191,7 @@ def conference_sections(conference: ExportConference, ctx: RenderContext) -> lis
         if notes:
             sections.append(ShownSection(f"{stage.number}. {stage.title}", notes))
     leftovers = [a for answers in extra_by_stage.values() for a in answers]
-    other = [_shown_note(None, a.field_key, a, conference, ctx) for a in leftovers]
+    other = [_extra_note(answer, ctx) for answer in leftovers]
     shown_other = tuple(note for note in other if note is not None)
     if shown_other:
         sections.append(ShownSection(OTHER_NOTES, shown_other))
