@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from conference_tui.export.scope import Audience, StudentNotes
-from conference_tui.forms import Form, FormField, FormStage
+from conference_tui.forms import Form, FormStage
 from conference_tui.store.records import ExportAnswer, ExportConference, GoalInfo
 
 HABITS_TYPE = "habits"
@@ -141,18 +141,6 @@ def _shown_note(label: str, text: str, private: bool, ctx: RenderContext) -> Sho
     return ShownNote(label, text, private)
 
 
-def _field_note(
-    field: FormField, answer: ExportAnswer | None, conference: ExportConference, ctx: RenderContext
-) -> ShownNote | None:
-    """A form field's note: its answer, or for a habits field the habits observed."""
-    if field.type == HABITS_TYPE and conference.habits:
-        private = answer.private if answer is not None else field.private
-        return _shown_note(field.label, ", ".join(conference.habits), private, ctx)
-    if answer is None:
-        return None
-    return _shown_note(field.label, answer.value, answer.private, ctx)
-
-
 def _extra_note(answer: ExportAnswer, ctx: RenderContext) -> ShownNote | None:
     """An answer to a field the form does not know."""
     return _shown_note(_humanise(answer.field_key), answer.value, answer.private, ctx)
@@ -164,13 +152,14 @@ def _stage_notes(
     extra: Sequence[ExportAnswer],
     ctx: RenderContext,
 ) -> tuple[ShownNote, ...]:
-    answers = conference.answers
-    notes = []
+    notes: list[ShownNote | None] = []
     for field in stage.fields:
-        answer = answers.get(field.key)
-        # Most of a form's fields are unanswered in most conferences: not even a call.
-        if answer is not None or field.type == HABITS_TYPE:
-            notes.append(_field_note(field, answer, conference, ctx))
+        answer = conference.answers.get(field.key)
+        if field.type == HABITS_TYPE and conference.habits:
+            private = answer.private if answer is not None else field.private
+            notes.append(_shown_note(field.label, ", ".join(conference.habits), private, ctx))
+        elif answer is not None:
+            notes.append(_shown_note(field.label, answer.value, answer.private, ctx))
     notes += [_extra_note(answer, ctx) for answer in extra]
     return tuple(note for note in notes if note is not None)
 
