@@ -6,6 +6,7 @@ Heavy modules load inside each command, so that `conference-tui --version` stays
 from __future__ import annotations
 
 import contextlib
+import gc
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -125,6 +126,13 @@ def export(
         else:
             scope = ExportScope.everything()
         click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
+        # What is loaded by now (modules, the store, the forms) lasts until the command
+        # ends: frozen, it is no longer walked by every full garbage collection that the
+        # export's batches set off (about a second of 6 on 25,000 conferences). The
+        # export makes hundreds of thousands of records and almost no cycles: collected
+        # less often, as the test suite does (0.24 s of collections left, then 0.03 s).
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
         kind = "HTML pages" if file_format == Format.HTML else "Markdown files"
         with progress_bar(f"Writing {kind}") as progress:
             result = export_notes(

@@ -21,7 +21,9 @@ from tests.conftest import _new_pg_database
 
 from conference_tui.cli import cli
 from conference_tui.cli_server import ROLE_PREFIX_ENV
+from conference_tui.export import Audience, ExportScope, export_notes
 from conference_tui.field_kinds import Kind
+from conference_tui.forms import load_default_form
 from conference_tui.store import DatabaseUnavailableError, Store
 from conference_tui.store.diagnosis import Fault
 from conference_tui.store.engine import create_store_engine, migrate, open_engine
@@ -172,6 +174,41 @@ def test_teacher_b_cannot_read_change_or_delete_teacher_as_rows_with_raw_sql(
         assert [count(a, table) for table in TABLES] == [1, 1, 1, 2]
         values = a.execute("SELECT value FROM answer ORDER BY value").fetchall()
         assert values == [("A vivid opening",), ("Family news",)]
+
+
+def test_a_teachers_export_of_everything_holds_only_its_own_classes(
+    school: School, a_class_of_teacher_a: dict[str, str], tmp_path: Path
+) -> None:
+    """The export's set-based reads (answers and habits joined to their conferences) run
+    as the teacher's role: row-level security keeps teacher a's class out of b's files."""
+    store_b = school.store("b")
+    try:
+        klass = store_b.add_class("8B")
+        student = store_b.add_student(klass.id, "Ben Ito")
+        conference = store_b.start_conference(student.id, "writing-conference", 1, "clarify")
+        store_b.save_answer(conference.id, "assess", "strength", "Strong verbs", False)
+        store_b.save_answer(conference.id, "modify", "teacher_notes", "Needs glasses", True)
+        store_b.set_habits(conference.id, ["Persisting"])
+        store_b.complete_conference(conference.id)
+        form = load_default_form("writing-conference")
+        exported = {
+            audience: export_notes(
+                store_b, form, ExportScope.everything(), audience, tmp_path / audience.value
+            )
+            for audience in Audience
+        }
+    finally:
+        store_b.close()
+    for result in exported.values():
+        assert (result.students, result.conferences, len(result.files)) == (1, 1, 1)
+        assert result.files[0].name.startswith("ben-ito-")
+    teacher = exported[Audience.TEACHER].files[0].read_text(encoding="utf-8")
+    shareable = exported[Audience.SHAREABLE].files[0].read_text(encoding="utf-8")
+    assert "Strong verbs" in teacher and "Persisting" in teacher
+    assert "Needs glasses" in teacher and "Needs glasses" not in shareable
+    for written in (teacher, shareable):
+        assert "Amara" not in written and "vivid" not in written
+        assert "Family news" not in written
 
 
 def test_the_coach_reads_shareable_notes_of_every_class_and_no_private_one(

@@ -21,7 +21,13 @@ from datetime import date
 from pathlib import Path
 
 from conference_tui.export import html, markdown
-from conference_tui.export.files import ExportError, prepare_folder, private_text_file, slugify
+from conference_tui.export.files import (
+    BackgroundSync,
+    ExportError,
+    prepare_folder,
+    private_text_file,
+    slugify,
+)
 from conference_tui.export.scope import (
     Audience,
     ExportScope,
@@ -203,7 +209,8 @@ def export_notes(
     out unless `include_drafts` (a one-conference scope exports it whatever its
     status). Students without conferences in scope get no file. Notes are read a
     batch of students at a time and each file written as it is made, so memory does
-    not grow with the scope. `progress(done, total)` is called after each file;
+    not grow with the scope; each file is synced to disk while the next is made, and
+    all are by the time this returns. `progress(done, total)` is called after each file;
     `cancelled()` is asked before each file (and each student of a class's file).
     Raises ExportError (nothing left behind) or StoreError."""
     ctx = RenderContext(
@@ -219,16 +226,20 @@ def export_notes(
     written: list[Path] = []
     chosen = Format(file_format)
     renderer = _RENDERERS[chosen]
+    files = _planned_files(store, plan, Per(per), ctx, renderer, is_cancelled)
     try:
-        for planned_file in _planned_files(store, plan, Per(per), ctx, renderer, is_cancelled):
-            if is_cancelled():
-                raise ExportCancelled(CANCELLED)
-            with private_text_file(folder, planned_file.stem, chosen.suffix) as (path, file):
-                for piece in planned_file.pieces:
-                    file.write(piece)
-            written.append(path)
-            if progress is not None:
-                progress(len(written), total)
+        with BackgroundSync(folder) as sync:
+            for planned_file in files:
+                if is_cancelled():
+                    raise ExportCancelled(CANCELLED)
+                stem = planned_file.stem
+                with private_text_file(folder, stem, chosen.suffix, sync) as (path, file):
+                    for piece in planned_file.pieces:
+                        file.write(piece)
+                written.append(path)
+                if progress is not None:
+                    progress(len(written), total)
+            sync.finish()
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):

@@ -14,6 +14,7 @@ import errno
 import os
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
@@ -125,18 +126,65 @@ def _create_private(folder: Path, stem: str, suffix: str) -> tuple[Path, int]:
     )
 
 
+class BackgroundSync:
+    """Syncs each finished file to disk on a thread of its own while the next file is
+    made: an export of many files otherwise waits on the disk once per file. One file
+    at a time is left to sync, so files do not stay open in numbers; `finish()` waits
+    for the last. A failed sync is raised (as an ExportError) by the next `hand_over`
+    or `finish`. Use it in a `with` block: no file is left open when it ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-sync")
+        self._syncing: Future[None] | None = None
+
+    def __enter__(self) -> BackgroundSync:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._pool.shutdown(wait=True)
+
+    def hand_over(self, file: TextIO) -> None:
+        """Sync and close `file` (written and flushed) once the one before is synced."""
+        self.finish()
+        self._syncing = self._pool.submit(_sync_and_close, file)
+
+    def finish(self) -> None:
+        """Wait until every file handed over is synced."""
+        syncing, self._syncing = self._syncing, None
+        if syncing is None:
+            return
+        try:
+            syncing.result()
+        except OSError as exc:
+            raise ExportError(describe_os_error(exc, self._folder)) from exc
+
+
+def _sync_and_close(file: TextIO) -> None:
+    try:
+        os.fsync(file.fileno())
+    finally:
+        file.close()
+
+
 @contextlib.contextmanager
-def private_text_file(folder: Path, stem: str, suffix: str) -> Iterator[tuple[Path, TextIO]]:
+def private_text_file(
+    folder: Path, stem: str, suffix: str, sync: BackgroundSync | None = None
+) -> Iterator[tuple[Path, TextIO]]:
     """A new private file (as `write_private_file` makes it) to write UTF-8 text into
-    piece by piece. It is synced when the block ends; any failure, or an exception
-    raised inside the block, removes it, so a half-written file is never left."""
+    piece by piece. It is synced when the block ends, or handed to `sync` to be synced
+    while the caller goes on; any failure, or an exception raised inside the block,
+    removes it, so a half-written file is never left."""
     target, fd = _create_private(folder, stem, suffix)
     file = open(fd, "w", encoding="utf-8", newline="\n", buffering=WRITE_BUFFER)  # noqa: SIM115
     try:
         yield target, file
         file.flush()
-        os.fsync(file.fileno())
-        file.close()
+        if sync is None:
+            os.fsync(file.fileno())
+            file.close()
+        else:
+            sync.hand_over(file)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             file.close()

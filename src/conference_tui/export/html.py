@@ -32,7 +32,7 @@ from conference_tui.export.selection import (
     shown_goals,
     text_lines,
 )
-from conference_tui.store.records import ClassInfo, ConferenceInfo
+from conference_tui.store.records import ClassInfo, ExportConference
 
 PRIVATE_LABEL = "Private: teacher only"
 
@@ -129,7 +129,7 @@ def _rubric_table(rows: Sequence[ShownRubricRow]) -> str:
     )
 
 
-def _conference(conference: ConferenceInfo, heading: str, ctx: RenderContext) -> str:
+def _conference(conference: ExportConference, heading: str, ctx: RenderContext) -> str:
     parts = [
         f'<section class="conference">{heading}',
         f'<p class="summary">{escape(" · ".join(conference_summary(conference)))}</p>',

@@ -13,6 +13,7 @@ valid JSON and valid YAML (1.1 and 1.2).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -35,14 +36,14 @@ from conference_tui.export.selection import (
     shown_goals,
     text_lines,
 )
-from conference_tui.store.records import ClassInfo, ConferenceInfo
+from conference_tui.store.records import ClassInfo, ExportConference
 
 PRIVATE_MARK = "(private)"
 
 _INLINE = {char: "\\" + char for char in "\\`*_[]()|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE_SPECIAL = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 _ORDERED_ITEM = re.compile(r"(\d{1,9})([.)])")
-_BLOCK_STARTS = "#-+="
+_BLOCK_STARTS = frozenset("#-+=")
 # Characters YAML reads as line breaks or refuses raw; json.dumps leaves them raw.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
@@ -65,17 +66,23 @@ def _safe_line_start(line: str) -> str:
     """Neutralise what a line can start: headings, lists, rules, setext underlines.
     (Quotes, fences and HTML blocks start with characters escape_inline already took.)"""
     line = line.strip(" ")
-    ordered = _ORDERED_ITEM.match(line)
+    first = line[:1]
+    if first in _BLOCK_STARTS:
+        return "\\" + line
+    # The pattern only where it can match (\d is any decimal digit, as isdecimal).
+    ordered = _ORDERED_ITEM.match(line) if first.isdecimal() else None
     if ordered:
         return f"{ordered.group(1)}\\{ordered.group(2)}{line[ordered.end() :]}"
-    if line[:1] in tuple(_BLOCK_STARTS):
-        return "\\" + line
     return line
 
 
 def escape_lines(text: str) -> list[str]:
     """A person's text as escaped Markdown lines, outer blank lines dropped."""
-    lines = [_safe_line_start(line) for line in escape_inline(text).split("\n")]
+    escaped = escape_inline(text)
+    if "\n" not in escaped:  # as most notes are
+        line = _safe_line_start(escaped)
+        return [line] if line else []
+    lines = [_safe_line_start(line) for line in escaped.split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
@@ -87,6 +94,17 @@ def escape_heading(text: str) -> str:
     """Text for inside a heading: one line, and no # that could close it. (A heading's
     text is inline only, so no other line-start rule applies.)"""
     return " ".join(escape_inline(text).split()).replace("#", "\\#")
+
+
+# Labels and stage titles come from a few forms and recur in every conference.
+@functools.lru_cache(maxsize=1024)
+def _escaped_label(label: str) -> str:
+    return escape_inline(label)
+
+
+@functools.lru_cache(maxsize=1024)
+def _escaped_title(title: str) -> str:
+    return escape_heading(title)
 
 
 def hard_breaks(lines: Sequence[str]) -> str:
@@ -129,10 +147,13 @@ def _mark(private: bool, ctx: RenderContext) -> str:
 
 
 def _note_block(note: ShownNote, ctx: RenderContext) -> str:
-    label = f"**{escape_inline(note.label)}**{_mark(note.private, ctx)}"
+    """The label in bold, then the text: one of these per answer shown, so `_mark` and
+    `hard_breaks` are written out here rather than called."""
+    mark = f" {PRIVATE_MARK}" if note.private and ctx.shows_private else ""
+    label = f"**{_escaped_label(note.label)}**{mark}"
     if note.rubric:
         return "\n\n".join([label, _rubric_table(note.rubric)])
-    return hard_breaks([label, *escape_lines(note.text)])
+    return "\\\n".join([label, *escape_lines(note.text)])
 
 
 def _cell(text: str) -> str:
@@ -154,13 +175,14 @@ def _rubric_table(rows: Sequence[ShownRubricRow]) -> str:
     return "\n".join(lines)
 
 
-def render_conference(conference: ConferenceInfo, level: int, ctx: RenderContext) -> list[str]:
+def render_conference(conference: ExportConference, level: int, ctx: RenderContext) -> list[str]:
     """The conference's summary, then its stages in spiral order, each a heading at
     `level` (see `conference_sections`)."""
     blocks = ["*" + " · ".join(conference_summary(conference)) + "*"]
     for section in conference_sections(conference, ctx):
-        blocks.append(_heading(level, escape_heading(section.title)))
-        blocks.extend(_note_block(note, ctx) for note in section.notes)
+        blocks.append(_heading(level, _escaped_title(section.title)))
+        for note in section.notes:
+            blocks.append(_note_block(note, ctx))
     return blocks
 
 
@@ -180,7 +202,7 @@ def render_goals(notes: StudentNotes, level: int, ctx: RenderContext) -> list[st
 
 
 def render_next_step(
-    conferences: Iterable[ConferenceInfo], level: int, ctx: RenderContext
+    conferences: Iterable[ExportConference], level: int, ctx: RenderContext
 ) -> list[str]:
     """The newest next step this audience may see."""
     step = newest_next_step(conferences, ctx)
@@ -212,7 +234,7 @@ def _audience_line(ctx: RenderContext) -> str:
     return "Audience: shareable. Private notes are left out."
 
 
-def _forms_title(ctx: RenderContext, conferences: Iterable[ConferenceInfo]) -> str:
+def _forms_title(ctx: RenderContext, conferences: Iterable[ExportConference]) -> str:
     return forms_title(ctx, (c.form_id for c in conferences))
 
 

@@ -16,7 +16,13 @@ from enum import StrEnum
 from conference_tui.export.files import ExportError
 from conference_tui.field_kinds import Kind
 from conference_tui.store import NotFoundError, Store
-from conference_tui.store.records import ClassInfo, ConferenceInfo, GoalInfo, StudentInfo
+from conference_tui.store.records import (
+    ClassInfo,
+    ConferenceInfo,
+    ExportConference,
+    GoalInfo,
+    StudentInfo,
+)
 
 # Conferences read at once: a few thousand keep memory small and queries few.
 BATCH_CONFERENCES = 2000
@@ -86,7 +92,7 @@ class StudentNotes:
 
     student: StudentInfo
     school_class: ClassInfo
-    conferences: tuple[ConferenceInfo, ...]
+    conferences: tuple[ExportConference, ...]
     goals: tuple[GoalInfo, ...]
     private_goal_ids: frozenset[str] = frozenset()
 
@@ -204,7 +210,7 @@ def _batches(plan: ScopePlan) -> Iterator[list[PlannedStudent]]:
 
 
 def _goals(
-    chain: Sequence[GoalInfo], setters: Mapping[str, ConferenceInfo], include_drafts: bool
+    chain: Sequence[GoalInfo], setters: Mapping[str, ExportConference], include_drafts: bool
 ) -> tuple[tuple[GoalInfo, ...], frozenset[str]]:
     """The student's goal chain, without goals set by drafts left out of the export, and
     which goals are private: those whose conference noted its goal answer as private."""
@@ -236,7 +242,7 @@ def read_notes(store: Store, plan: ScopePlan) -> Iterator[StudentNotes]:
     for batch in _batches(plan):
         ids = [planned.student.id for planned in batch]
         if only is not None:
-            conferences = {only.student_id: [only]}
+            conferences = {only.student_id: list(store.conferences_by_id([only.id]).values())}
         else:
             conferences = store.conferences_of_students(ids, include_drafts=plan.include_drafts)
         chains = store.goal_chains(ids)

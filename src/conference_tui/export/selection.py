@@ -9,20 +9,24 @@ each renderer escapes it for its own format.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from conference_tui.export.scope import Audience, StudentNotes
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, FormField, FormStage
 from conference_tui.rubrics import level_name, rubric_rows
-from conference_tui.store.records import AnswerInfo, ConferenceInfo, GoalInfo
+from conference_tui.store.records import ExportAnswer, ExportConference, GoalInfo
 
 PIECE_TITLE_FIELD = "piece_title"
 LEARNER_NOTES = (("interests", "Interests"), ("strengths", "Strengths"), ("needs", "Needs"))
 OTHER_NOTES = "Other notes"
+# How an answer the student typed on their turn is marked.
+STUDENT_WORDS = " (written by the student)"
 
 # Anything clean_text changes: most notes have none, and skip its three passes.
 _NOT_CLEAN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
@@ -48,17 +52,20 @@ def text_lines(text: str) -> list[str]:
     return lines
 
 
+def has_text(text: str) -> bool:
+    """Whether `text_lines(text)` holds anything, without making the lines."""
+    return bool(clean_text(text).strip(" \n"))
+
+
 def local_day(moment: datetime) -> str:
     return moment.astimezone().date().isoformat()
 
 
 def local_minute(moment: datetime) -> str:
     """Day and time: two conferences on one day must not share a heading."""
-    return f"{local_day(moment)} {local_time(moment)}"
-
-
-def local_time(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
+    local = moment.astimezone()
+    # Not strftime("%H:%M"): it costs several times as much, and every conference has two.
+    return f"{local.date().isoformat()} {local.hour:02d}:{local.minute:02d}"
 
 
 @dataclass(frozen=True)
@@ -69,17 +76,34 @@ class RenderContext:
     forms: Mapping[str, Form]
     fallback_form: Form
     exported_on: date
+    # The field keys of each form id's form, found once per export, not per conference.
+    _field_keys: dict[str, frozenset[str]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def shows_private(self) -> bool:
         return self.audience is Audience.TEACHER
 
-    def form_for(self, conference: ConferenceInfo) -> Form:
+    def form_for(self, conference: ExportConference) -> Form:
         return self.forms.get(conference.form_id, self.fallback_form)
 
+    def field_keys(self, conference: ExportConference) -> frozenset[str]:
+        """The keys of the fields of the form the conference is rendered with."""
+        keys = self._field_keys.get(conference.form_id)
+        if keys is None:
+            form = self.form_for(conference)
+            keys = frozenset(
+                key
+                for stage in form.stages
+                for field in stage.fields
+                for key, _kind in field.answer_keys()
+            )
+            self._field_keys[conference.form_id] = keys
+        return keys
 
-@dataclass(frozen=True)
-class ShownRubricRow:
+
+class ShownRubricRow(NamedTuple):
     """One criterion of a rubric as shown: the levels by name ("3 Proficient", "" for
     none), the student's own beside the teacher's, and the note as typed."""
 
@@ -89,8 +113,9 @@ class ShownRubricRow:
     note: str
 
 
-@dataclass(frozen=True)
-class ShownNote:
+# ShownNote and ShownSection are named tuples, the cheapest records to build: an export
+# makes one for every answer and stage it shows, hundreds of thousands of them.
+class ShownNote(NamedTuple):
     """A labelled piece of text this audience sees; `private` ones are to be marked.
     A rubric's note has no text but its rows (each format draws them as a table)."""
 
@@ -100,8 +125,7 @@ class ShownNote:
     rubric: tuple[ShownRubricRow, ...] = ()
 
 
-@dataclass(frozen=True)
-class ShownSection:
+class ShownSection(NamedTuple):
     """A stage of a conference (or its other notes) with the notes shown from it."""
 
     title: str
@@ -128,31 +152,21 @@ def _humanise(key: str) -> str:
     return key.replace("_", " ").strip().capitalize() or "Note"
 
 
-def _shown_note(
-    field: FormField | None,
-    key: str,
-    answer: AnswerInfo | None,
-    conference: ConferenceInfo,
-    ctx: RenderContext,
-) -> ShownNote | None:
-    """One field's label and answer, or None when there is nothing to show this audience."""
-    label = field.label if field is not None else _humanise(key)
-    private = answer.private if answer is not None else bool(field and field.private)
-    if private and not ctx.shows_private:
+def _shown_note(label: str, text: str, private: bool, ctx: RenderContext) -> ShownNote | None:
+    """The note, or None when this audience may not see it or it holds nothing."""
+    # has_text(text), written out: this runs for every answer of every conference.
+    if (private and not ctx.shows_private) or not clean_text(text).strip(" \n"):
         return None
-    if field is not None and field.kind == Kind.HABITS and conference.habits:
-        text = ", ".join(conference.habits)
-    elif answer is not None:
-        text = answer.value
-    else:
-        return None
-    if answer is not None and answer.by_student:
-        label += " (written by the student)"
-    return ShownNote(label, text, private) if text_lines(text) else None
+    return ShownNote(label, text, private)
+
+
+def _extra_note(answer: ExportAnswer, ctx: RenderContext) -> ShownNote | None:
+    """An answer to a field the form does not know."""
+    return _shown_note(_humanise(answer.field_key), answer.value, answer.private, ctx)
 
 
 def _shown_rubric(
-    field: FormField, conference: ConferenceInfo, ctx: RenderContext
+    field: FormField, conference: ExportConference, ctx: RenderContext
 ) -> ShownNote | None:
     """A rubric's criteria that hold anything, or None. It is private if any of its
     parts is: a level marked private is never shared because a note was not."""
@@ -160,6 +174,11 @@ def _shown_rubric(
     private = any(answer.private for answer in stored if answer is not None)
     if private and not ctx.shows_private:
         return None
+
+    def value(key: str) -> str:
+        answer = conference.answers.get(key)
+        return answer.value if answer is not None else ""
+
     rows = tuple(
         ShownRubricRow(
             row.criterion.name,
@@ -167,35 +186,42 @@ def _shown_rubric(
             level_name(field, row.student),
             row.note,
         )
-        for row in rubric_rows(field, conference.value)
+        for row in rubric_rows(field, value)
         if not row.is_empty
     )
     return ShownNote(field.label, "", private, rows) if rows else None
 
 
 def _stage_notes(
-    stage: FormStage, conference: ConferenceInfo, extra: Sequence[AnswerInfo], ctx: RenderContext
+    stage: FormStage,
+    conference: ExportConference,
+    extra: Sequence[ExportAnswer],
+    ctx: RenderContext,
 ) -> tuple[ShownNote, ...]:
-    notes = [
-        _shown_rubric(field, conference, ctx)
-        if field.type == "rubric"
-        else _shown_note(field, field.key, conference.answers.get(field.key), conference, ctx)
-        for field in stage.fields
-    ]
-    notes += [_shown_note(None, a.field_key, a, conference, ctx) for a in extra]
+    notes: list[ShownNote | None] = []
+    for field in stage.fields:
+        answer = conference.answers.get(field.key)
+        if field.type == "rubric":
+            notes.append(_shown_rubric(field, conference, ctx))
+        elif field.kind == Kind.HABITS and conference.habits:
+            private = answer.private if answer is not None else field.private
+            notes.append(_shown_note(field.label, ", ".join(conference.habits), private, ctx))
+        elif answer is not None:
+            label = f"{field.label}{STUDENT_WORDS}" if answer.by_student else field.label
+            notes.append(_shown_note(label, answer.value, answer.private, ctx))
+    notes += [_extra_note(answer, ctx) for answer in extra]
     return tuple(note for note in notes if note is not None)
 
 
-def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[ShownSection]:
+def conference_sections(conference: ExportConference, ctx: RenderContext) -> list[ShownSection]:
     """The conference's stages in spiral order with what this audience sees of each,
     then the answers to fields the form does not know (an older or a missing form)."""
     form = ctx.form_for(conference)
-    known = {
-        key for stage in form.stages for field in stage.fields for key, _ in field.answer_keys()
-    }
-    extra_by_stage: dict[str, list[AnswerInfo]] = {}
-    for answer in sorted(conference.answers.values(), key=lambda a: a.field_key):
-        if answer.field_key not in known:
+    known = ctx.field_keys(conference)
+    extra_by_stage: dict[str, list[ExportAnswer]] = {}
+    if not known.issuperset(conference.answers):  # most answer only their form's fields
+        extras = [answer for answer in conference.answers.values() if answer.field_key not in known]
+        for answer in sorted(extras, key=lambda a: a.field_key):
             extra_by_stage.setdefault(answer.stage_key, []).append(answer)
     sections = []
     for stage in form.stages:
@@ -203,14 +229,14 @@ def conference_sections(conference: ConferenceInfo, ctx: RenderContext) -> list[
         if notes:
             sections.append(ShownSection(f"{stage.number}. {stage.title}", notes))
     leftovers = [a for answers in extra_by_stage.values() for a in answers]
-    other = [_shown_note(None, a.field_key, a, conference, ctx) for a in leftovers]
+    other = [_extra_note(answer, ctx) for answer in leftovers]
     shown_other = tuple(note for note in other if note is not None)
     if shown_other:
         sections.append(ShownSection(OTHER_NOTES, shown_other))
     return sections
 
 
-def conference_summary(conference: ConferenceInfo) -> list[str]:
+def conference_summary(conference: ExportConference) -> list[str]:
     """Status, start, length and amendment of a conference, as short phrases."""
     parts = [
         "Draft" if conference.is_draft else "Complete",
@@ -226,7 +252,7 @@ def conference_summary(conference: ConferenceInfo) -> list[str]:
     return parts
 
 
-def conference_title(conference: ConferenceInfo, ctx: RenderContext) -> str:
+def conference_title(conference: ExportConference, ctx: RenderContext) -> str:
     """ "Conference of <day>", with the piece's title when this audience may see it."""
     title = f"Conference of {local_minute(conference.started_at)}"
     piece = conference.piece_title
@@ -251,14 +277,14 @@ def shown_goals(notes: StudentNotes, ctx: RenderContext) -> list[ShownGoal]:
 
 
 def newest_next_step(
-    conferences: Iterable[ConferenceInfo], ctx: RenderContext
+    conferences: Iterable[ExportConference], ctx: RenderContext
 ) -> ShownNextStep | None:
     """The newest next step this audience may see."""
     for conference in sorted(conferences, key=lambda c: c.started_at, reverse=True):
         answer = conference.answer_of_kind(Kind.NEXT_STEP)
         if answer is None or (answer.private and not ctx.shows_private):
             continue
-        if text_lines(answer.value):
+        if has_text(answer.value):
             return ShownNextStep(local_minute(conference.started_at), answer.value, answer.private)
     return None
 
@@ -274,9 +300,7 @@ def learner_notes(notes: StudentNotes, ctx: RenderContext) -> list[ShownNote]:
         "needs": student.needs,
     }
     return [
-        ShownNote(label, values[key], True)
-        for key, label in LEARNER_NOTES
-        if text_lines(values[key])
+        ShownNote(label, values[key], True) for key, label in LEARNER_NOTES if has_text(values[key])
     ]
 
 

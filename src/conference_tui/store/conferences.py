@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Row, delete, func
+from sqlalchemy import delete, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
@@ -53,18 +52,16 @@ def conference_info(
 
 def conference_infos(
     session: Session,
-    rows: Sequence[Conference] | Sequence[Row[Any]],
+    rows: Sequence[Conference],
     with_revisions: bool = False,
 ) -> list[ConferenceInfo]:
     """Whole conferences, in the order given, read set-based: their answers, habits and
-    revisions in one query each, however many conferences there are. `rows` may be ORM
-    objects or plain rows of the conference table's columns (cheaper to read in bulk)."""
+    revisions in one query each, however many conferences there are. (An export reads
+    less of each conference, and reads it otherwise: see export_reads.py.)"""
     ids = [row.id for row in rows]
     answers: dict[str, list[AnswerInfo]] = {conference_id: [] for conference_id in ids}
     habits: dict[str, list[str]] = {conference_id: [] for conference_id in ids}
     revisions: dict[str, list[AnswerRevisionInfo]] = {conference_id: [] for conference_id in ids}
-    # Plain rows straight from the connection, not through the ORM's result machinery:
-    # an export reads hundreds of thousands of answers.
     connection = session.connection()
     for chunk in chunked(ids):
         for (

@@ -1,25 +1,34 @@
 """The reads an export needs: what a scope holds, whole conferences of many students at
 once, and finding by name. Every read is set-based (`IN (...)` over a batch of
-students), never a query per conference or per student."""
+students, answers and habits joined to their conferences), never a query per
+conference or per student."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, true
+from sqlalchemy import ColumnElement, Connection, Integer, func, true, type_coerce
 from sqlalchemy import select as select_columns
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
+from conference_tui.field_kinds import kind_of
 from conference_tui.store.base import StoreBase
-from conference_tui.store.conferences import chunked, conference_infos
-from conference_tui.store.goals import goal_info
-from conference_tui.store.models import Conference, Goal, SchoolClass, Student
+from conference_tui.store.conferences import chunked
+from conference_tui.store.models import (
+    Answer,
+    Conference,
+    Goal,
+    HabitObservation,
+    SchoolClass,
+    Student,
+)
 from conference_tui.store.names import name_key
 from conference_tui.store.records import (
     ClassInfo,
-    ConferenceInfo,
     ConferenceStatus,
+    ExportAnswer,
+    ExportConference,
     GoalInfo,
     StudentInfo,
 )
@@ -35,8 +44,42 @@ class StudentTally:
     form_ids: tuple[str, ...]
 
 
-# Plain rows of the conference table: ORM objects cost more to build than to read.
-CONFERENCE_COLUMNS = tuple(SQLModel.metadata.tables[str(Conference.__tablename__)].columns)
+# Only the columns an export shows, as plain rows: ORM objects cost more to build than
+# to read, and each column skipped is a value not converted, hundreds of thousands of
+# times over.
+EXPORT_CONFERENCE_COLUMNS = (
+    col(Conference.id),
+    col(Conference.student_id),
+    col(Conference.form_id),
+    col(Conference.status),
+    col(Conference.started_at),
+    col(Conference.ended_at),
+    col(Conference.amended_at),
+    col(Conference.elapsed_seconds),
+    col(Conference.piece_title),
+)
+EXPORT_ANSWER_COLUMNS = (
+    col(Answer.conference_id),
+    col(Answer.stage_key),
+    col(Answer.field_key),
+    col(Answer.value),
+    # As the driver gives it (0 or 1 from SQLite, a bool from PostgreSQL), made a bool
+    # below: converting even one column makes SQLAlchemy handle every row in Python,
+    # which made reading the answers a quarter to a half slower.
+    type_coerce(col(Answer.private), Integer),
+    col(Answer.kind),
+    type_coerce(col(Answer.by_student), Integer),
+)
+GOAL_COLUMNS = (
+    col(Goal.id),
+    col(Goal.student_id),
+    col(Goal.text),
+    col(Goal.status),
+    col(Goal.set_at),
+    col(Goal.set_by_conference_id),
+    col(Goal.closed_at),
+    col(Goal.closed_by_conference_id),
+)
 
 
 def _in_scope(include_drafts: bool) -> ColumnElement[bool]:
@@ -75,31 +118,24 @@ class ExportReadStore(StoreBase):
 
     def conferences_of_students(
         self, student_ids: Sequence[str], *, include_drafts: bool = False
-    ) -> dict[str, list[ConferenceInfo]]:
-        """Every conference of each student in full (answers, habits), oldest first."""
-        found: dict[str, list[ConferenceInfo]] = {student_id: [] for student_id in student_ids}
+    ) -> dict[str, list[ExportConference]]:
+        """Every conference of each student as an export shows it, oldest first."""
+        found: dict[str, list[ExportConference]] = {student_id: [] for student_id in student_ids}
         with self._read() as session:
+            connection = session.connection()
             for chunk in chunked(student_ids):
-                query = (
-                    select_columns(*CONFERENCE_COLUMNS)
-                    .where(_in_scope(include_drafts), col(Conference.student_id).in_(chunk))
-                    .order_by(col(Conference.started_at), col(Conference.id))
-                )
-                for conference in conference_infos(
-                    session, session.connection().execute(query).all()
-                ):
+                which = (_in_scope(include_drafts), col(Conference.student_id).in_(chunk))
+                for conference in _export_conferences(connection, which):
                     found[conference.student_id].append(conference)
         return found
 
-    def conferences_by_id(self, conference_ids: Sequence[str]) -> dict[str, ConferenceInfo]:
-        """The conferences with these ids (those that exist), in full but for revisions."""
-        found: dict[str, ConferenceInfo] = {}
+    def conferences_by_id(self, conference_ids: Sequence[str]) -> dict[str, ExportConference]:
+        """The conferences with these ids (those that exist), as an export shows them."""
+        found: dict[str, ExportConference] = {}
         with self._read() as session:
+            connection = session.connection()
             for chunk in chunked(conference_ids):
-                query = select_columns(*CONFERENCE_COLUMNS).where(col(Conference.id).in_(chunk))
-                for conference in conference_infos(
-                    session, session.connection().execute(query).all()
-                ):
+                for conference in _export_conferences(connection, (col(Conference.id).in_(chunk),)):
                     found[conference.id] = conference
         return found
 
@@ -107,12 +143,26 @@ class ExportReadStore(StoreBase):
         """Each student's goals, oldest first (as `goal_chain` gives one student's)."""
         found: dict[str, list[GoalInfo]] = {student_id: [] for student_id in student_ids}
         with self._read() as session:
+            connection = session.connection()
             for chunk in chunked(student_ids):
                 query = (
-                    select(Goal).where(col(Goal.student_id).in_(chunk)).order_by(col(Goal.set_at))
+                    select_columns(*GOAL_COLUMNS)
+                    .where(col(Goal.student_id).in_(chunk))
+                    .order_by(col(Goal.set_at))
                 )
-                for row in session.scalars(query):
-                    found[row.student_id].append(goal_info(row))
+                for row in connection.execute(query).all():
+                    found[row.student_id].append(
+                        GoalInfo(
+                            id=row.id,
+                            student_id=row.student_id,
+                            text=row.text,
+                            status=row.status,
+                            set_at=row.set_at,
+                            set_by_conference_id=row.set_by_conference_id,
+                            closed_at=row.closed_at,
+                            closed_by_conference_id=row.closed_by_conference_id,
+                        )
+                    )
         return found
 
     def students_named(self, name: str) -> list[StudentInfo]:
@@ -137,3 +187,57 @@ class ExportReadStore(StoreBase):
                 for row in session.scalars(query).all()
                 if name_key(row.name) == wanted
             ]
+
+
+def _export_conferences(
+    connection: Connection, which: Sequence[ColumnElement[bool]]
+) -> list[ExportConference]:
+    """The conferences `which` selects, oldest first, with their answers and habits: three
+    queries however many conferences there are."""
+    rows = connection.execute(
+        select_columns(*EXPORT_CONFERENCE_COLUMNS)
+        .where(*which)
+        .order_by(col(Conference.started_at), col(Conference.id))
+    ).all()
+    answers: dict[str, dict[str, ExportAnswer]] = {row.id: {} for row in rows}
+    habits: dict[str, list[str]] = {row.id: [] for row in rows}
+    # Rows taken one at a time, not all at once: each is gone before the next instead of
+    # tens of thousands piling up, which set off a full garbage collection per batch.
+    answer_rows = connection.execute(
+        select_columns(*EXPORT_ANSWER_COLUMNS)
+        .join(Conference, col(Conference.id) == col(Answer.conference_id))
+        .where(*which)
+    )
+    for conference_id, stage_key, field_key, value, private, kind, by_student in answer_rows:
+        # A conference added after its siblings were read is not in this export.
+        shown = answers.get(conference_id)
+        if shown is not None:
+            shown[field_key] = ExportAnswer(
+                stage_key, field_key, value, bool(private), kind_of(kind), bool(by_student)
+            )
+    habit_rows = connection.execute(
+        select_columns(col(HabitObservation.conference_id), col(HabitObservation.habit))
+        .join(Conference, col(Conference.id) == col(HabitObservation.conference_id))
+        .where(*which)
+        .order_by(col(HabitObservation.habit))
+    )
+    for conference_id, habit in habit_rows:
+        observed = habits.get(conference_id)
+        if observed is not None:
+            observed.append(habit)
+    return [
+        ExportConference(
+            id=row.id,
+            student_id=row.student_id,
+            form_id=row.form_id,
+            status=row.status,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            amended_at=row.amended_at,
+            elapsed_seconds=row.elapsed_seconds,
+            piece_title=row.piece_title,
+            answers=answers[row.id],
+            habits=tuple(habits[row.id]),
+        )
+        for row in rows
+    ]

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from conference_tui.export.selection import STUDENT_WORDS
 from conference_tui.field_kinds import (
     RubricPart,
     form_field_key,
@@ -44,8 +45,6 @@ from conference_tui.tui.widgets.formatting import local_datetime
 
 # Fields whose answer fits on the line of its label.
 INLINE_TYPES = frozenset({"short_text", "choice", "date"})
-# How an answer the student typed on their turn is marked.
-STUDENT_WORDS = " (written by the student)"
 LIST_TYPES = frozenset({"multi_choice", "habits"})
 INDENT = 2
 ITALIC = Style(italic=True)
