@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -229,28 +230,42 @@ class SearchStore(StoreBase):
         def every_word(text: Any) -> ColumnElement[bool]:
             return and_(*(cast(text, String).ilike(p, escape="\\") for p in patterns))
 
+        # Each kind of note carries its student's name and class and its conference's
+        # time itself: joined again outside the union, the tables' row-level security
+        # (a school server) made the planner compare every hit with every conference.
         answers: Select[*tuple[Any, ...]] = (
             select(
                 literal("answer").label("kind"),
                 col(Answer.id).label("ref_id"),
                 col(Conference.student_id).label("student_id"),
+                col(Student.name).label("name"),
+                col(Student.class_id).label("class_id"),
                 col(Answer.conference_id).label("conference_id"),
                 col(Answer.stage_key).label("stage_key"),
                 col(Answer.field_key).label("field_key"),
+                col(Conference.started_at).label("started_at"),
                 col(Answer.value).label("body"),
             )
             .join(Conference, col(Conference.id) == Answer.conference_id)
+            .join(Student, col(Student.id) == Conference.student_id)
             .where(every_word(col(Answer.value)))
         )
-        goals = select(
-            literal("goal"),
-            col(Goal.id),
-            col(Goal.student_id),
-            col(Goal.set_by_conference_id),
-            literal(""),
-            literal("goal"),
-            col(Goal.text),
-        ).where(every_word(col(Goal.text)), col(Goal.set_by_conference_id).is_(None))
+        goals = (
+            select(
+                literal("goal"),
+                col(Goal.id),
+                col(Goal.student_id),
+                col(Student.name),
+                col(Student.class_id),
+                col(Goal.set_by_conference_id),
+                literal(""),
+                literal("goal"),
+                null().label("started_at"),
+                col(Goal.text),
+            )
+            .join(Student, col(Student.id) == Goal.student_id)
+            .where(every_word(col(Goal.text)), col(Goal.set_by_conference_id).is_(None))
+        )
         notes = (
             col(Student.name)
             + " "
@@ -266,33 +281,32 @@ class SearchStore(StoreBase):
             literal("student"),
             col(Student.id),
             col(Student.id),
+            col(Student.name),
+            col(Student.class_id),
             literal(None, String),
             literal(""),
             literal(""),
+            null().label("started_at"),
             notes,
         ).where(every_word(notes))
         hits = union_all(answers, goals, students).subquery("hits")
-        started_at = col(Conference.started_at)
-        query = (
-            select(
-                hits.c.kind,
-                hits.c.student_id,
-                col(Student.name),
-                col(Student.class_id),
-                hits.c.conference_id,
-                hits.c.stage_key,
-                hits.c.field_key,
-                started_at,
-                hits.c.body,
-                hits.c.ref_id,
-            )
-            .join(Student, col(Student.id) == hits.c.student_id)
-            .outerjoin(Conference, col(Conference.id) == hits.c.conference_id)
+        started_at = hits.c.started_at
+        query: Select[Any] = select(
+            hits.c.kind,
+            hits.c.student_id,
+            hits.c.name,
+            hits.c.class_id,
+            hits.c.conference_id,
+            hits.c.stage_key,
+            hits.c.field_key,
+            started_at,
+            hits.c.body,
+            hits.c.ref_id,
         )
         query = self._filtered(
             query,
             filters,
-            class_id=col(Student.class_id),
+            class_id=hits.c.class_id,
             started_at=started_at,
             conference_id=hits.c.conference_id,
         )
