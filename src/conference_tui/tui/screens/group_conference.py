@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -83,8 +83,13 @@ def field_stages(form: Form, *, each: bool) -> list[tuple[FormStage, FormField]]
     return [(stage, field) for stage in form.stages for field in stage.fields if field.each == each]
 
 
-def make_editor(stage: FormStage, field: FormField, conference: ConferenceInfo) -> FieldEditor:
-    """A field as the conference holds it (a rubric as its parts, habits as recorded)."""
+def make_editor(
+    stage: FormStage, field: FormField, conference: ConferenceInfo, whose: str = ""
+) -> FieldEditor:
+    """A field as the conference holds it (a rubric as its parts, habits as recorded);
+    a student's own field is labelled with `whose` name, seen wherever it scrolls."""
+    if whose:
+        field = replace(field, label=f"{whose} · {field.label}")
     if field.type == "rubric":
         parts = [conference.answers.get(key) for key, _kind in field.answer_keys()]
         stored = [answer for answer in parts if answer is not None]
@@ -153,6 +158,7 @@ class GroupConferenceScreen(AppScreen[None]):
         # in order: the group's first, then each member's.
         self.owner: dict[int, Owner] = {}
         self.sections: list[tuple[Owner, list[FieldEditor]]] = []
+        self.headings: dict[Owner, Static] = {}
         self.after_save: str | None = None
         self.closing = False
         self.dismissed = False
@@ -177,18 +183,22 @@ class GroupConferenceScreen(AppScreen[None]):
         ]
         self.sections.append((None, shared))
         with VerticalScroll(id="group-fields"):
-            yield Static(Content.styled("The group", "bold"), classes="group-heading")
+            heading = Static(Content.styled("The group", "bold"), classes="group-heading")
+            self.headings[None] = heading
+            yield heading
             yield from shared
             for member in self.members:
+                name = member.student.display_name
                 own = [
-                    make_editor(stage, field, member.conference)
+                    make_editor(stage, field, member.conference, name)
                     for stage, field in field_stages(self.form, each=True)
                 ]
                 self.sections.append((member.conference.id, own))
-                yield Static(
-                    Content.styled(visible(member.student.display_name), "bold"),
-                    classes="group-heading member-heading",
+                heading = Static(
+                    Content.styled(visible(name), "bold"), classes="group-heading member-heading"
                 )
+                self.headings[member.conference.id] = heading
+                yield heading
                 yield from own
         for owner, editors in self.sections:
             for editor in editors:
@@ -250,10 +260,15 @@ class GroupConferenceScreen(AppScreen[None]):
 
     def go_to_section(self, index: int) -> None:
         index = max(0, min(index, len(self.sections) - 1))
-        _owner, editors = self.sections[index]
+        owner, editors = self.sections[index]
         if editors:
             editors[0].focus_control()
-            editors[0].scroll_visible(top=True, animate=False)
+            # The student's name at the top, their fields under it.
+            fields = self.query_one("#group-fields", VerticalScroll)
+            heading = self.headings[owner]
+            self.call_after_refresh(
+                fields.scroll_to_widget, heading, top=True, animate=False, immediate=True
+            )
 
     def action_next_student(self) -> None:
         self.go_to_section(self.section_index() + 1)
