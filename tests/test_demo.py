@@ -108,9 +108,11 @@ def test_conferences_fall_on_school_days_at_school_times(demo: Store) -> None:
                 if not conference.is_draft:
                     assert conference.ended_at is not None
                     minutes = (conference.ended_at - conference.started_at).total_seconds() / 60
-                    # A quick compliment is about ninety seconds at the student's desk.
+                    # A quick compliment is about ninety seconds at the student's desk, a
+                    # small group about ten minutes.
                     quick = conference.form_id == "quick-compliment"
-                    assert 1 <= minutes <= 2 if quick else 2 <= minutes <= 8
+                    longest = 12 if summary.in_group else 8
+                    assert 1 <= minutes <= 2 if quick else 2 <= minutes <= longest
 
 
 def test_notes_are_complete_and_private_where_the_form_says(demo: Store) -> None:
@@ -161,7 +163,12 @@ def test_the_class_is_conferred_with_in_several_forms_and_rubric_scores_rise(
                 assert len(levels) == len(theirs) == 5
                 checks.append(sum(levels))
         rising += len(checks) > 1 and checks[-1] > checks[0]
-    assert held.keys() == {"writing-conference", "quick-compliment", "writing-rubric"}
+    assert held.keys() == {
+        "writing-conference",
+        "quick-compliment",
+        "writing-rubric",
+        "small-group",
+    }
     assert held["quick-compliment"] >= 10 and held["writing-rubric"] >= 6
     assert rising >= 2
 
@@ -258,3 +265,18 @@ def test_a_build_is_reused_while_the_day_stays_the_same(
     assert replays == [TODAY, date(2026, 11, 24)]
     cached = list((private_folders / "data" / demo_module.CACHE_FOLDER).iterdir())
     assert [p.name for p in cached] == [f"{demo_fingerprint(date(2026, 11, 24))}.db"]
+
+
+def test_the_demo_class_holds_small_group_conferences(demo: Store) -> None:
+    """Each member has the group's notes and their own next step, in their history."""
+    groups: dict[str, list[str]] = {}
+    for row in roster_of(demo, MAIN_CLASS):
+        for summary in demo.history(row.student.id):
+            if summary.in_group:
+                conference = demo.get_conference(summary.id)
+                assert conference.group_id is not None and not conference.is_draft
+                assert conference.value("teaching_point") and conference.value("next_step")
+                groups.setdefault(conference.group_id, []).append(conference.value("next_step"))
+    assert sorted(len(steps) for steps in groups.values()) == [2, 3]
+    # Each member's own next step, not the group's.
+    assert all(len(set(steps)) == len(steps) for steps in groups.values())

@@ -308,6 +308,7 @@ def test_user_forms_override_by_id_and_add(tmp_path: Path) -> None:
         "writing-rubric",
         "quick-compliment",
         "performance-task-review",
+        "small-group",
         "mini",
     }
     assert forms["writing-conference"].title == "My writing conference"
@@ -841,3 +842,71 @@ def test_a_rubric_without_criteria_points_at_the_rubric() -> None:
     assert caught.value.field == "stages.plan.fields.rubric.criteria"
     assert "needs its criteria" in caught.value.message
     assert caught.value.line == text.splitlines().index('key = "rubric"')
+
+
+# --- small-group forms: fields asked of each student ----------------------------
+
+
+def test_the_builtin_small_group_form_asks_each_student_their_own_goal_and_steps(
+    no_user_forms: Path,
+) -> None:
+    forms, errors = load_forms(no_user_forms)
+    group = forms["small-group"]
+
+    assert errors == []
+    assert group.is_group_form
+    each = {field.kind for stage in group.stages for field in stage.fields if field.each}
+    assert each == {Kind.GOAL, Kind.NEXT_STEP, Kind.FOLLOW_UP}
+    shared = [field for stage in group.stages for field in stage.fields if not field.each]
+    assert {field.kind for field in shared} >= {Kind.TEACHING_POINT}
+    assert any(field.private for field in shared)  # the teacher's notes, shared by no one
+    assert not any(form.is_group_form for key, form in forms.items() if key != "small-group")
+
+
+GROUP_FIELD = 'private = false\nhint = "in'
+
+
+@pytest.mark.parametrize(
+    ("new", "fragment"),
+    [
+        ('each = "yes"  # HERE\nprivate = false\nhint = "in', "each must be true or false"),
+        ('eech = true  # HERE\nprivate = false\nhint = "in', "did you mean 'each'"),
+    ],
+    ids=["each-not-a-bool", "each-typo"],
+)
+def test_a_mistaken_each_is_reported_with_its_line(tmp_path: Path, new: str, fragment: str) -> None:
+    text = edited(GROUP_FIELD, new)
+    path = write(tmp_path, "mini.toml", text)
+
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+
+    assert caught.value.line == marked_line(text)
+    assert caught.value.field in (
+        "stages.plan.fields.help_request.each",
+        "stages.plan.fields.help_request.eech",
+    )
+    assert fragment in caught.value.message
+
+
+def test_the_piece_is_shared_by_the_group(tmp_path: Path) -> None:
+    text = edited('key = "process_stage"', 'key = "process_stage"\neach = true  # HERE')
+    path = write(tmp_path, "mini.toml", text)
+
+    with pytest.raises(FormError) as caught:
+        load_form(path)
+
+    assert caught.value.line == marked_line(text)
+    assert "shares" in caught.value.message
+
+
+def test_a_small_group_form_shares_at_least_one_field() -> None:
+    process_stage = MINI[MINI.index('[[stages.fields]]\nkey = "process_stage"') :]
+    process_stage = process_stage[: process_stage.index("\n\n") + 2]
+    text = (
+        MINI.replace(process_stage, "")
+        .replace('key = "purpose"', 'key = "purpose"\neach = true')
+        .replace('key = "help_request"', 'key = "help_request"\neach = true')
+    )
+    with pytest.raises(FormError, match="at least one field the group shares"):
+        parse_form(text, "mini.toml")

@@ -51,6 +51,7 @@ DEFAULT_FOLLOW_UP_DAYS = (7, 7, 10, 14)
 # The short conferences beside the writing conferences, by the form they are held with.
 COMPLIMENT = "quick-compliment"
 RUBRIC_CHECK = "writing-rubric"
+GROUP_FORM_FILE = "small-group.toml"
 AMENDMENT_NOTE = " Added after class: wants to try this at home over the weekend too."
 
 
@@ -110,6 +111,18 @@ class DemoClass:
     id: str = ""
 
 
+@dataclass(frozen=True)
+class GroupVisit:
+    """One small-group conference to replay: its members, when, and its notes."""
+
+    members: tuple[DemoStudent, ...]
+    started: datetime
+    seconds: int
+    teaching_point: str
+    group_notes: str
+    next_steps: tuple[str, ...]
+
+
 def build_demo_database(path: Path, today: date | None = None, *, cache: bool = True) -> None:
     """Create the demo database at `path` (which must not exist yet).
 
@@ -145,7 +158,10 @@ def _replay_into(path: Path, today: date) -> None:
     store = Store.open(str(path), clock=clock)
     try:
         _skip_fsync(store)
-        _Replay(store, clock, form).run(classes, visits, today)
+        replay = _Replay(store, clock, form)
+        replay.run(classes, visits, today)
+        for group in plan_groups(data, classes, today):
+            replay.group(group)
     finally:
         store.close()
 
@@ -247,6 +263,30 @@ def plan_demo(
         visits.extend(_schedule(demo_class.name, unscheduled, starts))
     visits.sort(key=lambda visit: visit.started)
     return classes, visits
+
+
+def plan_groups(data: dict[str, Any], classes: list[DemoClass], today: date) -> list[GroupVisit]:
+    """The small-group conferences of each class, on a day it meets, after the day's
+    conferences with one student (their notes and times are not moved by them)."""
+    groups = []
+    for class_data, demo_class in zip(data["classes"], classes, strict=True):
+        by_name = {student.name: student for student in demo_class.students}
+        meets = set(class_data["meets_on"])
+        starts = time.fromisoformat(class_data["conferring_from"])
+        for group in class_data.get("group_conferences", []):
+            day = _weekday_on_or_before(today - timedelta(days=group["days_ago"]), meets)
+            rng = random.Random(f"demo:{demo_class.name}:group:{day.isoformat()}")
+            groups.append(
+                GroupVisit(
+                    members=tuple(by_name[name] for name in group["students"]),
+                    started=local_time(day, starts) + timedelta(minutes=40 + rng.randrange(0, 5)),
+                    seconds=rng.randrange(420, 660),
+                    teaching_point=group["teaching_point"],
+                    group_notes=group["group_notes"],
+                    next_steps=tuple(group["next_steps"]),
+                )
+            )
+    return sorted(groups, key=lambda group: group.started)
 
 
 def _schedule(class_name: str, visits: list[Visit], starts: time) -> list[Visit]:
@@ -421,6 +461,31 @@ class _Replay:
         clock.set(visit.started + timedelta(seconds=visit.seconds))
         store.complete_conference(conference_id)
         return conference_id
+
+    def group(self, visit: GroupVisit) -> None:
+        """A small-group conference: the group's notes in every member's conference,
+        each member's own next step in theirs."""
+        store, clock = self.store, self.clock
+        form = load_form(paths.builtin_forms_dir() / GROUP_FORM_FILE)
+        clock.set(visit.started)
+        group = store.start_group_conference(
+            [member.id for member in visit.members], form.id, form.version, form.stages[0].key
+        )
+        clock.advance(visit.seconds / 2)
+        own = dict(zip((m.id for m in visit.members), visit.next_steps, strict=True))
+        shared = {"teaching_point": visit.teaching_point, "group_notes": visit.group_notes}
+        for member in group.members:
+            answers = {**shared, "next_step": own[member.student.id]}
+            store.save_answers(
+                member.conference.id,
+                [
+                    AnswerEdit(form.stage_of(key).key, key, value, field.private, field.kind)
+                    for key, value in answers.items()
+                    for field in [form.field(key)]
+                ],
+            )
+        clock.set(visit.started + timedelta(seconds=visit.seconds))
+        store.complete_group_conference(group.group_id)
 
     def conference(self, visit: Visit) -> str:
         if visit.held_with:

@@ -50,6 +50,10 @@ FIELD_ROLES: tuple[FieldRole, ...] = get_args(FieldRole)
 KIND_TYPES: frozenset[FieldType] = frozenset({"goal", "next_step", "habits"})
 CHOICE_TYPES: frozenset[FieldType] = frozenset({"choice", "multi_choice"})
 DEFAULT_FORM_ID = "writing-conference"
+# The built-in form of a small-group conference.
+GROUP_FORM_ID = "small-group"
+# Fields kept on the conference row itself (the piece): one for the whole group.
+GROUP_SHARED_KEYS = frozenset({"piece_title", "genre", "process_stage"})
 
 # Costa & Kallick's 16 Habits of Mind, in their usual order.
 HABITS_OF_MIND: tuple[str, ...] = (
@@ -87,6 +91,7 @@ _FIELD_SETTINGS = (
     "criteria",
     "student",
     "ask",
+    "each",
 )
 _CRITERION_SETTINGS = ("key", "name", "descriptors")
 # A rubric's levels are chosen with the digits 1 to N, and its grid of criteria and
@@ -124,6 +129,9 @@ class FormField:
     # A rubric's levels (lowest first) and its criteria; empty for other types.
     levels: tuple[str, ...] = ()
     criteria: tuple[RubricCriterion, ...] = ()
+    # In a small-group conference, asked of each student and kept in their conference
+    # alone (their goal, next step...); the other fields the group shares.
+    each: bool = False
 
     @property
     def kind(self) -> Kind | None:
@@ -201,6 +209,11 @@ class Form:
                 if any(key == answer_key for key, _kind in field.answer_keys()):
                     return field
         return None
+
+    @property
+    def is_group_form(self) -> bool:
+        """A form for small groups: some fields are asked of each student."""
+        return any(field.each for stage in self.stages for field in stage.fields)
 
     def fields_of_type(self, type: FieldType) -> list[FormField]:
         return [field for stage in self.stages for field in stage.fields if field.type == type]
@@ -378,6 +391,7 @@ class _Parser:
             message = "the form needs at least one [[stages]] block"
             raise self.error(message, self.where.top("stages"), "stages")
         parsed = tuple(self.stage(index, table) for index, table in enumerate(stages))
+        self.check_group(parsed)
         return Form(
             id=form_id,
             version=version,
@@ -386,6 +400,21 @@ class _Parser:
             stages=parsed if "follow_up" in self.field_roles else _legacy_follow_up(parsed),
             source=self.source,
         )
+
+    def check_group(self, stages: tuple[FormStage, ...]) -> None:
+        """A small-group form shares something: a form of nothing but fields asked of
+        each student is a conference with one student, held several times."""
+        fields = [(index, position, field) for index, stage in enumerate(stages)
+                  for position, field in enumerate(stage.fields)]  # fmt: skip
+        each = [item for item in fields if item[2].each]
+        if each and len(each) == len(fields):
+            index, position, field = each[0]
+            message = (
+                "every field is asked of each student: a small-group form needs at least"
+                " one field the group shares (the teaching point, say), without each"
+            )
+            line = self.where.field(index, position, "each")
+            raise self.error(message, line, f"stages.{stages[index].key}.fields.{field.key}.each")
 
     def form_id(self, raw: object) -> str:
         if raw is None:
@@ -502,6 +531,16 @@ class _Parser:
                 "a field the student fills in on their turn is shown to them: add private = false"
             )
             raise self.error(message, line_of("student"), f"{path}.student")
+        each = table.get("each", False)
+        if not isinstance(each, bool):
+            message = f"each must be true or false (no quotes), not {_describe(each)}"
+            raise self.error(message, line_of("each"), f"{path}.each")
+        if each and key in GROUP_SHARED_KEYS:
+            message = (
+                f"{key} names the piece the conference is about, which a small group"
+                " shares: remove each"
+            )
+            raise self.error(message, line_of("each"), f"{path}.each")
         levels = self.levels(table, field_type, path, line_of)
         return FormField(
             key=key,
@@ -515,6 +554,7 @@ class _Parser:
             ask=self.text(table, "ask", path, line_of, required=False),
             levels=levels,
             criteria=self.criteria(table, levels, (stage, index), path, line_of),
+            each=each,
         )
 
     def levels(

@@ -37,12 +37,17 @@ from conference_tui.store.archive_spec import (
 )
 
 ARCHIVE_FORMAT = "conference-tui-archive"
-# Version 2 keeps each answer's kind and whether the student wrote it, and each
-# class's default form. A version 1 archive's answers are given the kinds their keys
-# stood for then (field_kinds.KIND_OF_LEGACY_KEY) and are the teacher's; its classes
-# use the app's default form.
+# Version 2 keeps each answer's kind and whether the student wrote it, each class's
+# default form, and the small group a conference was held with. A version 1 archive's
+# answers are given the kinds their keys stood for then (field_kinds.KIND_OF_LEGACY_KEY)
+# and are the teacher's; its classes use the app's default form; its conferences were
+# each with one student.
 ARCHIVE_VERSION = 2
-ADDED_IN_VERSION_2 = {"answers": ("kind", "by_student"), "classes": ("default_form",)}
+ADDED_IN_VERSION_2 = {
+    "answers": ("kind", "by_student"),
+    "classes": ("default_form",),
+    "conferences": ("group_id",),
+}
 MAX_ARCHIVE_BYTES = 2_000_000_000
 PROGRESS_EVERY = 5000
 
@@ -181,6 +186,8 @@ def _from_version_1(kind: str, record: Record) -> Record:
         return {**record, "kind": kind, "by_student": False}
     if kind == "classes":
         return {**record, "default_form": ""}
+    if kind == "conferences":
+        return {**record, "group_id": None}
     return record
 
 

@@ -143,6 +143,7 @@ def conference_infos(
             revisions=tuple(revisions[row.id]),
             editor_id=row.editor_id,
             editor_seen_at=row.editor_seen_at,
+            group_id=row.group_id,
         )
         for row in rows
     ]

@@ -35,6 +35,7 @@ class HistoryStore(StoreBase):
                 col(Conference.started_at),
                 col(Conference.piece_title),
                 col(Conference.amended_at),
+                col(Conference.group_id),
                 teaching.c.value,
                 goal_set,
             )
@@ -62,10 +63,18 @@ class HistoryStore(StoreBase):
                     teaching_point=point or "",
                     goal_set=goal or "",
                     amended_at=amended_at,
+                    in_group=group_id is not None,
                 )
-                for cid, status, started_at, piece, amended_at, point, goal in session.execute(
-                    query
-                ).all()
+                for (
+                    cid,
+                    status,
+                    started_at,
+                    piece,
+                    amended_at,
+                    group_id,
+                    point,
+                    goal,
+                ) in session.execute(query).all()
             ]
 
     def conference_count(self, student_id: str) -> int:

@@ -93,6 +93,7 @@ class Conference(SQLModel, table=True):
         Index("ix_conference_student_started", "student_id", "started_at"),
         Index("ix_conference_started", "started_at"),
         Index("ix_conference_follow_up", "follow_up_on"),
+        Index("ix_conference_group", "group_id"),
         # One open draft per student and form (migration 0006).
         Index(
             "uq_conference_one_draft",
@@ -121,6 +122,9 @@ class Conference(SQLModel, table=True):
     current_stage: str = ""
     current_field: str = ""
     elapsed_seconds: int = 0
+    # A small-group conference: one conference per member, all with the same group id
+    # (migration 0011); None for a conference with one student.
+    group_id: str | None = Field(default=None, max_length=36, nullable=True)
     # Which copy of the app has this draft open, and when it last saved: a second copy
     # that opens it is told. Local state of this database, left out of archives.
     editor_id: str = Field(default="", sa_column_kwargs={"server_default": ""})

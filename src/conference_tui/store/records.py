@@ -147,6 +147,9 @@ class ConferenceInfo:
     revisions: tuple[AnswerRevisionInfo, ...] = ()
     editor_id: str = ""
     editor_seen_at: datetime | None = None
+    # The small group this conference was held with (each member has their own
+    # conference, all with this id); None for a conference with one student.
+    group_id: str | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -198,6 +201,26 @@ class ExportConference:
 
 
 @dataclass(frozen=True)
+class GroupMember:
+    """One student of a small-group conference, with their own conference of it."""
+
+    student: StudentInfo
+    conference: ConferenceInfo
+
+
+@dataclass(frozen=True)
+class GroupConferenceInfo:
+    """A small-group conference: its members (by name), each with their conference."""
+
+    group_id: str
+    members: tuple[GroupMember, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return any(member.conference.is_draft for member in self.members)
+
+
+@dataclass(frozen=True)
 class AmendmentStart:
     """A completed conference, and its student's goals, as they were when it was opened
     for amendment: what discarding the amendment puts back."""
@@ -218,6 +241,8 @@ class ConferenceSummary:
     teaching_point: str
     goal_set: str
     amended_at: datetime | None
+    # Held with a small group (see ConferenceInfo.group_id).
+    in_group: bool = False
 
     @property
     def is_draft(self) -> bool:

@@ -11,6 +11,7 @@ from conference_tui.store.conferences import ConferenceStore
 from conference_tui.store.engine import open_engine
 from conference_tui.store.export_reads import ExportReadStore
 from conference_tui.store.goals import GoalStore
+from conference_tui.store.group_conferences import GroupConferenceStore
 from conference_tui.store.history import HistoryStore
 from conference_tui.store.roster import RosterStore
 from conference_tui.store.roster_import import RosterImportStore
@@ -20,6 +21,7 @@ from conference_tui.store.search import SearchStore
 class Store(
     RosterStore,
     ConferenceStore,
+    GroupConferenceStore,
     AmendmentStore,
     GoalStore,
     HistoryStore,

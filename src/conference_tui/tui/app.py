@@ -60,6 +60,7 @@ class ConferenceApp(App[None]):
             for name in (
                 "roster",
                 "conference",
+                "group_conference",
                 "history",
                 "search",
                 "export",
@@ -306,12 +307,20 @@ class ConferenceApp(App[None]):
             FormMissing,
             read_opened,
         )
+        from conference_tui.tui.screens.group_conference import (
+            GroupConferenceScreen,
+            GroupOpened,
+            read_group_opened,
+        )
 
         store, editor_id = self.store, self.editor_id
         forms = FormChoice(dict(self.forms), self.form, form)
 
-        def read() -> Opened:
+        def read() -> Opened | GroupOpened:
             try:
+                if form is None and (group_id := open_group_draft()) is not None:
+                    # A student's group draft reopens with the whole group.
+                    return read_group_opened(store, forms.forms, store.group_conference(group_id))
                 return read_opened(store, forms, student_id, conference_id, editor_id)
             except FormMissing as exc:
                 raise StoreError(str(exc)) from exc
@@ -326,18 +335,83 @@ class ConferenceApp(App[None]):
                     exc.fault,
                 ) from exc
 
-        def discard_started(opened: Opened) -> None:
-            if conference_id is None:
+        def open_group_draft() -> str | None:
+            if conference_id is not None:
+                existing: ConferenceInfo | None = store.get_conference(conference_id)
+            else:
+                existing = store.draft_for_student(student_id)
+            if existing is not None and existing.is_draft and existing.group_id:
+                return existing.group_id
+            return None
+
+        def discard_started(opened: Opened | GroupOpened) -> None:
+            if conference_id is None and isinstance(opened, Opened):
                 draft_id = opened.conference.id
                 run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
 
+        def screen(opened: Opened | GroupOpened) -> Screen[object]:
+            if isinstance(opened, GroupOpened):
+                return GroupConferenceScreen(opened)
+            return ConferenceScreen(opened, stage_key=stage_key, amend=amend)
+
         self.read_then_push(
             read,
-            lambda opened: ConferenceScreen(opened, stage_key=stage_key, amend=amend),
+            screen,
             part="open-conference",
             what="the conference to open",
             cannot="Cannot open the conference",
             called_off=discard_started,
+        )
+
+    def open_group_conference(
+        self, student_ids: list[str], started: Callable[[], object] | None = None
+    ) -> None:
+        """Start (or resume) a small-group conference with these students (2 to 8), with
+        the small-group form; `started` runs once it is on screen. Refused with a word
+        when the store will not start it (an archived student, another open draft)."""
+        from conference_tui.forms import GROUP_FORM_ID
+        from conference_tui.tui.screens.group_conference import (
+            GroupConferenceScreen,
+            GroupOpened,
+            read_group_opened,
+        )
+
+        form = self.forms.get(GROUP_FORM_ID)
+        if form is None:
+            self.key_gate.refuse(
+                "The small-group form is not among the forms (its file has a mistake, or "
+                "was replaced: `conference-tui locate` shows the forms folder).",
+                severity="error",
+            )
+            return
+        store, forms, editor_id = self.store, dict(self.forms), self.editor_id
+
+        def read() -> GroupOpened:
+            group = store.start_group_conference(
+                student_ids, form.id, form.version, form.stages[0].key
+            )
+            return read_group_opened(store, forms, group)
+
+        def screen(opened: GroupOpened) -> Screen[object]:
+            if started is not None:
+                started()
+            return GroupConferenceScreen(opened)
+
+        def called_off(opened: GroupOpened) -> None:
+            group_id = opened.group.group_id
+            run_in_background(
+                self,
+                lambda: store.leave_group_conference(group_id, editor_id),
+                group="discard",
+            )
+
+        self.read_then_push(
+            read,
+            screen,
+            part="open-group-conference",
+            what="the group conference to open",
+            cannot="Cannot start the group conference",
+            called_off=called_off,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -531,7 +605,16 @@ class ConferenceApp(App[None]):
 def import_screens() -> None:
     """Load the modules of the other screens, so that the first visit to each does not
     wait for Python to read them."""
-    for name in ("conference", "history", "search", "export", "groups", "class_status", "help"):
+    for name in (
+        "conference",
+        "group_conference",
+        "history",
+        "search",
+        "export",
+        "groups",
+        "class_status",
+        "help",
+    ):
         importlib.import_module(f"conference_tui.tui.screens.{name}")
 
 

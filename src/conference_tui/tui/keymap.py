@@ -31,6 +31,7 @@ PLACES: dict[str, tuple[str, ...]] = {
         "widgets.spiral:GoalList",
         "widgets.rubric:RubricGrid",
     ),
+    "Group conference": ("screens.group_conference:GroupConferenceScreen",),
     "History": ("screens.history:HistoryScreen", "widgets.tables:RowTable"),
     "Search": ("screens.search:SearchScreen", "screens.search:Results"),
     "Groups": ("screens.groups:GroupsScreen", "screens.groups:GroupTree"),

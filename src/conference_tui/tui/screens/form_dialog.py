@@ -46,7 +46,9 @@ class FormDialog(AppModal[Form | None]):
         self, forms: dict[str, Form], default_form: str, school_class: ClassInfo | None, name: str
     ) -> None:
         super().__init__()
-        self.forms = dict(sorted(forms.items(), key=lambda item: item[1].title.casefold()))
+        # A small-group form is started with the students of a group (m, then G).
+        one_student = {key: form for key, form in forms.items() if not form.is_group_form}
+        self.forms = dict(sorted(one_student.items(), key=lambda item: item[1].title.casefold()))
         self.default_form = default_form
         self.school_class = school_class
         self.student_name = name

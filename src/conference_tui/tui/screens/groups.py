@@ -121,6 +121,13 @@ class GroupsScreen(AppScreen[None]):
             tooltip="Open the highlighted student's history",
         ),
         Binding(
+            "n",
+            "group_conference",
+            "Group conference",
+            id="groups.group_conference",
+            tooltip="Start a small-group conference with the highlighted group's students",
+        ),
+        Binding(
             "t",
             "toggle_grouping",
             "Goal/next step",
@@ -275,6 +282,24 @@ class GroupsScreen(AppScreen[None]):
             self.conference_app.open_history(student_id)
         elif node is not None:
             node.toggle()
+
+    def action_group_conference(self) -> None:
+        from conference_tui.store.group_conferences import group_size_problem
+
+        node = self.query_one(Tree).cursor_node
+        if node is not None and student_of(node) is not None:
+            node = node.parent  # a student's line: their group
+        students = [child.data for child in node.children if child.data] if node else []
+        problem = group_size_problem(len(students))
+        if node is None or node.parent is None:
+            problem = "No group highlighted: move to a group of 2 to 8 students, then press n."
+        if problem:
+            self.conference_app.key_gate.refuse(
+                f"{problem} Highlight a group of 2 to 8, or mark students on the roster "
+                "(m, then G)."
+            )
+            return
+        self.conference_app.open_group_conference(students)
 
     def action_back(self) -> None:
         self.dismiss()

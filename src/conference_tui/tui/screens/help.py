@@ -21,6 +21,11 @@ SCREENS = [
     ("Conference", "conference_tui.tui.screens.conference", "ConferenceScreen"),
     ("Last time's goals (after ctrl+g)", "conference_tui.tui.widgets.spiral", "GoalList"),
     ("A rubric (digits 1-N set a level)", "conference_tui.tui.widgets.rubric", "RubricGrid"),
+    (
+        "Small-group conference",
+        "conference_tui.tui.screens.group_conference",
+        "GroupConferenceScreen",
+    ),
     ("History", "conference_tui.tui.screens.history", "HistoryScreen"),
     ("Search", "conference_tui.tui.screens.search", "SearchScreen"),
     ("Groups", "conference_tui.tui.screens.groups", "GroupsScreen"),

@@ -29,7 +29,7 @@ from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import QUIET, local_date, one_line, plain
+from conference_tui.tui.widgets.formatting import GROUP_MARK, QUIET, local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import (
     ColumnSpec,
@@ -80,10 +80,14 @@ class Story:
 class Detail:
     conference: ConferenceInfo
     goals: list[GoalInfo]
+    # The other members of the small group it was held with (none: one student).
+    group_names: tuple[str, ...] = ()
 
 
 def read_detail(store: Store, conference_id: str) -> Detail:
-    return Detail(store.get_conference(conference_id), store.goals_touching(conference_id))
+    conference = store.get_conference(conference_id)
+    names = store.group_member_names(conference_id) if conference.group_id else []
+    return Detail(conference, store.goals_touching(conference_id), tuple(names))
 
 
 def read_story(store: Store, student_id: str, limit: int = PAGE_SIZE) -> Story:
@@ -130,6 +134,15 @@ HABIT_COLUMNS = (
 )
 
 
+def piece_cell(summary: ConferenceSummary, width: int) -> Text:
+    """The piece; a small-group conference is marked there (the state column holds one
+    mark, and a group's conference most often names no piece)."""
+    if not summary.in_group:
+        return Text(one_line(summary.piece_title, width))
+    label = f"{GROUP_MARK} {summary.piece_title or 'small group'}"
+    return Text(one_line(label, width), style="italic")
+
+
 def summary_cells(summary: ConferenceSummary, widths: dict[str, int]) -> tuple[Text, ...]:
     state = Text()
     if summary.is_draft:
@@ -139,7 +152,7 @@ def summary_cells(summary: ConferenceSummary, widths: dict[str, int]) -> tuple[T
     return (
         state,
         Text(local_date(summary.started_at)),
-        Text(one_line(summary.piece_title, widths["piece"])),
+        piece_cell(summary, widths["piece"]),
         Text(one_line(summary.teaching_point, widths["point"])),
         Text(one_line(summary.goal_set, widths["goal"])),
     )
@@ -441,6 +454,7 @@ class HistoryScreen(CopiesConference):
             for mark, shown in (
                 ("✎ draft", any(s.is_draft for s in self.summaries.values())),
                 ("✱ amended", any(s.amended_at is not None for s in self.summaries.values())),
+                (f"{GROUP_MARK} small group", any(s.in_group for s in self.summaries.values())),
             )
             if shown
         ]
@@ -588,7 +602,9 @@ class HistoryScreen(CopiesConference):
         self.shown_detail = detail.conference.id
         conference = detail.conference
         form = self.conference_app.form_held_with(conference)
-        self.query_one(ConferenceView).show(conference, form, detail.goals, self.rubric_scores)
+        self.query_one(ConferenceView).show(
+            conference, form, detail.goals, self.rubric_scores, detail.group_names
+        )
 
     # -- actions -------------------------------------------------------------------
 

@@ -129,6 +129,20 @@ class RosterScreen(AppScreen[None]):
             "performance-task review...), or choose the form n starts for the class",
         ),
         Binding(
+            "m",
+            "mark",
+            "Mark",
+            id="roster.mark",
+            tooltip="Mark (or unmark) the selected student for a small-group conference",
+        ),
+        Binding(
+            "G",
+            "group_conference",
+            "Group conf.",
+            id="roster.group_conference",
+            tooltip="Start a small-group conference with the marked students (2 to 8)",
+        ),
+        Binding(
             "N",
             "next_due",
             "Next due",
@@ -261,6 +275,8 @@ class RosterScreen(AppScreen[None]):
         self.seen_marker: object = None
         # The student to put the cursor on once the roster is read (one just added).
         self.student_to_select: str | None = None
+        # The students marked (m) for a small-group conference (G), in marking order.
+        self.marked: dict[str, None] = {}
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -300,7 +316,11 @@ class RosterScreen(AppScreen[None]):
         table = self.query_one(DataTable)
         longest_name = (
             max(
-                (cell_len(row.student.display_name) + (2 if row.draft_conference_id else 0))
+                (
+                    cell_len(row.student.display_name)
+                    + (2 if row.draft_conference_id else 0)
+                    + (2 if row.student.id in self.marked else 0)
+                )
                 for row in self.rows
             )
             if self.rows
@@ -382,6 +402,9 @@ class RosterScreen(AppScreen[None]):
 
     def show(self, loaded: Loaded) -> None:
         self.school_classes, current, self.rows = loaded
+        # A student archived (or moved to another class) is no longer marked.
+        on_roster = {row.student.id for row in self.rows}
+        self.marked = {sid: None for sid in self.marked if sid in on_roster}
         self.loaded = True
         self.conference_app.set_current_class(
             current.id if current else None, current.name if current else ""
@@ -435,8 +458,11 @@ class RosterScreen(AppScreen[None]):
             style = due_style if row.is_due else ""
             name_width = self.column_widths["name"]
             name = one_line(row.student.display_name, name_width)
-            if row.draft_conference_id:
-                name = one_line("✎ " + row.student.display_name, name_width)
+            marks = ("✓ " if row.student.id in self.marked else "") + (
+                "✎ " if row.draft_conference_id else ""
+            )
+            if marks:
+                name = one_line(marks + row.student.display_name, name_width)
             table.add_row(
                 Text("●" if row.is_due else "", style=style),
                 Text(name, style=style),
@@ -475,6 +501,8 @@ class RosterScreen(AppScreen[None]):
             parts.append(f"filter “{needle}”")
         if any(row.draft_conference_id for row in self.rows):
             parts.append("✎ draft open")
+        if self.marked:
+            parts.append(f"✓ {len(self.marked)} marked: G for a group conference")
         self.query_one("#roster-status", Static).update(plain(" · ".join(parts)))
 
     # -- selection -------------------------------------------------------------------
@@ -551,6 +579,37 @@ class RosterScreen(AppScreen[None]):
         row = self.require_student()
         if row:
             self.conference_app.open_conference(row.student.id)
+
+    def action_mark(self) -> None:
+        """Mark or unmark the selected student, then go down a row (m m m marks three)."""
+        row = self.require_student()
+        if row is None:
+            return
+        if self.marked.pop(row.student.id, "unmarked") == "unmarked":
+            self.marked[row.student.id] = None
+        table = self.query_one(DataTable)
+        place = table.cursor_row
+        self.render_rows()
+        if place + 1 < table.row_count:
+            table.move_cursor(row=place + 1)
+
+    def action_group_conference(self) -> None:
+        from conference_tui.store.group_conferences import group_size_problem
+
+        chosen = [sid for sid in self.marked if any(r.student.id == sid for r in self.rows)]
+        problem = group_size_problem(len(chosen))
+        if problem:
+            self.conference_app.key_gate.refuse(
+                f"{problem} Mark each student of the group with m, then press G "
+                f"({len(chosen)} marked now)."
+            )
+            return
+
+        def started() -> None:
+            self.marked = {}
+            self.render_rows()
+
+        self.conference_app.open_group_conference(chosen, started)
 
     def action_pick_form(self) -> None:
         from conference_tui.tui.screens.form_dialog import FormDialog

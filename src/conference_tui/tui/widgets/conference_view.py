@@ -39,9 +39,10 @@ from conference_tui.store.records import (
     GoalStatus,
     RubricScore,
 )
+from conference_tui.store.text_rules import visible
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR
-from conference_tui.tui.widgets.formatting import local_datetime
+from conference_tui.tui.widgets.formatting import GROUP_MARK, local_datetime
 
 # Fields whose answer fits on the line of its label.
 INLINE_TYPES = frozenset({"short_text", "choice", "date"})
@@ -68,13 +69,19 @@ class Ink:
     quiet: Style = DIM
 
 
-def heading(conference: ConferenceInfo, ink: Ink) -> Text:
+def heading(conference: ConferenceInfo, ink: Ink, group_names: Sequence[str] = ()) -> Text:
     text = Text()
     text.append(local_datetime(conference.started_at), style="bold")
     if conference.is_draft:
         text.append("  ✎ draft, not completed", style="italic")
     else:
         text.append(f"  completed {local_datetime(conference.ended_at)}", style=ink.quiet)
+    if conference.group_id is not None:
+        # For the teacher's eyes: an export names no other member.
+        text.append(f"\n{GROUP_MARK} small group", style="italic")
+        if group_names:
+            text.append(" with ", style=ink.quiet)
+            text.append(", ".join(visible(name) for name in group_names))
     if conference.amended_at is not None:
         text.append(f"\n✱ amended {local_datetime(conference.amended_at)}", style="italic")
         text.append(" (earlier text under each change)", style=ink.quiet)
@@ -232,6 +239,7 @@ def conference_renderable(
     goals: Sequence[GoalInfo] = (),
     ink: Ink = Ink(),
     scores: Sequence[RubricScore] = (),
+    group_names: Sequence[str] = (),
 ) -> Group:
     """The whole conference: a heading, then each stage's notes in spiral order.
 
@@ -241,7 +249,7 @@ def conference_renderable(
     """
     revisions = real_changes(conference)
 
-    parts: list[RenderableType] = [heading(conference, ink)]
+    parts: list[RenderableType] = [heading(conference, ink, group_names)]
     known: set[str] = set()
     for stage in form.stages:
         parts.append(Text(""))
@@ -306,7 +314,8 @@ class ConferenceView(VerticalScroll):
         super().__init__(id=id)
         # What is shown, to paint it again in the colours of a new theme.
         self.shown: (
-            tuple[ConferenceInfo, Form, Sequence[GoalInfo], Sequence[RubricScore]] | None
+            tuple[ConferenceInfo, Form, Sequence[GoalInfo], Sequence[RubricScore], Sequence[str]]
+            | None
         ) = None
         self.message = ""
 
@@ -330,9 +339,11 @@ class ConferenceView(VerticalScroll):
         form: Form,
         goals: Sequence[GoalInfo] = (),
         scores: Sequence[RubricScore] = (),
+        group_names: Sequence[str] = (),
     ) -> None:
-        """`scores`: the learner's rubric levels (Store.rubric_scores), for the trends."""
-        self.shown = (conference, form, goals, scores)
+        """`scores`: the learner's rubric levels (Store.rubric_scores), for the trends;
+        `group_names`: the other members of a small group it was held with."""
+        self.shown = (conference, form, goals, scores, group_names)
         self.paint()
         self.scroll_home(animate=False)
 
@@ -346,5 +357,5 @@ class ConferenceView(VerticalScroll):
         if self.shown is None:
             body.update(Text(self.message, style=self.ink().quiet))
         else:
-            conference, form, goals, scores = self.shown
-            body.update(conference_renderable(conference, form, goals, self.ink(), scores))
+            conference, form, goals, scores, names = self.shown
+            body.update(conference_renderable(conference, form, goals, self.ink(), scores, names))
