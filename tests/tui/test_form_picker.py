@@ -145,3 +145,21 @@ def test_the_form_picker(
         await type_ahead(pilot, "f", "up")  # type: ignore[arg-type]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)  # type: ignore[operator]
+
+
+async def test_the_picker_says_which_forms_have_a_draft_open_and_enter_reopens_it(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    draft = app_store.start_conference(student_id, "writing-rubric", 1, "clarify")
+    app_store.save_answer(draft.id, "clarify", "piece_title", "Owls", False)
+    app_store.start_conference(student_id, "quick-compliment", 1, "notice")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "f")
+        marked = [line.split(" · ")[0] for line in shown_options(app) if "draft open" in line]
+        assert marked == ["Quick compliment", "Writing conference with a rubric"]
+        await type_ahead(pilot, "end", "enter")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert app.screen.conference_id == draft.id

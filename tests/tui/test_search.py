@@ -383,3 +383,18 @@ def test_search_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)  # type: ignore[operator]
+
+
+def test_a_rubric_hit_is_named_from_the_rubric_form_whatever_form_n_starts() -> None:
+    from conference_tui.forms import load_forms
+    from conference_tui.store.records import SearchHit
+    from conference_tui.tui.screens.search import form_knowing, where_found
+
+    forms, _ = load_forms()
+    default = forms["writing-conference"]
+    hit = SearchHit("answer", "s", "Ana", "c", "k", "assess", "rubric.voice.note", None, "…")
+    assert where_found(hit, form_knowing(hit.field_key, default, forms)) == (
+        "Writing rubric · Voice · note"
+    )
+    plain = SearchHit("answer", "s", "Ana", "c", "k", "", "purpose", None, "…")
+    assert form_knowing(plain.field_key, default, forms) is default

@@ -195,3 +195,49 @@ async def test_on_a_rubric_the_student_sets_only_their_own_level(
     assert (answers[structure].value, answers[structure].by_student) == ("4", True)
     assert (answers[teacher].value, answers[teacher].by_student) == ("3", False)
     assert answers["help_request"].value == "Endings" and answers["help_request"].by_student
+
+
+async def test_the_teachers_notices_never_show_on_the_students_screen(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A notice still up from the teacher's screen (another student's name) is taken
+    down when the student gets the screen; one that comes meanwhile waits for the
+    teacher."""
+    a_conference_under_way(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        app.notify("Conference saved: Benedikt Okonkwo (4:50).")
+        await type_ahead(pilot, "ctrl+n")
+        assert isinstance(app.screen, StudentTurnScreen)
+        app.notify("n now starts “Quick compliment” for 7B English.")
+        await settle(pilot)
+        screen = shown(app)
+        assert "Benedikt" not in screen and "7B English" not in screen
+        await type_ahead(pilot, "ctrl+n", "ctrl+t")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert any("Quick compliment" in str(n.message) for n in app._notifications)
+
+
+async def test_ctrl_t_right_after_a_refused_ctrl_n_changes_no_privacy(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from conference_tui.forms import parse_form
+
+    form = parse_form(
+        'id = "mine"\nversion = 1\ntitle = "Mine"\n[[stages]]\nkey = "a"\ntitle = "A"\n'
+        'questions = ["?"]\n[[stages.fields]]\nkey = "x"\nlabel = "X"\ntype = "long_text"\n'
+        "private = false\n",
+        "mine.toml",
+    )
+    school_class = app_store.add_class("7B English")
+    app_store.add_student(school_class.id, "Ana Lopez")
+    app = make_test_app(app_store, fixed_clock, form=form)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", *"typed", "ctrl+n", "ctrl+t")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert not app.screen.editors["x"].private
+        await type_ahead(pilot, "ctrl+t")
+        assert app.screen.editors["x"].private

@@ -221,6 +221,18 @@ class ConferenceStore(StoreBase):
             row = require(session.get(Conference, conference_id), "conference", conference_id)
             return conference_info(session, row, with_revisions=True)
 
+    def draft_forms(self, student_id: str) -> set[str]:
+        """The forms the student has a draft of, open now."""
+        with self._read() as session:
+            return set(
+                session.scalars(
+                    select(Conference.form_id).where(
+                        Conference.student_id == student_id,
+                        Conference.status == ConferenceStatus.DRAFT,
+                    )
+                )
+            )
+
     def draft_for_student(
         self, student_id: str, form_id: str | None = None
     ) -> ConferenceInfo | None:

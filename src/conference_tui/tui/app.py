@@ -127,6 +127,8 @@ class ConferenceApp(App[None]):
         # The teacher's own keys from [keys], as checked: binding id to keys.
         self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()
+        # The teacher's notices that came while the student had the screen.
+        self.held_notices: list[Callable[[], None]] = []
         # This copy of the app, as the drafts it has open know it.
         self.editor_id = uuid.uuid4().hex
 
@@ -520,9 +522,18 @@ class ConferenceApp(App[None]):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = True,
+        to_student: bool = False,
     ) -> None:
         """Notifications carry names and notes the teacher typed: never read them as markup,
-        never let a control character in them reach the terminal."""
+        never let a control character in them reach the terminal. While the student has
+        the screen, only what is meant for them shows (`to_student`: about the keys they
+        typed); the teacher's notices (another student's name, the class's) wait until
+        the teacher takes it back."""
+        if getattr(self.screen, "SHOWN_TO_STUDENT", False) and not to_student:
+            self.held_notices.append(
+                partial(self.notify, message, title=title, severity=severity, timeout=timeout)
+            )
+            return
         super().notify(
             visible(message),
             title=visible(title),

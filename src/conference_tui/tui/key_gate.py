@@ -147,6 +147,7 @@ class KeyGate:
                 title="Keys not used",
                 severity="warning",
                 timeout=8,
+                to_student=True,
             )
         self.wake()
 
@@ -157,6 +158,7 @@ class KeyGate:
         title: str = "",
         severity: SeverityLevel = "warning",
         timeout: float = 8,
+        to_student: bool = False,
     ) -> None:
         """What a key asked cannot happen (no student to open, a field to fix before
         leaving): tell the teacher why. Keys typed after it were meant for where it
@@ -164,7 +166,7 @@ class KeyGate:
         dropped = self.drop_waiting()
         if dropped:
             why += f"\nThe {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
-        self.app.notify(why, title=title, severity=severity, timeout=timeout)
+        self.app.notify(why, title=title, severity=severity, timeout=timeout, to_student=to_student)
 
     def drop_waiting(self) -> int:
         """Forget every key not yet delivered; how many there were."""
@@ -273,7 +275,7 @@ class KeyGate:
         self.told = True
         _owner, why = next(iter(self.holds.values()))
         self.told_message = f"Waiting for {why}. What you type is kept and will appear there."
-        self.app.notify(self.told_message, timeout=4)
+        self.app.notify(self.told_message, timeout=4, to_student=True)
 
     def take_down_notice(self) -> None:
         """The wait is over: a notice still saying "waiting for" would be wrong. (Textual

@@ -41,7 +41,7 @@ from conference_tui.tui.draft_session import (
     WritesInOrder,
 )
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
-from conference_tui.tui.screens.student_turn import StudentTurnScreen
+from conference_tui.tui.screens.student_turn import CHORD_SECONDS, StudentTurnScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
     join_in_list_order,
@@ -270,6 +270,9 @@ class ConferenceScreen(CopiesConference):
         self.past_warned = ""
         self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
+        # When ctrl+n last could not hand the screen over: a ctrl+t right after it is
+        # the chord that takes it back, not a privacy switch.
+        self.student_turn_refused_at: float | None = None
 
     @property
     def conference_id(self) -> str:
@@ -444,6 +447,14 @@ class ConferenceScreen(CopiesConference):
         return self.stage_pane.editor_holding(self.focused)
 
     def action_toggle_private(self) -> None:
+        refused, self.student_turn_refused_at = self.student_turn_refused_at, None
+        if refused is not None and self.conference_app.monotonic() - refused <= CHORD_SECONDS:
+            # The teacher's habit, ctrl+n then ctrl+t, after a handover that never began.
+            self.notify(
+                "The student's turn did not start, so there is nothing to take back and "
+                "nothing changed. ctrl+t again marks the field private or shareable."
+            )
+            return
         editor = self.focused_editor()
         if editor is None:
             self.notify("Move to a field first (tab), then ctrl+t marks it private or shareable.")
@@ -457,6 +468,7 @@ class ConferenceScreen(CopiesConference):
         not marked private, on a screen of their own."""
         if self.draft is None or self.closing:
             return
+        self.student_turn_refused_at = self.conference_app.monotonic()
         if not self.conference.is_draft:
             self.notify("The student's turn is for a conference happening now, not an amendment.")
             return
@@ -486,6 +498,7 @@ class ConferenceScreen(CopiesConference):
                 if not fields:
                     self.notify("Every question for the student is marked private (ctrl+t).")
                     return
+                self.student_turn_refused_at = None
                 name = self.student.preferred_name or self.student.name.split()[0]
                 self.app.push_screen(
                     StudentTurnScreen(name, fields, self.student_typed), self.taken_back
@@ -515,6 +528,10 @@ class ConferenceScreen(CopiesConference):
 
     def taken_back(self, _: object) -> None:
         self.focus_current_field()
+        app = self.conference_app
+        held, app.held_notices = app.held_notices, []
+        for notice in held:
+            notice()
         self.notify("Back to you: what the student wrote is in the conference, marked as theirs.")
 
     def action_focus_goals(self) -> None:

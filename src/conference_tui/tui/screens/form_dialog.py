@@ -23,10 +23,12 @@ from conference_tui.tui.widgets.formatting import QUIET, one_line, plain
 DESCRIPTION_WIDTH = 50
 
 
-def form_option(form: Form, is_default: bool) -> Option:
+def form_option(form: Form, is_default: bool, has_draft: bool) -> Option:
     stages = f"{len(form.stages)} stage{'s' * (len(form.stages) != 1)}"
     title = Content.styled(visible(form.title), "bold")
     marks = f" · {stages}{' · n starts this one' if is_default else ''}"
+    if has_draft:
+        marks += " · ✎ draft open: enter reopens it"
     description = one_line(form.description, DESCRIPTION_WIDTH) if form.description else ""
     return Option(
         Content.assemble(title, (marks, QUIET), ("\n" + description, QUIET) if description else ""),
@@ -43,9 +45,16 @@ class FormDialog(AppModal[Form | None]):
     ]
 
     def __init__(
-        self, forms: dict[str, Form], default_form: str, school_class: ClassInfo | None, name: str
+        self,
+        forms: dict[str, Form],
+        default_form: str,
+        school_class: ClassInfo | None,
+        name: str,
+        student_id: str,
     ) -> None:
         super().__init__()
+        self.student_id = student_id
+        self.drafts: set[str] = set()
         # A small-group form is started with the students of a group (m, then G).
         one_student = {key: form for key, form in forms.items() if not form.is_group_form}
         self.forms = dict(sorted(one_student.items(), key=lambda item: item[1].title.casefold()))
@@ -64,13 +73,35 @@ class FormDialog(AppModal[Form | None]):
             )
 
     def options(self) -> list[Option]:
-        return [form_option(form, form.id == self.default_form) for form in self.forms.values()]
+        return [
+            form_option(form, form.id == self.default_form, form.id in self.drafts)
+            for form in self.forms.values()
+        ]
 
     def on_mount(self) -> None:
         options = self.query_one("#forms", OptionList)
         ids = list(self.forms)
         options.highlighted = ids.index(self.default_form) if self.default_form in ids else 0
         options.focus()
+        store, student_id = self.conference_app.store, self.student_id
+        # Keys wait for it: enter on a form with a draft open reopens that draft.
+        self.load_before_keys(
+            lambda: store.draft_forms(student_id),
+            self.show_drafts,
+            group="form-drafts",
+            what="the student's drafts",
+        )
+
+    def show_drafts(self, drafts: set[str]) -> None:
+        self.drafts = drafts
+        if drafts:
+            self.redraw_options()
+
+    def redraw_options(self) -> None:
+        options = self.query_one("#forms", OptionList)
+        highlighted = options.highlighted
+        options.set_options(self.options())
+        options.highlighted = highlighted
 
     def highlighted_form(self) -> Form | None:
         options = self.query_one("#forms", OptionList)
@@ -95,10 +126,7 @@ class FormDialog(AppModal[Form | None]):
 
         def saved(_: object) -> None:
             self.default_form = form.id
-            options = self.query_one("#forms", OptionList)
-            highlighted = options.highlighted
-            options.set_options(self.options())
-            options.highlighted = highlighted
+            self.redraw_options()
             self.notify(f"n now starts “{form.title}” for {school_class.name}.", timeout=4)
 
         run_in_background(

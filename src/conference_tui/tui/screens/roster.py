@@ -627,7 +627,8 @@ class RosterScreen(AppScreen[None]):
                 app.open_conference(student_id, form=form)
 
         self.app.push_screen(
-            FormDialog(app.forms, default_form, school_class, row.student.display_name), chosen
+            FormDialog(app.forms, default_form, school_class, row.student.display_name, student_id),
+            chosen,
         )
 
     def action_next_due(self) -> None:

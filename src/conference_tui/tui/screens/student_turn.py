@@ -61,6 +61,8 @@ class StudentTurnScreen(AppScreen[None]):
     ]
     # Only these of the app's actions work here: tab, and the lock that hides everything.
     APP_ACTIONS = frozenset({"lock", "focus_next", "focus_previous"})
+    # The app holds back the teacher's notices while this screen is up (see notify).
+    SHOWN_TO_STUDENT = True
 
     def __init__(
         self,
@@ -95,6 +97,8 @@ class StudentTurnScreen(AppScreen[None]):
             yield Static("", id="student-turn-note")
 
     def on_mount(self) -> None:
+        # A notice still up from the teacher's screen may name another student.
+        self.app.clear_notifications()
         self.query_one("#student-turn-fields", VerticalScroll).can_focus = False
         editors = list(self.query(FieldEditor))
         if editors:

@@ -273,6 +273,7 @@ class FieldEditor(Vertical):
             f"No choice of {self.form_field.label} starts with “{event.character}”: "
             "enter opens the list.",
             timeout=5,
+            to_student=True,
         )
 
     @on(Input.Submitted)

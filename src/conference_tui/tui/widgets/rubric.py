@@ -152,7 +152,9 @@ class RubricGrid(Widget, can_focus=True):
     def action_switch_side(self) -> None:
         if len(self.sides) == 1:
             self.app.key_gate.refuse(  # type: ignore[attr-defined]
-                "Here you set your own level: a digit, or the arrows then space.", timeout=5
+                "Here you set your own level: a digit, or the arrows then space.",
+                timeout=5,
+                to_student=True,
             )
             return
         self.side = RubricPart.STUDENT if self.side == RubricPart.TEACHER else RubricPart.TEACHER
@@ -186,10 +188,18 @@ class RubricGrid(Widget, can_focus=True):
         self.refuse(f"“{character}” is not a key of the rubric.")
 
     def refuse(self, why: str) -> None:
+        # Words typed into the grid may have switched the side already (their `s`):
+        # the teacher is told which level the next digit sets.
+        if len(self.sides) == 1:
+            keys = "Digits set your own level, n (or tab) writes a note."
+        else:
+            now = "your level (T)" if self.side == RubricPart.TEACHER else "the student's (S)"
+            keys = (
+                f"Digits 1-{len(self.form_field.levels)} set a level (now {now}), s switches "
+                "between yours and the student's, n (or tab) writes a note."
+            )
         self.app.key_gate.refuse(  # type: ignore[attr-defined]
-            f"{why} Digits 1-{len(self.form_field.levels)} set a level, s switches to "
-            "the student's own level, n (or tab) writes a note.",
-            timeout=5,
+            f"{why} {keys}", timeout=8, to_student=True
         )
 
     def on_click(self, event: events.Click) -> None:
