@@ -266,3 +266,26 @@ def test_snapshot_of_a_group_conference_at_80x24(
         await type_ahead(pilot, "pagedown", *"Two lines of dialogue")  # type: ignore[arg-type]
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)  # type: ignore[operator]
+
+
+async def test_one_student_keys_say_they_are_not_for_a_group_and_an_amendment_says_whose(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    from textual.widgets import Static
+
+    from conference_tui.tui.screens.conference import ConferenceScreen
+
+    ids = a_class(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "m", "m", "G", *"Paragraphs", "ctrl+n")
+        assert isinstance(app.screen, GroupConferenceScreen)
+        assert any("for a one-student conference" in m for m in notices(app))
+        await type_ahead(pilot, "ctrl+s")
+        (summary,) = app_store.history(ids["Cleo Aziz"])
+        app.open_conference(ids["Cleo Aziz"], summary.id, amend=True)
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        heading = str(app.screen.query_one("#student-name", Static).render())
+        assert "a change here is this student's alone" in heading

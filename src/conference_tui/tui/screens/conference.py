@@ -381,6 +381,15 @@ class ConferenceScreen(CopiesConference):
                     QUIET,
                 ),
             )
+        if self.conference.group_id and not self.conference.is_draft:
+            # Each member holds a copy of the group's notes: amending one is theirs alone.
+            heading = Content.assemble(
+                heading,
+                (
+                    "\nA small group's conference: a change here is this student's alone.",
+                    "$text-warning",
+                ),
+            )
         self.query_one("#student-name", Static).update(heading)
         self.conference_app.sub_title = f"Conference · {self.student.display_name}"
 

@@ -144,7 +144,22 @@ class GroupConferenceScreen(AppScreen[None]):
             id="group.private",
             tooltip="Mark the current note private (teacher only) or shareable",
         ),
+        Binding(
+            "ctrl+n,ctrl+g,ctrl+o,ctrl+r,ctrl+b,f8",
+            "one_student_only",
+            show=False,
+            priority=True,
+            id="group.one_student_only",
+            tooltip="Keys of a one-student conference: said to be so here",
+        ),
     ]
+
+    def action_one_student_only(self) -> None:
+        # A teacher's habits from the one-student conference: said, never silent.
+        self.notify(
+            "That key is for a one-student conference (the student's turn, last time's "
+            "goals, copying): a small group's has none. Open a member's history for theirs."
+        )
 
     def __init__(self, opened: GroupOpened) -> None:
         super().__init__()
