@@ -42,6 +42,7 @@ from conference_tui.store.archive_spec import (
 from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
 from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.search_bulk import answers_indexed_at_end
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 GOAL_FIELD = "goal"
@@ -261,8 +262,9 @@ class _Merge:
         self._habits()
         for rows in self.staging.batches("goals"):
             self._apply(self._goals(rows))
-        for rows in self.staging.batches("answers"):
-            self._apply(self._answers(rows))
+        with contextlib.nullcontext() if self.dry_run else answers_indexed_at_end(self.session):
+            for rows in self.staging.batches("answers"):
+                self._apply(self._answers(rows))
         for rows in self.staging.batches("answer_revisions"):
             self._apply(self._revisions(rows))
 
