@@ -25,6 +25,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -41,11 +42,16 @@ from conference_tui.store.archive_spec import (
 )
 from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
+from conference_tui.store.engine import page_cache
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.search_bulk import answers_indexed_at_end
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 GOAL_FIELD = "goal"
+# Room for the indexes the answers are written into (see `page_cache`), most of an
+# import's writes. Only there: SQLite's sorts (building the staging indexes, ordering
+# the answers' search rows) may each take as much memory again as the cache.
+ANSWERS_CACHE_MIB = 32
 READ_BATCH = 1000
 
 
@@ -101,23 +107,37 @@ FREE_TEXT_COLUMNS = {
 }
 
 
+TextRule = Callable[[str], str]
+
+
+def _text_rules(spec: TableSpec) -> tuple[tuple[str, TextRule], ...]:
+    rules: list[tuple[str, TextRule]] = []
+    for column in spec.column_names:
+        key = (spec.kind, column)
+        if key in NAME_RULES:
+            rules.append((column, partial(clean_name, what=NAME_RULES[key])))
+        elif key in OPTIONAL_NAME_RULES:
+            rules.append((column, partial(clean_optional_name, what=OPTIONAL_NAME_RULES[key])))
+        elif column in FREE_TEXT_COLUMNS.get(spec.kind, ()):
+            rules.append((column, partial(check_text, what=column.replace("_", " "))))
+    return tuple(rules)
+
+
+# Each kind's text columns and the rule for each, in column order (the first bad one is
+# the one named), worked out once rather than for each of a million records.
+TEXT_RULES = {spec.kind: _text_rules(spec) for spec in ARCHIVE_TABLES}
+
+
 def _with_store_rules(spec: TableSpec, record: Record, number: int) -> Record:
     """The record with each text cleaned by the very function the store applies when the
     teacher types it, so that an archive brings in nothing that could not be typed.
     A value the store would refuse is refused, naming the record."""
     cleaned = dict(record)
     try:
-        for column in spec.column_names:
+        for column, rule in TEXT_RULES[spec.kind]:
             value = cleaned.get(column)
-            if not isinstance(value, str):
-                continue
-            if (spec.kind, column) in NAME_RULES:
-                cleaned[column] = clean_name(value, NAME_RULES[spec.kind, column])
-            elif (spec.kind, column) in OPTIONAL_NAME_RULES:
-                what = OPTIONAL_NAME_RULES[spec.kind, column]
-                cleaned[column] = clean_optional_name(value, what)
-            elif column in FREE_TEXT_COLUMNS.get(spec.kind, ()):
-                cleaned[column] = check_text(value, column.replace("_", " "))
+            if isinstance(value, str):
+                cleaned[column] = rule(value)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{spec.kind}, record {number}: {exc}") from None
     return cleaned
@@ -262,7 +282,10 @@ class _Merge:
         self._habits()
         for rows in self.staging.batches("goals"):
             self._apply(self._goals(rows))
-        with contextlib.nullcontext() if self.dry_run else answers_indexed_at_end(self.session):
+        with (
+            contextlib.nullcontext() if self.dry_run else answers_indexed_at_end(self.session),
+            page_cache(self.session.connection(), ANSWERS_CACHE_MIB),
+        ):
             for rows in self.staging.batches("answers"):
                 self._apply(self._answers(rows))
         for rows in self.staging.batches("answer_revisions"):
