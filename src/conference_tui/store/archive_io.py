@@ -42,15 +42,14 @@ from conference_tui.store.archive_spec import (
 )
 from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
-from conference_tui.store.engine import page_cache
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.search_bulk import answers_indexed_at_end
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 GOAL_FIELD = "goal"
-# Room for the indexes the answers are written into (see `page_cache`), most of an
-# import's writes. Only there: SQLite's sorts (building the staging indexes, ordering
-# the answers' search rows) may each take as much memory again as the cache.
+# Room for the indexes the answers and their search rows are written into (see
+# `page_cache`), most of an import's writes. Only there: SQLite's sorts (building the
+# staging indexes, checking for repeats) may each take as much memory again.
 ANSWERS_CACHE_MIB = 32
 READ_BATCH = 1000
 
@@ -283,8 +282,9 @@ class _Merge:
         for rows in self.staging.batches("goals"):
             self._apply(self._goals(rows))
         with (
-            contextlib.nullcontext() if self.dry_run else answers_indexed_at_end(self.session),
-            page_cache(self.session.connection(), ANSWERS_CACHE_MIB),
+            contextlib.nullcontext()
+            if self.dry_run
+            else answers_indexed_at_end(self.session, ANSWERS_CACHE_MIB)
         ):
             for rows in self.staging.batches("answers"):
                 self._apply(self._answers(rows))

@@ -24,6 +24,7 @@ from types import ModuleType
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from conference_tui.store.engine import page_cache
 from conference_tui.store.location import MIGRATIONS_DIR
 
 SEARCH_MIGRATION = "0005_search_newest_first.py"
@@ -41,26 +42,45 @@ def search_migration() -> ModuleType:
     return migration
 
 
-def _search_rows_of_answers_after() -> str:
-    """The search rows of the answers whose rowid is above :last (those inserted since
-    it was read), as migration 0005's backfill writes them for every answer."""
+KEYS_TABLE = "import_search_keys"
+
+
+def _keys_of_answers_after() -> str:
+    """The search key of each answer whose rowid is above :last (those inserted since it
+    was read), as migration 0005's backfill gives every answer its key. Only keys and
+    rowids are sorted (to number the answers of each second), not the answers' text."""
     migration = search_migration()
     return f"""
-        INSERT INTO search_doc({migration.DOC_COLUMNS})
-        SELECT {migration.dated_key("c.started_at", "a.rowid")} AS key, 'answer', a.id,
-               c.student_id, a.conference_id, a.stage_key, a.field_key, a.value
+        INSERT INTO {KEYS_TABLE} (key, answer_rowid)
+        SELECT {migration.dated_key("c.started_at", "a.rowid")} AS key, a.rowid
         FROM answer a JOIN conference c ON c.id = a.conference_id
         WHERE a.rowid > :last
-        ORDER BY key
+        """
+
+
+def _search_rows_by_key() -> str:
+    """The answers' search rows, read in the order of their keys (the keys table's own
+    order: nothing left to sort), so that FTS5 is handed them in that order."""
+    return f"""
+        INSERT INTO search_doc({search_migration().DOC_COLUMNS})
+        SELECT k.key, 'answer', a.id, c.student_id, a.conference_id, a.stage_key,
+               a.field_key, a.value
+        FROM {KEYS_TABLE} k
+        JOIN answer a ON a.rowid = k.answer_rowid
+        JOIN conference c ON c.id = a.conference_id
+        ORDER BY k.key
         """
 
 
 @contextlib.contextmanager
-def answers_indexed_at_end(session: Session) -> Iterator[None]:
+def answers_indexed_at_end(session: Session, page_cache_mib: int) -> Iterator[None]:
     """Answers inserted within the block are indexed for search as it ends, in one
-    statement. The block must run in the session's write transaction: should it fail,
-    the rollback that follows puts the trigger back as it undoes the rest. Elsewhere
-    than on SQLite there is no index to keep, and this does nothing."""
+    pass. The block and that pass write with a page cache of `page_cache_mib` (see
+    `page_cache`); the sort of the keys in between, with SQLite's small default, since
+    its sorter may take as much memory as the cache. The block must run in the
+    session's write transaction: should it fail, the rollback that follows puts the
+    trigger back as it undoes the rest. Elsewhere than on SQLite there is no index to
+    keep, and this does nothing."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
@@ -72,6 +92,13 @@ def answers_indexed_at_end(session: Session) -> Iterator[None]:
     # Rows get rowids above the largest there: those above this one are the block's.
     last = connection.execute(text("SELECT coalesce(max(rowid), 0) FROM answer")).scalar_one()
     connection.execute(text(f"DROP TRIGGER {ANSWER_TRIGGER}"))
-    yield
-    connection.execute(text(_search_rows_of_answers_after()), {"last": last})
+    with page_cache(connection, page_cache_mib):
+        yield
+    connection.execute(
+        text(f"CREATE TEMPORARY TABLE {KEYS_TABLE} (key INTEGER PRIMARY KEY, answer_rowid INTEGER)")
+    )
+    connection.execute(text(_keys_of_answers_after()), {"last": last})
+    with page_cache(connection, page_cache_mib):
+        connection.execute(text(_search_rows_by_key()))
+    connection.execute(text(f"DROP TABLE {KEYS_TABLE}"))
     connection.execute(text(trigger))
