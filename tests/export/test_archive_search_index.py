@@ -64,6 +64,11 @@ def fts_leaves_written(store: Store) -> int:
     return written
 
 
+def schema_version(store: Store) -> int:
+    with sqlite3.connect(_database(store)) as connection:
+        return int(connection.execute("PRAGMA schema_version").fetchone()[0])
+
+
 def answer_trigger(store: Store) -> str | None:
     with sqlite3.connect(_database(store)) as connection:
         row = connection.execute(
@@ -103,6 +108,10 @@ def test_an_imports_answers_are_indexed_whole_and_together(
     # One by one, FTS5 wrote at least a leaf per answer; together, a few in all.
     assert fts_leaves_written(target) - before < counts["answers"] // 4
     assert answer_trigger(target) == answer_trigger(source)
+    # Imported again, nothing is added: the trigger stays as it is, the schema unchanged.
+    schema = schema_version(target)
+    assert import_archive(target, archive, dry_run=False).changed == 0
+    assert schema_version(target) == schema
     source.close()
     target.close()
 

@@ -281,10 +281,13 @@ class _Merge:
         self._habits()
         for rows in self.staging.batches("goals"):
             self._apply(self._goals(rows))
+        # Only for answers to add: setting the trigger aside changes the schema, and an
+        # archive imported again must leave the file as it was.
+        adding = not self.dry_run and self.staging.any_new("answers")
         with (
-            contextlib.nullcontext()
-            if self.dry_run
-            else answers_indexed_at_end(self.session, ANSWERS_CACHE_MIB)
+            answers_indexed_at_end(self.session, ANSWERS_CACHE_MIB)
+            if adding
+            else contextlib.nullcontext()
         ):
             for rows in self.staging.batches("answers"):
                 self._apply(self._answers(rows))

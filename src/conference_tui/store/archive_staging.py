@@ -196,6 +196,13 @@ class Staging:
             last = tuple(rows[-1][: len(order)])
             yield [dict(zip(spec.column_names, row[len(order) :], strict=True)) for row in rows]
 
+    def any_new(self, kind: str) -> bool:
+        """Whether a staged record of this kind has an id this database lacks."""
+        staged = self.tables[kind]
+        here = TABLE_BY_KIND[kind].table
+        query = select(staged.c.id).where(~exists().where(here.c.id == staged.c.id)).limit(1)
+        return self.session.execute(query).first() is not None
+
     def mark_touched(self, conference_ids: Iterable[str]) -> None:
         table = self.tables["conferences"]
         ids = list(conference_ids)
