@@ -73,10 +73,15 @@ def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
     table = Table(f"import_{spec.kind}", metadata, *columns, prefixes=["TEMPORARY"])
     keys = [table.c[column.name] for column in spec.table.primary_key.columns]
     # Not unique: a repeat is found once all is staged, and named (`refuse_repeats`).
-    Index(f"import_{spec.kind}_key", *keys)
+    # The position last, so that the index hands that check the records in the order
+    # it numbers them in: otherwise SQLite sorts them all (3 s for 330,000 answers).
+    Index(f"import_{spec.kind}_key", *keys, table.c[POSITION])
     Index(f"import_{spec.kind}_position", table.c[POSITION], unique=True)
     if spec.kind == "answers":
         Index("import_answers_by_conference", table.c.conference_id, table.c[POSITION])
+        Index(
+            "import_answers_by_field", table.c.conference_id, table.c.field_key, table.c[POSITION]
+        )
     return table
 
 
