@@ -271,6 +271,12 @@ class _Merge:
         self.report = report
         self.dry_run = dry_run
         self.progress = progress
+        # A database with no answer yet (a backup restored into a new file) has none to
+        # match an archive's against: its answers are all new, and are not looked up
+        # one batch at a time in a table that they themselves fill. Nothing before the
+        # answers writes any.
+        answers = TABLE_BY_KIND["answers"].table
+        self.answers_here = session.execute(select(answers.c.id).limit(1)).first() is not None
         self.total = 2 * sum(staging.counts.values())
         self.done = sum(staging.counts.values())
 
@@ -353,16 +359,7 @@ class _Merge:
     def _answers(self, rows: list[Record]) -> _Plan:
         plan = _Plan()
         counts = self.report.counts["answers"]
-        by_id = self._existing("answers", (str(row["id"]) for row in rows))
-        table = TABLE_BY_KIND["answers"].table
-        conference_ids = sorted({str(row["conference_id"]) for row in rows})
-        by_field: dict[tuple[str, str], Record] = {}
-        for start in range(0, len(conference_ids), 500):
-            query = select(table).where(
-                table.c.conference_id.in_(conference_ids[start : start + 500])
-            )
-            for found in self.session.execute(query).mappings():
-                by_field[(str(found["conference_id"]), str(found["field_key"]))] = dict(found)
+        by_id, by_field = self._local_answers(rows) if self.answers_here else ({}, {})
         elsewhere: dict[str, str] = {}
         for row in rows:
             row_id = str(row["id"])
@@ -384,6 +381,23 @@ class _Merge:
                 counts.kept_local += 1
         self.staging.map_answers(elsewhere)
         return plan
+
+    def _local_answers(
+        self, rows: list[Record]
+    ) -> tuple[dict[str, Record], dict[tuple[str, str], Record]]:
+        """The answers here with the ids of these, and those to the same conference
+        fields: by id, and by (conference, field)."""
+        by_id = self._existing("answers", (str(row["id"]) for row in rows))
+        table = TABLE_BY_KIND["answers"].table
+        conference_ids = sorted({str(row["conference_id"]) for row in rows})
+        by_field: dict[tuple[str, str], Record] = {}
+        for start in range(0, len(conference_ids), 500):
+            query = select(table).where(
+                table.c.conference_id.in_(conference_ids[start : start + 500])
+            )
+            for found in self.session.execute(query).mappings():
+                by_field[(str(found["conference_id"]), str(found["field_key"]))] = dict(found)
+        return by_id, by_field
 
     def _revisions(self, rows: list[Record]) -> _Plan:
         plan = _Plan()
