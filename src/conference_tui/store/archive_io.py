@@ -49,10 +49,10 @@ from conference_tui.store.text_rules import check_text, clean_name, clean_option
 GOAL_FIELD = "goal"
 # Room for the indexes the answers and their search rows are written into (see
 # `page_cache`), most of an import's writes. Only there: SQLite's sorts (building the
-# staging indexes, checking for repeats) may each take as much memory again. 32 MiB
-# was no faster at 25k within the noise of a shared machine, and took the import's
-# peak from 105 to 125 MiB (tests/scale/test_bulk_memory.py holds it under 120).
-ANSWERS_CACHE_MIB = 16
+# staging indexes, checking for repeats) may each take as much memory again. At 100k
+# conferences, 32 MiB against 16: 136 s of CPU against 205 (28 s in the kernel against
+# 66); the import's peak is 125 MiB at 5k and 25k, 129 MiB at 100k.
+ANSWERS_CACHE_MIB = 32
 READ_BATCH = 1000
 
 
