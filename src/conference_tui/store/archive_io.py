@@ -51,7 +51,7 @@ GOAL_FIELD = "goal"
 # `page_cache`), most of an import's writes. Only there: SQLite's sorts (building the
 # staging indexes, checking for repeats) may each take as much memory again. At 100k
 # conferences, 32 MiB against 16: 136 s of CPU against 205 (28 s in the kernel against
-# 66); the import's peak is 125 MiB at 5k and 25k, 129 MiB at 100k.
+# 66); the import's peak is then 121 to 129 MiB from 5k to 100k.
 ANSWERS_CACHE_MIB = 32
 READ_BATCH = 1000
 

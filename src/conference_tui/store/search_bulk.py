@@ -4,11 +4,12 @@ On SQLite, trigger answer_search_ai (migration 0005) gives each new answer its r
 search_doc, whose own trigger hands it to FTS5. An import inserts answers with one
 statement per answer (executemany), and FTS5 writes out what it has gathered at the
 end of every statement: one new index segment per answer, merged into ever larger
-ones. That made an import's time grow faster than its archive (three quarters of a
-25,000-conference import went there, and more at 250,000).
+ones. That made an import's time grow faster than its archive (at 25,000 conferences
+the answers' inserts took 40 of the import's 79 s; 66,066 leaves written for 66,033
+answers at 5,000).
 
 Within `answers_indexed_at_end` the trigger is set aside, and the answers inserted
-meanwhile get their search rows at the end from one statement, under the very keys the
+meanwhile get their search rows at the end in one pass, under the very keys the
 trigger would have given them one by one (migration 0005's `dated_key`, in the order
 they were inserted) and in key order, so that FTS5 takes them in large pieces.
 """
