@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.util
 import queue
 import random
 import sqlite3
@@ -465,18 +464,12 @@ def generate_database(
 # that FTS5 indexes all the text in one pass at the end, and answer -> search_doc, whose
 # rows migration 0005's backfill then writes in one sorted pass, with the same keys.
 DEFERRED_TRIGGERS = ("search_doc_ai", "answer_search_ai")
-SEARCH_MIGRATION = "0005_search_newest_first.py"
 
 
 def _answers_backfill() -> str:
-    from conference_tui.store.location import MIGRATIONS_DIR
+    from conference_tui.store.search_bulk import search_migration
 
-    path = MIGRATIONS_DIR / "versions" / SEARCH_MIGRATION
-    spec = importlib.util.spec_from_file_location("search_newest_first", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    return str(migration.ANSWERS_BACKFILL)
+    return str(search_migration().ANSWERS_BACKFILL)
 
 
 class _BulkLoad:

@@ -25,6 +25,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -43,8 +44,15 @@ from conference_tui.store.archive_spec import (
 from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
 from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.search_bulk import answers_indexed_at_end
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
+# Room for the indexes the answers and their search rows are written into (see
+# `page_cache`), most of an import's writes. Only there: SQLite's sorts (building the
+# staging indexes, checking for repeats) may each take as much memory again. At 100k
+# conferences, 32 MiB against 16: 136 s of CPU against 205 (28 s in the kernel against
+# 66); the import's peak is then 121 to 129 MiB from 5k to 100k.
+ANSWERS_CACHE_MIB = 32
 READ_BATCH = 1000
 
 
@@ -100,23 +108,37 @@ FREE_TEXT_COLUMNS = {
 }
 
 
+TextRule = Callable[[str], str]
+
+
+def _text_rules(spec: TableSpec) -> tuple[tuple[str, TextRule], ...]:
+    rules: list[tuple[str, TextRule]] = []
+    for column in spec.column_names:
+        key = (spec.kind, column)
+        if key in NAME_RULES:
+            rules.append((column, partial(clean_name, what=NAME_RULES[key])))
+        elif key in OPTIONAL_NAME_RULES:
+            rules.append((column, partial(clean_optional_name, what=OPTIONAL_NAME_RULES[key])))
+        elif column in FREE_TEXT_COLUMNS.get(spec.kind, ()):
+            rules.append((column, partial(check_text, what=column.replace("_", " "))))
+    return tuple(rules)
+
+
+# Each kind's text columns and the rule for each, in column order (the first bad one is
+# the one named), worked out once rather than for each of a million records.
+TEXT_RULES = {spec.kind: _text_rules(spec) for spec in ARCHIVE_TABLES}
+
+
 def _with_store_rules(spec: TableSpec, record: Record, number: int) -> Record:
     """The record with each text cleaned by the very function the store applies when the
     teacher types it, so that an archive brings in nothing that could not be typed.
     A value the store would refuse is refused, naming the record."""
     cleaned = dict(record)
     try:
-        for column in spec.column_names:
+        for column, rule in TEXT_RULES[spec.kind]:
             value = cleaned.get(column)
-            if not isinstance(value, str):
-                continue
-            if (spec.kind, column) in NAME_RULES:
-                cleaned[column] = clean_name(value, NAME_RULES[spec.kind, column])
-            elif (spec.kind, column) in OPTIONAL_NAME_RULES:
-                what = OPTIONAL_NAME_RULES[spec.kind, column]
-                cleaned[column] = clean_optional_name(value, what)
-            elif column in FREE_TEXT_COLUMNS.get(spec.kind, ()):
-                cleaned[column] = check_text(value, column.replace("_", " "))
+            if isinstance(value, str):
+                cleaned[column] = rule(value)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{spec.kind}, record {number}: {exc}") from None
     return cleaned
@@ -251,6 +273,12 @@ class _Merge:
         self.report = report
         self.dry_run = dry_run
         self.progress = progress
+        # A database with no answer yet (a backup restored into a new file) has none to
+        # match an archive's against: its answers are all new, and are not looked up
+        # one batch at a time in a table that they themselves fill. Nothing before the
+        # answers writes any.
+        answers = TABLE_BY_KIND["answers"].table
+        self.answers_here = session.execute(select(answers.c.id).limit(1)).first() is not None
         self.total = 2 * sum(staging.counts.values())
         self.done = sum(staging.counts.values())
 
@@ -261,8 +289,16 @@ class _Merge:
         self._habits()
         for rows in self.staging.batches("goals"):
             self._apply(self._goals(rows))
-        for rows in self.staging.batches("answers"):
-            self._apply(self._answers(rows))
+        # Only for answers to add: setting the trigger aside changes the schema, and an
+        # archive imported again must leave the file as it was.
+        adding = not self.dry_run and self.staging.any_new("answers")
+        with (
+            answers_indexed_at_end(self.session, ANSWERS_CACHE_MIB)
+            if adding
+            else contextlib.nullcontext()
+        ):
+            for rows in self.staging.batches("answers"):
+                self._apply(self._answers(rows))
         for rows in self.staging.batches("answer_revisions"):
             self._apply(self._revisions(rows))
 
@@ -325,16 +361,7 @@ class _Merge:
     def _answers(self, rows: list[Record]) -> _Plan:
         plan = _Plan()
         counts = self.report.counts["answers"]
-        by_id = self._existing("answers", (str(row["id"]) for row in rows))
-        table = TABLE_BY_KIND["answers"].table
-        conference_ids = sorted({str(row["conference_id"]) for row in rows})
-        by_field: dict[tuple[str, str], Record] = {}
-        for start in range(0, len(conference_ids), 500):
-            query = select(table).where(
-                table.c.conference_id.in_(conference_ids[start : start + 500])
-            )
-            for found in self.session.execute(query).mappings():
-                by_field[(str(found["conference_id"]), str(found["field_key"]))] = dict(found)
+        by_id, by_field = self._local_answers(rows) if self.answers_here else ({}, {})
         elsewhere: dict[str, str] = {}
         for row in rows:
             row_id = str(row["id"])
@@ -356,6 +383,23 @@ class _Merge:
                 counts.kept_local += 1
         self.staging.map_answers(elsewhere)
         return plan
+
+    def _local_answers(
+        self, rows: list[Record]
+    ) -> tuple[dict[str, Record], dict[tuple[str, str], Record]]:
+        """The answers here with the ids of these, and those to the same conference
+        fields: by id, and by (conference, field)."""
+        by_id = self._existing("answers", (str(row["id"]) for row in rows))
+        table = TABLE_BY_KIND["answers"].table
+        conference_ids = sorted({str(row["conference_id"]) for row in rows})
+        by_field: dict[tuple[str, str], Record] = {}
+        for start in range(0, len(conference_ids), 500):
+            query = select(table).where(
+                table.c.conference_id.in_(conference_ids[start : start + 500])
+            )
+            for found in self.session.execute(query).mappings():
+                by_field[(str(found["conference_id"]), str(found["field_key"]))] = dict(found)
+        return by_id, by_field
 
     def _revisions(self, rows: list[Record]) -> _Plan:
         plan = _Plan()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 from sqlalchemy import Boolean, Date, Integer, Table
@@ -41,7 +42,7 @@ class TableSpec:
     table: Table
     columns: tuple[ColumnSpec, ...]
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 

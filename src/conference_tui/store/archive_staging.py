@@ -74,10 +74,15 @@ def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
     table = Table(f"import_{spec.kind}", metadata, *columns, prefixes=["TEMPORARY"])
     keys = [table.c[column.name] for column in spec.table.primary_key.columns]
     # Not unique: a repeat is found once all is staged, and named (`refuse_repeats`).
-    Index(f"import_{spec.kind}_key", *keys)
+    # The position last, so that the index hands that check the records in the order
+    # it numbers them in: otherwise SQLite sorts them all (3 s for 330,000 answers).
+    Index(f"import_{spec.kind}_key", *keys, table.c[POSITION])
     Index(f"import_{spec.kind}_position", table.c[POSITION], unique=True)
     if spec.kind == "answers":
         Index("import_answers_by_conference", table.c.conference_id, table.c[POSITION])
+        Index(
+            "import_answers_by_field", table.c.conference_id, table.c.field_key, table.c[POSITION]
+        )
     return table
 
 
@@ -196,6 +201,13 @@ class Staging:
                 return
             last = tuple(rows[-1][: len(order)])
             yield [dict(zip(spec.column_names, row[len(order) :], strict=True)) for row in rows]
+
+    def any_new(self, kind: str) -> bool:
+        """Whether a staged record of this kind has an id this database lacks."""
+        staged = self.tables[kind]
+        here = TABLE_BY_KIND[kind].table
+        query = select(staged.c.id).where(~exists().where(here.c.id == staged.c.id)).limit(1)
+        return self.session.execute(query).first() is not None
 
     def mark_touched(self, conference_ids: Iterable[str]) -> None:
         table = self.tables["conferences"]
