@@ -49,10 +49,16 @@ def notes_database(path: Path, note: str = "The storm came at night") -> str:
 
 
 def damage_a_page(path: Path) -> None:
-    """Bytes flipped across two pages in the middle of the file, headers included."""
-    middle = path.stat().st_size // 2 // 4096 * 4096
+    """Bytes flipped across two pages of the answers' table, headers included: the notes
+    damaged, the schema (where the file says what it is) intact, wherever the pages of
+    a newer schema happen to lie."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        (page,) = connection.execute(
+            "SELECT min(pageno) FROM dbstat WHERE name = 'answer' AND pagetype = 'leaf'"
+        ).fetchone()
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
     with open(path, "r+b") as file:
-        file.seek(middle)
+        file.seek((page - 1) * page_size)
         file.write(bytes(range(256))[7:] * 33)
 
 

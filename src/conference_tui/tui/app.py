@@ -307,6 +307,7 @@ class ConferenceApp(App[None]):
             ConferenceScreen,
             FormChoice,
             FormMissing,
+            Opened,
             read_opened,
         )
         from conference_tui.tui.screens.group_conference import (
