@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import private_copy
@@ -66,7 +67,29 @@ def make_test_app(
     # "Waiting for ...: what you type is kept" comes when keys wait over a second, which
     # a loaded machine reaches while a screen opens: never, unless a test asks for it.
     app.key_gate.tell_after_seconds = 3600
+    # Every notice as the app gives it: a toast expires by the wall clock, which a loaded
+    # machine can pass before a test looks (see `told`).
+    given: list[Told] = []
+    notify = app.notify
+
+    def recorded(message: str, **options: Any) -> None:
+        given.append(Told(message, options.get("title", "")))
+        notify(message, **options)
+
+    app.notify = recorded  # type: ignore[method-assign]
+    app.told = given  # type: ignore[attr-defined]
     return app
+
+
+@dataclass(frozen=True)
+class Told:
+    message: str
+    title: str
+
+
+def told(app: object) -> list[Told]:
+    """Every notice the app gave, in order, whether or not its toast is still up."""
+    return app.told  # type: ignore[attr-defined, no-any-return]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
-from .conftest import SIZES, SettableClock, make_test_app, one_student, settle, type_ahead
+from .conftest import SIZES, SettableClock, make_test_app, one_student, settle, told, type_ahead
 
 
 @contextlib.contextmanager
@@ -330,10 +330,10 @@ async def test_locked_database_keeps_the_note_on_screen_and_saves_when_free(
             # The autosave waits out the database's busy timeout, then says so.
             await wait_until(
                 pilot,
-                lambda: any(n.title and "Not saved" in n.title for n in app._notifications),
+                lambda: any("Not saved" in n.title for n in told(app)),
                 "a message that the title is not saved",
             )
-            messages = [n.message for n in app._notifications]
+            messages = [n.message for n in told(app)]
             assert any("busy" in m for m in messages), messages
             assert screen(app).editors["piece_title"].value() == "Owl"
         # The autosave retries by itself once the database is free.
@@ -376,11 +376,11 @@ async def test_quit_on_a_locked_database_keeps_the_app_open_until_saved(
             # Quitting first tries to save, waiting out the database's busy timeout.
             await wait_until(
                 pilot,
-                lambda: any(n.title == "Not quitting yet" for n in app._notifications),
+                lambda: any(n.title == "Not quitting yet" for n in told(app)),
                 "being told the app is not quitting yet",
             )
             assert app.is_running and isinstance(app.screen, ConferenceScreen)
-            messages = [n.message for n in app._notifications]
+            messages = [n.message for n in told(app)]
             assert any("is not saved yet" in m for m in messages), messages
         await type_ahead(pilot, "ctrl+q")
         await wait_until(pilot, lambda: app.return_code is not None, "quitting")
@@ -500,7 +500,7 @@ async def test_completing_an_empty_conference_asks_first(
         await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)
-        assert any("Nothing is recorded" in n.message for n in app._notifications)
+        assert any("Nothing is recorded" in n.message for n in told(app))
         await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
@@ -571,11 +571,11 @@ async def test_keys_waiting_for_a_slow_open_are_explained_then_land_in_the_confe
             await pilot.press("n", *"Kite")  # not type_ahead: the open waits for the lock
             await wait_until(
                 pilot,
-                lambda: any("Waiting for" in n.message for n in app._notifications),
+                lambda: any("Waiting for" in n.message for n in told(app)),
                 "being told why the keys wait",
             )
-            [told] = [n.message for n in app._notifications if "Waiting for" in n.message]
-            assert "the conference to open" in told and "kept" in told
+            [waiting] = [n.message for n in told(app) if "Waiting for" in n.message]
+            assert "the conference to open" in waiting and "kept" in waiting
             assert isinstance(app.screen, RosterScreen)
         await wait_until(pilot, lambda: isinstance(app.screen, ConferenceScreen), "the open")
         await settle(pilot)

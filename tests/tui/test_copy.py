@@ -11,14 +11,14 @@ from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.screens.search import SearchScreen
 
-from .conftest import SettableClock, StoryData, make_test_app, settle, type_ahead
+from .conftest import SettableClock, StoryData, make_test_app, settle, told, type_ahead
 from .test_search import search_for
 
 PRIVATE_NOTE = "Ask about the team's schedule."
 
 
 def last_notice(app: ConferenceApp) -> str:
-    return list(app._notifications)[-1].message
+    return told(app)[-1].message
 
 
 async def test_copy_keys_in_history_search_and_conference(

@@ -13,7 +13,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.form_dialog import FormDialog
 from conference_tui.tui.screens.roster import RosterScreen
 
-from .conftest import SettableClock, make_test_app, one_student, settle, type_ahead
+from .conftest import SettableClock, make_test_app, one_student, settle, told, type_ahead
 
 # The forms of a conference with one student: a small-group form starts with a group.
 BUILT_IN = {key: form for key, form in load_forms()[0].items() if not form.is_group_form}
@@ -98,7 +98,7 @@ async def test_a_conference_whose_form_is_gone_says_so_and_changes_nothing(
         await settle(pilot)
         await type_ahead(pilot, "n", *"typed after")
         assert isinstance(app.screen, RosterScreen)
-        messages = [str(n.message) for n in app._notifications]
+        messages = [n.message for n in told(app)]
         assert any("“my-old-form”, which is not among the forms" in m for m in messages)
     assert app_store.get_conference(draft.id).value("thoughts") == "Kept safe"
 

@@ -20,7 +20,7 @@ from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 
-from .conftest import SettableClock, make_test_app, settle, type_ahead
+from .conftest import SettableClock, make_test_app, settle, told, type_ahead
 from .test_history import view_text
 
 # Family-name order on the roster: Aziz, Cho, Okafor, Ruiz.
@@ -33,7 +33,7 @@ def a_class(store: Store, names: tuple[str, ...] = NAMES) -> dict[str, str]:
 
 
 def notices(app: ConferenceApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in told(app)]
 
 
 def member_editors(screen: GroupConferenceScreen) -> dict[str | None, dict[str, FieldEditor]]:

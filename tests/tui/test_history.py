@@ -28,6 +28,7 @@ from .conftest import (
     make_test_app,
     settle,
     student_named,
+    told,
     type_ahead,
 )
 
@@ -253,7 +254,7 @@ async def test_a_student_that_is_not_there_gives_a_message(
         app.open_history("no-such-student")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
-        assert any("No student" in str(n.message) for n in app._notifications)
+        assert any("No student" in n.message for n in told(app))
 
 
 def seed_conferences(store: Store, student_id: str, count: int) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from textual.binding import Binding
 from textual.widgets import Input
@@ -21,7 +20,7 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.screens.search import SearchScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 
-from .conftest import SettableClock, make_test_app, one_student, type_ahead
+from .conftest import SettableClock, make_test_app, one_student, told, type_ahead
 
 CONFIG = """\
 # my keys
@@ -49,23 +48,13 @@ async def test_remapped_keys_work_fast_and_show_everywhere(
     config.write_text(CONFIG, encoding="utf-8")
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock, settings=load_settings(config))
-    # Every notice as the app gives it: a toast expires by the wall clock, which a
-    # loaded machine can pass before the test looks.
-    told: list[tuple[str, str]] = []
-    notify = app.notify
-
-    def recorded(message: str, **options: Any) -> None:
-        told.append((message, options.get("title", "")))
-        notify(message, **options)
-
-    app.notify = recorded  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         # Typed the moment the app appears, while the keys are still being checked.
         await type_ahead(pilot, "ctrl+f", "Kite")
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one(Input).value == "Kite"
         await type_ahead(pilot, "escape")
-        reported = [message for message, title in told if title == "Keys"]
+        reported = [n.message for n in told(app) if n.title == "Keys"]
         assert [message.split(": ", 1)[0] for message in reported] == [
             f"{config} line {line}" for line in (7, 8, 9, 10)
         ]
@@ -103,7 +92,7 @@ async def test_remapped_keys_work_fast_and_show_everywhere(
         rows = {description: keys for keys, description in app.screen.key_rows}
         assert rows["Search"] == "^f" and rows["Complete"] == "^d"
         assert rows["Filter"] == "/" and rows["Groups"] == "g"  # defaults kept
-    assert len([n for n in app._notifications if n.title == "Keys"]) <= 4  # said once
+    assert len([n for n in told(app) if n.title == "Keys"]) == 4  # said once
 
 
 def check(*entries: tuple[str, str]) -> CheckedKeymap:

@@ -6,7 +6,7 @@ from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
-from .conftest import SettableClock, make_test_app, settle, type_ahead
+from .conftest import SettableClock, make_test_app, settle, told, type_ahead
 
 
 async def test_n_then_ctrl_s_then_shift_n_goes_on_to_the_most_overdue(
@@ -49,5 +49,5 @@ async def test_shift_n_with_nobody_due_says_so_and_opens_nothing(
         await settle(pilot)
         await type_ahead(pilot, "N")
         assert isinstance(app.screen, RosterScreen)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in told(app)]
         assert any(m.startswith("No student is due") for m in messages), messages

@@ -21,6 +21,7 @@ from .conftest import (
     make_test_app,
     one_student,
     settle,
+    told,
     type_ahead,
 )
 from .test_conference import autosave, open_conference, screen
@@ -184,7 +185,7 @@ async def test_tab_leaves_the_rubric_by_its_note_and_a_click_sets_a_level(
         await settle(pilot)
         # A letter that is no key of the rubric is refused out loud, not lost unseen.
         await type_ahead(pilot, "x")
-        assert any("not a key of the rubric" in n.message for n in app._notifications)
+        assert any("not a key of the rubric" in n.message for n in told(app))
         await autosave(pilot)
         await type_ahead(pilot, "ctrl+s")
         await settle(pilot)

@@ -19,7 +19,7 @@ from conference_tui.tui.screens.student_turn import NOT_YOURS, StudentTurnScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.rubric import RubricGrid
 
-from .conftest import FORM, SettableClock, make_test_app, settle, type_ahead
+from .conftest import FORM, SettableClock, make_test_app, settle, told, type_ahead
 from .test_history import shown_text
 
 
@@ -151,7 +151,7 @@ async def test_a_form_with_no_question_for_the_student_says_so(
         await settle(pilot)
         await type_ahead(pilot, "n", "ctrl+n", *"typed")
         assert isinstance(app.screen, ConferenceScreen)
-        assert any("no question for the student" in str(n.message) for n in app._notifications)
+        assert any("no question for the student" in n.message for n in told(app))
         assert app.screen.editors["x"].value() == "typed"
 
 
