@@ -25,8 +25,6 @@ class Kind(StrEnum):
     RUBRIC_NOTE = "rubric_note"
 
 
-RUBRIC_KINDS = frozenset({Kind.RUBRIC_TEACHER, Kind.RUBRIC_STUDENT, Kind.RUBRIC_NOTE})
-
 # Answers saved before kinds were kept were found by these keys of the shipped form:
 # a database upgraded, or an archive written then, reads its answers the same way.
 # Only the kinds there were then: a kind added later never stood for a key.

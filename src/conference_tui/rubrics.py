@@ -8,7 +8,7 @@ edited since (fewer levels, say) is reported as unknown, never guessed and never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from conference_tui.field_kinds import RubricPart, rubric_answer_key
@@ -63,11 +63,6 @@ def rubric_rows(field: FormField, value_of: Callable[[str], str]) -> list[Rubric
         )
         for criterion in field.criteria
     ]
-
-
-def rubric_values(field: FormField, values: Mapping[str, str]) -> list[RubricRow]:
-    """`rubric_rows` from a mapping of answer keys to values (missing ones empty)."""
-    return rubric_rows(field, lambda key: values.get(key, ""))
 
 
 # A level as a bar, lowest to highest, for a trend that fits beside a criterion.

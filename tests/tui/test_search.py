@@ -385,16 +385,15 @@ def test_search_snapshot(
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)  # type: ignore[operator]
 
 
-def test_a_rubric_hit_is_named_from_the_rubric_form_whatever_form_n_starts() -> None:
+def test_a_hit_is_named_from_the_form_its_conference_was_held_with() -> None:
     from conference_tui.forms import load_forms
     from conference_tui.store.records import SearchHit
-    from conference_tui.tui.screens.search import form_knowing, where_found
+    from conference_tui.tui.screens.search import where_found
 
     forms, _ = load_forms()
-    default = forms["writing-conference"]
-    hit = SearchHit("answer", "s", "Ana", "c", "k", "assess", "rubric.voice.note", None, "…")
-    assert where_found(hit, form_knowing(hit.field_key, default, forms)) == (
-        "Writing rubric · Voice · note"
+    rubric = SearchHit(
+        "answer", "s", "Ana", "c", "k", "assess", "rubric.voice.note", None, "…", "writing-rubric"
     )
-    plain = SearchHit("answer", "s", "Ana", "c", "k", "", "purpose", None, "…")
-    assert form_knowing(plain.field_key, default, forms) is default
+    assert where_found(rubric, forms[rubric.form_id]) == "Writing rubric · Voice · note"
+    step = SearchHit("answer", "s", "Ana", "c", "k", "next", "next_step", None, "…")
+    assert where_found(step, forms["quick-compliment"]) == "One next step"

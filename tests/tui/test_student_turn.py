@@ -177,6 +177,8 @@ async def test_on_a_rubric_the_student_sets_only_their_own_level(
     draft = app_store.start_conference(ana, form.id, form.version, "clarify")
     teacher = rubric_answer_key("rubric", "focus", RubricPart.TEACHER)
     app_store.save_answer(draft.id, "assess", teacher, "3", False, Kind.RUBRIC_TEACHER)
+    note = rubric_answer_key("rubric", "focus", RubricPart.NOTE)
+    app_store.save_answer(draft.id, "assess", note, "TEACHERNOTE rushed", False, Kind.RUBRIC_NOTE)
     app = make_test_app(app_store, fixed_clock, form=form)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -185,8 +187,11 @@ async def test_on_a_rubric_the_student_sets_only_their_own_level(
         grid = app.screen.query_one(RubricGrid)
         assert grid.sides == (RubricPart.STUDENT,)
         assert " T " not in str(grid.render()) and "S" in str(grid.render())
-        await type_ahead(pilot, "s")
+        # The teacher's notes are neither shown nor reachable: n is refused.
+        assert "TEACHERNOTE" not in shown(app)
+        await type_ahead(pilot, "s", "n", *"x")
         assert grid.side == RubricPart.STUDENT
+        assert "TEACHERNOTE" not in shown(app)
         await type_ahead(pilot, "ctrl+n", "ctrl+t", "ctrl+s")
     answers = app_store.get_conference(draft.id).answers
     student = rubric_answer_key("rubric", "focus", RubricPart.STUDENT)
@@ -194,6 +199,7 @@ async def test_on_a_rubric_the_student_sets_only_their_own_level(
     assert (answers[student].value, answers[student].by_student) == ("2", True)
     assert (answers[structure].value, answers[structure].by_student) == ("4", True)
     assert (answers[teacher].value, answers[teacher].by_student) == ("3", False)
+    assert (answers[note].value, answers[note].by_student) == ("TEACHERNOTE rushed", False)
     assert answers["help_request"].value == "Endings" and answers["help_request"].by_student
 
 
@@ -241,3 +247,19 @@ async def test_ctrl_t_right_after_a_refused_ctrl_n_changes_no_privacy(
         assert not app.screen.editors["x"].private
         await type_ahead(pilot, "ctrl+t")
         assert app.screen.editors["x"].private
+
+
+async def test_under_the_lock_the_student_turn_still_holds_the_teachers_notices(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    a_conference_under_way(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "ctrl+n", "ctrl+l")
+        assert isinstance(app.screen, LockScreen)
+        app.notify("Conference saved: Benedikt Okonkwo (4:50).")
+        await type_ahead(pilot, "f1", "x")
+        assert isinstance(app.screen, StudentTurnScreen)
+        await settle(pilot)
+        assert "Benedikt" not in shown(app)

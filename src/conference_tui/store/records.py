@@ -282,6 +282,8 @@ class SearchHit:
     field_key: str
     when: datetime | None
     snippet: str
+    # The form of the conference it is in ("" for a note outside any conference).
+    form_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,9 @@ SEARCH_FTS = table("search_fts", column("rowid"), column("search_fts"))
 # The columns a search reads, as plain tables: a query of these is compiled without the
 # ORM's machinery, which was most of the time a first search took.
 STUDENT = table("student", column("id"), column("name"), column("class_id"))
-CONFERENCE = table("conference", column("id"), column("started_at", UTCDateTime()))
+CONFERENCE = table(
+    "conference", column("id"), column("started_at", UTCDateTime()), column("form_id")
+)
 HABIT = table("habit_observation", column("conference_id"), column("habit"))
 
 
@@ -187,6 +189,7 @@ class SearchStore(StoreBase):
                 func.snippet(
                     literal_column("search_fts"), 0, MATCH_START, MATCH_END, "…", SNIPPET_WORDS
                 ),
+                CONFERENCE.c.form_id,
                 key,
             )
             .select_from(SEARCH_FTS)
@@ -245,6 +248,7 @@ class SearchStore(StoreBase):
                 col(Answer.field_key).label("field_key"),
                 col(Conference.started_at).label("started_at"),
                 col(Answer.value).label("body"),
+                col(Conference.form_id).label("form_id"),
             )
             .join(Conference, col(Conference.id) == Answer.conference_id)
             .join(Student, col(Student.id) == Conference.student_id)
@@ -262,6 +266,7 @@ class SearchStore(StoreBase):
                 literal("goal"),
                 null().label("started_at"),
                 col(Goal.text),
+                literal(None, String),
             )
             .join(Student, col(Student.id) == Goal.student_id)
             .where(every_word(col(Goal.text)), col(Goal.set_by_conference_id).is_(None))
@@ -288,6 +293,7 @@ class SearchStore(StoreBase):
             literal(""),
             null().label("started_at"),
             notes,
+            literal(None, String),
         ).where(every_word(notes))
         hits = union_all(answers, goals, students).subquery("hits")
         started_at = hits.c.started_at
@@ -301,6 +307,7 @@ class SearchStore(StoreBase):
             hits.c.field_key,
             started_at,
             hits.c.body,
+            hits.c.form_id,
             hits.c.ref_id,
         )
         query = self._filtered(
@@ -318,17 +325,20 @@ class SearchStore(StoreBase):
         )
         with self._read() as session:
             rows = session.execute(query).all()
-        page = [
-            self._hit(kind, student, name, class_id, conference, stage, field, when, snippet)
-            for kind, student, name, class_id, conference, stage, field, when, body, _ in rows[
-                :limit
-            ]
-            for snippet in (highlight(body, words),)
-        ]
+        page = []
+        for kind, student, name, class_id, conference, stage, field, when, body, form, _ in rows[
+            :limit
+        ]:
+            snippet = highlight(body, words)
+            page.append(
+                self._hit(
+                    kind, student, name, class_id, conference, stage, field, when, snippet, form
+                )
+            )
         if len(rows) <= limit:
             return SearchPage(page, None)
         last = rows[limit - 1]
-        return SearchPage(page, SearchPosition(when=last[7], kind=last[0], ref_id=last[9]))
+        return SearchPage(page, SearchPosition(when=last[7], kind=last[0], ref_id=last[-1]))
 
     @staticmethod
     def _hit(
@@ -341,6 +351,7 @@ class SearchStore(StoreBase):
         field_key: str,
         when: datetime | None,
         snippet: str,
+        form_id: str | None = None,
     ) -> SearchHit:
         return SearchHit(
             kind=kind,
@@ -352,6 +363,7 @@ class SearchStore(StoreBase):
             field_key=field_key or "",
             when=when,
             snippet=snippet or "",
+            form_id=form_id or "",
         )
 
 

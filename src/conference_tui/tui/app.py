@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.screens.conference import Opened
+    from conference_tui.tui.screens.student_turn import StudentTurnScreen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -419,15 +420,22 @@ class ConferenceApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The student's turn: the app's keys (help, quit, the palette) would leave it.
-        allowed = getattr(self.screen, "APP_ACTIONS", None)
-        if allowed is not None and action not in allowed:
+        student = self.student_turn()
+        if student is not None and action not in student.APP_ACTIONS:
             return False
         return super().check_action(action, parameters)
 
-    def form_held_with(self, conference: ConferenceInfo) -> Form:
-        """The form to show a conference with: its own, or (its file gone) the default,
-        under which its other fields show as other notes."""
-        return self.forms.get(conference.form_id, self.form)
+    def student_turn(self) -> StudentTurnScreen | None:
+        """The student's turn, when the student has the screen, also under the lock (the
+        screen returns to the student when it is unlocked)."""
+        from conference_tui.tui.screens.student_turn import StudentTurnScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, StudentTurnScreen)), None)
+
+    def form_held_with(self, form_id: str) -> Form:
+        """The form to show a conference held with `form_id` with: its own, or (its file
+        gone) the default, under which its other fields show as other notes."""
+        return self.forms.get(form_id, self.form)
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
         from conference_tui.tui.screens.history import HistoryScreen, read_opening
@@ -530,7 +538,7 @@ class ConferenceApp(App[None]):
         the screen, only what is meant for them shows (`to_student`: about the keys they
         typed); the teacher's notices (another student's name, the class's) wait until
         the teacher takes it back."""
-        if getattr(self.screen, "SHOWN_TO_STUDENT", False) and not to_student:
+        if self.student_turn() is not None and not to_student:
             self.held_notices.append(
                 partial(self.notify, message, title=title, severity=severity, timeout=timeout)
             )

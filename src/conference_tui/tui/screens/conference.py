@@ -505,12 +505,20 @@ class ConferenceScreen(CopiesConference):
                     if field.student and not (editor := self.editors[field.key]).private
                 ]
                 if not fields:
-                    self.notify("Every question for the student is marked private (ctrl+t).")
+                    # Keys typed after ctrl+n were the student's: dropped, and counted.
+                    gate.refuse("Every question for the student is marked private (ctrl+t).")
                     return
                 self.student_turn_refused_at = None
                 name = self.student.preferred_name or self.student.name.split()[0]
                 self.app.push_screen(
                     StudentTurnScreen(name, fields, self.student_typed), self.taken_back
+                )
+            except Exception as exc:
+                log_failure(log, "could not hand the screen to the student", exc)
+                gate.refuse(
+                    "The student's turn could not start; the conference is as it was. Details "
+                    "are in the log (`conference-tui locate` shows where).",
+                    severity="error",
                 )
             finally:
                 gate.release(self, part="student")
@@ -519,20 +527,8 @@ class ConferenceScreen(CopiesConference):
 
     def student_typed(self, editor: FieldEditor) -> None:
         """The student changed a field: saved as theirs, and shown on this screen too."""
-        if self.draft is None:
-            return
         mine = self.editors[editor.field_key]
-        for key, value, kind in editor.parts():
-            self.draft.edited(
-                mine.stage_key,
-                key,
-                value,
-                mine.private,
-                form_private=mine.form_field.private,
-                kind=kind,
-                by_student=True,
-                typed_at=self.conference_app.key_gate.last_typed_at,
-            )
+        self.queue_parts(mine, editor.parts(), by_student=True)
         mine.show_parts(answers_of(editor))
 
     def taken_back(self, _: object) -> None:
@@ -632,9 +628,19 @@ class ConferenceScreen(CopiesConference):
         self.queue_if_unsaved(event.editor)
 
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
+        self.queue_parts(editor, editor.parts())
+
+    def queue_parts(
+        self,
+        editor: FieldEditor,
+        parts: list[tuple[str, str, Kind | None]],
+        *,
+        by_student: bool = False,
+    ) -> None:
+        """Queue the answers `parts` of `editor`'s field that the store does not hold."""
         if self.draft is None:
             return
-        for key, value, kind in editor.parts():
+        for key, value, kind in parts:
             if editor.form_field.type == "date":
                 value = follow_up_text(value, editor.today())
             problem_over = self.draft.edited(
@@ -644,6 +650,7 @@ class ConferenceScreen(CopiesConference):
                 editor.private,
                 form_private=editor.form_field.private,
                 kind=kind,
+                by_student=by_student,
                 typed_at=self.conference_app.key_gate.last_typed_at,
             )
             if problem_over:

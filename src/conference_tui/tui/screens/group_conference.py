@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual._time import get_time
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -453,7 +454,9 @@ class GroupConferenceScreen(AppScreen[None]):
                 if draft.batch_failed(batch, result):
                     problems.append(result)
                 continue
-            for key, problem in draft.batch_saved(batch, result).items():
+            # Shown now: text typed before this moment was typed without seeing another
+            # copy's change, and is never saved over it (see DraftSession.edited).
+            for key, problem in draft.batch_saved(batch, result, get_time()).items():
                 editor = self.editor_of(conference_id, key)
                 if editor is not None:
                     shown[id(editor)] = shown.get(id(editor)) or problem

@@ -601,7 +601,7 @@ class HistoryScreen(CopiesConference):
             return
         self.shown_detail = detail.conference.id
         conference = detail.conference
-        form = self.conference_app.form_held_with(conference)
+        form = self.conference_app.form_held_with(conference.form_id)
         self.query_one(ConferenceView).show(
             conference, form, detail.goals, self.rubric_scores, detail.group_names
         )

@@ -6,7 +6,6 @@ nears the end of those shown, so a common word costs no more than a rare one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,15 +55,6 @@ def parse_day(text: str, which: str) -> date | None:
     except ValueError:
         shown = one_line(stripped, 20)
         raise BadDate(f"“{shown}” is not a date: write the {which} date as YYYY-MM-DD.") from None
-
-
-def form_knowing(field_key: str, default: Form, forms: Mapping[str, Form]) -> Form:
-    """The form to name a hit's field with: the default form if it has the field, else
-    the first form that does (a rubric's parts are in the rubric form only)."""
-    for form in (default, *forms.values()):
-        if field_key and form.field_of_answer(field_key) is not None:
-            return form
-    return default
 
 
 def where_found(hit: SearchHit, form: Form) -> str:
@@ -322,7 +312,7 @@ class SearchScreen(CopiesConference):
         self.next_page = page.next_page
         results.more_below = page.next_page is not None
         results.add_options(
-            Option(hit_prompt(hit, form_knowing(hit.field_key, app.form, app.forms)), id=str(n))
+            Option(hit_prompt(hit, app.form_held_with(hit.form_id)), id=str(n))
             for n, hit in enumerate(page.hits, start=first)
         )
         if self.hits and results.highlighted is None:

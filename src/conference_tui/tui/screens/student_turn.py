@@ -59,10 +59,10 @@ class StudentTurnScreen(AppScreen[None]):
             tooltip="After ctrl+n: the teacher takes the screen back (the passphrase if set)",
         ),
     ]
-    # Only these of the app's actions work here: tab, and the lock that hides everything.
+    # Only these of the app's actions work while it is up, under the lock too: tab, and
+    # the lock that hides everything. The app holds back the teacher's notices meanwhile
+    # (ConferenceApp.notify).
     APP_ACTIONS = frozenset({"lock", "focus_next", "focus_previous"})
-    # The app holds back the teacher's notices while this screen is up (see notify).
-    SHOWN_TO_STUDENT = True
 
     def __init__(
         self,

@@ -11,10 +11,10 @@ from conference_tui.store.records import MATCH_END, MATCH_START
 from conference_tui.store.text_rules import visible
 
 QUIET = "$text-muted"
-# Marks a small-group conference in a history.
-GROUP_MARK = "⁂"
 """Quiet text (a hint, a date beside a note) in the theme's muted colour, readable in
 every theme; Rich's dim is not."""
+# Marks a small-group conference in a history.
+GROUP_MARK = "⁂"
 
 
 def plain(text: str, style: str = "") -> Text:

@@ -191,7 +191,7 @@ class RubricGrid(Widget, can_focus=True):
         # Words typed into the grid may have switched the side already (their `s`):
         # the teacher is told which level the next digit sets.
         if len(self.sides) == 1:
-            keys = "Digits set your own level, n (or tab) writes a note."
+            keys = "Digits set your own level; tab goes to the next question."
         else:
             now = "your level (T)" if self.side == RubricPart.TEACHER else "the student's (S)"
             keys = (
@@ -297,19 +297,22 @@ class RubricEditor(FieldEditor):
                 self.levels[(criterion.key, side)] = visible(values.get(key, ""))
             key = rubric_answer_key(field.key, criterion.key, RubricPart.NOTE)
             self.notes[criterion.key] = visible(values.get(key, ""))
-        # The criterion whose note the note box holds.
+        # The criterion whose note the note box holds. The notes are the teacher's: on
+        # the student's turn (their own level alone) there is no note box.
         self.note_for = field.criteria[0].key
+        self.has_notes = len(sides) > 1
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text(), classes="field-label")
         yield RubricGrid(self.form_field, self.levels, self.sides)
         yield Static("", classes="rubric-descriptor")
         yield Static("", classes="rubric-side")
-        yield TextInput(
-            self.notes[self.note_for],
-            placeholder="note on this criterion (optional)",
-            classes="rubric-note",
-        )
+        if self.has_notes:
+            yield TextInput(
+                self.notes[self.note_for],
+                placeholder="note on this criterion (optional)",
+                classes="rubric-note",
+            )
         yield Static("", classes="field-error")
 
     @property
@@ -341,8 +344,9 @@ class RubricEditor(FieldEditor):
             for side in self.sides:
                 key = rubric_answer_key(self.form_field.key, criterion.key, side)
                 found.append((key, self.levels[(criterion.key, side)], KIND_OF_RUBRIC_PART[side]))
-            key = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
-            found.append((key, self.note(criterion.key), Kind.RUBRIC_NOTE))
+            if self.has_notes:
+                key = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
+                found.append((key, self.note(criterion.key), Kind.RUBRIC_NOTE))
         return found
 
     # -- what is shown ---------------------------------------------------------------
@@ -363,6 +367,8 @@ class RubricEditor(FieldEditor):
             )
         )
         self.query_one(".rubric-side", Static).update(self.side_line(grid))
+        if not self.has_notes:
+            return
         if criterion.key != self.note_for:
             self.notes[self.note_for] = self.note_box.value
             self.note_for = criterion.key
@@ -403,7 +409,7 @@ class RubricEditor(FieldEditor):
             note = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
             if note in values:
                 self.notes[criterion.key] = values[note]
-                if criterion.key == self.note_for:
+                if criterion.key == self.note_for and self.has_notes:
                     with self.note_box.prevent(Input.Changed):
                         self.note_box.value = values[note]
         self.grid.refresh()
@@ -423,4 +429,7 @@ class RubricEditor(FieldEditor):
     @on(RubricGrid.NoteWanted)
     def note_wanted(self, event: RubricGrid.NoteWanted) -> None:
         event.stop()
-        self.note_box.focus()
+        if self.has_notes:
+            self.note_box.focus()
+        else:
+            self.grid.refuse("The notes on a rubric are your teacher's.")
