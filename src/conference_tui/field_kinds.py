@@ -25,9 +25,10 @@ class Kind(StrEnum):
     RUBRIC_NOTE = "rubric_note"
 
 
-# Answers saved before kinds were kept were found by these keys of the shipped form:
-# a database upgraded, or an archive written then, reads its answers the same way.
-# Only the kinds there were then: a kind added later never stood for a key.
+# Answers saved before kinds were kept were found by these keys of the shipped form: an
+# archive written then reads its answers the same way (migration 0008 keeps its own
+# copy for the databases). Only the kinds there were then: a kind added later never
+# stood for a key.
 KIND_OF_LEGACY_KEY: dict[str, Kind] = {
     kind.value: kind
     for kind in (

@@ -17,12 +17,14 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
-from conference_tui.field_kinds import KIND_OF_LEGACY_KEY
-
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+
+# The shipped form's keys the app read these meanings from, as of this revision (frozen
+# here: field_kinds may gain kinds later, which no old answer has).
+KINDS_BY_KEY = ("goal", "next_step", "follow_up", "habits", "strength", "teaching_point")
 
 
 def upgrade() -> None:
@@ -34,7 +36,7 @@ def upgrade() -> None:
         op.execute("ALTER TABLE answer NO FORCE ROW LEVEL SECURITY")
     op.execute(
         sa.text("UPDATE answer SET kind = field_key WHERE field_key IN :keys").bindparams(
-            sa.bindparam("keys", sorted(KIND_OF_LEGACY_KEY), expanding=True)
+            sa.bindparam("keys", list(KINDS_BY_KEY), expanding=True)
         )
     )
     if on_server:
