@@ -44,8 +44,7 @@ from conference_tui.tui.widgets.field_editor import FieldEditor, join_in_list_or
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, mm_ss
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.rubric import RubricEditor
-from conference_tui.tui.widgets.stage_pane import StagePane
+from conference_tui.tui.widgets.stage_pane import StagePane, field_editor
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -91,16 +90,8 @@ def make_editor(
     a student's own field is labelled with `whose` name, seen wherever it scrolls."""
     if whose:
         field = replace(field, label=f"{whose} · {field.label}")
-    if field.type == "rubric":
-        parts = [conference.answers.get(key) for key, _kind in field.answer_keys()]
-        stored = [answer for answer in parts if answer is not None]
-        private = any(a.private for a in stored) if stored else field.private
-        return RubricEditor(field, stage.key, {a.field_key: a.value for a in stored}, private)
-    answer = conference.answers.get(field.key)
-    value = answer.value if answer else ""
-    if field.type == "habits" and answer is None:
-        value = join_in_list_order(conference.habits, HABITS_OF_MIND)
-    return FieldEditor(field, stage.key, value, answer.private if answer else field.private)
+    habits = join_in_list_order(conference.habits, HABITS_OF_MIND)
+    return field_editor(field, stage.key, conference.answers, habits)
 
 
 class GroupConferenceScreen(AppScreen[None]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -27,6 +28,25 @@ def stage_title(stage: FormStage, count: int, width: int) -> str:
         if not width or len(title) <= width:
             return title
     return title
+
+
+def field_editor(
+    field: FormField, stage_key: str, answers: Mapping[str, AnswerInfo], habits: str
+) -> FieldEditor:
+    """A field as the conference holds it: a rubric as its parts (private if any part
+    is: a part marked private is never shared because another part was not); a habits
+    field with no answer of its own shows `habits`, those recorded for the conference."""
+    if field.type == "rubric":
+        parts = [answers.get(key) for key, _kind in field.answer_keys()]
+        stored = [answer for answer in parts if answer is not None]
+        private = any(a.private for a in stored) if stored else field.private
+        values = {answer.field_key: answer.value for answer in stored}
+        return RubricEditor(field, stage_key, values, private)
+    answer = answers.get(field.key)
+    value = answer.value if answer else ""
+    if field.type == "habits" and answer is None:
+        value = habits
+    return FieldEditor(field, stage_key, value, answer.private if answer else field.private)
 
 
 class StagePane(Vertical):
@@ -72,30 +92,13 @@ class StagePane(Vertical):
         self.query_one("#stage-fields", VerticalScroll).can_focus = False
 
     def new_page(self, stage: FormStage) -> tuple[Vertical, dict[str, FieldEditor]]:
-        editors: dict[str, FieldEditor] = {}
-        for field in stage.fields:
-            if field.type == "rubric":
-                editors[field.key] = self.rubric_editor(field, stage.key)
-                continue
-            answer = self.answers.get(field.key)
-            value = answer.value if answer else ""
-            if field.type == "habits" and answer is None:
-                value = self.habits
-            editors[field.key] = FieldEditor(
-                field, stage.key, value, answer.private if answer else field.private
-            )
+        editors = {
+            field.key: field_editor(field, stage.key, self.answers, self.habits)
+            for field in stage.fields
+        }
         page = Vertical(*editors.values(), id=f"page-{stage.key}", classes="stage-page")
         page.display = False
         return page, editors
-
-    def rubric_editor(self, field: FormField, stage_key: str) -> RubricEditor:
-        """A rubric opens with its parts' answers; it is private if any part is (a
-        part marked private is never shared because another part was not)."""
-        parts = [self.answers.get(key) for key, _kind in field.answer_keys()]
-        stored = [answer for answer in parts if answer is not None]
-        private = any(a.private for a in stored) if stored else field.private
-        values = {answer.field_key: answer.value for answer in stored}
-        return RubricEditor(field, stage_key, values, private)
 
     def register(self, stage: FormStage, page: Vertical, editors: dict[str, FieldEditor]) -> None:
         """Make a page's fields known to the screen: only once they are mounted, since
