@@ -89,3 +89,28 @@ def test_class_status_snapshot(
         assert isinstance(app.screen, ClassStatusScreen)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_status)  # type: ignore[operator]
+
+
+async def test_the_demo_class_status_counts_every_kind_of_conference(
+    demo_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The demo class: writing conferences, quick compliments, rubric checks and small
+    groups all count in the weeks of the grid, as they do for last seen."""
+    app = make_test_app(demo_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "v")
+        screen = app.screen
+        assert isinstance(screen, ClassStatusScreen)
+        assert len(grid_names(screen)) == 25
+        counted = sum(sum(row.per_week) for row in screen.status.students)
+        first_week = screen.status.week_starts[0]
+        forms: dict[str, int] = {}
+        for row in screen.status.students:
+            for summary in demo_store.history(row.roster.student.id):
+                if summary.is_draft or summary.started_at.astimezone().date() < first_week:
+                    continue
+                form_id = demo_store.get_conference(summary.id).form_id
+                forms[form_id] = forms.get(form_id, 0) + 1
+        assert counted == sum(forms.values())
+        assert {"writing-conference", "quick-compliment", "small-group"} <= forms.keys()
