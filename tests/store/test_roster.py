@@ -251,6 +251,23 @@ def test_a_follow_up_date_makes_a_student_due_before_the_usual_gap(
     assert store.roster(None)[0].due_reason == "follow-up 22d overdue"
 
 
+def test_a_follow_up_stands_until_a_conference_on_or_after_its_day(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    """A quick compliment two days later (no follow-up of its own) leaves the plan as it
+    was; a conference held on the day (or after) is the follow-up done."""
+    follow_up = clock.local_today() + timedelta(days=5)
+    finished_conference(student.id, follow_up=follow_up.isoformat())
+    clock.advance(days=2)
+    finished_conference(student.id, strength="A bold title")
+    assert store.roster(None)[0].follow_up_on == follow_up
+    clock.advance(days=3)
+    assert store.roster(None)[0].due_reason == "follow-up today"
+    finished_conference(student.id, strength="Checked in")
+    row = store.roster(None)[0]
+    assert (row.follow_up_on, row.due_reason) == (None, "")
+
+
 @pytest.mark.parametrize(
     ("last", "follow_up", "expected"),
     [

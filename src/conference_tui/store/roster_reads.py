@@ -58,8 +58,8 @@ WHERE g.status = :active AND {students}
 ORDER BY g.set_at
 """
 
-LATEST_COMPLETED_SQL = """
-SELECT c.student_id, c.follow_up_on, a.value
+LATEST_NEXT_STEP_SQL = """
+SELECT c.student_id, a.value
 FROM conference c
 JOIN (
     SELECT student_id, max(started_at) AS at
@@ -69,6 +69,20 @@ JOIN (
 ) newest ON newest.student_id = c.student_id AND newest.at = c.started_at
 LEFT JOIN answer a ON a.conference_id = c.id AND a.kind = :next_step
 WHERE c.status = :complete
+"""
+
+# The newest follow-up planned, and when the conference that planned it was held.
+LATEST_FOLLOW_UP_SQL = """
+SELECT c.student_id, c.follow_up_on, c.started_at
+FROM conference c
+JOIN (
+    SELECT student_id, max(started_at) AS at
+    FROM conference
+    WHERE status = :complete AND follow_up_on IS NOT NULL
+      AND student_id IN (SELECT s.id FROM student s WHERE {students})
+    GROUP BY student_id
+) planned ON planned.student_id = c.student_id AND planned.at = c.started_at
+WHERE c.status = :complete AND c.follow_up_on IS NOT NULL
 """
 
 # Oldest first: if a student somehow has two drafts, the newest is the one resumed.
@@ -94,6 +108,21 @@ def stored_date(value: Any) -> date | None:
         return None
     day = date.fromisoformat(value) if isinstance(value, str) else value
     assert isinstance(day, date)
+    return day
+
+
+def standing_follow_up(
+    planned: tuple[date | None, datetime | None] | None, last_at: datetime | None
+) -> date | None:
+    """The follow-up planned last stands until a later conference is held on or after its
+    day: a quick compliment in between (a conference that plans none) leaves it planned."""
+    if planned is None:
+        return None
+    day, planned_at = planned
+    if day is None or planned_at is None:
+        return day
+    if last_at is not None and last_at > planned_at and last_at.astimezone().date() >= day:
+        return None
     return day
 
 
@@ -157,16 +186,21 @@ def read_roster(
 
     rows = query(STUDENTS_SQL)
     goals = {str(student_id): str(text) for student_id, text in query(ACTIVE_GOALS_SQL)}
-    latest = {
-        str(student_id): (stored_date(follow_up), str(next_step or ""))
-        for student_id, follow_up, next_step in query(LATEST_COMPLETED_SQL)
+    next_steps = {
+        str(student_id): str(next_step or "")
+        for student_id, next_step in query(LATEST_NEXT_STEP_SQL)
+    }
+    planned = {
+        str(student_id): (stored_date(follow_up), stored_datetime(at))
+        for student_id, follow_up, at in query(LATEST_FOLLOW_UP_SQL)
     }
     drafts = {str(student_id): str(draft_id) for student_id, draft_id in query(DRAFTS_SQL)}
     result = []
     for id_, class_, name, preferred, interests, strengths, needs, archived, n, last in rows:
         last_at = stored_datetime(last)
         last_day = last_at.astimezone().date() if last_at else None
-        follow_up, next_step = latest.get(id_, (None, ""))
+        follow_up = standing_follow_up(planned.get(id_), last_at)
+        next_step = next_steps.get(id_, "")
         reason = due_reason(today, last_day, follow_up, due_after_days)
         result.append(
             RosterRow(
