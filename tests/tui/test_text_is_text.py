@@ -80,6 +80,38 @@ async def test_every_screen_and_dialog_shows_hostile_text_as_text(
     assert app_store.get_student(student_id).name == "Zoe [/] Ray"
 
 
+async def test_the_new_screens_show_hostile_text_as_text(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The form picker, the student's turn and a small group, on a student whose names
+    are markup and whose notes hold escapes and run to 10,000 characters."""
+    student_id = hostile_class(app_store, "Zoe [/] Ray", f"note {ESCAPES} [b]x[/b]")
+    class_id = app_store.get_student(student_id).class_id
+    app_store.add_student(class_id, "[i]Ben[/i] Cho")
+    draft = app_store.start_conference(student_id, "writing-conference", 1, "clarify")
+    long_note = f"purpose {ESCAPES} " + "word " * 2000
+    app_store.save_answer(draft.id, "clarify", "purpose", long_note, False)
+    plant_raw(app_store, student_id, f"raw {ESCAPES}")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "f")
+        assert "Start a conference · [i]Ben[/i] Cho" in screen_text(app).replace("&#160;", " ")
+        assert_clean(app)
+        await type_ahead(pilot, "escape", "down", "n", "ctrl+n")
+        shown = screen_text(app).replace("&#160;", " ")
+        # The long note is there (scrolled to its end, where the cursor is), escapes as
+        # pictures only.
+        assert "Your turn, [b]x[/b]" in shown and "word word" in shown
+        assert_clean(app)
+        await type_ahead(pilot, "ctrl+n", "ctrl+t", "escape")
+        assert isinstance(app.screen, RosterScreen)
+        await type_ahead(pilot, "home", "m", "m", "G", *"[b]tp[/b]")
+        shown = screen_text(app).replace("&#160;", " ")
+        assert "[i]Ben[/i] Cho" in shown and "[b]tp[/b]" in shown
+        assert_clean(app)
+
+
 async def test_a_paste_with_escapes_arrives_as_pictures(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
