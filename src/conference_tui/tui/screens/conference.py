@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -401,8 +402,12 @@ class ConferenceScreen(CopiesConference):
         if not self.stage_pane.show(index):
             # Keys typed right after pagedown wait for the next stage's fields.
             self.conference_app.key_gate.hold(self.stage_pane, "the next stage")
+            # The work, not a coroutine made now: a worker that never starts (the screen
+            # closing first) leaves no coroutine unawaited.
             self.run_worker(
-                self.show_when_mounted(index, focus), group="conference-page", exit_on_error=False
+                partial(self.show_when_mounted, index, focus),
+                group="conference-page",
+                exit_on_error=False,
             )
             return
         self.query_one(SpiralStepper).current = index
@@ -418,7 +423,7 @@ class ConferenceScreen(CopiesConference):
     def premount(self, index: int) -> None:
         if index < len(self.stages) and not self.closing:
             self.run_worker(
-                self.stage_pane.ensure_page(self.stages[index]),
+                partial(self.stage_pane.ensure_page, self.stages[index]),
                 group="conference-premount",
                 exit_on_error=False,
             )
@@ -523,7 +528,7 @@ class ConferenceScreen(CopiesConference):
             finally:
                 gate.release(self, part="student")
 
-        self.run_worker(hand_over(), group="student-turn", exit_on_error=False)
+        self.run_worker(hand_over, group="student-turn", exit_on_error=False)
 
     def student_typed(self, editor: FieldEditor) -> None:
         """The student changed a field: saved as theirs, and shown on this screen too."""
@@ -564,7 +569,7 @@ class ConferenceScreen(CopiesConference):
             self,
             lambda: store.previous_piece(conference_id),
             lambda piece: self.run_worker(
-                self.fill_piece(piece), group="conference-piece", exit_on_error=False
+                partial(self.fill_piece, piece), group="conference-piece", exit_on_error=False
             ),
             group="read-piece",
             failed=failed,
