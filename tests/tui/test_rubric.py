@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from conference_tui import paths
-from conference_tui.field_kinds import Kind
+from conference_tui.field_kinds import Kind, RubricPart
 from conference_tui.forms import load_form
 from conference_tui.store import Store
 from conference_tui.tui.screens.history import HistoryScreen
@@ -178,11 +178,15 @@ async def test_tab_leaves_the_rubric_by_its_note_and_a_click_sets_a_level(
         assert conference.focused_editor() is conference.editors["evidence"]
         await type_ahead(pilot, "shift+tab", "shift+tab")
         assert isinstance(app.focused, RubricGrid)
-        # A click on Detail's third level sets the teacher's level there.
+        # A click on Detail's third level sets the teacher's level there. Where the grid
+        # is on screen is read once shift+tab's scroll to it has ended: a click aimed while
+        # it moved missed the grid once, on a loaded machine.
         grid = app.focused
+        await pilot.wait_for_scheduled_animations()
         name_width, cell = grid.columns()
         await pilot.click(grid, offset=(name_width + 2 * cell + 1, 3))
         await settle(pilot)
+        assert grid.level("detail", RubricPart.TEACHER) == "3"
         # A letter that is no key of the rubric is refused out loud, not lost unseen.
         await type_ahead(pilot, "x")
         assert any("not a key of the rubric" in n.message for n in told(app))
