@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from conference_tui.field_kinds import kind_of
 from conference_tui.store.base import StoreBase
 from conference_tui.store.conferences import chunked
+from conference_tui.store.goals import goal_info
 from conference_tui.store.models import (
     Answer,
     Conference,
@@ -151,18 +152,7 @@ class ExportReadStore(StoreBase):
                     .order_by(col(Goal.set_at))
                 )
                 for row in connection.execute(query).all():
-                    found[row.student_id].append(
-                        GoalInfo(
-                            id=row.id,
-                            student_id=row.student_id,
-                            text=row.text,
-                            status=row.status,
-                            set_at=row.set_at,
-                            set_by_conference_id=row.set_by_conference_id,
-                            closed_at=row.closed_at,
-                            closed_by_conference_id=row.closed_by_conference_id,
-                        )
-                    )
+                    found[row.student_id].append(goal_info(row))
         return found
 
     def students_named(self, name: str) -> list[StudentInfo]:

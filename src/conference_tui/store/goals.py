@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -22,7 +24,8 @@ from conference_tui.store.records import (
 from conference_tui.store.text_rules import check_text
 
 
-def goal_info(row: Goal) -> GoalInfo:
+def goal_info(row: Goal | Row[*tuple[Any, ...]]) -> GoalInfo:
+    """A goal as the store hands it out, from the ORM or a plain row of its columns."""
     return GoalInfo(
         id=row.id,
         student_id=row.student_id,

@@ -105,5 +105,31 @@ class AppScreen(StyledOnce, GatedLoading, Screen[ResultType]):
     pass
 
 
+class ClosesOverDialogs(AppScreen[ResultType]):
+    """A screen of notes being written (a conference, a group's): it closes once, even
+    when help or the palette was opened on top of it while a save was finishing."""
+
+    closing = False
+    dismissed = False
+    # The app's subtitle before this screen named its student(s) there.
+    previous_sub_title = ""
+
+    def close(self) -> None:
+        """Dismiss this screen, even with a dialog on top: a plain dismiss would close
+        that one instead."""
+        self.closing = True
+        if self.dismissed or self not in self.app.screen_stack:
+            return
+        self.dismissed = True
+        while self.app.screen is not self:
+            self.app.pop_screen()
+        # Now, not when unmounted: the screen below is drawn before that, and would show
+        # this screen's names in its title for a moment.
+        self.conference_app.sub_title = self.previous_sub_title
+        self.dismiss()
+        # Keys typed after the escape or ctrl+s that closed it are for the screen below.
+        self.conference_app.key_gate.release(self, part="close")
+
+
 class AppModal(StyledOnce, GatedLoading, ModalScreen[ResultType]):
     pass

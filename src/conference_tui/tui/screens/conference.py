@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual._time import get_time
@@ -22,7 +22,6 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from conference_tui.failure_log import log_failure
 from conference_tui.field_kinds import Kind, form_field_key
 from conference_tui.forms import HABITS_OF_MIND, Form, FormStage
-from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
     AmendmentStart,
     BatchSaved,
@@ -42,6 +41,7 @@ from conference_tui.tui.draft_session import (
     WritesInOrder,
 )
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
+from conference_tui.tui.screens.base import ClosesOverDialogs
 from conference_tui.tui.screens.student_turn import CHORD_SECONDS, StudentTurnScreen
 from conference_tui.tui.widgets.field_editor import (
     FieldEditor,
@@ -163,7 +163,7 @@ def answers_of(editor: FieldEditor) -> dict[str, str]:
     return {key: value for key, value, _kind in editor.parts()}
 
 
-class ConferenceScreen(CopiesConference):
+class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
     CSS_PATH = "conference.tcss"
     # From 110 columns the stage list is wide enough for every stage's whole title.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -258,7 +258,6 @@ class ConferenceScreen(CopiesConference):
         self.elapsed_base = 0
         self.clock_started = 0.0
         self.closing = False
-        self.dismissed = False
         # The unsaved fields the teacher was last warned of on escape: a second escape
         # leaves without them; a new problem is warned of again.
         self.leave_warned_of: dict[str, tuple[str, str]] = {}
@@ -645,21 +644,8 @@ class ConferenceScreen(CopiesConference):
         """Queue the answers `parts` of `editor`'s field that the store does not hold."""
         if self.draft is None:
             return
-        for key, value, kind in parts:
-            if editor.form_field.type == "date":
-                value = follow_up_text(value, editor.today())
-            problem_over = self.draft.edited(
-                editor.stage_key,
-                key,
-                value,
-                editor.private,
-                form_private=editor.form_field.private,
-                kind=kind,
-                by_student=by_student,
-                typed_at=self.conference_app.key_gate.last_typed_at,
-            )
-            if problem_over:
-                editor.show_error("")
+        typed_at = self.conference_app.key_gate.last_typed_at
+        editor.queue_into([self.draft], typed_at, parts, by_student=by_student)
 
     def queue_everything_unsaved(self) -> None:
         """Read every field directly: a key typed just before ctrl+s may not have
@@ -838,22 +824,6 @@ class ConferenceScreen(CopiesConference):
         self.closing = True
         for editor in self.editors.values():
             editor.set_read_only(True)
-
-    def close(self) -> None:
-        """Dismiss this screen, even when help or the palette was opened on top of it
-        while a save was finishing: a plain dismiss would close that one instead."""
-        self.closing = True
-        if self.dismissed or self not in self.app.screen_stack:
-            return
-        self.dismissed = True
-        while self.app.screen is not self:
-            self.app.pop_screen()
-        # Now, not when unmounted: the screen below is drawn before that, and would show
-        # this student's name in its title for a moment.
-        self.conference_app.sub_title = self.previous_sub_title
-        self.dismiss()
-        # Keys typed after the escape or ctrl+s that closed it are for the screen below.
-        self.conference_app.key_gate.release(self, part="close")
 
     def finish_complete(self) -> None:
         assert self.draft is not None

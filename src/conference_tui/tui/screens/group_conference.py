@@ -27,7 +27,6 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, Form, FormField, FormStage
 from conference_tui.store.errors import StoreError
-from conference_tui.store.follow_up import follow_up_text
 from conference_tui.store.records import (
     AnswerEdit,
     BatchSaved,
@@ -39,7 +38,7 @@ from conference_tui.store.records import (
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import Batch, DraftSession, WritesInOrder
-from conference_tui.tui.screens.base import AppScreen
+from conference_tui.tui.screens.base import ClosesOverDialogs
 from conference_tui.tui.widgets.field_editor import FieldEditor, join_in_list_order
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, mm_ss
@@ -94,7 +93,7 @@ def make_editor(
     return field_editor(field, stage.key, conference.answers, habits)
 
 
-class GroupConferenceScreen(AppScreen[None]):
+class GroupConferenceScreen(ClosesOverDialogs[None]):
     CSS_PATH = "group_conference.tcss"
     BINDINGS = [
         Binding(
@@ -168,7 +167,6 @@ class GroupConferenceScreen(AppScreen[None]):
         self.headings: dict[Owner, Static] = {}
         self.after_save: str | None = None
         self.closing = False
-        self.dismissed = False
         self.previous_sub_title = ""
         self.elapsed_base = max((m.conference.elapsed_seconds for m in self.members), default=0)
         self.clock_started = 0.0
@@ -304,27 +302,8 @@ class GroupConferenceScreen(AppScreen[None]):
         return [self.drafts[owner]]
 
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
-        if not self.drafts:
-            return
-        problem_over = False
-        for key, value, kind in editor.parts():
-            if editor.form_field.type == "date":
-                value = follow_up_text(value, editor.today())
-            for draft in self.drafts_of(editor):
-                problem_over = (
-                    draft.edited(
-                        editor.stage_key,
-                        key,
-                        value,
-                        editor.private,
-                        form_private=editor.form_field.private,
-                        kind=kind,
-                        typed_at=self.conference_app.key_gate.last_typed_at,
-                    )
-                    or problem_over
-                )
-        if problem_over:
-            editor.show_error("")
+        if self.drafts:
+            editor.queue_into(self.drafts_of(editor), self.conference_app.key_gate.last_typed_at)
 
     def queue_everything_unsaved(self) -> None:
         for editor in self.editors:
@@ -551,17 +530,6 @@ class GroupConferenceScreen(AppScreen[None]):
             f"{message}\nThe group conference is still open with your notes; try again.",
             title="Not closed",
         )
-
-    def close(self) -> None:
-        self.closing = True
-        if self.dismissed or self not in self.app.screen_stack:
-            return
-        self.dismissed = True
-        while self.app.screen is not self:
-            self.app.pop_screen()
-        self.conference_app.sub_title = self.previous_sub_title
-        self.dismiss()
-        self.conference_app.key_gate.release(self, part="close")
 
     def on_unmount(self) -> None:
         self.conference_app.sub_title = self.previous_sub_title

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,6 +28,9 @@ from conference_tui.store.follow_up import (
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.widgets.formatting import QUIET, plain
 from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
+
+if TYPE_CHECKING:
+    from conference_tui.tui.draft_session import DraftSession
 
 MULTI_SEPARATOR = "\n"
 # Letters on a choice list this close together are one word.
@@ -172,6 +176,38 @@ class FieldEditor(Vertical):
         """Each answer this field is saved as: its key, text and kind. One for most
         fields; a rubric has several (see RubricEditor)."""
         return [(self.field_key, self.value(), self.form_field.kind)]
+
+    def queue_into(
+        self,
+        drafts: Iterable[DraftSession],
+        typed_at: float,
+        parts: list[tuple[str, str, Kind | None]] | None = None,
+        *,
+        by_student: bool = False,
+    ) -> None:
+        """Queue this field's answers (or `parts`: the same field as another editor holds
+        it) that the store does not hold, into each draft; a problem shown under the
+        field that is over is taken down."""
+        problem_over = False
+        for key, value, kind in self.parts() if parts is None else parts:
+            if self.form_field.type == "date":
+                value = follow_up_text(value, self.today())
+            for draft in drafts:
+                problem_over = (
+                    draft.edited(
+                        self.stage_key,
+                        key,
+                        value,
+                        self.private,
+                        form_private=self.form_field.private,
+                        kind=kind,
+                        by_student=by_student,
+                        typed_at=typed_at,
+                    )
+                    or problem_over
+                )
+        if problem_over:
+            self.show_error("")
 
     def show_parts(self, values: dict[str, str]) -> None:
         """Show the text of its answers saved from elsewhere (the student's turn)."""
