@@ -42,6 +42,7 @@ TARGETS = {
     "n opens a conference": SCREEN_TARGET,
     "ctrl+s back to the roster": SCREEN_TARGET,
     "enter opens the 300-conference history": SCREEN_TARGET,
+    tui.HISTORY_AGAIN: SCREEN_TARGET,
     "search in the app": "<100 ms at 250k",
     STORE_SEARCH: "<100 ms at 250k",
     "export --all": "<5 s at 25k; linear",

@@ -41,6 +41,10 @@ class Step:
     what: str  # said when the screen never arrives
 
 
+HISTORY = "enter opens the 300-conference history"
+HISTORY_AGAIN = "enter opens it again (the screen kept)"
+
+
 def showing(*markers: str) -> Check:
     return lambda text: all(marker in text for marker in markers)
 
@@ -79,17 +83,19 @@ def app_steps(names: Names, word: str) -> list[Step]:
     heavy = names.heavy_student
     roster = roster_painted(names)
     only_heavy = showing(f"1 of {names.class_size} students", heavy)
+
+    def history(text: str) -> bool:
+        return heavy in text and len(ISO_DATE.findall(text)) >= 5
+
     steps = [
         Step(None, ("/", heavy, "enter"), only_heavy, "the roster filtered to the heavy student"),
         Step("n opens a conference", ("n",), showing("Stage 1 of", "(shareable)"), "a conference"),
         Step(None, ("Bench",), showing("Bench"), "the typed piece title"),
         Step("ctrl+s back to the roster", ("ctrl+s",), without(only_heavy, "Stage 1 of"), "roster"),
-        Step(
-            "enter opens the 300-conference history",
-            ("enter",),
-            lambda text: heavy in text and len(ISO_DATE.findall(text)) >= 5,
-            "the history with its table",
-        ),
+        Step(HISTORY, ("enter",), history, "the history with its table"),
+        Step(None, ("escape",), only_heavy, "the roster again"),
+        # As the teacher goes from student to student: the screen is kept and refilled.
+        Step(HISTORY_AGAIN, ("enter",), history, "the history again"),
         Step(None, ("escape",), only_heavy, "the roster again"),
     ]
     for figure, key, marker in dialogs(names):
@@ -111,6 +117,7 @@ def floor_figure(figure: str) -> str:
 
 def floor_steps(word: str) -> list[Step]:
     ready = showing(floor_screens.READY)
+    floor_history = showing(floor_screens.HISTORY_READY, "Piece 5")
     return [
         Step("n opens a conference", ("n",), showing(floor_screens.CONFERENCE_READY), "conf."),
         Step(None, ("Bench",), showing("Bench"), "the typed text"),
@@ -120,12 +127,9 @@ def floor_steps(word: str) -> list[Step]:
             without(ready, floor_screens.CONFERENCE_READY),
             "the floor's home",
         ),
-        Step(
-            "enter opens the 300-conference history",
-            ("enter",),
-            showing(floor_screens.HISTORY_READY, "Piece 5"),
-            "the floor's table",
-        ),
+        Step(HISTORY, ("enter",), floor_history, "the floor's table"),
+        Step(None, ("escape",), ready, "the floor's home"),
+        Step(HISTORY_AGAIN, ("enter",), floor_history, "the floor's table again"),
         Step(None, ("escape",), ready, "the floor's home"),
         Step(DIALOG_FLOOR, ("a",), showing(floor_screens.DIALOG_READY), "the dialog"),
         Step(None, ("escape",), without(ready, floor_screens.DIALOG_READY), "home again"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 import tempfile
@@ -15,6 +16,10 @@ from conference_tui import __version__, paths
 from conference_tui.cli_server import server
 from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
+
+# Generation 0 collected every 20,000 allocations instead of 700: a screen change makes
+# about 100 collections of short-lived objects with the default.
+SETTLED_GC_THRESHOLDS = (20_000, 10, 10)
 
 if TYPE_CHECKING:
     from conference_tui.settings import Settings
@@ -50,6 +55,9 @@ def run_app(database: str | None, demo: bool) -> None:
         demo_folder = Path(tempfile.mkdtemp(prefix="conference-tui-demo-"))
         database = str(demo_folder / "demo.db")
         build_demo_database(Path(database))
+    # Until the app has settled, nearly every object made lives as long as the app:
+    # collecting garbage then only delays the first frame (see settle_memory).
+    gc.disable()
     try:
         look, store = _open_for_app(database or paths.default_database(), settings, demo)
         # The demo logs too: an error message always names a log that exists.
@@ -66,6 +74,7 @@ def run_app(database: str | None, demo: bool) -> None:
             # a good older copy), in the background: at 25,000 conferences it takes a second.
             background_startup=None if demo else partial(_daily_backup, database),
             first_look=look,
+            settled=settle_memory,
         )
         read_escape_then_key()
         app.run()
@@ -73,8 +82,18 @@ def run_app(database: str | None, demo: bool) -> None:
         if app.return_code:
             sys.exit(app.return_code)
     finally:
+        gc.enable()
         if demo_folder is not None:
             shutil.rmtree(demo_folder, ignore_errors=True)
+
+
+def settle_memory() -> None:
+    """Once the app has started: what it made so far (modules, the store, the roster)
+    stays for its whole run, so the garbage collector stops walking it, and collects
+    less often. A full collection walked all of it, 60 to 90 ms at each screen change."""
+    gc.freeze()
+    gc.set_threshold(*SETTLED_GC_THRESHOLDS)
+    gc.enable()
 
 
 def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstLook | None, Store]:

@@ -3,12 +3,14 @@ wait for it and land where the teacher sees them."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 from typing import cast
 
 import pytest
 
+from conference_tui.cli import SETTLED_GC_THRESHOLDS, settle_memory
 from conference_tui.settings import Settings
 from conference_tui.store import DatabaseUnavailableError, Store
 from conference_tui.store.first_look import first_look
@@ -102,3 +104,37 @@ async def test_a_store_that_will_not_open_ends_the_app_with_its_reason(
     assert capsys.readouterr().err.strip() == (
         "conference-tui: The disk is full. Free some space, then open it again."
     )
+
+
+async def test_the_app_settles_once_the_store_is_open_and_the_screens_are_loaded(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store)
+    settled: list[bool] = []
+    app.settled = lambda: settled.append(app.store is not opening)
+    async with app.run_test(size=(100, 30)) as pilot:
+        # The screens' modules load while the store is still opening.
+        while any(w.is_running for w in app.workers if w.group == "import-screens"):
+            await pilot.pause()
+        assert settled == [], "settled before the store was open"
+        open_store.set()
+        await settle(pilot)
+        assert settled == [True]
+    opening.close()
+
+
+def test_settling_memory_freezes_what_the_start_made_and_collects_again() -> None:
+    thresholds = gc.get_threshold()
+    gc.disable()  # as the app's launch leaves it until the app has settled
+    try:
+        settle_memory()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == SETTLED_GC_THRESHOLDS
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        gc.enable()

@@ -366,3 +366,39 @@ def test_history_goals_snapshot(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_goals)  # type: ignore[operator]
+
+
+async def test_the_next_students_history_refills_the_same_screen_with_nothing_left_over(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "enter", "2")  # Ben Adeyemi's history, on the goals tab
+        await settle(pilot)
+        first = app.screen
+        assert isinstance(first, HistoryScreen)
+        assert first.query_one(TabbedContent).active == "goals"
+        ben_dates = cells(first.query_one("#history-table", DataTable), 1)
+        # Back, two students down, and into Amara's history, typed as fast as keys go.
+        await type_ahead(pilot, "escape", "down", "down", "enter", "down")
+        await settle(pilot)
+        assert app.screen is first, "the screen was built again, not refilled"
+        assert first.student_id == story.students["Amara"]
+        assert first.query_one(TabbedContent).active == "conferences"
+        table = first.query_one("#history-table", DataTable)
+        assert app.focused is table
+        assert cells(table, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
+        assert not set(ben_dates) & set(cells(table, 1))
+        assert first.selected_conference_id() == story.conferences["Amara"][1]  # the "down"
+        assert "Amara" in shown_text(first.query_one("#history-title", Static))
+        assert "Ben" not in shown_text(first.query_one("#history-title", Static))
+        assert "End by showing how the narrator changed." in view_text(first)
+        goals = cells(first.query_one("#goals-table", DataTable), 3)
+        assert goals == ["○ active", "↻ revised", "✓ met"]
+
+        await type_ahead(pilot, "escape", "up", "up", "enter")  # and back to Ben's
+        await settle(pilot)
+        assert app.screen is first
+        assert cells(first.query_one("#history-table", DataTable), 1) == ben_dates
+        assert "Amara" not in view_text(first)

@@ -37,12 +37,14 @@ if TYPE_CHECKING:
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.screens.conference import Opened
+    from conference_tui.tui.screens.history import Detail, HistoryScreen, Story
     from conference_tui.tui.screens.student_turn import StudentTurnScreen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LOCK_CHECK_SECONDS = 5
+KEPT_HISTORY = "history"
 # Clicks, wheel turns and drags: what could change a field with no key pressed.
 POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
                  events.MouseScrollUp, events.MouseMove)  # fmt: skip
@@ -105,10 +107,15 @@ class ConferenceApp(App[None]):
         background_startup: Callable[[], str] | None = None,
         first_look: FirstLook | None = None,
         forms: Mapping[str, Form] | None = None,
+        settled: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         # Work for once the store is open (today's backup): returns a warning, or "".
         self.background_startup = background_startup
+        # Called once the store is open and the other screens' modules are loaded: what
+        # the app keeps for its whole run is in memory by then (see cli.settle_memory).
+        self.settled = settled
+        self.settling = {"store", "screens"}
         # The roster read before the store opened, to paint the first frame with.
         self.first_look = first_look
         self.startup_warnings = list(startup_warnings)
@@ -132,6 +139,8 @@ class ConferenceApp(App[None]):
         self.held_notices: list[Callable[[], None]] = []
         # This copy of the app, as the drafts it has open know it.
         self.editor_id = uuid.uuid4().hex
+        # The history screen, kept to be refilled (see history_screen).
+        self.kept_history: HistoryScreen | None = None
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal pass the key gate: one at a time, each once
@@ -229,6 +238,7 @@ class ConferenceApp(App[None]):
 
         def opened(store: Store) -> None:
             self.store = store
+            self.part_settled("store")
             if store.read_only_because:
                 self.notify(store.read_only_because, severity="warning", timeout=10)
                 self.set_current_class(self.current_class_id, self.current_class_name)
@@ -245,8 +255,21 @@ class ConferenceApp(App[None]):
             self.exit(return_code=1, message=f"conference-tui: {message}")
 
         run_in_background(self, wait, opened, group="open-store", failed=failed)
-        # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next.
-        self.run_worker(import_screens, thread=True, group="import-screens", exit_on_error=False)
+        # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next;
+        # one that cannot be loaded now is loaded (and its problem shown) when visited.
+        run_in_background(
+            self,
+            import_screens,
+            lambda _: self.part_settled("screens"),
+            group="import-screens",
+            failed=lambda _: self.part_settled("screens"),
+        )
+
+    def part_settled(self, part: str) -> None:
+        self.settling.discard(part)
+        if not self.settling and self.settled is not None:
+            settled, self.settled = self.settled, None
+            settled()
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with its text colours made readable on its grounds."""
@@ -438,16 +461,35 @@ class ConferenceApp(App[None]):
         return self.forms.get(form_id, self.form)
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
-        from conference_tui.tui.screens.history import HistoryScreen, read_opening
+        from conference_tui.tui.screens.history import read_opening
 
         store = self.store
         self.read_then_push(
             lambda: read_opening(store, student_id, conference_id),
-            lambda read: HistoryScreen(student_id, conference_id, read),
+            lambda read: self.history_screen(student_id, conference_id, read),
             part="open-history",
             what="the history",
             cannot="Cannot open the history",
         )
+
+    def history_screen(
+        self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
+    ) -> HistoryScreen:
+        """The history screen, filled with this student's story. One is kept (installed)
+        after its first visit and refilled: the teacher goes from student to student,
+        and building the screen's widgets again each time would double the wait. A
+        history opened while that one is on the stack (from a search over it) is new."""
+        from conference_tui.tui.screens.history import HistoryScreen
+
+        kept = self.kept_history
+        if kept is not None and kept not in self.screen_stack and kept.is_mounted:
+            kept.refill(student_id, conference_id, read)
+            return kept
+        screen = HistoryScreen(student_id, conference_id, read)
+        if kept is None:
+            self.install_screen(screen, KEPT_HISTORY)
+            self.kept_history = screen
+        return screen
 
     def open_class_status(self) -> None:
         from conference_tui.tui.screens.class_status import ClassStatusScreen
@@ -649,6 +691,7 @@ def make_app(
     startup_warnings: Iterable[str] = (),
     background_startup: Callable[[], str] | None = None,
     first_look: FirstLook | None = None,
+    settled: Callable[[], None] | None = None,
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
     settings = settings or Settings()
@@ -677,4 +720,5 @@ def make_app(
         startup_warnings=warnings,
         background_startup=background_startup,
         first_look=first_look,
+        settled=settled,
     )

@@ -330,9 +330,31 @@ class HistoryScreen(CopiesConference):
 
     def on_screen_resume(self) -> None:
         if self.read_first is not None:
-            self.read_first = None  # shown at mount
+            self.read_first = None  # shown at mount, or by refill
             return
         self.reload()
+
+    def refill(
+        self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
+    ) -> None:
+        """Show another student's history in this screen, built for an earlier one (see
+        ConferenceApp.history_screen): everything the last student left (tab, rows, the
+        conference shown, a page still loading) goes, before the screen is pushed again."""
+        self.student_id = student_id
+        self.wanted_conference_id = conference_id
+        self.read_first = read
+        self.generation += 1  # a page of the last student's, still loading, is dropped
+        self.student = None
+        self.shown_detail = None
+        self.query_one(TabbedContent).active = "conferences"
+        self.query_one("#history-table", DataTable).clear()
+        self.summaries.clear()
+        self.query_one(ConferenceView).show_message("Loading…")
+        self.query_one("#history-table", DataTable).focus()
+        story, detail = read
+        self.show_story(story)
+        if detail is not None:
+            self.show_detail(detail)
 
     # -- loading ---------------------------------------------------------------------
 
@@ -343,12 +365,18 @@ class HistoryScreen(CopiesConference):
         limit = max(PAGE_SIZE, len(self.summaries))
         self.generation += 1
 
+        generation = self.generation
+
         def load() -> Story:
             return read_story(store, student_id, limit)
 
+        def loaded(story: Story) -> None:
+            if generation == self.generation:  # not refilled with another student since
+                self.show_story(story)
+
         self.load_before_keys(
             load,
-            self.show_story,
+            loaded,
             group="history-load",
             what="the history",
             failed=self.could_not_load,
