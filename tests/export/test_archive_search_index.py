@@ -12,7 +12,7 @@ from school_data import Clock, hold_conference, store_from_template
 
 from conference_tui.export.archive import import_archive, write_archive
 from conference_tui.forms import Form
-from conference_tui.store import Store
+from conference_tui.store import DatabaseUnavailableError, Store
 
 FIELDS = ("purpose", "plan", "strength", "teaching_point", "next_step")
 
@@ -77,6 +77,16 @@ def answer_trigger(store: Store) -> str | None:
     return None if row is None else str(row[0])
 
 
+def ref_index(store: Store) -> str | None:
+    """The search rows' index of the notes they stand for, which an import into a
+    database with no answers builds after the rows rather than row by row."""
+    with sqlite3.connect(_database(store)) as connection:
+        row = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_search_doc_ref'"
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def test_an_imports_answers_are_indexed_whole_and_together(
     empty_database: Path, form: Form, tmp_path: Path
 ) -> None:
@@ -108,6 +118,7 @@ def test_an_imports_answers_are_indexed_whole_and_together(
     # One by one, FTS5 wrote at least a leaf per answer; together, a few in all.
     assert fts_leaves_written(target) - before < counts["answers"] // 4
     assert answer_trigger(target) == answer_trigger(source)
+    assert ref_index(target) == ref_index(source) is not None
     # Imported again, nothing is added: the trigger stays as it is, the schema unchanged.
     schema = schema_version(target)
     assert import_archive(target, archive, dry_run=False).changed == 0
@@ -174,6 +185,31 @@ def test_an_import_interrupted_among_the_answers_leaves_search_as_it_was(
     import_archive(target, archive, dry_run=False)
     late = hold_conference(target, form, student.id, {"purpose": "Saved after"})
     assert [hit.conference_id for hit in target.search("after")] == [late]
+    fts_in_step(target)
+    source.close()
+    target.close()
+
+
+def test_an_import_failing_as_its_search_rows_are_indexed_leaves_the_file_as_it_was(
+    empty_database: Path, form: Form, tmp_path: Path
+) -> None:
+    """Into a database with no answers, the search rows' index is set aside while they are
+    written and built after them: an answer whose id is a student's (two search rows for
+    one note) is refused only then (as the store refuses any write it cannot make), and the
+    import undoes everything, index included."""
+    source, _ = fresh(empty_database, tmp_path / "source.db")
+    target, _ = fresh(empty_database, tmp_path / "target.db")
+    student = source.add_student(source.add_class("Period 3").id, "Ann")
+    hold_conference(source, form, student.id, {"purpose": "A story", "plan": "A storm"})
+    records = source.dump_records()
+    records["answers"][0]["id"] = student.id
+
+    with pytest.raises(DatabaseUnavailableError):
+        target.merge_records(records, dry_run=False)
+
+    assert target.dump_records() == {kind: [] for kind in target.dump_records()}
+    assert ref_index(target) == ref_index(source) is not None
+    assert answer_trigger(target) == answer_trigger(source) is not None
     fts_in_step(target)
     source.close()
     target.close()

@@ -62,7 +62,7 @@ REFERENCES = (
 )
 
 
-def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
+def _stage_columns(spec: TableSpec) -> list[Column[object]]:
     columns: list[Column[object]] = [
         Column(column.name, spec.table.c[column.name].type) for column in spec.columns
     ]
@@ -71,7 +71,11 @@ def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
         columns.append(Column(LOCAL_ID, String))
     if spec.kind == "conferences":
         columns.append(Column(TOUCHED, Boolean, nullable=False, default=False))
-    table = Table(f"import_{spec.kind}", metadata, *columns, prefixes=["TEMPORARY"])
+    return columns
+
+
+def _stage_table(metadata: MetaData, spec: TableSpec) -> Table:
+    table = Table(f"import_{spec.kind}", metadata, *_stage_columns(spec), prefixes=["TEMPORARY"])
     keys = [table.c[column.name] for column in spec.table.primary_key.columns]
     # Not unique: a repeat is found once all is staged, and named (`refuse_repeats`).
     # The position last, so that the index hands that check the records in the order
@@ -94,28 +98,56 @@ class Staging:
     tables: dict[str, Table]
     counts: dict[str, int]
 
+    # Answers arrive here, in archive order, and are copied into their table in the
+    # order the merge reads them (`index`).
+    arriving: Table
+
     @classmethod
     def create(cls, session: Session) -> Staging:
         metadata = MetaData()
         tables = {spec.kind: _stage_table(metadata, spec) for spec in ARCHIVE_TABLES}
+        arriving = Table(
+            "import_answers_arriving",
+            metadata,
+            *_stage_columns(TABLE_BY_KIND["answers"]),
+            prefixes=["TEMPORARY"],
+        )
         connection = session.connection()
-        for table in tables.values():
+        for table in (*tables.values(), arriving):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
             # The indexes come once the records are in (`index`): faster than keeping
             # them up to date row by row.
             connection.execute(CreateTable(table))
-        return cls(session, tables, {spec.kind: 0 for spec in ARCHIVE_TABLES})
+        return cls(session, tables, {spec.kind: 0 for spec in ARCHIVE_TABLES}, arriving)
 
     def index(self) -> None:
-        """Build the indexes the checks and the merge look records up by."""
+        """Put the answers in the order the merge reads them, then build the indexes the
+        checks and the merge look records up by."""
         connection = self.session.connection()
+        self._answers_by_conference()
         for table in self.tables.values():
             for index in table.indexes:
                 index.create(connection)
 
+    def _answers_by_conference(self) -> None:
+        """The merge reads answers by conference, and looks goal answers up by conference;
+        an archive holds them by id. Where they arrived, a conference's answers lie on
+        pages of their own, read one at a time through SQLite's small cache for temporary
+        tables: at 100,000 conferences, 3.2 million reads from the file, more every 10,000
+        than at 25,000. Copied once in that order (SQLite sorts them in its temporary
+        files, 0.8 million reads and writes), they are read page after page (0.15 million)."""
+        answers, arriving = self.tables["answers"], self.arriving
+        names = [column.name for column in arriving.columns]
+        by_conference = select(*(arriving.c[name] for name in names)).order_by(
+            arriving.c.conference_id, arriving.c[POSITION]
+        )
+        connection = self.session.connection()
+        connection.execute(insert(answers).from_select(names, by_conference))
+        connection.execute(text(f"DROP TABLE {arriving.name}"))
+
     def drop(self) -> None:
         connection = self.session.connection()
-        for table in self.tables.values():
+        for table in (*self.tables.values(), self.arriving):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
 
     # -- filling ----------------------------------------------------------------------
@@ -126,7 +158,7 @@ class Staging:
             return
         first = self.counts[kind]
         self.session.execute(
-            insert(self.tables[kind]),
+            insert(self.arriving if kind == "answers" else self.tables[kind]),
             [{**row, POSITION: first + offset} for offset, row in enumerate(rows)],
         )
         self.counts[kind] = first + len(rows)

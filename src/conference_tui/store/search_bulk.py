@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from functools import cache
 from types import ModuleType
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from conference_tui.store.engine import page_cache
@@ -30,6 +30,7 @@ from conference_tui.store.location import MIGRATIONS_DIR
 
 SEARCH_MIGRATION = "0005_search_newest_first.py"
 ANSWER_TRIGGER = "answer_search_ai"
+REF_INDEX = "ix_search_doc_ref"
 
 
 @cache
@@ -73,23 +74,47 @@ def _search_rows_by_key() -> str:
         """
 
 
+def _sql_of(connection: Connection, kind: str, name: str) -> str:
+    sql: str = connection.execute(
+        text("SELECT sql FROM sqlite_master WHERE type = :kind AND name = :name"),
+        {"kind": kind, "name": name},
+    ).scalar_one()
+    return sql
+
+
 @contextlib.contextmanager
-def answers_indexed_at_end(session: Session, page_cache_mib: int) -> Iterator[None]:
+def _index_set_aside(connection: Connection, name: str, *, aside: bool) -> Iterator[None]:
+    """With `aside`, the index is dropped within the block and built again after it,
+    from all its rows at once (SQLite sorts them), rather than kept up to date row by
+    row: an index of random UUIDs larger than the page cache costs a read from the file
+    per row. Within the write transaction, as the trigger: a failure puts it back."""
+    if not aside:
+        yield
+        return
+    index = _sql_of(connection, "index", name)
+    connection.execute(text(f"DROP INDEX {name}"))
+    yield
+    connection.execute(text(index))
+
+
+@contextlib.contextmanager
+def answers_indexed_at_end(
+    session: Session, page_cache_mib: int, *, first_answers: bool
+) -> Iterator[None]:
     """Answers inserted within the block are indexed for search as it ends, in one
     pass. The block and that pass write with a page cache of `page_cache_mib` (see
     `page_cache`); the sort of the keys in between, with SQLite's small default, since
-    its sorter may take as much memory as the cache. The block must run in the
-    session's write transaction: should it fail, the rollback that follows puts the
-    trigger back as it undoes the rest. Elsewhere than on SQLite there is no index to
-    keep, and this does nothing."""
+    its sorter may take as much memory as the cache. With `first_answers` (the database
+    held none before the block: nearly every search row is written here), the search
+    rows' index of answer ids is built after them rather than row by row. The block must
+    run in the session's write transaction: should it fail, the rollback that follows
+    puts the trigger and the index back as it undoes the rest. Elsewhere than on SQLite
+    there is no index to keep, and this does nothing."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
         return
-    trigger = connection.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
-        {"name": ANSWER_TRIGGER},
-    ).scalar_one()
+    trigger = _sql_of(connection, "trigger", ANSWER_TRIGGER)
     # Rows get rowids above the largest there: those above this one are the block's.
     last = connection.execute(text("SELECT coalesce(max(rowid), 0) FROM answer")).scalar_one()
     connection.execute(text(f"DROP TRIGGER {ANSWER_TRIGGER}"))
@@ -99,7 +124,12 @@ def answers_indexed_at_end(session: Session, page_cache_mib: int) -> Iterator[No
         text(f"CREATE TEMPORARY TABLE {KEYS_TABLE} (key INTEGER PRIMARY KEY, answer_rowid INTEGER)")
     )
     connection.execute(text(_keys_of_answers_after()), {"last": last})
-    with page_cache(connection, page_cache_mib):
+    # The index is built again once the cache is back to its default: its sort takes
+    # memory by that measure.
+    with (
+        _index_set_aside(connection, REF_INDEX, aside=first_answers),
+        page_cache(connection, page_cache_mib),
+    ):
         connection.execute(text(_search_rows_by_key()))
     connection.execute(text(f"DROP TABLE {KEYS_TABLE}"))
     connection.execute(text(trigger))
