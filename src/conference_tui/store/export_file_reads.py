@@ -14,7 +14,7 @@ that it sees what another copy of the app commits meanwhile.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -62,12 +62,9 @@ class FileNotesReader:
         self._connection = connection
         self.location = location
 
-    def _run(self, sql: str, params: Mapping[str, Any]) -> Iterator[Sequence[Any]]:
-        with sqlite_errors(self.location):
-            yield from self._connection.execute(sql, params)
-
     def _all(self, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
-        return list(self._run(sql, params))
+        with sqlite_errors(self.location):
+            return self._connection.execute(sql, params).fetchall()
 
     def today(self) -> date:
         return utc_now().astimezone().date()
@@ -100,18 +97,26 @@ class FileNotesReader:
     def conference_tallies(
         self, student_ids: Sequence[str], *, include_drafts: bool = False
     ) -> dict[str, StudentTally]:
-        return read_tallies(self._run, student_ids, include_drafts=include_drafts)
+        with sqlite_errors(self.location):
+            return read_tallies(
+                self._connection.execute, student_ids, include_drafts=include_drafts
+            )
 
     def conferences_of_students(
         self, student_ids: Sequence[str], *, include_drafts: bool = False
     ) -> dict[str, list[ExportConference]]:
-        return read_conferences_of_students(self._run, student_ids, include_drafts=include_drafts)
+        with sqlite_errors(self.location):
+            return read_conferences_of_students(
+                self._connection.execute, student_ids, include_drafts=include_drafts
+            )
 
     def conferences_by_id(self, conference_ids: Sequence[str]) -> dict[str, ExportConference]:
-        return read_conferences_by_id(self._run, conference_ids)
+        with sqlite_errors(self.location):
+            return read_conferences_by_id(self._connection.execute, conference_ids)
 
     def goal_chains(self, student_ids: Sequence[str]) -> dict[str, list[GoalInfo]]:
-        return read_goal_chains(self._run, student_ids)
+        with sqlite_errors(self.location):
+            return read_goal_chains(self._connection.execute, student_ids)
 
     def close(self) -> None:
         self._connection.close()
