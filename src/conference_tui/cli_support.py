@@ -43,6 +43,11 @@ def database_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
+def database_of(ctx: click.Context) -> str:
+    """The database a command was given (--db), else the default one."""
+    return str(ctx.obj["database"] or paths.default_database())
+
+
 def fail(message: str) -> NoReturn:
     """Print a message the teacher can act on, never a traceback, and exit 1."""
     click.secho(f"conference-tui: {message}", fg="red", err=True)
