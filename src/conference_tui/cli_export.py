@@ -24,7 +24,7 @@ from conference_tui.cli_support import (
 )
 
 if TYPE_CHECKING:
-    from conference_tui.export import ExportResult
+    from conference_tui.export import ExportResult, ExportScope
     from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.export_file_reads import FileNotesReader
@@ -97,23 +97,40 @@ def export(
     who gets them. Files are created private (0600) and never replace a file:
     a name already taken gets -2, -3 ... added.
     """
+    from conference_tui.export import ExportScope
+    from conference_tui.settings import load_settings
+    from conference_tui.store.export_file_reads import open_file_reader
+
     chosen = [bool(conference_id), bool(student), bool(class_name), everything]
     if sum(chosen) != 1:
         fail("say what to export, once: --conference ID, --student NAME, --class NAME or --all.")
-    from conference_tui.store.export_file_reads import open_file_reader
-
-    # A file that needs nothing of the store is read with the sqlite3 module alone (the
-    # store and SQLAlchemy are a tenth of an export's time); its quick check then runs
-    # beside the export instead of before it, since that connection writes nothing.
-    reader = None if student or class_name else open_file_reader(database_of(ctx))
-    with (
-        clear_errors(),
-        warning_if_damaged(database_of(ctx)) if reader else contextlib.nullcontext(),
-    ):
-        result = _export_from(
-            ctx, reader, conference_id, student, class_name,
-            audience, per, file_format, out_dir, include_drafts,
-        )  # fmt: skip
+    form, forms = _forms()
+    folder = out_dir or load_settings().export_path
+    with clear_errors(), contextlib.ExitStack() as stack:
+        # A file that needs nothing of the store is read with the sqlite3 module alone
+        # (the store and SQLAlchemy are a tenth of an export's time); its quick check then
+        # runs beside the export instead of before it, since that connection writes
+        # nothing. The reader closes after the check: closed first, it could not remove
+        # the -wal and -shm files that the check's connection held, and they would stay.
+        reader = None if student or class_name else open_file_reader(database_of(ctx))
+        source: FileNotesReader | Store
+        if reader is not None:
+            source = reader
+            stack.callback(reader.close)
+            stack.enter_context(warning_if_damaged(database_of(ctx)))
+        else:
+            source = store = open_store(ctx.obj["database"])
+            stack.callback(store.close)
+        if conference_id:
+            scope = ExportScope.conference(conference_id.strip())
+        elif student or class_name:
+            # Found by name through the store: the reader is not opened for these.
+            scope = _found_scope(store, student, class_name)
+        else:
+            scope = ExportScope.everything()
+        result = _write(
+            source, form, forms, scope, audience, per, file_format, folder, include_drafts
+        )
     if not result.files:
         drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
         click.echo(f"Nothing to export: no conferences in that scope{drafts}.")
@@ -127,61 +144,40 @@ def export(
         click.echo(f"  {path}")
 
 
-def _export_from(
-    ctx: click.Context,
-    reader: FileNotesReader | None,
-    conference_id: str | None,
-    student: str | None,
-    class_name: str | None,
+def _found_scope(store: Store, student: str | None, class_name: str | None) -> ExportScope:
+    """The student's scope (found by id or name), else the class's."""
+    from conference_tui.export import ExportScope, find_class, find_student
+
+    if student:
+        return ExportScope.student(find_student(store, student).id)
+    return ExportScope.school_class(find_class(store, class_name or "").id)
+
+
+def _write(
+    source: FileNotesReader | Store,
+    form: Form,
+    forms: dict[str, Form],
+    scope: ExportScope,
     audience: str,
     per: str,
     file_format: str,
-    out_dir: Path | None,
+    folder: Path,
     include_drafts: bool,
 ) -> ExportResult:
-    """The export itself, from `reader` or else from the store."""
-    from conference_tui.export import (
-        DISCLOSURE_WARNING,
-        Audience,
-        ExportScope,
-        Format,
-        Per,
-        export_notes,
-        find_class,
-        find_student,
-    )
-    from conference_tui.settings import load_settings
+    from conference_tui.export import DISCLOSURE_WARNING, Audience, Format, Per, export_notes
 
-    form, forms = _forms()
-    folder = out_dir or load_settings().export_path
-    source: FileNotesReader | Store
-    if reader is not None:
-        source = reader
-    else:
-        source = store = open_store(ctx.obj["database"])
-    try:
-        if conference_id:
-            scope = ExportScope.conference(conference_id.strip())
-        elif student:
-            scope = ExportScope.student(find_student(store, student).id)
-        elif class_name:
-            scope = ExportScope.school_class(find_class(store, class_name).id)
-        else:
-            scope = ExportScope.everything()
-        click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
-        # What is loaded by now (modules, the store, the forms) lasts until the command
-        # ends: frozen, it is no longer walked by every full garbage collection that the
-        # export's batches set off (about a second of 6 on 25,000 conferences). The
-        # export makes hundreds of thousands of records and almost no cycles: collected
-        # less often, as the test suite does (0.24 s of collections left, then 0.03 s).
-        gc.freeze()
-        gc.set_threshold(50_000, 20, 100)
-        kind = "HTML pages" if file_format == Format.HTML else "Markdown files"
-        with progress_bar(f"Writing {kind}") as progress:
-            return export_notes(
-                source, form, scope, Audience(audience), folder, Per(per),
-                forms=forms, include_drafts=include_drafts, progress=progress,
-                file_format=Format(file_format),
-            )  # fmt: skip
-    finally:
-        source.close()
+    click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
+    # What is loaded by now (modules, the store, the forms) lasts until the command
+    # ends: frozen, it is no longer walked by every full garbage collection that the
+    # export's batches set off (about a second of 6 on 25,000 conferences). The
+    # export makes hundreds of thousands of records and almost no cycles: collected
+    # less often, as the test suite does (0.24 s of collections left, then 0.03 s).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    kind = "HTML pages" if file_format == Format.HTML else "Markdown files"
+    with progress_bar(f"Writing {kind}") as progress:
+        return export_notes(
+            source, form, scope, Audience(audience), folder, Per(per),
+            forms=forms, include_drafts=include_drafts, progress=progress,
+            file_format=Format(file_format),
+        )  # fmt: skip
