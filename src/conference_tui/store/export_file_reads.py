@@ -82,6 +82,7 @@ class FileNotesReader:
         return ClassInfo(id_, name, school_year, bool(archived), default_form=default_form)
 
     def get_student(self, student_id: str) -> StudentInfo:
+        """The student (archived too), or NotFoundError."""
         rows = self._all(STUDENT_SQL, {"id": student_id})
         if not rows:
             raise NotFoundError(f"No student with id {student_id}: it may have been removed.")
@@ -97,6 +98,7 @@ class FileNotesReader:
     def conference_tallies(
         self, student_ids: Sequence[str], *, include_drafts: bool = False
     ) -> dict[str, StudentTally]:
+        """For each student with conferences in scope: how many, and with which forms."""
         with sqlite_errors(self.location):
             return read_tallies(
                 self._connection.execute, student_ids, include_drafts=include_drafts
@@ -105,20 +107,24 @@ class FileNotesReader:
     def conferences_of_students(
         self, student_ids: Sequence[str], *, include_drafts: bool = False
     ) -> dict[str, list[ExportConference]]:
+        """Every conference of each student as an export shows it, oldest first."""
         with sqlite_errors(self.location):
             return read_conferences_of_students(
                 self._connection.execute, student_ids, include_drafts=include_drafts
             )
 
     def conferences_by_id(self, conference_ids: Sequence[str]) -> dict[str, ExportConference]:
+        """The conferences with these ids (those that exist), as an export shows them."""
         with sqlite_errors(self.location):
             return read_conferences_by_id(self._connection.execute, conference_ids)
 
     def goal_chains(self, student_ids: Sequence[str]) -> dict[str, list[GoalInfo]]:
+        """Each student's goals, oldest first."""
         with sqlite_errors(self.location):
             return read_goal_chains(self._connection.execute, student_ids)
 
     def close(self) -> None:
+        """Close the file's connection."""
         self._connection.close()
 
 
