@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
@@ -40,6 +41,11 @@ def database_option(command: Callable[P, R]) -> Callable[P, R]:
         expose_value=False,
         callback=after_the_command,
     )(command)
+
+
+def database_of(ctx: click.Context) -> str:
+    """The database a command was given (--db), else the default one."""
+    return str(ctx.obj["database"] or paths.default_database())
 
 
 def fail(message: str) -> NoReturn:
@@ -119,6 +125,21 @@ def damaged_file_warning(database: str) -> str:
         f"{diagnosis.what} It is open read-only: you can read and export its notes, and "
         f"nothing you type is saved into it. {diagnosis.advice}"
     )
+
+
+@contextlib.contextmanager
+def warning_if_damaged(database: str) -> Iterator[None]:
+    """For a command that only reads the file: the quick check of `damaged_file_warning`
+    runs beside the block, on a thread (SQLite checks without Python's lock), and its
+    warning is printed when the block ends, however it ends."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check") as pool:
+        checking = pool.submit(damaged_file_warning, database)
+        try:
+            yield
+        finally:
+            warning = checking.result()
+            if warning:
+                click.echo(warning, err=True)
 
 
 def refuse_an_empty_file_with_backups(database: str) -> None:

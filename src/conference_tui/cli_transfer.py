@@ -1,4 +1,4 @@
-"""Commands that move notes in and out: export, backup, import, check.
+"""Commands that move notes in and out: backup, import, check (and export, from cli_export).
 
 Heavy modules load inside each command, so that `conference-tui --version` stays quick.
 """
@@ -6,7 +6,6 @@ Heavy modules load inside each command, so that `conference-tui --version` stays
 from __future__ import annotations
 
 import contextlib
-import gc
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -17,141 +16,20 @@ from typing import TYPE_CHECKING
 import click
 
 from conference_tui import paths
+from conference_tui.cli_export import export
 from conference_tui.cli_progress import progress_bar
-from conference_tui.cli_support import clear_errors, database_option, fail, open_store
+from conference_tui.cli_support import (
+    clear_errors,
+    database_of,
+    database_option,
+    fail,
+    open_store,
+)
 
 if TYPE_CHECKING:
-    from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.backup import CheckReport
     from conference_tui.store.roster_import import RosterEntry
-
-
-def _database(ctx: click.Context) -> str:
-    return str(ctx.obj["database"] or paths.default_database())
-
-
-def _forms() -> tuple[Form, dict[str, Form]]:
-    from conference_tui.forms import DEFAULT_FORM_ID, load_forms
-    from conference_tui.settings import load_settings
-
-    forms, _errors = load_forms()
-    form = forms.get(load_settings().default_form) or forms.get(DEFAULT_FORM_ID)
-    if form is None:
-        fail(f"no usable conference form was found (see {paths.user_forms_dir()}).")
-    return form, forms
-
-
-@click.command()
-@click.option("--conference", "conference_id", metavar="ID", help="One conference, by id.")
-@click.option("--student", metavar="ID_OR_NAME", help="One student's conferences.")
-@click.option("--class", "class_name", metavar="NAME_OR_ID", help="A class's conferences.")
-@click.option("--all", "everything", is_flag=True, help="Every conference of every class.")
-@click.option(
-    "--audience",
-    type=click.Choice(["shareable", "teacher"]),
-    default="shareable",
-    show_default=True,
-    help="shareable: private notes left out; teacher: all notes, private ones marked.",
-)
-@click.option(
-    "--per",
-    type=click.Choice(["student", "conference", "class"]),
-    default="student",
-    show_default=True,
-    help="One file per student, per conference or per class.",
-)
-@click.option(
-    "--format",
-    "file_format",
-    type=click.Choice(["markdown", "html"]),
-    default="markdown",
-    show_default=True,
-    help="markdown: text files to keep or edit; html: self-contained pages to open and print.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the files. Default: export_folder in config.toml.",
-)
-@click.option("--include-drafts", is_flag=True, help="Export unfinished conferences too.")
-@database_option
-@click.pass_context
-def export(
-    ctx: click.Context,
-    conference_id: str | None,
-    student: str | None,
-    class_name: str | None,
-    everything: bool,
-    audience: str,
-    per: str,
-    file_format: str,
-    out_dir: Path | None,
-    include_drafts: bool,
-) -> None:
-    """Write notes as Markdown files (or HTML pages), in spiral order, with goals and
-    next step. An HTML page holds no script and loads nothing; it prints a student
-    a page.
-
-    An export is a disclosure of student records: the files can be read by anyone
-    who gets them. Files are created private (0600) and never replace a file:
-    a name already taken gets -2, -3 ... added.
-    """
-    from conference_tui.export import (
-        DISCLOSURE_WARNING,
-        Audience,
-        ExportScope,
-        Format,
-        Per,
-        export_notes,
-        find_class,
-        find_student,
-    )
-    from conference_tui.settings import load_settings
-
-    chosen = [bool(conference_id), bool(student), bool(class_name), everything]
-    if sum(chosen) != 1:
-        fail("say what to export, once: --conference ID, --student NAME, --class NAME or --all.")
-    form, forms = _forms()
-    folder = out_dir or load_settings().export_path
-    store = open_store(ctx.obj["database"])
-    with clear_errors():
-        if conference_id:
-            scope = ExportScope.conference(conference_id.strip())
-        elif student:
-            scope = ExportScope.student(find_student(store, student).id)
-        elif class_name:
-            scope = ExportScope.school_class(find_class(store, class_name).id)
-        else:
-            scope = ExportScope.everything()
-        click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
-        # What is loaded by now (modules, the store, the forms) lasts until the command
-        # ends: frozen, it is no longer walked by every full garbage collection that the
-        # export's batches set off (about a second of 6 on 25,000 conferences). The
-        # export makes hundreds of thousands of records and almost no cycles: collected
-        # less often, as the test suite does (0.24 s of collections left, then 0.03 s).
-        gc.freeze()
-        gc.set_threshold(50_000, 20, 100)
-        kind = "HTML pages" if file_format == Format.HTML else "Markdown files"
-        with progress_bar(f"Writing {kind}") as progress:
-            result = export_notes(
-                store, form, scope, Audience(audience), folder, Per(per),
-                forms=forms, include_drafts=include_drafts, progress=progress,
-                file_format=Format(file_format),
-            )  # fmt: skip
-    store.close()
-    if not result.files:
-        drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
-        click.echo(f"Nothing to export: no conferences in that scope{drafts}.")
-        return
-    left_out = "private notes left out" if audience == "shareable" else "private notes included"
-    click.echo(
-        f"Exported {result.conferences} conference(s) of {result.students} student(s) "
-        f"to {result.folder} (audience: {audience}; {left_out}):"
-    )
-    for path in result.files:
-        click.echo(f"  {path}")
 
 
 @click.command()
@@ -176,7 +54,7 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
     from conference_tui.store.backup import backup_sqlite
     from conference_tui.store.location import locate as locate_database
 
-    database = _database(ctx)
+    database = database_of(ctx)
     location = locate_database(database)
     stem = f"conferences-{datetime.now():%Y%m%d-%H%M%S}"
     with clear_errors():
@@ -205,7 +83,7 @@ def _store_for(ctx: click.Context, dry_run: bool) -> Iterator[Store]:
     runs against a throwaway empty one, so that it creates nothing."""
     from conference_tui.store.location import locate as locate_database
 
-    location = locate_database(_database(ctx))
+    location = locate_database(database_of(ctx))
     if dry_run and location.path is not None and not location.path.exists():
         with tempfile.TemporaryDirectory(prefix="conference-tui-dry-run-") as folder:
             store = open_store(str(Path(folder) / "empty.db"))
@@ -392,7 +270,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     from conference_tui.store.diagnosis import Fault
     from conference_tui.store.location import locate as locate_database
 
-    location = locate_database(_database(ctx))
+    location = locate_database(database_of(ctx))
     if location.path is None:
         store = open_store(ctx.obj["database"])
         store.close()

@@ -12,6 +12,7 @@ and the field, so the app can show one readable line instead of a traceback.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -133,7 +134,9 @@ class FormField:
     # alone (their goal, next step...); the other fields the group shares.
     each: bool = False
 
-    @property
+    # Cached (a frozen dataclass's fields never change): an export asks it of every
+    # field of every conference.
+    @functools.cached_property
     def kind(self) -> Kind | None:
         """What the store does with this field's answer beyond keeping it."""
         if self.type in KIND_TYPES:

@@ -77,6 +77,23 @@ def test_export_a_student_for_the_teacher(database: str, tmp_path: Path) -> None
     assert "PRIVATE-NOTE" in text and "\\# To be scary" in text
 
 
+@pytest.mark.parametrize("scope", ["--all", "--conference"])
+def test_an_export_leaves_nothing_beside_the_database(
+    database: str, tmp_path: Path, scope: str
+) -> None:
+    """--all and --conference read the file with the sqlite3 module alone while its quick
+    check runs beside them: the same file, and nothing new beside it, afterwards."""
+    folder = Path(database).parent
+    before = sorted(p.name for p in folder.iterdir())
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        (conference_id,) = connection.execute("SELECT id FROM conference").fetchone()
+    args = [scope] if scope == "--all" else [scope, conference_id]
+    result = run("--db", database, "export", *args, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "Exported 1 conference(s) of 1 student(s)" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [*before, "out"]
+
+
 def test_export_shareable_by_default_per_class(database: str, tmp_path: Path) -> None:
     out = tmp_path / "notes"
     result = run(

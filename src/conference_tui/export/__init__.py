@@ -32,6 +32,7 @@ from conference_tui.export.scope import (
     Audience,
     ExportScope,
     Format,
+    NotesSource,
     Per,
     PlannedStudent,
     ScopeKind,
@@ -44,7 +45,6 @@ from conference_tui.export.scope import (
 )
 from conference_tui.export.selection import RenderContext, forms_title, goals_touching, local_day
 from conference_tui.forms import Form
-from conference_tui.store import Store
 
 DISCLOSURE_WARNING = (
     "An export is a disclosure of student records. Notes you keep for your own memory "
@@ -148,7 +148,7 @@ def _class_pieces(
 
 
 def _planned_files(
-    store: Store,
+    store: NotesSource,
     plan: ScopePlan,
     per: Per,
     ctx: RenderContext,
@@ -188,7 +188,7 @@ CANCELLED = "The export was cancelled; no files were left behind."
 
 
 def export_notes(
-    store: Store,
+    store: NotesSource,
     form: Form,
     scope: ExportScope,
     audience: Audience,

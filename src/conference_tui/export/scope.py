@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
 from conference_tui.export.files import ExportError
 from conference_tui.field_kinds import Kind
-from conference_tui.store import NotFoundError, Store
+from conference_tui.store import NotFoundError
+from conference_tui.store.export_sql import StudentTally
 from conference_tui.store.records import (
     ClassInfo,
-    ConferenceInfo,
     ExportConference,
     GoalInfo,
+    RosterRow,
     StudentInfo,
 )
+
+if TYPE_CHECKING:
+    from conference_tui.store import Store
 
 # Conferences read at once: a few thousand keep memory small and queries few.
 BATCH_CONFERENCES = 2000
@@ -84,6 +90,35 @@ class ExportScope:
     @classmethod
     def everything(cls) -> ExportScope:
         return cls(ScopeKind.ALL)
+
+
+class NotesSource(Protocol):
+    """What an export reads: the store, or a file read with the sqlite3 module alone
+    (store/export_file_reads.py), which spares a command SQLAlchemy's loading."""
+
+    def today(self) -> date: ...
+
+    def list_classes(self, include_archived: bool = False) -> list[ClassInfo]: ...
+
+    def get_class(self, class_id: str) -> ClassInfo: ...
+
+    def get_student(self, student_id: str) -> StudentInfo: ...
+
+    def roster(
+        self, class_id: str | None, *, include_archived: bool = False
+    ) -> list[RosterRow]: ...
+
+    def conference_tallies(
+        self, student_ids: Sequence[str], *, include_drafts: bool = False
+    ) -> dict[str, StudentTally]: ...
+
+    def conferences_of_students(
+        self, student_ids: Sequence[str], *, include_drafts: bool = False
+    ) -> dict[str, list[ExportConference]]: ...
+
+    def conferences_by_id(self, conference_ids: Sequence[str]) -> dict[str, ExportConference]: ...
+
+    def goal_chains(self, student_ids: Sequence[str]) -> dict[str, list[GoalInfo]]: ...
 
 
 @dataclass(frozen=True)
@@ -149,19 +184,21 @@ class ScopePlan:
 
     students: tuple[PlannedStudent, ...]
     include_drafts: bool
-    only_conference: ConferenceInfo | None = None
+    only_conference: ExportConference | None = None
 
     @property
     def conferences(self) -> int:
         return sum(planned.conferences for planned in self.students)
 
 
-def plan_scope(store: Store, scope: ExportScope, *, include_drafts: bool = False) -> ScopePlan:
+def plan_scope(
+    store: NotesSource, scope: ExportScope, *, include_drafts: bool = False
+) -> ScopePlan:
     """Every student in the scope who has conferences in it, by class then name.
     One conference is exported whatever its status; otherwise drafts only when asked."""
     try:
         if scope.kind is ScopeKind.CONFERENCE:
-            conference = store.get_conference(scope.id)
+            conference = _the_conference(store, scope.id)
             student = store.get_student(conference.student_id)
             planned = PlannedStudent(
                 student, store.get_class(student.class_id), 1, (conference.form_id,)
@@ -193,6 +230,13 @@ def plan_scope(store: Store, scope: ExportScope, *, include_drafts: bool = False
         ),
         include_drafts,
     )
+
+
+def _the_conference(store: NotesSource, conference_id: str) -> ExportConference:
+    found = store.conferences_by_id([conference_id]).get(conference_id)
+    if found is None:
+        raise NotFoundError(f"No conference with id {conference_id}: it may have been removed.")
+    return found
 
 
 def _batches(plan: ScopePlan) -> Iterator[list[PlannedStudent]]:
@@ -235,14 +279,14 @@ def _touching(goals: Sequence[GoalInfo], conference_id: str) -> tuple[GoalInfo, 
     )
 
 
-def read_notes(store: Store, plan: ScopePlan) -> Iterator[StudentNotes]:
+def read_notes(store: NotesSource, plan: ScopePlan) -> Iterator[StudentNotes]:
     """The planned students' notes, in plan order, read a batch of students at a time
     with a few set-based queries per batch: memory holds one batch, whatever the scope."""
     only = plan.only_conference
     for batch in _batches(plan):
         ids = [planned.student.id for planned in batch]
         if only is not None:
-            conferences = {only.student_id: list(store.conferences_by_id([only.id]).values())}
+            conferences = {only.student_id: [only]}
         else:
             conferences = store.conferences_of_students(ids, include_drafts=plan.include_drafts)
         chains = store.goal_chains(ids)
