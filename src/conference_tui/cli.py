@@ -66,6 +66,7 @@ def run_app(database: str | None, demo: bool) -> None:
             # a good older copy), in the background: at 25,000 conferences it takes a second.
             background_startup=None if demo else partial(_daily_backup, database),
             first_look=look,
+            freeze_startup_objects=True,
         )
         read_escape_then_key()
         app.run()

@@ -3,6 +3,7 @@ wait for it and land where the teacher sees them."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 from typing import cast
@@ -102,3 +103,20 @@ async def test_a_store_that_will_not_open_ends_the_app_with_its_reason(
     assert capsys.readouterr().err.strip() == (
         "conference-tui: The disk is full. Free some space, then open it again."
     )
+
+
+async def test_the_clis_app_sets_what_it_loaded_at_start_aside_from_garbage_collection(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    # Frozen objects are never collected: only the CLI's app, which is the whole process,
+    # asks for it (this test's app stays in memory until the test run ends).
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    frozen_before = gc.get_freeze_count()
+    store = Store.open(str(path), clock=fixed_clock)
+    app = make_app(store, settings=Settings(), clock=fixed_clock, freeze_startup_objects=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert roster_names(app) == ["Ana Lopez", "Ben Okafor"]
+    store.close()
+    assert gc.get_freeze_count() > frozen_before
