@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
@@ -158,6 +158,29 @@ async def test_switch_class(
         assert roster_names(app) == ["Ben Ng"]
         assert app.current_class_id == second.id
         assert "B period" in app.sub_title
+
+
+async def test_the_class_dialog_shows_the_classes_as_they_are_in_the_store(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    # The dialog opens on the roster's list of classes, then reads them again: a class
+    # or a student added since the roster was read (by another copy of the app, say)
+    # is there once keys act.
+    first = app_store.add_class("A period")
+    app_store.add_student(first.id, "Ana Lopez")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app_store.add_student(first.id, "Ben Ng")
+        second = app_store.add_class("B period")
+        await type_ahead(pilot, "c")
+        await settle(pilot)
+        options = app.screen.query_one("#classes", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts == ["A period  (2 students)", "B period  (0 students)"]
+        await type_ahead(pilot, "down", "enter")
+        await settle(pilot)
+        assert app.current_class_id == second.id
 
 
 async def test_most_overdue_first_and_due_only(

@@ -8,6 +8,8 @@ check the database and the screen.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from textual.widgets import Input
 
@@ -64,6 +66,20 @@ async def test_n_then_typing_at_once_lands_in_the_first_field(
         await type_ahead(pilot, "escape")
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "MARKEXPORT"
+
+
+async def test_garbage_collection_resumes_once_the_keys_are_handled(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    # The gate pauses it while a key is handled (so that no collection holds up the
+    # screen the key opens), never for longer.
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Piece", "escape", "g", "escape", "x")
+        await settle(pilot)
+        assert gc.isenabled()
 
 
 async def test_n_then_typing_never_marks_last_times_goals(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,9 +23,14 @@ class ClassDialog(AppModal[ClassInfo | None]):
         Binding("ctrl+n", "new_class", "New class", id="classes.new"),
     ]
 
-    def __init__(self, current_class_id: str | None) -> None:
+    def __init__(
+        self, current_class_id: str | None, known_classes: Sequence[ClassInfo] = ()
+    ) -> None:
         super().__init__()
         self.current_class_id = current_class_id
+        # The classes as the roster last read them: shown as the dialog opens, then read
+        # again (keys wait for that), so that the list is up if slightly out of date.
+        self.known_classes = list(known_classes)
         self.school_classes: list[ClassInfo] = []
 
     def compose(self) -> ComposeResult:
@@ -36,6 +43,8 @@ class ClassDialog(AppModal[ClassInfo | None]):
             yield Static("enter: open · tab: new class · esc: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
+        if self.known_classes:
+            self.show_classes(self.known_classes)
         store = self.conference_app.store
         self.load_before_keys(
             store.list_classes, self.show_classes, group="classes-load", what="the classes"
@@ -49,12 +58,12 @@ class ClassDialog(AppModal[ClassInfo | None]):
             students = f"{info.student_count} student{'s' if info.student_count != 1 else ''}"
             year = f" · {info.school_year}" if info.school_year else ""
             options.add_option(Option(plain(f"{info.name}  ({students}{year})"), id=info.id))
+        options.display = bool(classes)
         if classes:
             current = next((i for i, c in enumerate(classes) if c.id == self.current_class_id), 0)
             options.highlighted = current
             options.focus()
         else:
-            options.display = False
             self.query_one("#new-name", Input).focus()
 
     @on(OptionList.OptionSelected, "#classes")

@@ -121,6 +121,9 @@ class ExportScreen(AppScreen[None]):
     """Scope, audience, files, folder, drafts; ctrl+e exports in a worker."""
 
     CSS_PATH = "export.tcss"
+    # Focus starts on the scope, not on the first focusable widget (the scrolling body,
+    # which would hand it on at once: each move restyles the whole dialog).
+    AUTO_FOCUS = "#scope"
     BINDINGS = [
         Binding(
             "ctrl+e",
@@ -224,7 +227,6 @@ class ExportScreen(AppScreen[None]):
         self.conference_app.sub_title = "Export notes"
         if self.app.is_headless:
             self.query_one("#folder", Input).cursor_blink = False
-        self.query_one("#scope", Choices).focus()
         self.show_summary()
         self.load_names()
 

@@ -144,6 +144,8 @@ class GroupsScreen(AppScreen[None]):
         self.resumed_once = False
         # What each student is grouped by (goal or next step), by student id.
         self.texts: dict[str, str] = {}
+        # The room for a line the tree was last built for.
+        self.built_for_width = 0
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -185,6 +187,7 @@ class GroupsScreen(AppScreen[None]):
         tree: Tree[str] = self.query_one(Tree)
         selected = student_of(tree.cursor_node)
         tree.clear()
+        self.built_for_width = self.label_width()
         groups = group_rows(self.rows, text_for(self.by))
         target: TreeNode[str] | None = None
         text_of = text_for(self.by)
@@ -225,11 +228,14 @@ class GroupsScreen(AppScreen[None]):
         self.show_status(groups)
 
     def label_width(self) -> int:
-        """Room for a group's text on one line, so that nothing scrolls sideways."""
-        return max(16, (self.size.width or 80) - 12)
+        """Room for a group's text on one line, so that nothing scrolls sideways. (The
+        screen spans the app: before its first layout, its width is the app's.)"""
+        return max(16, (self.size.width or self.app.size.width or 80) - 12)
 
     def on_resize(self) -> None:
-        if self.is_mounted and self.rows:
+        # Not on the resize that comes as the screen opens, at the width it was built
+        # for: building the tree again would draw it twice more before keys can act.
+        if self.is_mounted and self.rows and self.label_width() != self.built_for_width:
             self.render_groups()
 
     @on(Tree.NodeHighlighted)

@@ -765,7 +765,7 @@ class RosterScreen(AppScreen[None]):
                 self.reload()
 
         self.app.push_screen(
-            ClassDialog(current_class_id=self.conference_app.current_class_id),
+            ClassDialog(self.conference_app.current_class_id, self.school_classes),
             chosen,
         )
 
