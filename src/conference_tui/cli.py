@@ -17,10 +17,6 @@ from conference_tui.cli_server import server
 from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
-# Generation 0 collected every 20,000 allocations instead of 700: a screen change makes
-# about 100 collections of short-lived objects with the default.
-SETTLED_GC_THRESHOLDS = (20_000, 10, 10)
-
 if TYPE_CHECKING:
     from conference_tui.settings import Settings
     from conference_tui.store import Store
@@ -90,12 +86,11 @@ def run_app(database: str | None, demo: bool) -> None:
 def settle_memory() -> None:
     """Once the app has started: what it made so far (modules, classes, styles, the
     store, the roster: about 120,000 objects) stays for its whole run, so the garbage
-    collector stops walking it, and collects less often. A full collection walked all
-    of it, 60 to 90 ms (up to 250 ms on a busy machine) falling on a screen change. What
-    is frozen and later dropped in a cycle is never freed: a few objects of the start,
-    once."""
+    collector stops walking it: a full collection walked all of it, 60 to 90 ms (up to
+    250 ms on a busy machine) falling on a screen change. (None falls while a key is
+    handled: see KeyGate.deliver_waiting.) What is frozen and later dropped in a cycle
+    is never freed: a few objects of the start, once."""
     gc.freeze()
-    gc.set_threshold(*SETTLED_GC_THRESHOLDS)
     gc.enable()
 
 
