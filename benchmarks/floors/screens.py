@@ -5,6 +5,7 @@ pop screens holding the same kinds of widgets as the app's, and no database.
     ctrl+s   back from it
     enter    a history-like screen: a DataTable of 100 rows and a detail pane
     a        a dialog-like ModalScreen: title, two Inputs, message, two buttons
+    x        an export-like screen: radio groups, a folder Input, a checkbox, two buttons
     s        a search-like screen: what is typed is shown back as ten results
     escape   back from the history or the dialog
 """
@@ -15,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
+    Checkbox,
     DataTable,
     Footer,
     Header,
@@ -22,6 +24,8 @@ from textual.widgets import (
     Label,
     ListItem,
     ListView,
+    RadioButton,
+    RadioSet,
     Static,
     TextArea,
 )
@@ -30,6 +34,7 @@ READY = "Floor ready"
 CONFERENCE_READY = "Floor conference"
 HISTORY_READY = "Floor history"
 DIALOG_READY = "Floor dialog"
+EXPORT_READY = "Floor export"
 SEARCH_READY = "Floor search"
 STAGES = ("Clarify", "Plan", "Act", "Reflect", "Modify")
 
@@ -92,6 +97,42 @@ class DialogFloor(ModalScreen[None]):
                 yield Button("Cancel (esc)")
 
 
+class ExportFloor(Screen[None]):
+    """The export dialog's kinds and number of widgets: it is a screen of choices, not a
+    two-field dialog."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    ExportFloor VerticalScroll { height: 1fr; }
+    ExportFloor Horizontal { height: auto; }
+    ExportFloor RadioSet { width: 1fr; height: auto; }
+    ExportFloor #buttons { dock: bottom; height: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"{EXPORT_READY}: these files hold student records; keep them safe.")
+        with VerticalScroll():
+            yield RadioSet(RadioButton("This student", value=True), RadioButton("Everything"))
+            with Horizontal():
+                yield RadioSet(RadioButton("Shareable", value=True), RadioButton("Teacher"))
+                yield RadioSet(
+                    RadioButton("One per student", value=True),
+                    RadioButton("One per conference"),
+                    RadioButton("One per class"),
+                )
+            yield Static("")
+            with Horizontal():
+                yield Input("~/conference-notes")
+                yield Checkbox("Include drafts")
+            yield RadioSet(RadioButton("Markdown", value=True), RadioButton("HTML"))
+            yield Static("")
+            with Horizontal(id="buttons"):
+                yield Button("Export (ctrl+e)", variant="primary", compact=True)
+                yield Button("Back (esc)", compact=True)
+        yield Footer()
+
+
 class SearchFloor(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -111,12 +152,14 @@ class ScreensFloor(App[None]):
         Binding("n", "open('conference')", "Conference"),
         Binding("enter", "open('history')", "History", priority=True),
         Binding("a", "open('dialog')", "Add"),
+        Binding("x", "open('export')", "Export"),
         Binding("s", "open('search')", "Search"),
     ]
     FLOOR_SCREENS = {
         "conference": ConferenceFloor,
         "history": HistoryFloor,
         "dialog": DialogFloor,
+        "export": ExportFloor,
         "search": SearchFloor,
     }
 
