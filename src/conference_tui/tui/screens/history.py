@@ -334,6 +334,21 @@ class HistoryScreen(CopiesConference):
             return
         self.reload()
 
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:
+            # Closed, and kept for the next student: back to the first tab while nobody
+            # sees it, so that the next student's first frame has its underline there.
+            self.show_first_tab()
+
+    def show_first_tab(self) -> None:
+        # Without the underline's slide: the next student's screen must not show the
+        # last student's tab, even moving away.
+        level, self.app.animation_level = self.app.animation_level, "none"
+        try:
+            self.query_one(TabbedContent).active = "conferences"
+        finally:
+            self.app.animation_level = level
+
     def refill(
         self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
     ) -> None:
@@ -346,7 +361,7 @@ class HistoryScreen(CopiesConference):
         self.generation += 1  # a page of the last student's, still loading, is dropped
         self.student = None
         self.shown_detail = None
-        self.query_one(TabbedContent).active = "conferences"
+        self.show_first_tab()
         self.query_one("#history-table", DataTable).clear()
         self.summaries.clear()
         self.query_one(ConferenceView).show_message("Loading…")
