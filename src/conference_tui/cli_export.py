@@ -20,6 +20,7 @@ from conference_tui.cli_support import (
     database_option,
     fail,
     open_store,
+    require_database_file,
     warning_if_damaged,
 )
 
@@ -104,6 +105,7 @@ def export(
     chosen = [bool(conference_id), bool(student), bool(class_name), everything]
     if sum(chosen) != 1:
         fail("say what to export, once: --conference ID, --student NAME, --class NAME or --all.")
+    require_database_file(database_of(ctx), "export")
     form, forms = _forms()
     folder = out_dir or load_settings().export_path
     with clear_errors(), contextlib.ExitStack() as stack:

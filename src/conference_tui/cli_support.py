@@ -48,6 +48,19 @@ def database_of(ctx: click.Context) -> str:
     return str(ctx.obj["database"] or paths.default_database())
 
 
+def require_database_file(database: str, nothing_to: str) -> None:
+    """A command that reads notes must never make an empty database where none was (a
+    mistyped --db would then report nothing to do, as if the notes were gone)."""
+    from conference_tui.store.location import locate
+
+    path = locate(database).path
+    if path is not None and not path.is_file():
+        fail(
+            f"there is no database at {path} yet: nothing to {nothing_to}. "
+            "`conference-tui locate` shows where your notes are."
+        )
+
+
 def fail(message: str) -> NoReturn:
     """Print a message the teacher can act on, never a traceback, and exit 1."""
     click.secho(f"conference-tui: {message}", fg="red", err=True)

@@ -24,6 +24,7 @@ from conference_tui.cli_support import (
     database_option,
     fail,
     open_store,
+    require_database_file,
 )
 
 if TYPE_CHECKING:
@@ -59,9 +60,8 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
     stem = f"conferences-{datetime.now():%Y%m%d-%H%M%S}"
     with clear_errors():
         folder = prepare_folder(out_dir or paths.backups_dir())
+        require_database_file(database, "back up")
         if location.path is not None:
-            if not location.path.is_file():
-                fail(f"there is no database at {location.path} yet: nothing to back up.")
             copy = backup_sqlite(location.path, folder, stem)
             click.echo(f"Database copy:  {copy} (checked: ok)")
         store = open_store(ctx.obj["database"])

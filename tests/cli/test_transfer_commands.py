@@ -150,6 +150,18 @@ def test_export_into_a_file_is_a_clear_error(database: str, tmp_path: Path) -> N
     assert "is not a folder" in result.stderr
 
 
+def test_export_of_no_database_creates_none(tmp_path: Path) -> None:
+    # A mistyped --db must not become an empty database that has "nothing to export".
+    for missing in (tmp_path / "none.db", tmp_path / "no" / "such" / "folder.db"):
+        result = run("--db", str(missing), "export", "--all", "--out", str(tmp_path / "o"))
+        assert result.exit_code == 1
+        assert f"there is no database at {missing} yet: nothing to export" in result.stderr
+        assert "conference-tui locate" in result.stderr
+        assert not missing.exists()
+    assert not (tmp_path / "no").exists()
+    assert not (tmp_path / "o").exists()
+
+
 # -- backup -----------------------------------------------------------------------
 
 
