@@ -160,6 +160,24 @@ async def test_switch_class(
         assert "B period" in app.sub_title
 
 
+async def test_another_class_starts_at_its_first_student(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    first = app_store.add_class("A period")
+    second = app_store.add_class("B period")
+    for number in range(4):
+        app_store.add_student(first.id, f"Ana Lopez{number}")
+        app_store.add_student(second.id, f"Ben Ng{number}")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "down", "down", "down", "c", "down", "enter")
+        await settle(pilot)
+        assert app.current_class_id == second.id
+        # Not the fourth of B period, a student the teacher never picked.
+        assert app.screen.query_one(DataTable).cursor_row == 0
+
+
 async def test_the_class_dialog_shows_the_classes_as_they_are_in_the_store(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:

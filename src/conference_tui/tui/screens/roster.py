@@ -263,6 +263,7 @@ class RosterScreen(AppScreen[None]):
         super().__init__()
         # Painted at once; the store, still opening, then loads the same rows again.
         self.first_look = first_look
+        self.shown_class_id: str | None = None
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
         self.order = self.conference_app.settings.roster_order
@@ -402,6 +403,9 @@ class RosterScreen(AppScreen[None]):
 
     def show(self, loaded: Loaded) -> None:
         self.school_classes, current, self.rows = loaded
+        # Another class starts at its first student: the line the cursor was on would be
+        # a student the teacher never picked (and x would offer to export them).
+        shown_before, self.shown_class_id = self.shown_class_id, current.id if current else None
         # A student archived (or moved to another class) is no longer marked.
         on_roster = {row.student.id for row in self.rows}
         self.marked = {sid: None for sid in self.marked if sid in on_roster}
@@ -409,7 +413,7 @@ class RosterScreen(AppScreen[None]):
         self.conference_app.set_current_class(
             current.id if current else None, current.name if current else ""
         )
-        self.render_rows(keep_place=True)
+        self.render_rows(keep_place=self.shown_class_id == shown_before)
 
     def today(self) -> date:
         return self.conference_app.clock().astimezone().date()
