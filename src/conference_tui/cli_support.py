@@ -54,7 +54,7 @@ def require_database_file(database: str, nothing_to: str) -> None:
     from conference_tui.store.location import locate
 
     path = locate(database).path
-    if path is not None and not path.is_file():
+    if path is not None and not path.exists():
         fail(
             f"there is no database at {path} yet: nothing to {nothing_to}. "
             "`conference-tui locate` shows where your notes are."
