@@ -30,11 +30,10 @@ from conference_tui.store.export_sql import (
 from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
     DatabaseLocation,
-    head_revision,
+    file_at_head,
     locate,
     sqlite_errors,
     sqlite_file_uri,
-    sqlite_schema_revision,
 )
 from conference_tui.store.records import (
     ClassInfo,
@@ -131,11 +130,9 @@ class FileNotesReader:
 def open_file_reader(database: str) -> FileNotesReader | None:
     """A reader of the file `database` names, or None when the store must open it."""
     location = locate(database)
-    path = location.path
-    if path is None or not path.is_file() or path.stat().st_size == 0:
-        return None
     try:
-        if sqlite_schema_revision(path) != head_revision():
+        path = file_at_head(location)
+        if path is None:
             return None
         connection = sqlite3.connect(
             sqlite_file_uri(path, "rw"),

@@ -19,8 +19,7 @@ from conference_tui.store.errors import StoreError
 from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
     DatabaseLocation,
-    head_revision,
-    sqlite_schema_revision,
+    file_at_head,
     untouched_read_uri,
 )
 from conference_tui.store.records import ClassInfo, RosterRow
@@ -35,11 +34,9 @@ class FirstLook:
 
 
 def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> FirstLook | None:
-    path = location.path
-    if path is None or not path.is_file() or path.stat().st_size == 0:
-        return None
     try:
-        if sqlite_schema_revision(path) != head_revision():
+        path = file_at_head(location)
+        if path is None:
             return None
         connection = sqlite3.connect(
             untouched_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000

@@ -141,3 +141,14 @@ def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
             Fault.SCHEMA_TOO_NEW, location.describe(), detail=f" (schema {current})"
         )
         raise as_store_error(diagnosis)
+
+
+def file_at_head(location: DatabaseLocation) -> Path | None:
+    """The SQLite file `location` names when the sqlite3 module alone can read it (there,
+    not empty, at the schema this version writes: the first frame's roster, an export);
+    None when the store must open it, to make, update or diagnose it. Reading the
+    revision raises what the store raises for a file it cannot read."""
+    path = location.path
+    if path is None or not path.is_file() or path.stat().st_size == 0:
+        return None
+    return path if sqlite_schema_revision(path) == head_revision() else None
