@@ -359,13 +359,10 @@ class HistoryScreen(CopiesConference):
         self.wanted_conference_id = conference_id
         self.read_first = read
         self.generation += 1  # a page of the last student's, still loading, is dropped
-        self.student = None
-        self.shown_detail = None
-        self.show_first_tab()
-        self.query_one("#history-table", DataTable).clear()
-        self.summaries.clear()
+        self.show_first_tab()  # done as it closed; again, should a suspend come late
         self.query_one(ConferenceView).show_message("Loading…")
         self.query_one("#history-table", DataTable).focus()
+        # show_story replaces the rest: student, rows, goals, habits, profile, details.
         story, detail = read
         self.show_story(story)
         if detail is not None:
@@ -379,7 +376,6 @@ class HistoryScreen(CopiesConference):
         student_id = self.student_id
         limit = max(PAGE_SIZE, len(self.summaries))
         self.generation += 1
-
         generation = self.generation
 
         def load() -> Story:
