@@ -266,3 +266,22 @@ def test_escape_then_a_key_at_once_leaves_the_conference_first(
     assert "Traceback" not in screen
     terminal.keys("C-q")
     assert read_draft(path, student_id) == "Kite"
+
+
+@pytest.mark.slow
+def test_escape_a_key_and_words_then_escape_at_once_are_each_what_was_typed(
+    terminal: Terminal, database: tuple[Path, str]
+) -> None:
+    """Escape n H i s t Escape in one read: the conference is left and reopened, "Hist" is
+    typed into the title, and the last escape leaves again. Textual's parser had read the
+    six keys as one unknown sequence and typed "^nHist" into the note instead."""
+    path, student_id = database
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.run(
+        "send-keys", "-t", "app", "n", "Kite", "Escape", "n", "H", "i", "s", "t", "Escape", "/Ana"
+    )
+    screen = terminal.wait_for("filter “Ana”")
+    assert "Traceback" not in screen
+    terminal.keys("C-q")
+    assert read_draft(path, student_id) == "KiteHist"

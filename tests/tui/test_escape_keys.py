@@ -3,6 +3,9 @@ pressed (see escape_keys.py): the bytes a terminal sends, fed to the app's parse
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import combinations, pairwise
+
 import pytest
 from textual import events
 
@@ -46,6 +49,51 @@ def test_escape_then_a_key_is_both_keys(data: str, expected: list[tuple[str, str
 )
 def test_real_escape_sequences_are_still_their_keys(data: str, key: str) -> None:
     assert [name for name, _character in keys_for(data)] == [key]
+
+
+def every_split(data: str) -> Iterator[tuple[str, ...]]:
+    """Every way os.read can hand `data` over, one read or many."""
+    for count in range(len(data)):
+        for cuts in combinations(range(1, len(data)), count):
+            bounds = (0, *cuts, len(data))
+            yield tuple(data[start:end] for start, end in pairwise(bounds))
+
+
+def keys_read(chunks: tuple[str, ...]) -> list[str]:
+    parser = EscapeThenKeyParser(debug=False)
+    return [
+        event.key
+        for chunk in (*chunks, "")
+        for event in parser.feed(chunk)
+        if isinstance(event, events.Key)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # tmux send-keys Escape n H i s t Escape: one read. Textual read the last ESC
+        # inside the first one's sequence and gave back the text "^nHist".
+        ("\x1bnHist\x1b", ["escape", "n", "H", "i", "s", "t", "escape"]),
+        ("\x1b\x1bn", ["escape", "escape", "n"]),
+        ("a\x1bn\x1b/", ["a", "escape", "n", "escape", "slash"]),
+        ("\x1b[A\x1bn", ["up", "escape", "n"]),
+        # Escape, [, escape: no key a terminal sends, so the keys typed, never "^[".
+        ("\x1b[\x1bn", ["escape", "left_square_bracket", "escape", "n"]),
+        ("\x1bO\x1b", ["escape", "O", "escape"]),
+    ],
+)
+def test_keys_around_escape_typed_at_once_are_read_as_pressed_however_split(
+    data: str, expected: list[str]
+) -> None:
+    for chunks in every_split(data):
+        assert keys_read(chunks) == expected, chunks
+
+
+def test_keys_typed_after_escape_and_a_bracket_never_show_a_caret() -> None:
+    """More keys than a sequence can hold after ESC [ give back every key, escape first."""
+    typed = "\x1b[" + "1" * 40
+    assert keys_read((typed,)) == ["escape", "left_square_bracket", *["1"] * 40]
 
 
 def test_the_app_reads_the_terminal_with_this_parser() -> None:

@@ -6,6 +6,16 @@ followed by the key. Textual's input parser reads ESC and a key that arrive with
 then `1` a `¡`. The escape is lost, and the key lands in the note the teacher meant to
 leave. This app binds no Alt chord, so the parser here reads every such pair as the two
 keys a teacher presses: escape, then the key. It also reads a bracketed paste whole.
+
+The pair is read as soon as its second character arrives. Textual's parser instead kept
+reading an ESC and any key after it that starts no sequence it knows (`ESC n` is none)
+as one growing sequence, until 100 ms passed with no key: a burst typed at once, escape
+`n H i s t` escape, reached the second escape still inside that sequence, and Textual
+gave it back as text with the escape drawn as `^`, so "^nHist" was typed into the note
+instead of leaving it. Only `[` and `O` after an ESC begin the sequences a terminal sends
+for a key (arrows, function keys, the mouse, its answers); those wait as before, and if
+another ESC (or too many keys) comes before they make a sequence, the first ESC is read
+as escape too, never as `^`.
 """
 
 from __future__ import annotations
@@ -18,7 +28,11 @@ from textual.drivers import linux_driver
 from textual.message import Message
 
 ESC = "\x1b"
-
+# After ESC, the characters that begin a longer sequence: CSI and SS3.
+SEQUENCE_STARTS = frozenset("[O")
+# A name no key has, which Textual's parser passes on unchanged where it would turn the key
+# "escape" into the text "^".
+INTERRUPTED_ESCAPE = "interrupted_escape"
 
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
@@ -44,6 +58,13 @@ class EscapeThenKeyParser(XTermParser):
         self.carried = ""
 
     def feed(self, data: str) -> Iterable[Message]:
+        for message in self._read(data):
+            if isinstance(message, events.Key) and message.key == INTERRUPTED_ESCAPE:
+                yield events.Key("escape", ESC)
+            else:
+                yield message
+
+    def _read(self, data: str) -> Iterable[Message]:
         if not data:
             if self.pasted is not None:
                 yield events.Paste("".join(self.pasted).replace("\x00", ""))
@@ -78,13 +99,21 @@ class EscapeThenKeyParser(XTermParser):
             data = data[start + len(PASTE_START) :]
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
-        keys = list(super()._sequence_to_key_events(sequence, alt))
-        if keys and len(sequence) == 2 and sequence[0] == ESC and sequence[1] != ESC:
-            # A pair Textual maps to one key (ESC 1 to ¡, ESC f to ctrl+right...).
+        if len(sequence) == 2 and sequence[0] == ESC and sequence[1] not in SEQUENCE_STARTS:
+            # Whether Textual maps the pair to one key (ESC 1 to ¡, ESC f to ctrl+right...)
+            # or to none yet (ESC n), it is complete: returning keys ends the sequence.
             yield events.Key("escape", ESC)
             yield from super()._sequence_to_key_events(sequence[1])
-        elif keys and alt and len(sequence) == 1:
-            # ESC and a key it does not know as a sequence: alt+n, or / with the alt lost.
+            return
+        if sequence == ESC:
+            # Only asked for an ESC that began a sequence the next ESC (or its length) cut
+            # off; Textual would draw it as `^`, as text. A terminal sends that for no key:
+            # it is an escape the teacher typed, and feed gives it back as one.
+            yield events.Key(INTERRUPTED_ESCAPE, ESC)
+            return
+        keys = list(super()._sequence_to_key_events(sequence, alt))
+        if keys and alt and len(sequence) == 1:
+            # ESC [ or ESC O that became no sequence in time, given back as alt+[ or alt+O.
             yield events.Key("escape", ESC)
             yield from super()._sequence_to_key_events(sequence)
         else:
