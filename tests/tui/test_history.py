@@ -402,3 +402,37 @@ async def test_the_next_students_history_refills_the_same_screen_with_nothing_le
         assert app.screen is first
         assert cells(first.query_one("#history-table", DataTable), 1) == ben_dates
         assert "Amara" not in view_text(first)
+
+
+def title_shown(app: object) -> str:
+    """The header's line, as the teacher reads it at the top of the screen."""
+    return str(app.screen.query_one("HeaderTitle", Static).content)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("opening", "to_history", "title"),
+    [("v", "h", "Class status"), ("g", "enter", "Small groups")],
+)
+async def test_the_screen_left_under_a_history_shows_its_own_title_again(
+    app_store: Store,
+    fixed_clock: SettableClock,
+    story: StoryData,
+    opening: str,
+    to_history: str,
+    title: str,
+) -> None:
+    """The history is kept between visits; its title went with it only on the roster."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for visit in ("first", "kept"):
+            await type_ahead(pilot, opening)
+            assert title_shown(app) == f"conference-tui — {title}", visit
+            await type_ahead(pilot, to_history)
+            assert isinstance(app.screen, HistoryScreen)
+            assert title_shown(app).startswith("conference-tui — History · "), visit
+            await type_ahead(pilot, "escape")
+            assert title_shown(app) == f"conference-tui — {title}", visit
+            await type_ahead(pilot, "escape")
+            assert isinstance(app.screen, RosterScreen)
+            assert title_shown(app) == f"conference-tui — {app.current_class_name}", visit

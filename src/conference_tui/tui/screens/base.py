@@ -111,8 +111,6 @@ class ClosesOverDialogs(AppScreen[ResultType]):
 
     closing = False
     dismissed = False
-    # The app's subtitle before this screen named its student(s) there.
-    previous_sub_title = ""
 
     def close(self) -> None:
         """Dismiss this screen, even with a dialog on top: a plain dismiss would close
@@ -123,9 +121,6 @@ class ClosesOverDialogs(AppScreen[ResultType]):
         self.dismissed = True
         while self.app.screen is not self:
             self.app.pop_screen()
-        # Now, not when unmounted: the screen below is drawn before that, and would show
-        # this screen's names in its title for a moment.
-        self.conference_app.sub_title = self.previous_sub_title
         self.dismiss()
         # Keys typed after the escape or ctrl+s that closed it are for the screen below.
         self.conference_app.key_gate.release(self, part="close")

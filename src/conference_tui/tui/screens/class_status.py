@@ -66,6 +66,7 @@ class ClassStatusScreen(AppScreen[None]):
     """A students-by-weeks grid with a count in each week, and two short panels."""
 
     CSS_PATH = "class_status.tcss"
+    SUB_TITLE = "Class status"
     BINDINGS = [
         Binding(
             "enter",
@@ -102,7 +103,6 @@ class ClassStatusScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.conference_app.sub_title = "Class status"
         self.app.theme_changed_signal.subscribe(self, self.repaint_for_theme)
         self.show_status()
         self.query_one(DataTable).focus()

@@ -268,7 +268,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         # The past follow-up the teacher was last asked about on ctrl+s: a second ctrl+s
         # with the same date keeps it, as enter in the field does.
         self.past_warned = ""
-        self.previous_sub_title = ""
         self.save_worker: Worker[None] | None = None
         # When ctrl+n last could not hand the screen over: a ctrl+t right after it is
         # the chord that takes it back, not a privacy switch.
@@ -317,7 +316,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         return join_in_list_order(self.conference.habits, HABITS_OF_MIND)
 
     def on_mount(self) -> None:
-        self.previous_sub_title = self.conference_app.sub_title
         try:
             self.build()
         except Exception as exc:
@@ -391,7 +389,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
                 ),
             )
         self.query_one("#student-name", Static).update(heading)
-        self.conference_app.sub_title = f"Conference · {self.student.display_name}"
+        self.sub_title = f"Conference · {self.student.display_name}"
 
     # -- stages and fields ---------------------------------------------------------
 
@@ -979,10 +977,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
                 self.save_batch(batch)()
         except Exception as exc:
             log_failure(log, "could not save the conference while stopping", exc)
-
-    def on_unmount(self) -> None:
-        # The screen underneath (search, history) keeps its own title.
-        self.conference_app.sub_title = self.previous_sub_title
 
     async def conference_to_copy(self) -> str | None:
         # The words typed a moment ago are written first, so that the copy holds them.

@@ -121,6 +121,7 @@ class ExportScreen(AppScreen[None]):
     """Scope, audience, files, folder, drafts; ctrl+e exports in a worker."""
 
     CSS_PATH = "export.tcss"
+    SUB_TITLE = "Export notes"
     # Focus starts on the scope, not on the first focusable widget (the scrolling body,
     # which would hand it on at once: each move restyles the whole dialog).
     AUTO_FOCUS = "#scope"
@@ -224,7 +225,6 @@ class ExportScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.conference_app.sub_title = "Export notes"
         if self.app.is_headless:
             self.query_one("#folder", Input).cursor_blink = False
         self.show_summary()

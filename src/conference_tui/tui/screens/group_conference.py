@@ -167,7 +167,6 @@ class GroupConferenceScreen(ClosesOverDialogs[None]):
         self.headings: dict[Owner, Static] = {}
         self.after_save: str | None = None
         self.closing = False
-        self.previous_sub_title = ""
         self.elapsed_base = max((m.conference.elapsed_seconds for m in self.members), default=0)
         self.clock_started = 0.0
         self.save_worker: Worker[None] | None = None
@@ -218,9 +217,8 @@ class GroupConferenceScreen(ClosesOverDialogs[None]):
         )
 
     def on_mount(self) -> None:
-        self.previous_sub_title = self.conference_app.sub_title
         names = ", ".join(member.student.display_name for member in self.members)
-        self.conference_app.sub_title = f"Small group · {names}"
+        self.sub_title = f"Small group · {names}"
         self.query_one("#group-fields", VerticalScroll).can_focus = False
         self.clock_started = self.conference_app.monotonic()
         for member in self.members:
@@ -530,9 +528,6 @@ class GroupConferenceScreen(ClosesOverDialogs[None]):
             f"{message}\nThe group conference is still open with your notes; try again.",
             title="Not closed",
         )
-
-    def on_unmount(self) -> None:
-        self.conference_app.sub_title = self.previous_sub_title
 
     async def save_now(self) -> bool:
         """Called before the app quits: write whatever is still unsaved, and wait."""

@@ -112,6 +112,7 @@ class GroupsScreen(AppScreen[None]):
     """A tree: one branch per shared goal or next step, the students under it."""
 
     CSS_PATH = "groups.tcss"
+    SUB_TITLE = "Small groups"
     BINDINGS = [
         Binding(
             "enter",
@@ -159,7 +160,6 @@ class GroupsScreen(AppScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.conference_app.sub_title = "Small groups"
         self.render_groups()
         self.query_one(Tree).focus()
 

@@ -478,7 +478,7 @@ class HistoryScreen(CopiesConference):
         if self.student is None:
             return
         name = self.student.display_name
-        self.conference_app.sub_title = f"History · {name}"
+        self.sub_title = f"History · {name}"
         active = sum(1 for goal in self.goals if goal.status == GoalStatus.ACTIVE)
         count = self.conference_count
         conferences = f"{count} conference{'s' if count != 1 else ''}"

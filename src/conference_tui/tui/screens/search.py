@@ -135,6 +135,7 @@ class SearchScreen(CopiesConference):
     """Type to search all notes; filters narrow by class, dates and Habit of Mind."""
 
     CSS_PATH = "search.tcss"
+    SUB_TITLE = "Search notes"
     BINDINGS = [
         Binding(
             "enter",
@@ -213,7 +214,6 @@ class SearchScreen(CopiesConference):
 
     def on_mount(self) -> None:
         self.query_one("#search-error").display = False
-        self.conference_app.sub_title = "Search notes"
         if self.app.is_headless:
             for box in self.query(Input):
                 box.cursor_blink = False
