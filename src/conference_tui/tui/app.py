@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -17,6 +19,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -27,6 +30,7 @@ from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
 from conference_tui.store.diagnosis import Fault
 from conference_tui.store.errors import StoreError
+from conference_tui.store.location import BUSY_TIMEOUT_MS
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
+    from conference_tui.tui.hangup import TerminalGone
     from conference_tui.tui.screens.conference import Opened
     from conference_tui.tui.screens.history import Detail, HistoryScreen, Story
     from conference_tui.tui.screens.student_turn import StudentTurnScreen
@@ -44,6 +49,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LOCK_CHECK_SECONDS = 5
+# How long a terminal that went away waits for the last save: an autosave under way and
+# the last batch may each wait out a database another program holds locked.
+ENDING_SAVE_SECONDS = 2 * BUSY_TIMEOUT_MS / 1000 + 2
 KEPT_HISTORY = "history"
 # Clicks, wheel turns and drags: what could change a field with no key pressed.
 POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
@@ -120,6 +128,8 @@ class ConferenceApp(App[None]):
         self.first_look = first_look
         self.startup_warnings = list(startup_warnings)
         self.quit_without_saving = False
+        # Ending because the terminal went away (see on_terminal_gone).
+        self.ending = False
         # Conference timers read this; tests stop it so screens repeat exactly.
         self.monotonic = monotonic
         self.store = store
@@ -603,14 +613,20 @@ class ConferenceApp(App[None]):
             visible(title), (" — ", "$text-muted"), (visible(sub_title), "$text-muted")
         )
 
-    async def action_quit(self) -> None:
-        """Quit, but first write any note typed in the last fraction of a second. If the
-        database will not take it, say so and quit only on a second ctrl+q."""
+    async def save_everything(self) -> bool:
+        """Write what every open screen holds unsaved (the note typed in the last fraction
+        of a second); False when the database would not take some of it."""
         all_saved = True
         for screen in self.screen_stack:
             save_now = getattr(screen, "save_now", None)
             if save_now is not None and not await save_now():
                 all_saved = False
+        return all_saved
+
+    async def action_quit(self) -> None:
+        """Quit, but first write any note typed in the last fraction of a second. If the
+        database will not take it, say so and quit only on a second ctrl+q."""
+        all_saved = await self.save_everything()
         if not all_saved and not self.quit_without_saving:
             self.quit_without_saving = True
             self.notify(
@@ -623,6 +639,38 @@ class ConferenceApp(App[None]):
             )
             return
         self.exit()
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver; on Linux and macOS, the one that also ends the app
+        well when the terminal goes away (see hangup.py)."""
+        chosen = super().get_driver_class()
+        if sys.platform == "win32":
+            return chosen
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from conference_tui.tui.hangup import HangupDriver
+
+        return HangupDriver if chosen is LinuxDriver else chosen
+
+    async def on_terminal_gone(self, gone: TerminalGone) -> None:
+        """The terminal went away, or the system is ending the app: save as ctrl+q does,
+        waiting no longer than a locked database may take, then end whatever came of it
+        (nobody is left to answer a question)."""
+        if self.ending:
+            return
+        self.ending = True
+        try:
+            all_saved = await asyncio.wait_for(self.save_everything(), ENDING_SAVE_SECONDS)
+        except TimeoutError:
+            all_saved = False
+        if all_saved:
+            said = "everything you typed was saved."
+        else:
+            said = "the database did not take what you typed last (it was busy, or failed)."
+            log.warning("ended by %s before the last of what was typed was saved", gone.why)
+        self.exit(
+            return_code=gone.return_code, message=f"conference-tui ended by {gone.why}: {said}"
+        )
 
     def _fatal_error(self) -> None:
         """Textual would print the traceback over the terminal on its way out. Instead:
