@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from conference_tui.export import ExportResult, ExportScope
     from conference_tui.forms import Form
     from conference_tui.store import Store
+    from conference_tui.store.diagnosis import Diagnosis
     from conference_tui.store.export_file_reads import FileNotesReader
 
 
@@ -100,7 +102,9 @@ def export(
     """
     from conference_tui.export import ExportScope
     from conference_tui.settings import load_settings
+    from conference_tui.store.diagnosis import Fault, describe
     from conference_tui.store.export_file_reads import open_file_reader
+    from conference_tui.store.location import locate
 
     chosen = [bool(conference_id), bool(student), bool(class_name), everything]
     if sum(chosen) != 1:
@@ -108,7 +112,8 @@ def export(
     require_database_file(database_of(ctx), "export")
     form, forms = _forms()
     folder = out_dir or load_settings().export_path
-    with clear_errors(), contextlib.ExitStack() as stack:
+    damage = describe(Fault.DAMAGED, locate(database_of(ctx)).describe())
+    with clear_errors(), _nothing_exported(damage), contextlib.ExitStack() as stack:
         # A file that needs nothing of the store is read with the sqlite3 module alone
         # (the store and SQLAlchemy are a tenth of an export's time); its quick check then
         # runs beside the export instead of before it, since that connection writes
@@ -119,9 +124,9 @@ def export(
         if reader is not None:
             source = reader
             stack.callback(reader.close)
-            stack.enter_context(warning_if_damaged(database_of(ctx)))
+            stack.enter_context(warning_if_damaged(database_of(ctx), _read_despite(damage)))
         else:
-            source = store = open_store(ctx.obj["database"])
+            source = store = open_store(ctx.obj["database"], say_read_only=False)
             stack.callback(store.close)
         if conference_id:
             scope = ExportScope.conference(conference_id.strip())
@@ -133,6 +138,8 @@ def export(
         result = _write(
             source, form, forms, scope, audience, per, file_format, folder, include_drafts
         )
+    if reader is None and store.read_only_because:
+        click.echo(_read_despite(damage), err=True)
     if not result.files:
         drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
         click.echo(f"Nothing to export: no conferences in that scope{drafts}.")
@@ -144,6 +151,29 @@ def export(
     )
     for path in result.files:
         click.echo(f"  {path}")
+
+
+def _read_despite(damage: Diagnosis) -> str:
+    """Said after an export that read every note it needed from a damaged file."""
+    return f"{damage.what} These files hold what could be read from it. {damage.advice}"
+
+
+@contextlib.contextmanager
+def _nothing_exported(damage: Diagnosis) -> Iterator[None]:
+    """An export that meets the damage stops, and leaves no file behind (export_notes):
+    it says so, rather than the read-only note that an export is possible."""
+    from conference_tui.store import StoreError
+    from conference_tui.store.diagnosis import Fault
+
+    try:
+        yield
+    except StoreError as exc:
+        if exc.fault != Fault.DAMAGED:
+            raise
+        raise StoreError(
+            f"{damage.what} Nothing was exported: part of it cannot be read. {damage.advice}",
+            exc.fault,
+        ) from exc
 
 
 def _found_scope(store: Store, student: str | None, class_name: str | None) -> ExportScope:

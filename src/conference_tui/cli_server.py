@@ -46,7 +46,7 @@ def _server_engine(ctx: click.Context) -> Engine:
     try:
         engine, _location = open_engine(database)
     except StoreError as exc:
-        fail(str(exc))
+        fail(exc.for_command_line)
     return engine
 
 
@@ -67,7 +67,7 @@ def _run(ctx: click.Context, act: Callable[[Engine], None]) -> None:
     try:
         act(engine)
     except StoreError as exc:
-        fail(str(exc))
+        fail(exc.for_command_line)
     finally:
         engine.dispose()
 

@@ -67,9 +67,10 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def open_store(database: str | None) -> Store:
+def open_store(database: str | None, *, say_read_only: bool = True) -> Store:
     """The store for a command or the app, or a one-line failure. A damaged file is
-    opened read-only (see damaged_file_warning), with the warning on stderr."""
+    opened read-only (see damaged_file_warning), with the warning on stderr unless the
+    command says it in its own words (`say_read_only`)."""
     from conference_tui.store import StoreError
 
     database = database or paths.default_database()
@@ -78,8 +79,8 @@ def open_store(database: str | None) -> Store:
     try:
         store = open_checked(database)
     except StoreError as exc:
-        fail(str(exc))
-    if store.read_only_because:
+        fail(exc.for_command_line)
+    if store.read_only_because and say_read_only:
         click.echo(store.read_only_because, err=True)
     return store
 
@@ -141,18 +142,16 @@ def damaged_file_warning(database: str) -> str:
 
 
 @contextlib.contextmanager
-def warning_if_damaged(database: str) -> Iterator[None]:
+def warning_if_damaged(database: str, warning: str) -> Iterator[None]:
     """For a command that only reads the file: the quick check of `damaged_file_warning`
-    runs beside the block, on a thread (SQLite checks without Python's lock), and its
-    warning is printed when the block ends, however it ends."""
+    runs beside the block, on a thread (SQLite checks without Python's lock), and
+    `warning` is printed when the block has done its work on a damaged file. A block
+    that fails says why itself; the check still ends before the block's exit."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check") as pool:
         checking = pool.submit(damaged_file_warning, database)
-        try:
-            yield
-        finally:
-            warning = checking.result()
-            if warning:
-                click.echo(warning, err=True)
+        yield
+        if checking.result():
+            click.echo(warning, err=True)
 
 
 def refuse_an_empty_file_with_backups(database: str) -> None:
@@ -183,7 +182,9 @@ def clear_errors() -> Iterator[None]:
 
     try:
         yield
-    except (StoreError, ExportError, FormError) as exc:
+    except StoreError as exc:
+        fail(exc.for_command_line)
+    except (ExportError, FormError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(describe_os_error(exc, Path(str(exc.filename or "."))))

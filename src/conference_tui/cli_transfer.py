@@ -149,10 +149,17 @@ def _nothing_imported(dry_run: bool) -> Iterator[None]:
     """An archive import that fails says that it changed nothing: it is one
     transaction, undone whole, however far it had gone."""
     from conference_tui.export.archive import ArchiveError
-    from conference_tui.store import InvalidInputError
+    from conference_tui.store import InvalidInputError, RecordsClashError
 
     try:
         yield
+    except RecordsClashError as exc:
+        if dry_run:
+            raise
+        raise RecordsClashError(
+            f"{exc} Nothing was imported: this database is as it was. To keep the archive's "
+            "notes, import it into a new, empty database (--db NEW.db)."
+        ) from exc
     except ArchiveError as exc:
         raise ArchiveError(_and_nothing_imported(str(exc), dry_run)) from exc
     except InvalidInputError as exc:
@@ -161,6 +168,9 @@ def _nothing_imported(dry_run: bool) -> Iterator[None]:
 
 def _and_nothing_imported(message: str, dry_run: bool) -> str:
     return message if dry_run else f"{message} Nothing was imported."
+
+
+KIND_LABELS = {"answer_revisions": "answer revisions", "habits": "habits of mind"}
 
 
 def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
@@ -178,7 +188,8 @@ def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
     else:
         click.echo(f"Imported {file}:")
     for kind, counts in report.counts.items():
-        line = f"  {kind.replace('_', ' ')}: {counts.new} new, {counts.updated} updated, "
+        label = KIND_LABELS.get(kind, kind)
+        line = f"  {label}: {counts.new} new, {counts.updated} updated, "
         line += f"{counts.unchanged} unchanged"
         if counts.kept_local:
             line += f", {counts.kept_local} kept as they are here (this copy is newer)"

@@ -240,7 +240,7 @@ def test_a_dry_run_counts_and_writes_nothing(
     assert report.dry_run
     assert {kind: c.new for kind, c in report.counts.items()} == {
         "classes": 1, "students": 2, "conferences": 2, "answers": 4,
-        "answer_revisions": 0, "goals": 2,
+        "answer_revisions": 0, "habits": 0, "goals": 2,
     }  # fmt: skip
     assert target.dump_records() == {kind: [] for kind in target.dump_records()}
     target.close()

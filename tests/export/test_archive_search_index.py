@@ -12,7 +12,7 @@ from school_data import Clock, hold_conference, store_from_template
 
 from conference_tui.export.archive import import_archive, write_archive
 from conference_tui.forms import Form
-from conference_tui.store import DatabaseUnavailableError, Store
+from conference_tui.store import RecordsClashError, Store
 
 FIELDS = ("purpose", "plan", "strength", "teaching_point", "next_step")
 
@@ -195,7 +195,7 @@ def test_an_import_failing_as_its_search_rows_are_indexed_leaves_the_file_as_it_
 ) -> None:
     """Into a database with no answers, the search rows' index is set aside while they are
     written and built after them: an answer whose id is a student's (two search rows for
-    one note) is refused only then (as the store refuses any write it cannot make), and the
+    one note) is refused only then, as records that clash, and the
     import undoes everything, index included."""
     source, _ = fresh(empty_database, tmp_path / "source.db")
     target, _ = fresh(empty_database, tmp_path / "target.db")
@@ -204,7 +204,7 @@ def test_an_import_failing_as_its_search_rows_are_indexed_leaves_the_file_as_it_
     records = source.dump_records()
     records["answers"][0]["id"] = student.id
 
-    with pytest.raises(DatabaseUnavailableError):
+    with pytest.raises(RecordsClashError):
         target.merge_records(records, dry_run=False)
 
     assert target.dump_records() == {kind: [] for kind in target.dump_records()}

@@ -224,7 +224,8 @@ def test_a_damaged_file_is_opened_read_only_and_export_says_so(tmp_path: Path) -
     result = CliRunner().invoke(
         cli, ["--db", str(path), "export", "--all", "--out", str(tmp_path / "out")]
     )
-    assert "is damaged" in result.stderr and "open read-only" in result.stderr
+    assert "is damaged" in result.stderr and "Nothing was exported" in result.stderr
+    assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert sha256(path) == before
     assert [p.name for p in paths.backups_dir().glob("daily-*")] == []

@@ -14,6 +14,7 @@ from conference_tui.store.errors import (
     DatabaseUnavailableError,
     InvalidInputError,
     NotFoundError,
+    RecordsClashError,
     SchemaTooNewError,
     StoreError,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "HabitTally",
     "InvalidInputError",
     "NotFoundError",
+    "RecordsClashError",
     "SchemaTooNewError",
     "SearchFilters",
     "Store",

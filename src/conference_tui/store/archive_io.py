@@ -29,6 +29,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from conference_tui.field_kinds import Kind
@@ -43,8 +44,9 @@ from conference_tui.store.archive_spec import (
 )
 from conference_tui.store.archive_staging import STAGE_BATCH, Staging
 from conference_tui.store.base import StoreBase
+from conference_tui.store.diagnosis import is_unique_violation
 from conference_tui.store.engine import page_cache
-from conference_tui.store.errors import InvalidInputError
+from conference_tui.store.errors import InvalidInputError, RecordsClashError
 from conference_tui.store.search_bulk import answers_indexed_at_end
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
@@ -73,7 +75,9 @@ class KindCounts:
 class MergeReport:
     """What a merge did (or, in a dry run, would do), per kind of record.
 
-    Habits are not counted apart: they change only with their conference."""
+    Habits follow their conference: those of a conference added or replaced are new
+    where this database lacked them, and those of a conference kept as it is here are
+    counted as kept."""
 
     dry_run: bool
     counts: dict[str, KindCounts] = field(default_factory=dict)
@@ -219,9 +223,10 @@ class ArchiveStore(StoreBase):
         report = MergeReport(dry_run=dry_run)
         for kind in ("classes", "students", "conferences", "answers", "answer_revisions"):
             report.counts[kind] = KindCounts()
+        report.counts["habits"] = KindCounts()
         report.counts["goals"] = KindCounts()
         session_scope = self._read() if dry_run else self._write()
-        with session_scope as session:
+        with session_scope as session, _clashes_refused():
             staging = Staging.create(session)
             _stage(staging, records, progress)
             staging.index()
@@ -231,6 +236,24 @@ class ArchiveStore(StoreBase):
             merge.run()
             staging.drop()
         return report
+
+
+CLASH = (
+    "Some of the archive's records clash with records already in this database, or with "
+    "each other (such as two unfinished conferences with one student)."
+)
+
+
+@contextlib.contextmanager
+def _clashes_refused() -> Iterator[None]:
+    """A record that repeats a unique key of one already here is the two copies
+    disagreeing, not a damaged database: said so, inside the transaction, which it undoes."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if exc.orig is None or not is_unique_violation(exc.orig):
+            raise
+        raise RecordsClashError(CLASH) from exc
 
 
 def _stage(
@@ -274,6 +297,7 @@ class _Merge:
         self.report = report
         self.dry_run = dry_run
         self.progress = progress
+        self.conferences_kept_local: list[str] = []
         # A database with no answer yet (a backup restored into a new file) has none to
         # match an archive's against: its answers are all new, and are not looked up
         # one batch at a time in a table that they themselves fill. Nothing before the
@@ -343,6 +367,8 @@ class _Merge:
                 counts.updated += 1
             else:
                 counts.kept_local += 1
+                if kind == "conferences":
+                    self.conferences_kept_local.append(str(row["id"]))
         if kind == "conferences":
             # A conference added or replaced brings its habits; others keep theirs.
             touched = [*plan.inserts.get(kind, []), *plan.updates.get(kind, [])]
@@ -351,6 +377,9 @@ class _Merge:
 
     def _habits(self) -> None:
         table = TABLE_BY_KIND["habits"].table
+        counts = self.report.counts["habits"]
+        kept = self.staging.habits_of(self.conferences_kept_local)
+        counts.kept_local = sum(len(set(habits)) for habits in kept.values())
         for rows in self.staging.batches("conferences", touched_only=True):
             ids = [str(row["id"]) for row in rows]
             wanted = self.staging.habits_of(ids)
@@ -361,10 +390,13 @@ class _Merge:
                     current.setdefault(str(habit["conference_id"]), set()).add(str(habit["habit"]))
             plan = _Plan()
             for conference_id, habits in wanted.items():
-                if set(habits) != current.get(conference_id, set()):
+                here = current.get(conference_id, set())
+                counts.new += len(set(habits) - here)
+                if set(habits) != here:
                     plan.habit_sets[conference_id] = sorted(set(habits))
             if not self.dry_run:
                 _apply_habits(self.session, table, plan.habit_sets)
+        counts.unchanged = self.staging.counts["habits"] - counts.new - counts.kept_local
 
     def _answers(self, rows: list[Record]) -> _Plan:
         plan = _Plan()

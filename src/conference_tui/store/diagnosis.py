@@ -51,6 +51,8 @@ class Diagnosis:
     fault: Fault
     what: str
     advice: str
+    # The whole message for a command, when the app's words are not true there.
+    for_command_line: str = ""
 
     @property
     def message(self) -> str:
@@ -140,6 +142,11 @@ def describe(fault: Fault, where: str, *, detail: str = "") -> Diagnosis:
             "is writing.",
             "Your note is kept on screen; it is saved when the other copy lets go. Close the "
             "other copy if it was left open.",
+            for_command_line=(
+                f"The database at {where} is in use by another program (another copy of "
+                "conference-tui, or a backup) and was left as it was. Close that program or "
+                "let it finish, then try again."
+            ),
         )
     if fault is Fault.SERVER_UNREACHABLE:
         return Diagnosis(
@@ -245,6 +252,15 @@ def fault_of_sqlite(error: sqlite3.Error, path: Path | None) -> Fault:
     return Fault.UNKNOWN
 
 
+def is_unique_violation(error: BaseException) -> bool:
+    """Whether a driver error (sqlite3's or psycopg's) is a row that would repeat a key or
+    a unique index of a row already there."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+        return True
+    return getattr(error, "sqlstate", None) == "23505"
+
+
 # PostgreSQL's SQLSTATE classes and codes (appendix A of its manual).
 SERVER_STATES = {
     "53100": Fault.DISK_FULL,
@@ -286,8 +302,9 @@ def diagnose_error(error: BaseException, where: str, path: Path | None) -> Diagn
 
 def as_store_error(diagnosis: Diagnosis) -> StoreError:
     """The exception the store raises for a diagnosis."""
+    wording = (diagnosis.message, diagnosis.fault, diagnosis.for_command_line)
     if diagnosis.fault is Fault.LOCKED:
-        return DatabaseLockedError(diagnosis.message, diagnosis.fault)
+        return DatabaseLockedError(*wording)
     if diagnosis.fault is Fault.SCHEMA_TOO_NEW:
-        return SchemaTooNewError(diagnosis.message, diagnosis.fault)
-    return DatabaseUnavailableError(diagnosis.message, diagnosis.fault)
+        return SchemaTooNewError(*wording)
+    return DatabaseUnavailableError(*wording)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 class StoreError(Exception):
     """A problem with the database, worded for the person at the keyboard. `fault` names
-    what is wrong with the database itself (see diagnosis.Fault), when something is."""
+    what is wrong with the database itself (see diagnosis.Fault), when something is.
+    `for_command_line` is the wording for a command, where the app's words do not fit
+    (there is no note on screen to keep); the message itself when they do."""
 
-    def __init__(self, message: str, fault: str = "") -> None:
+    def __init__(self, message: str, fault: str = "", for_command_line: str = "") -> None:
         super().__init__(message)
         self.fault = fault
+        self.for_command_line = for_command_line or message
 
 
 class SchemaTooNewError(StoreError):
@@ -30,3 +33,7 @@ class NotFoundError(StoreError):
 
 class InvalidInputError(StoreError):
     """Input the store refuses, such as an empty student name."""
+
+
+class RecordsClashError(InvalidInputError):
+    """Records brought in clash with records already in the database; nothing was written."""

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from conference_tui.store.clock import utc_now
+from conference_tui.store.diagnosis import Fault
 from conference_tui.store.errors import NotFoundError, StoreError
 from conference_tui.store.export_sql import (
     StudentTally,
@@ -128,24 +129,29 @@ class FileNotesReader:
 
 
 def open_file_reader(database: str) -> FileNotesReader | None:
-    """A reader of the file `database` names, or None when the store must open it."""
+    """A reader of the file `database` names, or None when the store must open it.
+    Raises DatabaseLockedError when another program holds the file locked."""
     location = locate(database)
     try:
-        path = file_at_head(location)
-        if path is None:
-            return None
-        connection = sqlite3.connect(
-            sqlite_file_uri(path, "rw"),
-            uri=True,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,
-        )
-        try:
-            connection.execute("PRAGMA query_only = 1")
-            connection.execute("SELECT count(*) FROM school_class").fetchone()
-        except sqlite3.Error:
-            connection.close()
+        with sqlite_errors(location):
+            path = file_at_head(location)
+            if path is None:
+                return None
+            connection = sqlite3.connect(
+                sqlite_file_uri(path, "rw"),
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+            )
+            try:
+                connection.execute("PRAGMA query_only = 1")
+                connection.execute("SELECT count(*) FROM school_class").fetchone()
+            except sqlite3.Error:
+                connection.close()
+                raise
+    except StoreError as exc:
+        if exc.fault == Fault.LOCKED:
+            # Busy for the store too: it would wait out the same timeout a second time.
             raise
-    except (StoreError, sqlite3.Error):
         return None
     return FileNotesReader(connection, location)

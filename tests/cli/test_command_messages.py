@@ -1,0 +1,157 @@
+"""What a command says when the file is busy, damaged or already holds the archive's
+records: what happened and the one safe thing to do, in the command line's own words,
+with an exit status that agrees. Real files in real states, no mocks."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from conference_tui.cli import cli
+from conference_tui.store import Store
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def one_student(path: Path) -> str:
+    """A database with one student, who has a finished conference with habits of mind;
+    returns the student's id."""
+    store = Store.open(str(path))
+    try:
+        school_class = store.add_class("7B")
+        student = store.add_student(school_class.id, "Ana Lopez")
+        conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
+        store.save_answer(conference.id, "clarify", "piece_title", "The storm", False)
+        store.set_habits(conference.id, ["persisting", "questioning"])
+        store.complete_conference(conference.id)
+        return student.id
+    finally:
+        store.close()
+
+
+def start_a_draft(path: Path, student_id: str, title: str) -> None:
+    store = Store.open(str(path))
+    try:
+        draft = store.start_conference(student_id, "writing-conference", 1, "clarify")
+        store.save_answer(draft.id, "clarify", "piece_title", title, False)
+    finally:
+        store.close()
+
+
+def archive_of(path: Path, folder: Path) -> Path:
+    result = run("--db", str(path), "backup", "--out", str(folder))
+    assert result.exit_code == 0, result.output
+    (archive,) = folder.glob("*.json")
+    return archive
+
+
+@contextlib.contextmanager
+def held_exclusively(path: Path) -> Iterator[None]:
+    """Another program in the middle of writing a file in SQLite's rollback journal
+    mode (as a backup copy is kept): no reader may read it meanwhile."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+
+
+def test_an_export_of_a_file_in_use_says_so_in_the_command_lines_words(tmp_path: Path) -> None:
+    path = tmp_path / "conferences.db"
+    one_student(path)
+    with held_exclusively(path):
+        result = run("--db", str(path), "export", "--all", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "in use by another program" in result.stderr and "try again" in result.stderr
+    assert "kept on screen" not in result.output  # the app's words, for a note being typed
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_writer_does_not_hold_up_an_export_of_a_wal_file(tmp_path: Path) -> None:
+    path = tmp_path / "conferences.db"
+    one_student(path)
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE student SET needs = 'more time'")
+        result = run("--db", str(path), "export", "--all", "--out", str(tmp_path / "out"))
+        writer.execute("ROLLBACK")
+    assert result.exit_code == 0, result.output
+    assert "Exported 1 conference(s) of 1 student(s)" in result.stdout
+
+
+def damage_the_answers(path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        (page,) = connection.execute(
+            "SELECT min(pageno) FROM dbstat WHERE name = 'answer' AND pagetype = 'leaf'"
+        ).fetchone()
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with open(path, "r+b") as file:
+        file.seek((page - 1) * page_size)
+        file.write(bytes(range(256))[7:] * 33)
+
+
+def test_an_export_that_meets_damage_says_nothing_was_exported_and_fails(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "conferences.db"
+    one_student(path)
+    damage_the_answers(path)
+    for scope in (["--all"], ["--student", "Ana Lopez"]):
+        out = tmp_path / scope[0].strip("-")
+        result = run("--db", str(path), "export", *scope, "--out", str(out))
+        assert result.exit_code == 1, result.output
+        assert "is damaged" in result.stderr and "Nothing was exported" in result.stderr
+        # No promise of an export that did not happen.
+        assert "open read-only" not in result.stderr and "you can read and export" not in (
+            result.stderr
+        )
+        assert result.stderr.count("is damaged") == 1
+        assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_import_summary_counts_habits_of_mind(tmp_path: Path) -> None:
+    one_student(tmp_path / "laptop.db")
+    archive = archive_of(tmp_path / "laptop.db", tmp_path / "archive")
+    result = run("--db", str(tmp_path / "new.db"), "import", str(archive))
+    assert result.exit_code == 0, result.output
+    assert "habits of mind: 2 new, 0 updated, 0 unchanged" in result.stdout
+    result = run("--db", str(tmp_path / "new.db"), "import", str(archive))
+    assert "habits of mind: 0 new, 0 updated, 2 unchanged" in result.stdout
+
+
+def counts(path: Path) -> tuple[int, int]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        conferences = connection.execute("SELECT count(*) FROM conference").fetchone()[0]
+        answers = connection.execute("SELECT count(*) FROM answer").fetchone()[0]
+    return conferences, answers
+
+
+def test_an_archive_that_clashes_with_records_here_is_refused_whole_and_said_so(
+    tmp_path: Path,
+) -> None:
+    # Two laptops with the same class, each starting a conference with the same student:
+    # the archive's unfinished conference clashes with the one here (one draft a form).
+    laptop, other = tmp_path / "laptop.db", tmp_path / "other.db"
+    student_id = one_student(laptop)
+    assert (
+        run("--db", str(other), "import", str(archive_of(laptop, tmp_path / "a0"))).exit_code == 0
+    )
+    start_a_draft(laptop, student_id, "From the laptop")
+    start_a_draft(other, student_id, "From the other")
+    archive = archive_of(laptop, tmp_path / "a1")
+    before = counts(other)
+    result = run("--db", str(other), "import", str(archive))
+    assert result.exit_code == 1
+    assert "clash with records already in this database" in result.stderr
+    assert "Nothing was imported" in result.stderr and "new, empty database" in result.stderr
+    assert "could not be used" not in result.stderr and "check" not in result.stderr
+    assert counts(other) == before
