@@ -36,6 +36,7 @@ from conference_tui.store.diagnosis import (
 from conference_tui.store.errors import DatabaseUnavailableError
 from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
+    has_wal,
     known_revisions,
     locate,
     sqlite_file_uri,
@@ -236,7 +237,14 @@ def check_search_index(path: Path) -> Fault | None:
     """None when the full-text index is whole and in step with the notes. rank=1 makes
     FTS5 compare the index with its content table, not only with itself."""
     try:
-        with _connection(path, read_only=False) as connection:
+        with contextlib.ExitStack() as stack:
+            if has_wal(path):
+                # The -wal is not the check's to fold into the file (see has_wal): while a
+                # read-only connection holds the file open, the writable one below does
+                # not close last, so it does not checkpoint; the read-only one never does.
+                holder = stack.enter_context(_connection(path, read_only=True))
+                holder.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            connection = stack.enter_context(_connection(path, read_only=False))
             connection.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
             connection.execute(
                 "INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)"

@@ -66,8 +66,36 @@ RESTORE_ADVICE = (
 )
 
 
+STRAY_WAL_ADVICE = (
+    "Keep both files as they are, together: the -wal may hold notes newer than any "
+    "backup. Copy the newest backup (in the backups folder `conference-tui locate` "
+    "shows) to a new name beside them, never over them, and open that copy with --db PATH."
+)
+
+
+def has_wal_content(where: str) -> bool:
+    """Whether a -wal holding changes is beside the file `where` names (for a server,
+    nothing is)."""
+    try:
+        return Path(f"{where}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
 def describe(fault: Fault, where: str, *, detail: str = "") -> Diagnosis:
-    """The message for a fault of the database at `where`."""
+    """The message for a fault of the database at `where`. Damage with a -wal beside
+    the file may be the -wal's, so that message names it (see `has_wal_content`)."""
+    if fault is Fault.DAMAGED and has_wal_content(where):
+        # SQLite reads a -wal's pages in place of the file's without asking whose they
+        # are: a -wal from another copy of the database reads as damage.
+        return Diagnosis(
+            fault,
+            f"The database at {where} is damaged{detail}, or the {Path(where).name}-wal "
+            "file beside it is not its own (one from another copy of the database, e.g. "
+            "copied along with a file that was open elsewhere, reads as damage). Nothing "
+            "more was written to either file.",
+            STRAY_WAL_ADVICE,
+        )
     if fault is Fault.DISK_FULL:
         return Diagnosis(
             fault,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from conference_tui.store.location import (
     refuse_if_too_new,
     sqlite_errors,
     sqlite_schema_revision,
+    untouched_read_uri,
 )
 
 
@@ -93,16 +96,30 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_store_engine(location: DatabaseLocation) -> Engine:
-    """An engine with the pragmas and begin behaviour above; creates the SQLite file if needed."""
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(
+        untouched_read_uri(path),
+        uri=True,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+
+
+def create_store_engine(location: DatabaseLocation, *, read_only: bool = False) -> Engine:
+    """An engine with the pragmas and begin behaviour above; creates the SQLite file if
+    needed. A read-only engine's connections open the file read-only (see `open_engine`)."""
     if location.is_sqlite and location.path is not None:
-        _create_private_file(location.path)
+        path = location.path
+        if not read_only:
+            _create_private_file(path)
         # A URL object, not text: a folder named "Notes #1" or "a?b" must not be parsed
         # as a URL fragment or query (the data would go to another file).
-        engine = create_engine(
-            URL.create("sqlite", database=str(location.path)),
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connecting: dict[str, Any] = (
+            {"creator": partial(_read_only_connection, path)}
+            if read_only
+            else {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
         )
+        engine = create_engine(URL.create("sqlite", database=str(path)), **connecting)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
@@ -171,8 +188,12 @@ def migrate(engine: Engine, location: DatabaseLocation, target: str = "head") ->
         command.upgrade(_alembic_config(engine), target)
 
 
-def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, DatabaseLocation]:
-    """Open (creating if needed) and migrate the database named by a path or URL."""
+def open_engine(database: str, *, read_only: bool = False) -> tuple[Engine, DatabaseLocation]:
+    """Open (creating if needed) and migrate the database named by a path or URL.
+    `read_only` (a damaged file) neither creates nor migrates, and opens a SQLite file
+    read-only: a writable connection closing last would checkpoint the -wal beside the
+    file into it, for good, even having written nothing, and that -wal may be the very
+    cause of the damage (one from another copy of the database)."""
     location = locate(database)
     if location.is_sqlite and location.path is not None:
         fault = diagnose_file(location.path)
@@ -182,9 +203,9 @@ def open_engine(database: str, *, upgrade: bool = True) -> tuple[Engine, Databas
         # Refuse a too-new or foreign file before the engine writes its WAL header.
         refuse_if_too_new(sqlite_schema_revision(location.path), location)
     with friendly_errors(location):
-        engine = create_store_engine(location)
+        engine = create_store_engine(location, read_only=read_only)
         try:
-            if upgrade:
+            if not read_only:
                 migrate(engine, location)
             # Connect now (a database already at head was not touched yet), so that a
             # file in a read-only folder is reported at open, not at the first keypress.

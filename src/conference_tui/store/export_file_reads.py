@@ -7,8 +7,12 @@ roster_reads.py), when nothing about the file needs the store: a file at this ve
 schema. Anything else, a server, a new or empty file, a schema to migrate, a file that
 will not open, gives None, and the command opens the store as it always did.
 
-The connection writes nothing (query_only) and opens the file as the store does, so
-that it sees what another copy of the app commits meanwhile.
+The connection writes nothing and sees what another copy of the app commits meanwhile.
+Without a -wal beside the file it is writable but query_only: closing last, it removes
+the -wal and -shm that reading made. A -wal already there is not the reader's to fold
+into the file (it may belong to another copy of the database: `has_wal`), and a
+writable connection that closes last checkpoints it, even under query_only; so then
+the file is opened read-only, which never checkpoints and leaves the -wal as it was.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
     DatabaseLocation,
     file_at_head,
+    has_wal,
     locate,
     sqlite_errors,
     sqlite_file_uri,
@@ -138,7 +143,7 @@ def open_file_reader(database: str) -> FileNotesReader | None:
             if path is None:
                 return None
             connection = sqlite3.connect(
-                sqlite_file_uri(path, "rw"),
+                sqlite_file_uri(path, "ro" if has_wal(path) else "rw"),
                 uri=True,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,

@@ -75,12 +75,20 @@ def sqlite_file_uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path))}?mode={mode}"
 
 
+def has_wal(path: Path) -> bool:
+    """Whether a -wal file is beside the database: another connection has it open, or
+    one left it (a crash, or a copy of a file that was open; it may even come from
+    another copy of the database). Either way it is not a reader's to fold into the file."""
+    return Path(f"{path}-wal").exists()
+
+
 def untouched_read_uri(path: Path) -> str:
     """A URI that reads the file without writing a byte. Read-only is not enough: reading
-    a WAL database creates its -wal and -shm files. Unless another connection has the
-    file open (its -wal exists), read it as immutable, which creates nothing."""
+    a WAL database creates its -wal and -shm files. Unless a -wal is there, read it as
+    immutable, which creates nothing. With one, read-only: such a connection never
+    checkpoints the -wal into the file, though SQLite may create the -shm it needs."""
     uri = sqlite_file_uri(path, "ro")
-    if not Path(f"{path}-wal").exists():
+    if not has_wal(path):
         uri += "&immutable=1"
     return uri
 

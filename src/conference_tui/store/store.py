@@ -44,5 +44,5 @@ class Store(
     def open_to_read(cls, database: str, why: str, clock: Clock = utc_now) -> Store:
         """Open a database that must not be written (damaged): no migration, and every
         write refused with `why`, so that its notes can still be read and exported."""
-        engine, location = open_engine(database, upgrade=False)
+        engine, location = open_engine(database, read_only=True)
         return cls(engine, location, clock, read_only_because=why)
