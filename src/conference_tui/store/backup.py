@@ -31,12 +31,12 @@ from conference_tui.store.diagnosis import (
     describe,
     diagnose_file,
     fault_of_sqlite,
+    has_wal_content,
     is_writable,
 )
 from conference_tui.store.errors import DatabaseUnavailableError
 from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
-    has_wal,
     known_revisions,
     locate,
     sqlite_file_uri,
@@ -238,8 +238,8 @@ def check_search_index(path: Path) -> Fault | None:
     FTS5 compare the index with its content table, not only with itself."""
     try:
         with contextlib.ExitStack() as stack:
-            if has_wal(path):
-                # The -wal is not the check's to fold into the file (see has_wal): while a
+            if has_wal_content(str(path)):
+                # The -wal is not the check's to fold into the file (see has_wal_content): while a
                 # read-only connection holds the file open, the writable one below does
                 # not close last, so it does not checkpoint; the read-only one never does.
                 holder = stack.enter_context(_connection(path, read_only=True))

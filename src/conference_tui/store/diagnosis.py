@@ -75,7 +75,8 @@ STRAY_WAL_ADVICE = (
 
 def has_wal_content(where: str) -> bool:
     """Whether a -wal holding changes is beside the file `where` names (for a server,
-    nothing is)."""
+    nothing is). Such a -wal is not a reader's to fold into the file: it may come from
+    another copy of the database (copied along with a file that was open elsewhere)."""
     try:
         return Path(f"{where}-wal").stat().st_size > 0
     except OSError:

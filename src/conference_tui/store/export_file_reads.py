@@ -8,11 +8,12 @@ schema. Anything else, a server, a new or empty file, a schema to migrate, a fil
 will not open, gives None, and the command opens the store as it always did.
 
 The connection writes nothing and sees what another copy of the app commits meanwhile.
-Without a -wal beside the file it is writable but query_only: closing last, it removes
-the -wal and -shm that reading made. A -wal already there is not the reader's to fold
-into the file (it may belong to another copy of the database: `has_wal`), and a
-writable connection that closes last checkpoints it, even under query_only; so then
-the file is opened read-only, which never checkpoints and leaves the -wal as it was.
+Without changes in a -wal beside the file it is writable but query_only: closing last, it removes
+the -wal and -shm that reading made (or an empty one left beside it). A -wal holding
+changes is not the reader's to fold into the file (it may belong to another copy of
+the database: `has_wal_content`), and a writable connection that closes last checkpoints it,
+even under query_only; so then the file is opened read-only, which never checkpoints
+and leaves the -wal as it was.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from conference_tui.store.clock import utc_now
-from conference_tui.store.diagnosis import Fault
+from conference_tui.store.diagnosis import Fault, has_wal_content
 from conference_tui.store.errors import NotFoundError, StoreError
 from conference_tui.store.export_sql import (
     StudentTally,
@@ -36,7 +37,6 @@ from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
     DatabaseLocation,
     file_at_head,
-    has_wal,
     locate,
     sqlite_errors,
     sqlite_file_uri,
@@ -143,7 +143,7 @@ def open_file_reader(database: str) -> FileNotesReader | None:
             if path is None:
                 return None
             connection = sqlite3.connect(
-                sqlite_file_uri(path, "ro" if has_wal(path) else "rw"),
+                sqlite_file_uri(path, "ro" if has_wal_content(str(path)) else "rw"),
                 uri=True,
                 timeout=BUSY_TIMEOUT_MS / 1000,
                 isolation_level=None,

@@ -77,8 +77,7 @@ def sqlite_file_uri(path: Path, mode: str) -> str:
 
 def has_wal(path: Path) -> bool:
     """Whether a -wal file is beside the database: another connection has it open, or
-    one left it (a crash, or a copy of a file that was open; it may even come from
-    another copy of the database). Either way it is not a reader's to fold into the file."""
+    one left it (a crash, or a copy of a file that was open)."""
     return Path(f"{path}-wal").exists()
 
 
