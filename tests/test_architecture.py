@@ -64,7 +64,14 @@ def test_import_linter_contracts_are_kept() -> None:
 @pytest.mark.parametrize(
     "modules",
     [
-        ["conference_tui.store", "conference_tui.forms", "conference_tui.export"],
+        [
+            "conference_tui.store",
+            "conference_tui.forms",
+            "conference_tui.export.notes",
+            "conference_tui.export.copying",
+            "conference_tui.export.archive",
+            "conference_tui.export.roster_csv",
+        ],
         ["conference_tui.cli"],
     ],
     ids=["store-forms-export", "cli"],
@@ -78,6 +85,33 @@ def test_non_ui_modules_do_not_load_textual(modules: list[str]) -> None:
         "loaded = sorted(m for m in sys.modules\n"
         "                if m.split('.')[0] == 'textual' or m.startswith('conference_tui.tui'))\n"
         "print(json.dumps(loaded))\n"
+    )
+    assert json.loads(run_python(code)) == []
+
+
+# What only an export or a copy runs: both renderers, and the standard library's
+# table of HTML entities that html.py brings (about 2,000 names).
+EXPORT_RENDERERS = [
+    "conference_tui.export.notes",
+    "conference_tui.export.markdown",
+    "conference_tui.export.html",
+    "conference_tui.export.copying",
+    "html.entities",
+]
+
+
+def test_tui_modules_load_the_export_renderers_only_when_they_run() -> None:
+    """Every screen offering an export or a copy imports the renderers in the worker
+    that uses them: most sessions never export, and each module loaded at start-up
+    stays in the TUI's peak memory (the target is under 100 MiB at 250,000
+    conferences)."""
+    code = (
+        "import importlib, json, pkgutil, sys\n"
+        "import conference_tui.tui\n"
+        "prefix = 'conference_tui.tui.'\n"
+        "for found in pkgutil.walk_packages(conference_tui.tui.__path__, prefix):\n"
+        "    importlib.import_module(found.name)\n"
+        f"print(json.dumps([name for name in {EXPORT_RENDERERS!r} if name in sys.modules]))\n"
     )
     assert json.loads(run_python(code)) == []
 

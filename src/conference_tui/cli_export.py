@@ -26,7 +26,8 @@ from conference_tui.cli_support import (
 )
 
 if TYPE_CHECKING:
-    from conference_tui.export import ExportResult, ExportScope
+    from conference_tui.export.notes import ExportResult
+    from conference_tui.export.scope import ExportScope
     from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.diagnosis import Diagnosis
@@ -100,7 +101,7 @@ def export(
     who gets them. Files are created private (0600) and never replace a file:
     a name already taken gets -2, -3 ... added.
     """
-    from conference_tui.export import ExportScope
+    from conference_tui.export.scope import ExportScope
     from conference_tui.settings import load_settings
     from conference_tui.store.diagnosis import Fault, describe
     from conference_tui.store.export_file_reads import open_file_reader
@@ -178,7 +179,7 @@ def _nothing_exported(damage: Diagnosis) -> Iterator[None]:
 
 def _found_scope(store: Store, student: str | None, class_name: str | None) -> ExportScope:
     """The student's scope (found by id or name), else the class's."""
-    from conference_tui.export import ExportScope, find_class, find_student
+    from conference_tui.export.scope import ExportScope, find_class, find_student
 
     if student:
         return ExportScope.student(find_student(store, student).id)
@@ -196,7 +197,8 @@ def _write(
     folder: Path,
     include_drafts: bool,
 ) -> ExportResult:
-    from conference_tui.export import DISCLOSURE_WARNING, Audience, Format, Per, export_notes
+    from conference_tui.export.notes import export_notes
+    from conference_tui.export.scope import DISCLOSURE_WARNING, Audience, Format, Per
 
     click.secho(click.wrap_text(f"Note: {DISCLOSURE_WARNING}", 78), fg="yellow", err=True)
     # What is loaded by now (modules, the store, the forms) lasts until the command

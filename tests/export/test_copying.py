@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from school_data import PRIVATE_TEXT, School
 
-from conference_tui.export import Audience, ExportError
 from conference_tui.export.copying import CopyWhat, text_to_copy
+from conference_tui.export.files import ExportError
+from conference_tui.export.scope import Audience
 from conference_tui.forms import Form
 from conference_tui.store import Store
 

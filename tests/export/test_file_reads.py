@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from school_data import School
 
-from conference_tui.export import Audience, ExportScope, Format, Per, export_notes
-from conference_tui.export.scope import plan_scope, read_notes
+from conference_tui.export.notes import export_notes
+from conference_tui.export.scope import Audience, ExportScope, Format, Per, plan_scope, read_notes
 from conference_tui.forms import Form
 from conference_tui.store import Store
 from conference_tui.store.export_file_reads import FileNotesReader, open_file_reader
@@ -78,7 +78,7 @@ def test_an_export_from_the_file_is_the_store_s_export(
 
 
 def test_a_conference_that_is_not_there_is_not_found(reader: FileNotesReader) -> None:
-    from conference_tui.export import ExportError
+    from conference_tui.export.files import ExportError
 
     with pytest.raises(ExportError, match="No conference with id nope"):
         plan_scope(reader, ExportScope.conference("nope"))

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from school_data import hold_conference
 
-from conference_tui.export import Audience, ExportScope, Per, export_notes
 from conference_tui.export.files import slugify
 from conference_tui.export.markdown import escape_heading, escape_lines, hard_breaks, yaml_string
+from conference_tui.export.notes import export_notes
+from conference_tui.export.scope import Audience, ExportScope, Per
 from conference_tui.forms import Form
 from conference_tui.store import Store
 from conference_tui.store.text_rules import check_text

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from school_data import Clock, hold_conference, store_from_template
 
-from conference_tui.export import Audience, ExportScope, Format, Per, export_notes
 from conference_tui.export.html import CONTENT_SECURITY_POLICY, PRIVATE_LABEL
+from conference_tui.export.notes import export_notes
+from conference_tui.export.scope import Audience, ExportScope, Format, Per
 from conference_tui.forms import Form
 from conference_tui.store import Store
 

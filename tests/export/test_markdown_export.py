@@ -22,15 +22,9 @@ from export_oracle import (
 )
 from school_data import PRIVATE_TEXT, School
 
-from conference_tui.export import (
-    Audience,
-    ExportError,
-    ExportScope,
-    Per,
-    export_notes,
-    find_class,
-    find_student,
-)
+from conference_tui.export.files import ExportError
+from conference_tui.export.notes import export_notes
+from conference_tui.export.scope import Audience, ExportScope, Per, find_class, find_student
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form
 from conference_tui.store import Store

@@ -11,8 +11,8 @@ import pytest
 from school_data import Clock, store_from_template
 
 from conference_tui import paths
-from conference_tui.export import export_notes
 from conference_tui.export.archive import import_archive, write_archive
+from conference_tui.export.notes import export_notes
 from conference_tui.export.scope import Audience, ExportScope, Format, Per
 from conference_tui.forms import load_form
 from conference_tui.store import Store

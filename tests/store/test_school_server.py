@@ -21,7 +21,8 @@ from tests.conftest import _new_pg_database
 
 from conference_tui.cli import cli
 from conference_tui.cli_server import ROLE_PREFIX_ENV
-from conference_tui.export import Audience, ExportScope, export_notes
+from conference_tui.export.notes import export_notes
+from conference_tui.export.scope import Audience, ExportScope
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import load_default_form
 from conference_tui.store import DatabaseUnavailableError, Store

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from conference_tui.export import DISCLOSURE_WARNING
+from conference_tui.export.scope import DISCLOSURE_WARNING
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from conference_tui.export import export_notes
+from conference_tui.export.notes import export_notes
 from conference_tui.export.scope import Audience, ExportScope
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import load_forms

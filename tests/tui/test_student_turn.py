@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from conference_tui.export import export_notes
+from conference_tui.export.notes import export_notes
 from conference_tui.export.scope import Audience, ExportScope, Per
 from conference_tui.field_kinds import Kind, RubricPart, rubric_answer_key
 from conference_tui.forms import load_forms

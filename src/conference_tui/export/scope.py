@@ -42,6 +42,16 @@ class Audience(StrEnum):
     SHAREABLE = "shareable"
 
 
+# Shown before the teacher confirms an export (the dialog, the command's prompt).
+DISCLOSURE_WARNING = (
+    "An export is a disclosure of student records. Notes you keep for your own memory "
+    "are yours alone; once a file leaves this laptop (shared, emailed, printed, uploaded) "
+    "it becomes part of the student's education record, which the student and family may "
+    "inspect. Share it only with people entitled to see it, and keep the file safe. The "
+    "shareable audience leaves private notes out; the teacher audience includes them."
+)
+
+
 class Per(StrEnum):
     """One file per conference, per student (the default) or per class."""
 

@@ -10,14 +10,17 @@ next step as two plain lines. The text goes through Textual's copy_to_clipboard
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
-from conference_tui.export import Audience, ExportError
-from conference_tui.export.copying import CopiedText, CopyWhat, text_to_copy
+from conference_tui.export.files import ExportError
+from conference_tui.export.scope import Audience
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
+
+if TYPE_CHECKING:
+    from conference_tui.export.copying import CopiedText
 
 COPY_ACTION = "copy_conference"
 
@@ -75,11 +78,15 @@ def copy_conference(screen: AppScreen[Any], conference_id: str, what: str, audie
     app = screen.conference_app
     store, form = app.store, app.form
     today = app.clock().astimezone().date()
-    chosen, for_whom = CopyWhat(what), Audience(audience)
-
+    for_whom = Audience(audience)
     forms = dict(app.forms)
 
     def work() -> CopiedText | str:
+        # The Markdown renderer is loaded by the first copy, not by every screen
+        # that offers the keys: most sessions never copy.
+        from conference_tui.export.copying import CopyWhat, text_to_copy
+
+        chosen = CopyWhat(what)
         try:
             return text_to_copy(
                 store, form, conference_id, chosen, for_whom, forms=forms, today=today

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,18 +24,8 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
-from conference_tui.export import (
-    DISCLOSURE_WARNING,
-    Audience,
-    ExportCancelled,
-    ExportError,
-    ExportResult,
-    ExportScope,
-    Format,
-    Per,
-    export_notes,
-)
-from conference_tui.export.files import describe_os_error
+from conference_tui.export.files import ExportError, describe_os_error
+from conference_tui.export.scope import DISCLOSURE_WARNING, Audience, ExportScope, Format, Per
 from conference_tui.forms import Form, load_forms
 from conference_tui.store import Store
 from conference_tui.store.records import ClassInfo, ConferenceInfo, StudentInfo
@@ -44,6 +35,9 @@ from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_boxes import TextInput
+
+if TYPE_CHECKING:
+    from conference_tui.export.notes import ExportResult
 
 TEACHER_WARNING = "⚠ Private notes go into these files: keep them to yourself, share none."
 FILES_LISTED = 5
@@ -445,6 +439,9 @@ def run_export(
 ) -> ExportResult | ExportFailure:
     """The export itself, in the worker thread: every expected failure becomes a
     message for the dialog (the store's own errors go to `failed`)."""
+    # Both renderers are loaded by the first export, not by opening the dialog.
+    from conference_tui.export.notes import ExportCancelled, export_notes
+
     forms, _problems = load_forms()
     try:
         return export_notes(
