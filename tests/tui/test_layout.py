@@ -11,7 +11,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.widgets.footer import fit_keys, grid_width
 from conference_tui.tui.widgets.tables import ColumnSpec, share_width
 
-from .conftest import SettableClock, make_test_app, settle, type_ahead
+from .conftest import SettableClock, key_event, make_test_app, settle, type_ahead
 
 # One run of text in Textual's SVG screenshot, with its column (x / 12.2) and its line.
 SVG_TEXT = re.compile(
@@ -101,6 +101,31 @@ async def test_at_120x40_the_name_column_grows_and_80x24_keeps_its_width(
         await type_ahead(pilot, "enter", "2")
         shown = "\n".join(screen_lines(app))
         assert "Use dialogue that sounds like real people and moves the story forward." in shown
+
+
+async def test_footer_keys_are_built_once_in_the_order_their_screen_declares_them(
+    demo_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The footer lists its keys as the conference screen is first drawn, and the focus
+    landing in a field (which binds page up and down itself) neither reorders nor
+    rebuilds them: a rebuild cost every screen a second layout and paint."""
+    app = make_test_app(demo_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        roster_keys = footer_keys(app)
+        assert roster_keys.index("n Conference") < roster_keys.index("⏎ History")
+        app.post_message(key_event("n"))
+        while not isinstance(app.screen, ConferenceScreen):
+            await pilot.pause()
+        first_keys = list(app.screen.query("FooterKey"))
+        assert first_keys, "the footer's keys come with the screen"
+        await settle(pilot)
+        assert app.screen.focused is not None
+        assert list(app.screen.query("FooterKey")) == first_keys
+        shown = footer_keys(app)
+        assert shown.index("pgdn Next stage") < shown.index("pgup Prev stage")
+        await type_ahead(pilot, "escape")
+        assert footer_keys(app) == roster_keys
 
 
 def test_footer_keys_fit_whole_or_the_last_are_left_out() -> None:

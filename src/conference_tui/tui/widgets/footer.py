@@ -29,6 +29,10 @@ def key_width(key: Widget) -> int:
     return display + (1 + cell_len(description) if description else 0)
 
 
+def key_action(key: Widget) -> str:
+    return str(getattr(key, "action", ""))
+
+
 def grid_width(widths: Sequence[int], columns: int) -> int:
     """Cells a grid of `columns` auto-sized columns takes for keys of these widths."""
     column_widths = [max(widths[start::columns]) for start in range(min(columns, len(widths)))]
@@ -62,19 +66,40 @@ class KeysFooter(Footer):
         # The keys on show, as (key, display, description, action, enabled, tooltip).
         self.shown: tuple[tuple[object, ...], ...] | None = None
 
+    def declared_order(self) -> dict[str, int]:
+        """Each action's place among the screen's, then the app's, bindings. (Textual lists
+        a key the focused widget also binds first: the keys would change places, and be
+        built again, each time the focus moves.)"""
+        return {
+            binding.action: place
+            for place, binding in enumerate(
+                binding
+                for node in (self.screen, self.app)
+                for bindings in node._bindings.key_to_bindings.values()
+                for binding in bindings
+            )
+        }
+
     def active_keys(self) -> tuple[tuple[object, ...], ...]:
-        return tuple(
+        keys = [
             (binding.key, self.app.get_key_display(binding), binding.description,
              binding.action, enabled, tooltip)
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show
-        )  # fmt: skip
+        ]  # fmt: skip
+        declared = self.declared_order()
+        keys.sort(key=lambda key: declared.get(str(key[3]), -1))
+        return tuple(keys)
 
     async def recompose(self) -> None:
         """Textual rebuilds the footer on every change of focus; most leave the same keys,
         and rebuilding them costs a frame each time."""
         if not self.is_attached or self._pruning:
             return  # asked for after a change of focus, and since gone with its screen
+        if self.screen is not self.app.screen:
+            # Its screen lost the focus to the one just opened over it: what it would list
+            # now is not what it shows once back (its focus back too, which recomposes).
+            return
         keys = self.active_keys()
         if keys == self.shown:
             return
@@ -82,7 +107,14 @@ class KeysFooter(Footer):
         await super().recompose()
 
     def compose(self) -> ComposeResult:
-        keys = list(super().compose())
+        # Textual's footer shows no keys until the screen first says its bindings changed,
+        # then builds them a frame later: a second layout and paint of every screen (25 to
+        # 40 ms of `n`). The screen's keys are known as the footer is composed; if the focus
+        # brings others, recompose builds them then.
+        self.set_reactive(Footer._bindings_ready, True)
+        self.shown = self.active_keys()
+        declared = self.declared_order()
+        keys = sorted(super().compose(), key=lambda key: declared.get(key_action(key), -1))
         self.fit(keys)
         yield from keys
 
@@ -93,7 +125,7 @@ class KeysFooter(Footer):
     def fit(self, keys: Sequence[Widget]) -> None:
         width = self.size.width or self.app.size.width or 80
         help_keys = frozenset(
-            index for index, key in enumerate(keys) if getattr(key, "action", "") == HELP_ACTION
+            index for index, key in enumerate(keys) if key_action(key) == HELP_ACTION
         )
         shown, columns = fit_keys([key_width(key) for key in keys], width, MAX_ROWS, help_keys)
         for index, key in enumerate(keys):
