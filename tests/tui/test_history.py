@@ -114,7 +114,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
         await settle(pilot)
         habits = screen.query_one("#habits-table", DataTable)
         assert cells(habits, 0)[0] == "Persisting"
-        assert habits.get_row_at(0)[1:] == ["2", "2026-10-16", "2026-10-30"]
+        assert [str(cell) for cell in habits.get_row_at(0)[1:]] == ["2", "2026-10-16", "2026-10-30"]
 
         await type_ahead(pilot, "4")
         await settle(pilot)

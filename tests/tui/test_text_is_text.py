@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
+from textual.widgets import DataTable
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
@@ -29,6 +30,12 @@ def assert_clean(app: object) -> None:
     shown = screen_text(app)
     for byte in FORBIDDEN:
         assert byte not in shown
+    # A str in a table's cell is read as markup (and its first read loads rich's table
+    # of emoji, half a MiB): every cell is Text, even a date or a count.
+    for table in app.screen.query(DataTable):  # type: ignore[attr-defined]
+        for row in range(table.row_count):
+            cells = table.get_row_at(row)
+            assert not any(isinstance(cell, str) for cell in cells), (table.id, cells)
 
 
 def hostile_class(store: Store, name: str, note: str) -> str:

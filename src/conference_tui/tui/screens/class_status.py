@@ -19,7 +19,7 @@ from conference_tui.store.class_status import ClassStatus, StudentWeeks
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import days_ago, one_line
+from conference_tui.tui.widgets.formatting import days_ago, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
 
@@ -164,10 +164,10 @@ class ClassStatusScreen(AppScreen[None]):
         if not status.students:
             return
         name_width = self.name_width()
-        table.add_column("Student", key="name", width=name_width)
+        table.add_column(plain("Student"), key="name", width=name_width)
         for start in status.week_starts:
-            table.add_column(week_label(start), key=start.isoformat(), width=WEEK_WIDTH)
-        table.add_column("Last", key="last", width=LAST_WIDTH)
+            table.add_column(plain(week_label(start)), key=start.isoformat(), width=WEEK_WIDTH)
+        table.add_column(plain("Last"), key="last", width=LAST_WIDTH)
         styles = recency_colours(self.app.theme_variables, len(status.week_starts))
         for student in status.students:
             table.add_row(*self.cells(student, name_width, styles), key=student.roster.student.id)

@@ -151,7 +151,7 @@ class GroupsScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("", id="groups-title")
-        tree = GroupTree("Groups", id="groups-tree")
+        tree = GroupTree(Text("Groups"), id="groups-tree")
         tree.show_root = False
         tree.guide_depth = 3
         yield tree

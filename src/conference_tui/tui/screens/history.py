@@ -509,9 +509,9 @@ class HistoryScreen(CopiesConference):
         for goal in reversed(self.goals):
             table.add_row(
                 Text(one_line(goal.text, self.widths["#goals-table"]["goal"])),
-                local_date(goal.set_at),
-                local_date(goal.closed_at) if goal.closed_at else "",
-                GOAL_MARK.get(goal.status, goal.status),
+                Text(local_date(goal.set_at)),
+                Text(local_date(goal.closed_at) if goal.closed_at else ""),
+                plain(GOAL_MARK.get(goal.status, goal.status)),
                 key=goal.id,
             )
         self.show_goal_detail()
@@ -569,9 +569,9 @@ class HistoryScreen(CopiesConference):
         for tally in habits:
             table.add_row(
                 Text(one_line(tally.habit, self.widths["#habits-table"]["habit"])),
-                str(tally.count),
-                local_date(tally.first_seen),
-                local_date(tally.last_seen),
+                Text(str(tally.count)),
+                Text(local_date(tally.first_seen)),
+                Text(local_date(tally.last_seen)),
                 key=tally.habit,
             )
 

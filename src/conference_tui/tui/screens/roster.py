@@ -471,7 +471,7 @@ class RosterScreen(AppScreen[None]):
                 Text("●" if row.is_due else "", style=style),
                 Text(name, style=style),
                 Text(days_ago(row.days_since_last_conference), style=style),
-                str(row.conference_count),
+                Text(str(row.conference_count)),
                 Text(one_line(row.active_goal, self.column_widths["goal"])),
                 Text(follow_up_label(row.follow_up_on, today), style=style),
                 key=row.student.id,

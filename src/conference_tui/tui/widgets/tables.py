@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
+from conference_tui.tui.widgets.formatting import plain
+
 CELL_PADDING = 1  # DataTable's default, each side of every cell
 
 
@@ -84,7 +86,9 @@ def fit_columns(
         return False
     table.clear(columns=True)
     for column in columns:
-        table.add_column(column.label, key=column.key, width=widths[column.key])
+        # As Text: a str label is read as markup, and its first read loads rich's table
+        # of emoji (half a MiB) before the roster's first frame.
+        table.add_column(plain(column.label), key=column.key, width=widths[column.key])
     return True
 
 
