@@ -461,9 +461,14 @@ class ConferenceApp(App[None]):
     def student_turn(self) -> StudentTurnScreen | None:
         """The student's turn, when the student has the screen, also under the lock (the
         screen returns to the student when it is unlocked)."""
-        from conference_tui.tui.screens.student_turn import StudentTurnScreen
-
-        return next((s for s in self.screen_stack if isinstance(s, StudentTurnScreen)), None)
+        # Asked for every key the footer lists, from the first frame on: a module not yet
+        # loaded has no screen on the stack, and loading it then (with the conference's
+        # field editors) would come before the roster's first frame.
+        loaded = sys.modules.get("conference_tui.tui.screens.student_turn")
+        if loaded is None:
+            return None
+        turn: type[StudentTurnScreen] = loaded.StudentTurnScreen
+        return next((s for s in self.screen_stack if isinstance(s, turn)), None)
 
     def form_held_with(self, form_id: str) -> Form:
         """The form to show a conference held with `form_id` with: its own, or (its file
