@@ -8,6 +8,7 @@ the terminal is gone; that save waits for it, as it would for another program.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import select
@@ -148,6 +149,18 @@ class PseudoTerminal:
     def type(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
+    def wait_ended(self) -> int:
+        """Its exit code, reading what it draws meanwhile: a terminal nobody reads fills
+        up, and the app's next write would wait for it."""
+        deadline = time.monotonic() + ENDS_WITHIN_SECONDS
+        while self.process.poll() is None:
+            assert time.monotonic() < deadline, "the app ran on"
+            if select.select([self.master], [], [], 0.1)[0]:
+                # Its end of the terminal may close as it ends.
+                with contextlib.suppress(OSError):
+                    self.shown += os.read(self.master, 65536)
+        return self.process.returncode
+
     def close(self) -> None:
         if self.open:
             self.open = False
@@ -189,4 +202,24 @@ def test_the_terminal_closing_saves_the_note_and_ends_the_app(
         pytest.fail("the app ran on after its terminal closed")
     assert pty.process.returncode != 0
     assert read_draft(path, student_id) == NOTE
+    no_traceback_logged(tmp_path / "data")
+
+
+def test_keys_typed_just_before_the_end_are_saved_too(
+    pseudo_terminal: PseudoTerminal, database: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A burst of keys (a paste, a fast typist while the app was busy) and the signal a
+    moment after: the app ended with what it had handled, and the rest of the burst,
+    still in the terminal or waiting in the app, was lost."""
+    path, student_id = database
+    pty = pseudo_terminal
+    pty.wait_for("Ana Lopez")
+    pty.type("n")
+    pty.wait_for("1 of 6")
+    burst = "abcdefghijklmnopqrstuvwxyz" * 2
+    with locked(path):
+        pty.type(burst)
+        pty.process.send_signal(signal.SIGTERM)
+    assert pty.wait_ended() == 128 + signal.SIGTERM
+    assert read_draft(path, student_id) == burst
     no_traceback_logged(tmp_path / "data")

@@ -52,6 +52,11 @@ LOCK_CHECK_SECONDS = 5
 # How long a terminal that went away waits for the last save: an autosave under way and
 # the last batch may each wait out a database another program holds locked.
 ENDING_SAVE_SECONDS = 2 * BUSY_TIMEOUT_MS / 1000 + 2
+# Before that save, the keys typed before the end are let land: read from the terminal,
+# taken and handled, until none has come for ENDING_QUIET_SECONDS.
+ENDING_KEYS_SECONDS = 2.0
+ENDING_QUIET_SECONDS = 0.05
+ENDING_POLL_SECONDS = 0.01
 KEPT_HISTORY = "history"
 # Clicks, wheel turns and drags: what could change a field with no key pressed.
 POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
@@ -657,17 +662,45 @@ class ConferenceApp(App[None]):
 
         return HangupDriver if chosen is LinuxDriver else chosen
 
-    async def on_terminal_gone(self, gone: TerminalGone) -> None:
-        """The terminal went away, or the system is ending the app: save as ctrl+q does,
-        waiting no longer than a locked database may take, then end whatever came of it
-        (nobody is left to answer a question)."""
+    def on_terminal_gone(self, gone: TerminalGone) -> None:
+        """The terminal went away, or the system is ending the app: the keys already
+        typed land where they were going, then the app saves as ctrl+q does, waiting no
+        longer than a locked database may take, and ends whatever came of it (nobody is
+        left to answer a question). In a worker: the app goes on handling those keys."""
         if self.ending:
             return
         self.ending = True
+        self.run_worker(self.end_for(gone), group="terminal-gone", exit_on_error=False)
+
+    async def keys_typed_before_the_end(self) -> None:
+        """Until every key typed before the end is read, taken and handled: none for a
+        short while, and the key gate settled; at most ENDING_KEYS_SECONDS."""
+        from conference_tui.tui.hangup import HangupDriver
+
+        driver = self._driver
+        deadline = time.monotonic() + ENDING_KEYS_SECONDS
+        taken, quiet_since = self.key_gate.taken_total, time.monotonic()
+        while time.monotonic() < deadline:
+            await asyncio.sleep(ENDING_POLL_SECONDS)
+            if self.key_gate.taken_total != taken or (
+                isinstance(driver, HangupDriver) and driver.has_unread_input()
+            ):
+                taken, quiet_since = self.key_gate.taken_total, time.monotonic()
+            elif (
+                time.monotonic() - quiet_since >= ENDING_QUIET_SECONDS
+                and self.key_gate.settled.is_set()
+            ):
+                return
+
+    async def end_for(self, gone: TerminalGone) -> None:
+        all_saved = False
         try:
+            await self.keys_typed_before_the_end()
             all_saved = await asyncio.wait_for(self.save_everything(), ENDING_SAVE_SECONDS)
         except TimeoutError:
-            all_saved = False
+            pass
+        except Exception as exc:  # the app must end all the same: nobody is there
+            log_failure(log, "could not save before ending", exc)
         if all_saved:
             said = "everything you typed was saved."
         else:

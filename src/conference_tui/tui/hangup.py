@@ -105,6 +105,16 @@ class HangupDriver(LinuxDriver):
             self.let_go_of_terminal()
         self.send_message(TerminalGone(signal.Signals(signum).name, 128 + signum))
 
+    def has_unread_input(self) -> bool:
+        """Keys in the terminal that Textual's input thread has yet to read (a signal can
+        come a moment after a burst of keys, or a paste)."""
+        if self.let_go:
+            return False
+        try:
+            return terminal_has_input(self.fileno)
+        except OSError:
+            return False
+
     def terminal_lost(self) -> None:
         """On any thread: the terminal has gone, found by reading or writing it."""
         if self.let_go_of_terminal():
@@ -158,6 +168,13 @@ class TerminalOutput:
 
     def fileno(self) -> int:
         return self.terminal.fileno()
+
+
+def terminal_has_input(fileno: int) -> bool:
+    """Whether keys sent to the terminal at `fileno` wait there, not yet read."""
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return any(events & select.POLLIN for _, events in poller.poll(0))
 
 
 def terminal_hung_up(fileno: int) -> bool:

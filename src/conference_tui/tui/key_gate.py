@@ -55,6 +55,8 @@ class KeyGate:
         self.passing: set[int] = set()
         self.delivering = False
         self.dropped_total = 0
+        # Every key and paste that came in, to tell when the typing has stopped.
+        self.taken_total = 0
         self.told = False
         self.settled = asyncio.Event()
         self.settled.set()
@@ -76,6 +78,7 @@ class KeyGate:
         if id(event) in self.passing:
             self.passing.discard(id(event))
             return False
+        self.taken_total += 1
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
             # An escape through holds that can be called off is spent calling them off.
             called_off = [
