@@ -322,9 +322,13 @@ def _print_check(report: CheckReport) -> None:
     if report.healthy:
         click.secho("Healthy.", fg="green")
         return
-    if report.diagnosis is not None:
-        click.secho(f"{report.diagnosis.fault.capitalize()}: {report.diagnosis.what}", fg="red")
-        click.echo(f"  {report.diagnosis.advice}")
+    diagnosis = report.diagnosis
+    if diagnosis is not None and diagnosis.for_command_line:
+        # The app's words ("your note is kept on screen") are not true of a command.
+        click.secho(f"{diagnosis.fault.capitalize()}: {diagnosis.for_command_line}", fg="red")
+    elif diagnosis is not None:
+        click.secho(f"{diagnosis.fault.capitalize()}: {diagnosis.what}", fg="red")
+        click.echo(f"  {diagnosis.advice}")
     if report.foreign_key_problems:
         click.secho("Some records point at records that are missing.", fg="red")
         click.echo(

@@ -76,6 +76,17 @@ def test_an_export_of_a_file_in_use_says_so_in_the_command_lines_words(tmp_path:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_check_of_a_file_in_use_says_so_in_the_command_lines_words(tmp_path: Path) -> None:
+    path = tmp_path / "conferences.db"
+    one_student(path)
+    with held_exclusively(path):
+        result = run("--db", str(path), "check")
+    assert result.exit_code == 1
+    assert "in use by another program" in result.output and "try again" in result.output
+    assert "kept on screen" not in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_writer_does_not_hold_up_an_export_of_a_wal_file(tmp_path: Path) -> None:
     path = tmp_path / "conferences.db"
     one_student(path)

@@ -139,3 +139,36 @@ def test_check_of_a_healthy_file_leaves_its_own_wal_as_it_was(own_wal: Path) -> 
     assert result.exit_code == 0, result.output
     assert "Healthy." in result.stdout
     assert fingerprint(own_wal) == before
+
+
+@pytest.fixture
+def foreign_wal(tmp_path: Path) -> Path:
+    """notes.db with the -wal of another database altogether beside it (a small one that
+    is not conference-tui's), as the tmux check built it."""
+    path = tmp_path / "notes.db"
+    a_class(path)
+    other = tmp_path / "elsewhere" / "notes.db"
+    other.parent.mkdir()
+    with contextlib.closing(sqlite3.connect(other, isolation_level=None)) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+        connection.execute("CREATE TABLE recipe (name TEXT)")
+        connection.execute("INSERT INTO recipe VALUES ('soup')")
+        shutil.copyfile(f"{other}-wal", f"{path}-wal")
+    return path
+
+
+@pytest.mark.parametrize("command", [["check"], ["export", "--all", "--out", "OUT"]])
+def test_a_wal_of_another_database_is_named_and_both_files_kept(
+    foreign_wal: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """It read as "not one of conference-tui's", which told the teacher to give up on
+    their own file."""
+    before = fingerprint(foreign_wal)
+    args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in command]
+    result = run("--db", str(foreign_wal), *args)
+    assert result.exit_code != 0
+    assert fingerprint(foreign_wal) == before
+    assert "notes.db-wal file beside it is not its own" in result.output
+    assert "Keep both files as they are, together" in result.output
+    assert "Traceback" not in result.output

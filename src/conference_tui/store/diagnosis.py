@@ -97,6 +97,16 @@ def describe(fault: Fault, where: str, *, detail: str = "") -> Diagnosis:
             "more was written to either file.",
             STRAY_WAL_ADVICE,
         )
+    if fault is Fault.NOT_OURS and has_wal_content(where):
+        # A -wal from another database altogether replaces the file's first page as
+        # SQLite reads it: the teacher's own file reads as some other database.
+        return Diagnosis(
+            fault,
+            f"{where} reads as a database that is not conference-tui's, or the "
+            f"{Path(where).name}-wal file beside it is not its own (a -wal from another "
+            "database changes what the file reads as). Nothing was written to either file.",
+            STRAY_WAL_ADVICE,
+        )
     if fault is Fault.DISK_FULL:
         return Diagnosis(
             fault,
