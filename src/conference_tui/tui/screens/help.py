@@ -59,6 +59,7 @@ def screen_bindings(module_name: str, class_name: str) -> list[Binding]:
 
 
 class HelpScreen(AppScreen[None]):
+    SUB_TITLE = "Help"
     BINDINGS = [
         Binding(
             "escape,f1,q",

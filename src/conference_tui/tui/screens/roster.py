@@ -133,7 +133,10 @@ class RosterScreen(AppScreen[None]):
             "mark",
             "Mark",
             id="roster.mark",
-            tooltip="Mark (or unmark) the selected student for a small-group conference",
+            tooltip=(
+                "Mark (or unmark) the selected student for a small-group conference, and "
+                "move to the next"
+            ),
         ),
         Binding(
             "G",
