@@ -14,7 +14,7 @@ import click
 
 from conference_tui import __version__, paths
 from conference_tui.cli_server import server
-from conference_tui.cli_support import DB_HELP, database_option, open_checked, open_store
+from conference_tui.cli_support import DB_HELP, database_option, fail, open_checked, open_store
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
 if TYPE_CHECKING:
@@ -125,15 +125,23 @@ def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstL
     an up-to-date SQLite database; otherwise no first look and the store opened now."""
     from datetime import date
 
+    from conference_tui.store.errors import StoreError
     from conference_tui.store.first_look import first_look
+    from conference_tui.store.location import in_use_elsewhere
     from conference_tui.store.location import locate as locate_database
     from conference_tui.store.opening_store import OpeningStore
 
-    look = (
-        None
-        if demo
-        else first_look(locate_database(database), date.today(), settings.due_after_days)
-    )
+    location = locate_database(database)
+    if location.path is not None and location.path.is_file() and in_use_elsewhere(location.path):
+        click.echo(
+            f"The database at {location.path} is in use by another program; waiting a few "
+            "seconds for it…",
+            err=True,
+        )
+    try:
+        look = None if demo else first_look(location, date.today(), settings.due_after_days)
+    except StoreError as exc:
+        fail(exc.for_command_line)
     if look is None:
         return None, open_store(database)
     # The app only ever reaches it from workers, which wait for it: it stands for a Store.

@@ -64,6 +64,20 @@ def held_exclusively(path: Path) -> Iterator[None]:
             connection.execute("ROLLBACK")
 
 
+@contextlib.contextmanager
+def kept_to_itself(path: Path) -> Iterator[None]:
+    """Another program writing a WAL file that it keeps to itself (SQLite's exclusive
+    locking mode): no reader may read it meanwhile."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("UPDATE student SET name = name")
+        try:
+            yield
+        finally:
+            connection.execute("ROLLBACK")
+
+
 def test_an_export_of_a_file_in_use_says_so_in_the_command_lines_words(tmp_path: Path) -> None:
     path = tmp_path / "conferences.db"
     one_student(path)
@@ -84,6 +98,23 @@ def test_a_check_of_a_file_in_use_says_so_in_the_command_lines_words(tmp_path: P
     assert result.exit_code == 1
     assert "in use by another program" in result.output and "try again" in result.output
     assert "kept on screen" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_app_on_a_file_in_use_says_so_before_it_waits_and_once_after(
+    tmp_path: Path,
+) -> None:
+    """It showed a blank terminal for 21 s (three busy waits: the first look, the
+    revision check, the store's open) and then said so."""
+    path = tmp_path / "conferences.db"
+    one_student(path)
+    with kept_to_itself(path):
+        result = CliRunner().invoke(cli, ["--db", str(path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    waiting = "is in use by another program; waiting a few seconds for it"
+    refused = "in use by another program (another copy of conference-tui, or a backup)"
+    assert result.stderr.index(waiting) < result.stderr.index(refused)
+    assert result.stderr.count(refused) == 1
     assert "Traceback" not in result.output
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from conference_tui.store.diagnosis import Fault, as_store_error, describe, fault_of_sqlite
 from conference_tui.store.errors import StoreError
 from conference_tui.store.location import (
     BUSY_TIMEOUT_MS,
@@ -34,6 +35,8 @@ class FirstLook:
 
 
 def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> FirstLook | None:
+    """The roster to paint, or None for the store to open the file first; raises the
+    store's LOCKED error when another program holds the file past the busy timeout."""
     try:
         path = file_at_head(location)
         if path is None:
@@ -55,7 +58,17 @@ def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> 
             )
         finally:
             connection.close()
-    except (StoreError, sqlite3.Error, ValueError):
-        # ValueError: a stored date that does not read. The store's own open says why.
+    except StoreError as exc:
+        if exc.fault == Fault.LOCKED:
+            # Another program has held it for the whole wait: the store's open would wait
+            # again, twice, before saying so (21 s of a blank terminal).
+            raise
+        return None
+    except sqlite3.Error as exc:
+        if fault_of_sqlite(exc, location.path) is Fault.LOCKED:
+            raise as_store_error(describe(Fault.LOCKED, str(location.path))) from exc
+        return None
+    except ValueError:
+        # A stored date that does not read. The store's own open says why.
         return None
     return FirstLook(classes, current, rows)

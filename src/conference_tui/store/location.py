@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from conference_tui.store.diagnosis import Fault, as_store_error, describe, diagnose_error
+from conference_tui.store.diagnosis import (
+    Fault,
+    as_store_error,
+    describe,
+    diagnose_error,
+    fault_of_sqlite,
+)
 from conference_tui.store.errors import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -148,6 +154,21 @@ def refuse_if_too_new(current: str | None, location: DatabaseLocation) -> None:
             Fault.SCHEMA_TOO_NEW, location.describe(), detail=f" (schema {current})"
         )
         raise as_store_error(diagnosis)
+
+
+def in_use_elsewhere(path: Path) -> bool:
+    """Whether another program holds the SQLite file at `path` so that it cannot be read
+    now (a writer in the rollback journal, or one that keeps it to itself): asked without
+    waiting, to tell the teacher before the wait for it begins."""
+    try:
+        connection = sqlite3.connect(untouched_read_uri(path), uri=True, timeout=0)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return fault_of_sqlite(exc, path) is Fault.LOCKED
+    return False
 
 
 def file_at_head(location: DatabaseLocation) -> Path | None:
