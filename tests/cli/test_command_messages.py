@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from tests.faults.test_faults import damage_a_page
 
 from conference_tui.cli import cli
 from conference_tui.store import Store
@@ -130,23 +131,12 @@ def test_a_writer_does_not_hold_up_an_export_of_a_wal_file(tmp_path: Path) -> No
     assert "Exported 1 conference(s) of 1 student(s)" in result.stdout
 
 
-def damage_the_answers(path: Path) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        (page,) = connection.execute(
-            "SELECT min(pageno) FROM dbstat WHERE name = 'answer' AND pagetype = 'leaf'"
-        ).fetchone()
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    with open(path, "r+b") as file:
-        file.seek((page - 1) * page_size)
-        file.write(bytes(range(256))[7:] * 33)
-
-
 def test_an_export_that_meets_damage_says_nothing_was_exported_and_fails(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "conferences.db"
     one_student(path)
-    damage_the_answers(path)
+    damage_a_page(path)
     for scope in (["--all"], ["--student", "Ana Lopez"]):
         out = tmp_path / scope[0].strip("-")
         result = run("--db", str(path), "export", *scope, "--out", str(out))
