@@ -131,17 +131,20 @@ def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstL
     from conference_tui.store.location import locate as locate_database
     from conference_tui.store.opening_store import OpeningStore
 
-    location = locate_database(database)
-    if location.path is not None and location.path.is_file() and in_use_elsewhere(location.path):
-        click.echo(
-            f"The database at {location.path} is in use by another program; waiting a few "
-            "seconds for it…",
-            err=True,
-        )
-    try:
-        look = None if demo else first_look(location, date.today(), settings.due_after_days)
-    except StoreError as exc:
-        fail(exc.for_command_line)
+    look = None
+    if not demo:  # the demo's file is new, the app's own
+        location = locate_database(database)
+        path = location.path
+        if path is not None and path.is_file() and in_use_elsewhere(path):
+            click.echo(
+                f"The database at {path} is in use by another program; waiting a few "
+                "seconds for it…",
+                err=True,
+            )
+        try:
+            look = first_look(location, date.today(), settings.due_after_days)
+        except StoreError as exc:
+            fail(exc.for_command_line)
     if look is None:
         return None, open_store(database)
     # The app only ever reaches it from workers, which wait for it: it stands for a Store.

@@ -170,18 +170,22 @@ class TerminalOutput:
         return self.terminal.fileno()
 
 
+def terminal_reports(fileno: int, asked: int, found: int) -> bool:
+    """Whether poll() finds any of `found` on the terminal at `fileno` now, asked for
+    `asked` (a hangup or an error is reported whatever is asked)."""
+    poller = select.poll()
+    poller.register(fileno, asked)
+    return any(events & found for _, events in poller.poll(0))
+
+
 def terminal_has_input(fileno: int) -> bool:
     """Whether keys sent to the terminal at `fileno` wait there, not yet read."""
-    poller = select.poll()
-    poller.register(fileno, select.POLLIN)
-    return any(events & select.POLLIN for _, events in poller.poll(0))
+    return terminal_reports(fileno, select.POLLIN, select.POLLIN)
 
 
 def terminal_hung_up(fileno: int) -> bool:
     """Whether the terminal at `fileno` has hung up (or its other end has closed)."""
-    poller = select.poll()
-    poller.register(fileno, 0)
-    return any(events & (select.POLLHUP | select.POLLERR) for _, events in poller.poll(0))
+    return terminal_reports(fileno, 0, select.POLLHUP | select.POLLERR)
 
 
 class HangupWatch(threading.Thread):
