@@ -41,6 +41,8 @@ class Step:
     what: str  # said when the screen never arrives
 
 
+CONFERENCE = "n opens a conference"
+CONFERENCE_AGAIN = "n opens the next one (the screen kept)"
 HISTORY = "enter opens the 300-conference history"
 HISTORY_AGAIN = "enter opens it again (the screen kept)"
 
@@ -87,11 +89,16 @@ def app_steps(names: Names, word: str) -> list[Step]:
     def history(text: str) -> bool:
         return heavy in text and len(ISO_DATE.findall(text)) >= 5
 
+    conference = showing("Stage 1 of", "(shareable)")
+
     steps = [
         Step(None, ("/", heavy, "enter"), only_heavy, "the roster filtered to the heavy student"),
-        Step("n opens a conference", ("n",), showing("Stage 1 of", "(shareable)"), "a conference"),
+        Step(CONFERENCE, ("n",), conference, "a conference"),
         Step(None, ("Bench",), showing("Bench"), "the typed piece title"),
         Step("ctrl+s back to the roster", ("ctrl+s",), without(only_heavy, "Stage 1 of"), "roster"),
+        # As the teacher goes from student to student: the screen is kept and refilled.
+        Step(CONFERENCE_AGAIN, ("n",), without(conference, "Bench"), "the next conference"),
+        Step(None, ("escape",), without(only_heavy, "Stage 1 of"), "the roster again"),
         Step(HISTORY, ("enter",), history, "the history with its table"),
         Step(None, ("escape",), only_heavy, "the roster again"),
         # As the teacher goes from student to student: the screen is kept and refilled.
@@ -124,7 +131,7 @@ def floor_steps(word: str) -> list[Step]:
     ready = showing(floor_screens.READY)
     floor_history = showing(floor_screens.HISTORY_READY, "Piece 5")
     return [
-        Step("n opens a conference", ("n",), showing(floor_screens.CONFERENCE_READY), "conf."),
+        Step(CONFERENCE, ("n",), showing(floor_screens.CONFERENCE_READY), "conf."),
         Step(None, ("Bench",), showing("Bench"), "the typed text"),
         Step(
             "ctrl+s back to the roster",
@@ -132,6 +139,13 @@ def floor_steps(word: str) -> list[Step]:
             without(ready, floor_screens.CONFERENCE_READY),
             "the floor's home",
         ),
+        Step(
+            CONFERENCE_AGAIN,
+            ("n",),
+            without(showing(floor_screens.CONFERENCE_READY), "Bench"),
+            "conf. again",
+        ),
+        Step(None, ("ctrl+s",), without(ready, floor_screens.CONFERENCE_READY), "home again"),
         Step(HISTORY, ("enter",), floor_history, "the floor's table"),
         Step(None, ("escape",), ready, "the floor's home"),
         Step(HISTORY_AGAIN, ("enter",), floor_history, "the floor's table again"),

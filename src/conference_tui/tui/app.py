@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.hangup import TerminalGone
-    from conference_tui.tui.screens.conference import Opened
+    from conference_tui.tui.screens.conference import ConferenceScreen, Opened
     from conference_tui.tui.screens.history import Detail, HistoryScreen, Story
     from conference_tui.tui.screens.student_turn import StudentTurnScreen
 
@@ -58,6 +58,7 @@ ENDING_KEYS_SECONDS = 2.0
 ENDING_QUIET_SECONDS = 0.05
 ENDING_POLL_SECONDS = 0.01
 KEPT_HISTORY = "history"
+KEPT_CONFERENCE = "conference"
 # Clicks, wheel turns and drags: what could change a field with no key pressed.
 POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
                  events.MouseScrollUp, events.MouseMove)  # fmt: skip
@@ -156,6 +157,7 @@ class ConferenceApp(App[None]):
         self.editor_id = uuid.uuid4().hex
         # The history screen, kept to be refilled (see history_screen).
         self.kept_history: HistoryScreen | None = None
+        self.kept_conference: ConferenceScreen | None = None
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal pass the key gate: one at a time, each once
@@ -343,7 +345,6 @@ class ConferenceApp(App[None]):
         form starts. Escape before it opened (a busy database) calls it off; a draft it
         started meanwhile is discarded once the database lets it be made."""
         from conference_tui.tui.screens.conference import (
-            ConferenceScreen,
             FormChoice,
             FormMissing,
             Opened,
@@ -394,7 +395,7 @@ class ConferenceApp(App[None]):
         def screen(opened: Opened | GroupOpened) -> Screen[object]:
             if isinstance(opened, GroupOpened):
                 return GroupConferenceScreen(opened)
-            return ConferenceScreen(opened, stage_key=stage_key, amend=amend)
+            return self.conference_screen(opened, stage_key=stage_key, amend=amend)
 
         self.read_then_push(
             read,
@@ -509,6 +510,25 @@ class ConferenceApp(App[None]):
         if kept is None:
             self.install_screen(screen, KEPT_HISTORY)
             self.kept_history = screen
+        return screen
+
+    def conference_screen(
+        self, opened: Opened, *, stage_key: str | None, amend: bool
+    ) -> ConferenceScreen:
+        """The conference screen, filled with this conference. As with the history, one is
+        kept (installed) after its first visit and refilled for the next student, held
+        with the same form; one opened while it is on the stack, or with another form, is
+        new."""
+        from conference_tui.tui.screens.conference import ConferenceScreen
+
+        kept = self.kept_conference
+        if kept is not None and kept.can_refill(opened):
+            kept.refill(opened, stage_key=stage_key, amend=amend)
+            return kept
+        screen = ConferenceScreen(opened, stage_key=stage_key, amend=amend)
+        if kept is None:
+            self.install_screen(screen, KEPT_CONFERENCE)
+            self.kept_conference = screen
         return screen
 
     def open_class_status(self) -> None:

@@ -28,6 +28,7 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 # A paste arrives as the store would keep it: an escape sequence copied from a terminal
 # shows as pictures, never reaches one.
@@ -275,11 +276,23 @@ class KeyGate:
     # -- holds that outlive their owner -------------------------------------------
 
     def forget_gone_owners(self) -> None:
-        """A screen that closed on an error without letting go must not stop every key."""
+        """A screen that closed on an error without letting go must not stop every key:
+        one removed, or one kept for its next visit (installed, off the stack)."""
         for key, (owner, _why) in list(self.holds.items()):
-            if isinstance(owner, DOMNode) and owner.is_mounted and not owner.is_attached:
+            if isinstance(owner, DOMNode) and owner.is_mounted and not self.on_show(owner):
                 del self.holds[key]
                 self.escapable.pop(key, None)
+
+    def on_show(self, node: DOMNode) -> bool:
+        """Whether `node` is the app, or on a screen of the stack."""
+        if node is self.app:
+            return True
+        if not node.is_attached:
+            return False
+        holder: DOMNode | None = node
+        while holder is not None and not isinstance(holder, Screen):
+            holder = holder.parent
+        return holder is not None and holder in self.app.screen_stack
 
     def tell_if_still_held(self) -> None:
         if not self.is_held or self.told or not self.waiting:

@@ -80,8 +80,9 @@ class StyledOnce:
     each was styled as it mounted a moment before; and a screen with breakpoints gets
     its size class on its first resize, which restyles them all again. Together a
     quarter of opening the conference screen. The size class is set before mounting
-    instead, and the first resume skips the restyle; later resumes (after a theme
-    change, say) restyle as Textual means them to."""
+    instead, and a resume restyles only when the app's styles changed since this
+    screen was last styled (a theme chosen while it was off the stack): the kept
+    conference and history screens are pushed again for every student."""
 
     resumed = False
 
@@ -95,9 +96,15 @@ class StyledOnce:
             screen.update_classes({name: name in reached for _, name in breakpoints}, update=False)
 
     def post_message(self, message: Message) -> bool:
-        if isinstance(message, events.ScreenResume) and not self.resumed:
+        if isinstance(message, events.ScreenResume) and message.refresh_styles:
+            # Textual counts the app's style changes, and marks a screen on the stack
+            # with the count it was restyled for (the version is pinned).
+            screen = cast(Screen[object], self)
+            styled_for = screen.app._css_update_count
+            if not self.resumed or screen._css_update_count == styled_for:
+                message = events.ScreenResume(refresh_styles=False)
             self.resumed = True
-            message = events.ScreenResume(refresh_styles=False)
+            screen._css_update_count = styled_for
         return super().post_message(message)  # type: ignore[misc,no-any-return]
 
 

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
@@ -242,6 +243,17 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
     ) -> None:
         super().__init__()
+        # The autosave's interval, the clock's, and each premount's timer: a conference
+        # that ends stops them, so that none acts on the next one shown here.
+        self.timers: list[Timer] = []
+        self.begin(opened, stage_key=stage_key, amend=amend)
+        self.pane = self.new_stage_pane()
+
+    def begin(self, opened: Opened, *, stage_key: str | None, amend: bool) -> None:
+        """Everything that belongs to one conference. The app keeps this screen and
+        refills it for the next student: every piece of a conference's state is set here,
+        so that nothing of the last one (a warning given, a goal to undo, a draft) is
+        carried into the next."""
         self.opened = opened
         self.form = opened.form
         self.conference = opened.conference
@@ -258,6 +270,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.elapsed_base = 0
         self.clock_started = 0.0
         self.closing = False
+        self.dismissed = False
         # The unsaved fields the teacher was last warned of on escape: a second escape
         # leaves without them; a new problem is warned of again.
         self.leave_warned_of: dict[str, tuple[str, str]] = {}
@@ -273,6 +286,17 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         # the chord that takes it back, not a privacy switch.
         self.student_turn_refused_at: float | None = None
 
+    def new_stage_pane(self) -> StagePane:
+        """The fields of this conference, new: a field's undo history is its own
+        conference's, never the last student's."""
+        return StagePane(
+            self.stages,
+            self.conference.answers,
+            self.recorded_habits(),
+            self.stages[self.stage_index],
+            id="stage-pane",
+        )
+
     @property
     def conference_id(self) -> str:
         return self.conference.id
@@ -287,7 +311,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
 
     @property
     def stage_pane(self) -> StagePane:
-        return self.query_one(StagePane)
+        return self.pane
 
     @property
     def editors(self) -> dict[str, FieldEditor]:
@@ -298,13 +322,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Horizontal(id="conference-layout"):
-            yield StagePane(
-                self.stages,
-                self.conference.answers,
-                self.recorded_habits(),
-                self.stages[self.stage_index],
-                id="stage-pane",
-            )
+            yield self.pane
             with Vertical(id="spiral-side"):
                 yield Static("", id="student-name")
                 yield SpiralStepper(self.stages, id="stepper")
@@ -316,6 +334,9 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         return join_in_list_order(self.conference.habits, HABITS_OF_MIND)
 
     def on_mount(self) -> None:
+        self.build_or_close()
+
+    def build_or_close(self) -> None:
         try:
             self.build()
         except Exception as exc:
@@ -325,6 +346,49 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
                 "The conference could not be shown; nothing typed was lost. Details are in "
                 "the log (`conference-tui locate` shows where)."
             )
+
+    def can_refill(self, opened: Opened) -> bool:
+        """Whether the next conference can be shown in this screen: it has closed, and
+        the next is held with the same form (whose stages the side panel shows)."""
+        app = self.app
+        return self.is_mounted and self not in app.screen_stack and opened.form == self.form
+
+    def refill(self, opened: Opened, *, stage_key: str | None = None, amend: bool = False) -> None:
+        """Make this screen, kept from the last conference, the next one's, before it is
+        pushed again: composing the header, side panel and footer again would add half
+        to the teacher's wait. The fields are new (see `new_stage_pane`); everything else
+        is filled again. Until they are mounted nothing of the last conference shows, and
+        keys typed meanwhile wait for them."""
+        self.conference_app.key_gate.hold(self, "the conference to open", part="refill")
+        layout = self.query_one("#conference-layout", Horizontal)
+        layout.display = False
+        # The last student's place in the goal list is not this one's.
+        self.query_one(GoalList).highlighted = None
+        old = self.pane
+        self.begin(opened, stage_key=stage_key, amend=amend)
+        self.pane = self.new_stage_pane()
+        self.run_worker(
+            partial(self.swap_panes, layout, old), group="conference-refill", exit_on_error=False
+        )
+
+    async def swap_panes(self, layout: Horizontal, old: StagePane) -> None:
+        try:
+            await old.remove()
+            await layout.mount(self.pane, before=0)
+            self.build_or_close()
+            layout.display = True
+        finally:
+            self.conference_app.key_gate.release(self, part="refill")
+
+    def close(self) -> None:
+        super().close()
+        # The conference is over; the screen may be kept for the next one. Nothing of
+        # this one may act on that (an autosave, a premount, a goal's late answer), as
+        # nothing acts on a screen that is gone.
+        for timer in self.timers:
+            timer.stop()
+        self.timers.clear()
+        self.workers.cancel_node(self)
 
     def could_not_open(self, message: str) -> None:
         # Keys typed after it were meant for the conference: dropped, and counted.
@@ -365,8 +429,10 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
                 severity="warning",
                 timeout=12,
             )
-        self.set_interval(SAVE_INTERVAL_SECONDS, self.flush)
-        self.set_interval(1, self.tick)
+        self.timers += [
+            self.set_interval(SAVE_INTERVAL_SECONDS, self.flush),
+            self.set_interval(1, self.tick),
+        ]
 
     def show_student_heading(self) -> None:
         heading = Content.styled(visible(self.student.display_name), "bold")
@@ -415,7 +481,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             self.focus_current_field()
         # Mount the next stage while the teacher is busy with this one, so that
         # pagedown is instant and keys typed right after it land in the new stage.
-        self.set_timer(PREMOUNT_AFTER_SECONDS, lambda: self.premount(index + 1))
+        self.timers.append(self.set_timer(PREMOUNT_AFTER_SECONDS, lambda: self.premount(index + 1)))
 
     def premount(self, index: int) -> None:
         if index < len(self.stages) and not self.closing:

@@ -1,0 +1,147 @@
+"""The conference screen is kept after its first visit and refilled for the next student:
+nothing of the last conference may show, be undone into, or act on the next."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Static
+
+from conference_tui.field_kinds import Kind
+from conference_tui.store import Store
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel
+
+from .conftest import SettableClock, make_test_app, settle, type_ahead
+
+
+def conference(app: object) -> ConferenceScreen:
+    current = app.screen  # type: ignore[attr-defined]
+    assert isinstance(current, ConferenceScreen)
+    return current
+
+
+def two_students(store: Store, clock: SettableClock) -> tuple[str, str]:
+    """Ana, with a goal open from an earlier conference, and Ben, with none."""
+    school_class = store.add_class("7B English")
+    ana = store.add_student(school_class.id, "Ana Lopez").id
+    ben = store.add_student(school_class.id, "Ben Okafor").id
+    clock.set(clock() - timedelta(days=9))
+    earlier = store.start_conference(ana, "writing-conference", 1)
+    store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
+    store.complete_conference(earlier.id)
+    clock.set(clock() + timedelta(days=9))
+    return ana, ben
+
+
+async def test_the_next_students_conference_holds_nothing_of_the_last(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    ana, ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", "n")
+        first = conference(app)
+        # Ana's conference: a goal marked (u would undo it), a note typed and edited.
+        await type_ahead(pilot, "ctrl+g", "m")
+        await type_ahead(pilot, "tab", "tab", "tab", *"A scary story")
+        assert first.focused_editor() is first.editors["purpose"]
+        assert first.goal_undo is not None
+        ana_conference = first.conference_id
+        await type_ahead(pilot, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert first.timers == []
+        assert not [w for w in app.workers if w.node is first and w.is_running]
+
+        # Ben's, typed straight after n as a fast teacher does.
+        await type_ahead(pilot, "/", "ctrl+u", *"Ben", "enter", "n", *"Cat")
+        second = conference(app)
+        assert second is first, "the screen is kept and refilled"
+        assert second.student.id == ben
+        assert second.editors["piece_title"].value() == "Cat"
+        assert second.editors["purpose"].value() == ""
+        assert "Ben Okafor" in str(second.query_one("#student-name", Static).render())
+        assert "Ben Okafor" in second.sub_title
+        assert second.goal_undo is None and not second.empty_warned
+        # Ben has no goals: Ana's are not in his panel.
+        goals = second.query_one(LastTimePanel).query_one(GoalList)
+        assert not goals.display and goals.option_count == 0
+        # Undo in Ben's note can never bring back Ana's words.
+        await type_ahead(pilot, "tab", "tab", "tab")
+        assert second.focused_editor() is second.editors["purpose"]
+        await type_ahead(pilot, "ctrl+z", "ctrl+z", "ctrl+z")
+        assert second.editors["purpose"].value() == ""
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+
+    kept = app_store.get_conference(ana_conference)
+    assert kept.student_id == ana and kept.status == "complete"
+    assert kept.value("purpose") == "A scary story"
+    draft = app_store.draft_for_student(ben)
+    assert draft is not None
+    assert draft.piece_title == "Cat" and draft.value("purpose") == ""
+
+
+async def test_keys_typed_while_the_kept_screen_refills_land_in_the_new_fields(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """n, the piece, tab and the genre, typed before the second conference is shown: all
+    of it in Ben's fields, in order, none in Ana's, and no key waits for ever."""
+    ana, ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", "n", *"Owl", "escape")
+        await settle(pilot)
+        await type_ahead(
+            pilot, "/", "ctrl+u", *"Ben", "enter", "n", *"Fox", "tab", *"poem", "pagedown"
+        )
+        screen = conference(app)
+        assert screen.student.id == ben
+        assert screen.editors["piece_title"].value() == "Fox"
+        assert screen.editors["genre"].value() == "poem"
+        assert screen.stage_index == 1
+        assert not app.key_gate.is_held
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+    ana_draft = app_store.draft_for_student(ana)
+    assert ana_draft is not None and ana_draft.piece_title == "Owl"
+    ben_draft = app_store.draft_for_student(ben)
+    assert ben_draft is not None
+    assert (ben_draft.piece_title, ben_draft.genre) == ("Fox", "poem")
+
+
+async def test_a_theme_chosen_while_the_kept_screen_is_away_shows_when_it_returns(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The kept screen is not restyled each time it returns (that was a quarter of
+    opening it), but a theme chosen meanwhile is drawn in full."""
+    two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "escape")
+        await settle(pilot)
+        kept = app.kept_conference
+        assert kept is not None and not kept.is_current
+        first_theme = app.theme
+        other = next(
+            name
+            for name, theme in sorted(app.available_themes.items())
+            if theme.dark != app.current_theme.dark and not theme.ansi
+        )
+        app.theme = other
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = conference(app)
+        assert screen is kept
+        background = app.current_theme.background
+        assert background is not None
+        assert screen.styles.background.hex.lower() == background.lower()
+        side = screen.query_one("#spiral-side")
+        assert side.styles.color == app.screen.query_one("#student-name").styles.color
+        assert app.theme != first_theme
