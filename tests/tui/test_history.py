@@ -199,6 +199,7 @@ async def test_profile_is_edited_in_a_dialog_and_saved(
         await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert app.screen is screen
+        await type_ahead(pilot, "4")
         profile = shown_text(screen.query_one("#profile-view", Static))
         assert "Chess club [b]not bold[/b]" in profile and "Careful reader" in profile
 
@@ -394,8 +395,12 @@ async def test_the_next_students_history_refills_the_same_screen_with_nothing_le
         assert "Amara" in shown_text(first.query_one("#history-title", Static))
         assert "Ben" not in shown_text(first.query_one("#history-title", Static))
         assert "End by showing how the narrator changed." in view_text(first)
+        # The goals tab, built on Ben's visit, waits empty until shown, then shows Amara's.
+        assert cells(first.query_one("#goals-table", DataTable), 3) == []
+        await type_ahead(pilot, "2")
         goals = cells(first.query_one("#goals-table", DataTable), 3)
         assert goals == ["○ active", "↻ revised", "✓ met"]
+        await type_ahead(pilot, "1")
 
         await type_ahead(pilot, "escape", "up", "up", "enter")  # and back to Ben's
         await settle(pilot)
@@ -436,3 +441,26 @@ async def test_the_screen_left_under_a_history_shows_its_own_title_again(
             await type_ahead(pilot, "escape")
             assert isinstance(app.screen, RosterScreen)
             assert title_shown(app) == f"conference-tui — {app.current_class_name}", visit
+
+
+async def test_a_tab_is_built_when_first_shown_and_keys_typed_behind_it_land_there(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The goals, habits and profile are built on their first showing, not with the
+    screen; keys typed right behind the tab's key still reach what it shows."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Amara"])
+        for built_later in ("#goals-table", "#habits-table", "#profile-view"):
+            assert not screen.query(built_later), built_later
+        # To the second goal, then to the conference that set it, as fast as keys go.
+        await type_ahead(pilot, "2", "down", "enter")
+        assert screen.query_one(TabbedContent).active == "conferences"
+        assert screen.selected_conference_id() == story.conferences["Amara"][1]
+        assert not screen.query("#habits-table")
+
+        await pilot.click("#--content-tab-habits")  # from the tab bar, not a key
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "habits"
+        assert cells(screen.query_one("#habits-table", DataTable), 0)[0] == "Persisting"

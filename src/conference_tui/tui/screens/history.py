@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.scalar import Unit
 from textual.timer import Timer
+from textual.widget import AwaitMount, Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
@@ -54,6 +56,7 @@ GOAL_MARK = {
     GoalStatus.REVISED: "↻ revised",
     GoalStatus.DROPPED: "✗ dropped",
 }
+FIRST_TAB = "conferences"
 TAB_FOCUS = {
     "conferences": "#history-table",
     "goals": "#goals-table",
@@ -158,6 +161,12 @@ def summary_cells(summary: ConferenceSummary, widths: dict[str, int]) -> tuple[T
     )
 
 
+def cells_wide(widget: Widget) -> int:
+    """The width a widget's styles fix in cells (0: none), known before it is laid out."""
+    width = widget.styles.width
+    return int(width.value) if width is not None and width.unit == Unit.CELLS else 0
+
+
 class HistoryScreen(CopiesConference):
     """Newest conference first; the highlighted one is shown in full below (or beside)."""
 
@@ -253,32 +262,91 @@ class HistoryScreen(CopiesConference):
         self.details: dict[str, Detail] = {}
         self.detail_timer: Timer | None = None
         self.shown_detail: str | None = None
+        # The goal whose detail shows under the goals (False: none shown yet).
+        self.shown_goal: str | bool | None = False
         self.generation = 0
+        # The tabs after the first are built when first shown (most visits look at the
+        # conferences only), and each filled when shown after the story changed.
+        self.tabs_built: dict[str, AwaitMount] = {}
+        self.tabs_filled: set[str] = set()
 
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Loading…", id="history-title")
-        with TabbedContent(id="history-tabs", initial="conferences"):
-            with TabPane("1 Conferences", id="conferences"), Horizontal(id="conferences-pane"):
+        with TabbedContent(id="history-tabs", initial=FIRST_TAB):
+            # Wide or not from the start: the table's columns are fitted to its width
+            # before the first layout, and fitted again (every row added again) if wrong.
+            wide = "-wide" if self.app.size.width >= WIDE_AT_COLUMNS else ""
+            with (
+                TabPane("1 Conferences", id=FIRST_TAB),
+                Horizontal(id="conferences-pane", classes=wide),
+            ):
                 yield RowTable(id="history-table", cursor_type="row", zebra_stripes=True)
                 yield ConferenceView(id="conference-view")
-            with TabPane("2 Goals", id="goals"), Vertical():
-                yield RowTable(id="goals-table", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="goal-detail")
-            with TabPane("3 Habits", id="habits"), Vertical():
-                yield Static(self.no_habits_note(), id="habits-empty", classes="empty-note")
-                yield RowTable(id="habits-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("4 Profile", id="profile"), VerticalScroll(id="profile-pane"):
-                yield Static("", id="profile-view")
+            # Empty until first shown: see show_tab_content.
+            yield TabPane("2 Goals", id="goals")
+            yield TabPane("3 Habits", id="habits")
+            yield TabPane("4 Profile", id="profile")
         yield KeysFooter()
+
+    def tab_widgets(self, tab: str) -> list[Widget]:
+        if tab == "goals":
+            table = RowTable(id="goals-table", cursor_type="row", zebra_stripes=True)
+            return [Vertical(table, Static("", id="goal-detail"))]
+        if tab == "habits":
+            note = Static(self.no_habits_note(), id="habits-empty", classes="empty-note")
+            table = RowTable(id="habits-table", cursor_type="row", zebra_stripes=True)
+            return [Vertical(note, table)]
+        return [VerticalScroll(Static("", id="profile-view"), id="profile-pane")]
+
+    async def show_tab_content(self, tab: str) -> None:
+        """Build the tab's widgets if it is shown for the first time, and fill them if the
+        story changed since they were last filled."""
+        if tab == FIRST_TAB:
+            return  # built with the screen, filled with every story
+        building = self.tabs_built.get(tab)
+        if building is None:
+            pane = self.query_one(f"TabPane#{tab}", TabPane)
+            building = self.tabs_built[tab] = pane.mount_all(self.tab_widgets(tab))
+        # Two activations in a row (a key, then a click) wait for the same mount.
+        await building
+        self.fill_tab(tab)
+
+    def fill_tab(self, tab: str) -> None:
+        if tab in self.tabs_filled or tab not in self.tabs_built:
+            return
+        self.tabs_filled.add(tab)
+        if tab == "goals":
+            self.fit_table("#goals-table")
+            self.show_goals()
+        elif tab == "habits":
+            self.fit_table("#habits-table")
+            self.show_habits()
+        elif tab == "profile":
+            self.show_profile()
+
+    def story_changed(self, tab: str) -> None:
+        """What a tab shows changed: filled now if it is on screen, else when next shown,
+        and emptied meanwhile (shown from the tab bar, it is filled a moment after it
+        shows: that moment must not show the last student's)."""
+        self.tabs_filled.discard(tab)
+        if tab not in self.tabs_built:
+            return
+        if self.active_tab() == tab:
+            self.fill_tab(tab)
+        elif tab == "profile":
+            self.query_one("#profile-view", Static).update("")
+        else:
+            self.query_one(f"#{tab}-table", DataTable).clear()
+            if tab == "goals":
+                self.query_one("#goal-detail", Static).update("")
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
         self.fit_tables()
         self.query_one(ConferenceView).show_message("Loading…")
-        self.apply_width()
         table.focus()
         if self.read_first is not None:
             story, detail = self.read_first
@@ -291,24 +359,27 @@ class HistoryScreen(CopiesConference):
         # Once the tables have their new sizes.
         self.call_after_refresh(self.refit_tables)
 
-    TABLES = (
-        ("#history-table", CONFERENCE_COLUMNS),
-        ("#goals-table", GOAL_COLUMNS),
-        ("#habits-table", HABIT_COLUMNS),
-    )
+    TABLES = {
+        "#history-table": CONFERENCE_COLUMNS,
+        "#goals-table": GOAL_COLUMNS,
+        "#habits-table": HABIT_COLUMNS,
+    }
 
     def fit_tables(self) -> set[str]:
-        """Text columns widened into the room each table has (a table on a tab not shown
-        is as wide as the screen); the ids of the tables whose columns changed, and whose
-        rows were cleared with them."""
-        changed = set()
-        for table_id, columns in self.TABLES:
-            table = self.query_one(table_id, DataTable)
-            width = table.size.width or self.size.width or self.app.size.width
-            self.widths[table_id] = share_width(columns, width_for_columns(table, width))
-            if fit_columns(table, columns, self.widths[table_id]):
-                changed.add(table_id)
-        return changed
+        """Text columns widened into the room each table has; the ids of the tables whose
+        columns changed, and whose rows were cleared with them."""
+        return {table_id for table_id in self.TABLES if self.fit_table(table_id)}
+
+    def fit_table(self, table_id: str) -> bool:
+        """A table on a tab not shown is as wide as the screen; True if its columns
+        changed (and its rows were cleared)."""
+        table = self.query_one_optional(table_id, DataTable)
+        if table is None:
+            return False  # its tab not shown yet
+        columns = self.TABLES[table_id]
+        width = table.size.width or cells_wide(table) or self.size.width or self.app.size.width
+        self.widths[table_id] = share_width(columns, width_for_columns(table, width))
+        return fit_columns(table, columns, self.widths[table_id])
 
     def refit_tables(self) -> None:
         changed = self.fit_tables()
@@ -321,9 +392,9 @@ class HistoryScreen(CopiesConference):
             if selected in self.summaries:
                 table.move_cursor(row=table.get_row_index(selected), animate=False)
         if "#goals-table" in changed:
-            self.show_goals()
+            self.story_changed("goals")
         if "#habits-table" in changed:
-            self.show_habits(self.habits)
+            self.story_changed("habits")
 
     def apply_width(self) -> None:
         self.query_one("#conferences-pane").set_class(self.size.width >= WIDE_AT_COLUMNS, "-wide")
@@ -345,7 +416,7 @@ class HistoryScreen(CopiesConference):
         # last student's tab, even moving away.
         level, self.app.animation_level = self.app.animation_level, "none"
         try:
-            self.query_one(TabbedContent).active = "conferences"
+            self.query_one(TabbedContent).active = FIRST_TAB
         finally:
             self.app.animation_level = level
 
@@ -406,6 +477,7 @@ class HistoryScreen(CopiesConference):
         self.student = story.student
         self.conference_count = story.conference_count
         self.goals = story.goals
+        self.habits = story.habits
         self.rubric_scores = story.rubric_scores
         self.details.clear()
         self.loading_more = False
@@ -416,9 +488,8 @@ class HistoryScreen(CopiesConference):
         self.summaries.clear()
         self.add_summaries(story.conferences)
         self.show_title()
-        self.show_goals()
-        self.show_habits(story.habits)
-        self.show_profile()
+        for tab in ("goals", "habits", "profile"):
+            self.story_changed(tab)
         if not self.summaries:
             self.query_one(ConferenceView).show_message(
                 "No conferences yet. Press n to start the first one."
@@ -514,17 +585,22 @@ class HistoryScreen(CopiesConference):
                 plain(GOAL_MARK.get(goal.status, goal.status)),
                 key=goal.id,
             )
+        self.shown_goal = False
         self.show_goal_detail()
 
     def show_goal_detail(self) -> None:
+        table = self.query_one("#goals-table", DataTable)
+        goal_id = row_key_at_cursor(table)
+        if goal_id == self.shown_goal:
+            # The table's own highlight of the row just filled in: shown already.
+            return
+        self.shown_goal = goal_id
         detail = self.query_one("#goal-detail", Static)
         if not self.goals:
             detail.update(
                 Content.styled("No goals yet: a conference's Goal field sets one.", QUIET)
             )
             return
-        table = self.query_one("#goals-table", DataTable)
-        goal_id = row_key_at_cursor(table)
         goal = next((g for g in self.goals if g.id == goal_id), None)
         if goal is None:
             detail.update("")
@@ -561,12 +637,11 @@ class HistoryScreen(CopiesConference):
         )
         return text
 
-    def show_habits(self, habits: list[HabitTally]) -> None:
-        self.habits = habits
+    def show_habits(self) -> None:
         table = self.query_one("#habits-table", DataTable)
         table.clear()
-        self.query_one("#habits-empty", Static).display = not habits
-        for tally in habits:
+        self.query_one("#habits-empty", Static).display = not self.habits
+        for tally in self.habits:
             table.add_row(
                 Text(one_line(tally.habit, self.widths["#habits-table"]["habit"])),
                 Text(str(tally.count)),
@@ -661,7 +736,7 @@ class HistoryScreen(CopiesConference):
             self.action_edit_profile()
             return
         if tab == "habits":
-            self.action_show_tab("conferences")
+            self.switch_to(FIRST_TAB)
             return
         summary = self.selected_summary()
         if summary is None:
@@ -677,7 +752,7 @@ class HistoryScreen(CopiesConference):
             self.notify("This goal was not set at a conference.", timeout=3)
             return
         self.wanted_conference_id = goal.set_by_conference_id
-        self.action_show_tab("conferences")
+        self.switch_to(FIRST_TAB)
         table = self.query_one("#history-table", DataTable)
         if goal.set_by_conference_id in self.summaries:
             self.wanted_conference_id = None
@@ -701,12 +776,18 @@ class HistoryScreen(CopiesConference):
         def saved(student: StudentInfo | None) -> None:
             if student is not None:
                 self.student = student
-                self.show_profile()
+                self.story_changed("profile")
                 self.notify(f"Profile of {student.display_name} saved.", timeout=3)
 
         self.app.push_screen(ProfileDialog(self.student), saved)
 
-    def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str) -> None:
+        # Built before it is shown, so that the keys after this one find its widgets.
+        await self.show_tab_content(tab)
+        self.switch_to(tab)
+
+    def switch_to(self, tab: str) -> None:
+        """To a tab already built."""
         self.query_one(TabbedContent).active = tab
         self.focus_tab(tab)
 
@@ -717,10 +798,12 @@ class HistoryScreen(CopiesConference):
             self.set_focus(self.query_one(target))
 
     @on(TabbedContent.TabActivated)
-    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        await self.show_tab_content(tab)  # shown from the tab bar (a click, left/right)
         # Moving along the tab bar itself (left/right) keeps the focus there.
         if not isinstance(self.focused, ContentTabs):
-            self.focus_tab(event.pane.id or "")
+            self.focus_tab(tab)
 
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
