@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -392,7 +392,7 @@ class ConferenceApp(App[None]):
                 draft_id = opened.conference.id
                 run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
 
-        def screen(opened: Opened | GroupOpened) -> Screen[object]:
+        def screen(opened: Opened | GroupOpened) -> Screen[object] | Awaitable[Screen[object]]:
             if isinstance(opened, GroupOpened):
                 return GroupConferenceScreen(opened)
             return self.conference_screen(opened, stage_key=stage_key, amend=amend)
@@ -514,7 +514,7 @@ class ConferenceApp(App[None]):
 
     def conference_screen(
         self, opened: Opened, *, stage_key: str | None, amend: bool
-    ) -> ConferenceScreen:
+    ) -> ConferenceScreen | Awaitable[ConferenceScreen]:
         """The conference screen, filled with this conference. As with the history, one is
         kept (installed) after its first visit and refilled for the next student, held
         with the same form; one opened while it is on the stack, or with another form, is
@@ -523,8 +523,7 @@ class ConferenceApp(App[None]):
 
         kept = self.kept_conference
         if kept is not None and kept.can_refill(opened):
-            kept.refill(opened, stage_key=stage_key, amend=amend)
-            return kept
+            return kept.refill(opened, stage_key=stage_key, amend=amend)
         screen = ConferenceScreen(opened, stage_key=stage_key, amend=amend)
         if kept is None:
             self.install_screen(screen, KEPT_CONFERENCE)
@@ -550,7 +549,7 @@ class ConferenceApp(App[None]):
     def read_then_push(
         self,
         read: Callable[[], T],
-        screen: Callable[[T], Screen[object]],
+        screen: Callable[[T], Screen[object] | Awaitable[Screen[object]]],
         *,
         part: str,
         what: str,
@@ -576,7 +575,31 @@ class ConferenceApp(App[None]):
                 assert called_off is not None
                 called_off(result)
                 return
-            self.push_screen(screen(result))
+            made = screen(result)
+            if isinstance(made, Screen):
+                self.push_screen(made)
+                self.key_gate.release(self, part=part)
+            else:
+                self.run_worker(
+                    partial(show_when_ready, result, made), group=part, exit_on_error=False
+                )
+
+        async def show_when_ready(result: T, made: Awaitable[Screen[object]]) -> None:
+            """A kept screen being refilled: pushed once it is whole."""
+            try:
+                ready = await made
+            except Exception as exc:
+                log_failure(log, f"could not show {what}", exc)
+                failed(
+                    "It could not be shown; nothing typed was lost. Details are in the log "
+                    "(`conference-tui locate` shows where)."
+                )
+                return
+            if off:
+                assert called_off is not None
+                called_off(result)
+                return
+            self.push_screen(ready)
             self.key_gate.release(self, part=part)
 
         def failed(message: str) -> None:

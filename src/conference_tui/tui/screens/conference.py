@@ -353,32 +353,23 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         app = self.app
         return self.is_mounted and self not in app.screen_stack and opened.form == self.form
 
-    def refill(self, opened: Opened, *, stage_key: str | None = None, amend: bool = False) -> None:
-        """Make this screen, kept from the last conference, the next one's, before it is
+    async def refill(
+        self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
+    ) -> ConferenceScreen:
+        """Make this screen, kept from the last conference, the next one's before it is
         pushed again: composing the header, side panel and footer again would add half
         to the teacher's wait. The fields are new (see `new_stage_pane`); everything else
-        is filled again. Until they are mounted nothing of the last conference shows, and
-        keys typed meanwhile wait for them."""
-        self.conference_app.key_gate.hold(self, "the conference to open", part="refill")
-        layout = self.query_one("#conference-layout", Horizontal)
-        layout.display = False
-        # The last student's place in the goal list is not this one's.
-        self.query_one(GoalList).highlighted = None
+        is filled again, so that the screen is drawn once, whole. Raises what building it
+        raised: it is then not shown."""
         old = self.pane
         self.begin(opened, stage_key=stage_key, amend=amend)
         self.pane = self.new_stage_pane()
-        self.run_worker(
-            partial(self.swap_panes, layout, old), group="conference-refill", exit_on_error=False
-        )
-
-    async def swap_panes(self, layout: Horizontal, old: StagePane) -> None:
-        try:
-            await old.remove()
-            await layout.mount(self.pane, before=0)
-            self.build_or_close()
-            layout.display = True
-        finally:
-            self.conference_app.key_gate.release(self, part="refill")
+        # The last student's place in the goal list is not this one's.
+        self.query_one(GoalList).highlighted = None
+        await old.remove()
+        await self.query_one("#conference-layout", Horizontal).mount(self.pane, before=0)
+        self.build()
+        return self
 
     def close(self) -> None:
         super().close()
