@@ -25,6 +25,9 @@ from .conftest import (
     SIZES,
     SettableClock,
     StoryData,
+    at,
+    goal_set_by,
+    hold_conference,
     make_test_app,
     settle,
     student_named,
@@ -464,3 +467,37 @@ async def test_a_tab_is_built_when_first_shown_and_keys_typed_behind_it_land_the
         await settle(pilot)
         assert screen.query_one(TabbedContent).active == "habits"
         assert cells(screen.query_one("#habits-table", DataTable), 0)[0] == "Persisting"
+
+
+async def test_keys_behind_a_tab_on_a_refilled_history_move_from_its_first_row(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """On a kept history, the goals typed to at once (2, down, down) show from the top:
+    the table is laid out before the keys move its cursor, so no row is scrolled away
+    (it showed from the third goal, the active one above it out of sight)."""
+    student_id = app_store.add_student(story.class_id, "Many Goals").id
+    goal_id = ""
+    for days_ago in range(40, 0, -2):
+        closing = ((goal_id, "met"),) if goal_id else ()
+        conference_id = hold_conference(
+            app_store,
+            fixed_clock,
+            student_id,
+            at(days_ago),
+            {"goal": f"Goal set {days_ago} days ago"},
+            close_goals=closing,
+        )
+        goal_id = goal_set_by(app_store, conference_id)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # From the roster, as fast as keys go: the student, the history, its goals.
+        await type_ahead(pilot, "/", *"Many", "enter", "enter", "2", "down", "escape")
+        screen = app.kept_history
+        assert screen is not None and isinstance(app.screen, RosterScreen)
+        await type_ahead(pilot, "enter", "2", "down", "down")
+        assert app.screen is screen
+        table = screen.query_one("#goals-table", DataTable)
+        assert table.row_count == 20 > table.size.height
+        assert table.cursor_row == 2
+        assert table.scroll_y == 0

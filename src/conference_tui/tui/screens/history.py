@@ -785,6 +785,15 @@ class HistoryScreen(CopiesConference):
         # Built before it is shown, so that the keys after this one find its widgets.
         await self.show_tab_content(tab)
         self.switch_to(tab)
+        self.keys_wait_for_layout()
+
+    def keys_wait_for_layout(self) -> None:
+        """Keys typed behind a tab's key wait until the tab is laid out: a table shown a
+        moment ago has no height yet, and a cursor moved down in it then scrolls every
+        row above it out of sight (a refilled goals table showed from its third row)."""
+        gate = self.conference_app.key_gate
+        gate.hold(self, "the tab to show", part="tab-layout")
+        self.call_after_refresh(gate.release, self, part="tab-layout")
 
     def switch_to(self, tab: str) -> None:
         """To a tab already built."""
@@ -804,6 +813,7 @@ class HistoryScreen(CopiesConference):
         # Moving along the tab bar itself (left/right) keeps the focus there.
         if not isinstance(self.focused, ContentTabs):
             self.focus_tab(tab)
+        self.keys_wait_for_layout()
 
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
