@@ -3,6 +3,8 @@ nothing of the last conference may show, be undone into, or act on the next."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import timedelta
 
 from textual.widgets import Static
@@ -145,3 +147,29 @@ async def test_a_theme_chosen_while_the_kept_screen_is_away_shows_when_it_return
         side = screen.query_one("#spiral-side")
         assert side.styles.color == app.screen.query_one("#student-name").styles.color
         assert app.theme != first_theme
+
+
+async def test_a_conference_left_and_a_screen_closed_are_not_kept_in_memory(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A teacher holds thirty conferences a class: the fields of each one left, and each
+    screen closed, are let go (Textual's watches of the app's theme and title, and its
+    cache of drawn lines, kept every one: 1.5 MiB a conference)."""
+    two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", "n", "tab", "tab", "tab", *"A note")
+        note = weakref.ref(conference(app).editors["purpose"].control)
+        title = weakref.ref(conference(app).editors["piece_title"].control)
+        await type_ahead(pilot, "escape")
+        await type_ahead(pilot, "/", "ctrl+u", *"Ben", "enter", "n", "escape")
+        await settle(pilot)
+        await type_ahead(pilot, "v")
+        status = weakref.ref(app.screen)
+        assert type(app.screen).__name__ == "ClassStatusScreen"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        gc.collect()
+        assert note() is None and title() is None, "a field of a conference left"
+        assert status() is None, "a screen closed"

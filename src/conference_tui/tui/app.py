@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
+from textual._styles_cache import StylesCache
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.content import Content
 from textual.driver import Driver
@@ -609,6 +611,14 @@ class ConferenceApp(App[None]):
             self.key_gate.release(self, part=part, deliver=False)
 
         run_in_background(self, read, show, group=part, failed=failed)
+
+    def pop_screen(self) -> AwaitComplete:
+        closed = super().pop_screen()
+        # Textual caches two colours per widget drawn, keyed by the widget's own cache of
+        # its drawn lines, for its last 1,024 widgets: every closed screen's lines would
+        # stay in memory (1.5 MiB a conference). The colours take no time to work out.
+        StylesCache.get_inner_outer.cache_clear()
+        return closed
 
     def open_search(self) -> None:
         from conference_tui.tui.screens.search import SearchScreen

@@ -107,6 +107,11 @@ class ClassStatusScreen(AppScreen[None]):
         self.show_status()
         self.query_one(DataTable).focus()
 
+    def on_unmount(self) -> None:
+        # Textual forgets a closed screen's subscription only when the theme next
+        # changes: until then it would keep every status screen ever opened alive.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def on_screen_resume(self) -> None:
         # A conference held from here changes the grid: read it again on coming back.
         if not self.resumed_once:

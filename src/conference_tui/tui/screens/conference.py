@@ -366,6 +366,11 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.pane = self.new_stage_pane()
         # The last student's place in the goal list is not this one's.
         self.query_one(GoalList).highlighted = None
+        # Textual forgets a removed field's subscription to its screen's signal only when
+        # the signal next fires (a text selection starting): a kept screen would keep
+        # every field of every conference alive.
+        for node in list(old.walk_children(with_self=True)):
+            self.text_selection_started_signal.unsubscribe(node)
         await old.remove()
         await self.query_one("#conference-layout", Horizontal).mount(self.pane, before=0)
         self.build()

@@ -325,6 +325,11 @@ class ConferenceView(VerticalScroll):
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.paint())
 
+    def on_unmount(self) -> None:
+        # Textual forgets a removed widget's subscription only when the theme next
+        # changes: until then it would keep the view, and its screen, alive.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def ink(self) -> Ink:
         muted = theme_colour(self.app, "text-muted")
         return Ink(

@@ -11,6 +11,8 @@ from textual.app import ComposeResult, RenderResult
 from textual.widgets import Header
 from textual.widgets._header import HeaderClock, HeaderIcon, HeaderTitle
 
+from conference_tui.tui.widgets.watching import stop_watching
+
 
 class AppClock(HeaderClock):
     def render(self) -> RenderResult:
@@ -26,3 +28,8 @@ class AppHeader(Header):
         yield HeaderIcon().data_bind(Header.icon)
         yield HeaderTitle()
         yield AppClock()
+
+    def on_unmount(self) -> None:
+        # Textual's header watches the app's title: a closed screen's header, and the
+        # screen, would stay in memory until the title next changed.
+        stop_watching(self, self.app)

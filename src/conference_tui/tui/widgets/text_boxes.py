@@ -14,6 +14,8 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, TextArea
 
+from conference_tui.tui.widgets.watching import stop_watching
+
 
 class TextInput(Input):
     # An Input's virtual width grows with every letter, and Widget's virtual_size asks
@@ -48,6 +50,11 @@ class NoteArea(TextArea):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False  # snapshots do not depend on the moment
+
+    def on_unmount(self) -> None:
+        # Textual's TextArea watches the app's theme: every note field ever shown would
+        # stay in memory until the theme next changed.
+        stop_watching(self, self.app)
 
     def on_focus(self) -> None:
         self.move_cursor(self.document.end)
