@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from conference_tui import sample_data
+from conference_tui import sample_data, sample_load
 from conference_tui.sample_data import SampleDatabase, generate_database
 from conference_tui.store.location import head_revision
 
@@ -32,7 +32,9 @@ def classes_for(conferences: int) -> int:
 
 def fingerprint(conferences: int) -> str:
     """What a cached database depends on: the generator's code, the schema and the size."""
-    digest = hashlib.sha256(Path(sample_data.__file__).read_bytes())
+    digest = hashlib.sha256()
+    for module in (sample_data, sample_load):
+        digest.update(Path(module.__file__).read_bytes())
     digest.update(f"{head_revision()} {conferences} {classes_for(conferences)} {TODAY}".encode())
     return digest.hexdigest()[:16]
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import queue
+import heapq
+import operator
+import pickle
 import random
-import sqlite3
-import threading
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
 from conference_tui import paths
@@ -379,9 +380,40 @@ COMMON_WORD = "detail"
 RARE_WORD = "marimba"
 RARE_NOTE = "Mentioned practising the marimba for the winter concert."
 RARE_CONFERENCES = 6
-# SQLite takes cache pages only as it needs them: about 250 MB at 25k, 1.5 GB at 250k.
-BULK_CACHE_KIB = 1536 * 1024
 GOAL_STATUS_WEIGHTS = (("met", 6), ("revised", 3), ("dropped", 1))
+# Conferences handed to the writing process at a time: about 13 answers each.
+BATCH_CONFERENCES = 2_000
+# The columns each table's rows give, in order; the others keep their defaults.
+COLUMNS = {
+    "school_class": ("id", "name", "school_year", "archived", "created_at", "updated_at"),
+    "student": (
+        "id", "class_id", "name", "preferred_name", "interests", "strengths", "needs",
+        "archived", "created_at", "updated_at",
+    ),
+    "conference": (
+        "id", "student_id", "form_id", "form_version", "status", "started_at", "ended_at",
+        "updated_at", "amended_at", "piece_title", "genre", "process_stage", "follow_up_on",
+        "current_stage", "current_field", "elapsed_seconds",
+    ),
+    "answer": (
+        "id", "conference_id", "stage_key", "field_key", "value", "private", "updated_at",
+        "kind",
+    ),
+    "goal": (
+        "id", "student_id", "text", "status", "set_by_conference_id",
+        "closed_by_conference_id", "set_at", "closed_at",
+    ),
+    "habit_observation": ("conference_id", "habit"),
+    "search_doc": (
+        "id", "kind", "ref_id", "student_id", "conference_id", "stage_key", "field_key", "body",
+    ),
+}  # fmt: skip
+INSERTS = {
+    table: f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    for table, names in COLUMNS.items()
+}
+
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -419,188 +451,147 @@ def generate_database(
     the `years` before `today`; every tenth student has a draft open. The store makes
     the schema; the rows then go in through the sqlite3 module in one transaction,
     without a journal (the store's API, one transaction per answer, would take hours),
-    and the full-text index is built once at the end (see _BulkLoad).
+    written by a process of its own (see sample_load) while this one composes them.
+    Each student's notes come from a generator seeded for that student, so the text
+    does not depend on the order the conferences are written in: the order they
+    started, across the whole school, as a teacher's would be.
     """
     from conference_tui.store import Store
 
     target = Path(path)
     if target.exists():
         raise FileExistsError(f"{target} already exists; sample databases are written fresh")
-    today = today or date.today()
-    writer = _BulkWriter(random.Random(seed), today, load_phrase_book(), builtin_form())
+    store = Store.open(str(target))
+    dialect = store.engine.dialect
+    store.close()
+    rng = random.Random(seed)
     counts = _conference_counts(
         classes * students_per_class,
         heavy_student_conferences,
         conferences_per_student,
         total_conferences,
     )
-    store = Store.open(str(target))
-    dialect = store.engine.dialect
-    store.close()
-    rare = set(writer.rng.sample(range(sum(counts)), min(RARE_CONFERENCES, sum(counts))))
+    rare = set(rng.sample(range(sum(counts)), min(RARE_CONFERENCES, sum(counts))))
+    writing = _WritingProcess(target)
     try:
-        with _BulkLoad(target, dialect) as load:
-            for rows in writer.students(classes, students_per_class, counts, years, rare):
-                load.insert(rows)
+        school = _School(rng, today or date.today(), years, dialect)
+        writing.send(school.roster(classes, students_per_class))
+        answer_count = 0
+        search_keys = _SearchKeys()
+        batch = _Batch()
+        for started, conference in heapq.merge(
+            *school.conferences(counts, rare), key=operator.itemgetter(0)
+        ):
+            answers = conference["answer"]
+            batch.add(conference)
+            batch.rows["search_doc"].extend(search_keys.rows(started, answers, conference))
+            answer_count += len(answers)
+            if len(batch.rows["conference"]) == BATCH_CONFERENCES:
+                writing.send(batch.statements())
+                batch = _Batch()
+        writing.send(batch.statements())
+        writing.finish()
     except BaseException:
+        writing.abandon()
         # Written without a journal, a half-made file is no database: leave none behind.
         for leftover in (target, target.with_name(target.name + "-wal")):
             leftover.unlink(missing_ok=True)
         raise
     return SampleDatabase(
         path=target,
-        class_ids=tuple(writer.class_ids),
-        student_ids=tuple(writer.student_ids),
-        heavy_student_id=writer.student_ids[0],
+        class_ids=tuple(school.class_ids),
+        student_ids=tuple(school.student_ids),
+        heavy_student_id=school.student_ids[0],
         conference_count=sum(counts),
-        answer_count=writer.answer_count,
+        answer_count=answer_count,
         common_word=COMMON_WORD,
         rare_word=RARE_WORD,
         rare_word_conferences=len(rare),
     )
 
 
-# Triggers dropped while loading, then put back as they were: search_doc -> search_fts, so
-# that FTS5 indexes all the text in one pass at the end, and answer -> search_doc, whose
-# rows migration 0005's backfill then writes in one sorted pass, with the same keys.
-DEFERRED_TRIGGERS = ("search_doc_ai", "answer_search_ai")
+class _WritingProcess:
+    """sample_load, running beside this process, fed pickled batches through a pipe."""
 
+    def __init__(self, target: Path) -> None:
+        from conference_tui import sample_load
 
-def _answers_backfill() -> str:
-    from conference_tui.store.search_bulk import search_migration
-
-    return str(search_migration().ANSWERS_BACKFILL)
-
-
-class _BulkLoad:
-    """One sqlite3 connection that writes rows as fast as SQLite can take them.
-
-    No journal and no syncing (a failed generation leaves a file to delete, nothing
-    more); values go through the same SQLAlchemy type processors the store uses, so
-    times and dates are stored exactly as the app writes them. The trigger that copies
-    students into search_doc still fires row by row; the answers' search rows, the FTS5
-    index and the plain indexes are built once at the end. SQLite writes in a thread of its own (the
-    sqlite3 module lets go of the GIL while a statement runs), so the next student's
-    notes are composed while the last one's are stored.
-    """
-
-    def __init__(self, path: Path, dialect: Dialect) -> None:
-        from conference_tui.store.models import (
-            Answer,
-            Conference,
-            Goal,
-            HabitObservation,
-            SchoolClass,
-            Student,
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", sample_load.__file__, str(target)],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
+        assert self.process.stdin is not None
+        self.pipe = self.process.stdin
 
-        # Parents first: the order rows of one batch go in.
-        self.tables: list[Table] = [
-            model.__table__  # type: ignore[attr-defined]
-            for model in (SchoolClass, Student, Conference, Answer, Goal, HabitObservation)
-        ]
-        self.dialect = dialect
-        self.plans: dict[tuple[str, tuple[str, ...]], _InsertPlan] = {}
-        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.pending: queue.Queue[tuple[str, list[list[Any]]] | None] = queue.Queue(maxsize=4)
-        self.writer = threading.Thread(target=self._write, name="sample-data-writer")
-        self.failure: BaseException | None = None
-
-    def __enter__(self) -> _BulkLoad:
-        execute = self.connection.execute
-        execute("PRAGMA journal_mode = OFF")
-        execute("PRAGMA synchronous = OFF")
-        # Random UUIDs land all over every index: give SQLite room to keep them in memory.
-        execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-        # Indexes are built faster from the finished tables than row by row; SQLite's own
-        # (primary keys, unique constraints) have no SQL and cannot be dropped.
-        self.deferred = execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
-            " AND (type = 'index' OR (type = 'trigger' AND name IN (?, ?)))",
-            DEFERRED_TRIGGERS,
-        ).fetchall()
-        execute("BEGIN")
-        for kind, name, _ in self.deferred:
-            execute(f"DROP {kind.upper()} {name}")
-        self.writer.start()
-        return self
-
-    def insert(self, batch: Mapping[str, list[dict[str, Any]]]) -> None:
-        if self.failure is not None:
-            raise self.failure
-        for table in self.tables:
-            rows = batch.get(table.name)
-            if rows:
-                plan = self._plan(table, tuple(rows[0]))
-                self.pending.put((plan.statement, [plan.values(row) for row in rows]))
-
-    def _plan(self, table: Table, names: tuple[str, ...]) -> _InsertPlan:
-        key = (table.name, names)
-        if key not in self.plans:
-            self.plans[key] = _InsertPlan(table, names, self.dialect)
-        return self.plans[key]
-
-    def _write(self) -> None:
-        while (work := self.pending.get()) is not None:
-            if self.failure is None:
-                try:
-                    self.connection.executemany(*work)
-                except BaseException as exc:  # handed to the generating thread
-                    self.failure = exc
-
-    def __exit__(self, *exc_info: object) -> None:
-        execute = self.connection.execute
+    def send(self, batch: list[tuple[str, list[Row]]] | None) -> None:
         try:
-            self.pending.put(None)
-            self.writer.join()
-            if exc_info[0] is not None:
-                return
-            if self.failure is not None:
-                raise self.failure
-            execute(_answers_backfill())
-            execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
-            for _, _, sql in self.deferred:
-                execute(sql)
-            execute("COMMIT")
-            execute("PRAGMA journal_mode = WAL")  # as the store leaves the file
-        finally:
-            self.connection.close()
+            pickle.dump(batch, self.pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            self._wait()  # it stopped reading because it failed: raises why
+            raise
+
+    def finish(self) -> None:
+        """Hand over the end of the rows and wait while the file is finished."""
+        self.send(None)
+        self._wait()
+
+    def abandon(self) -> None:
+        """Stop it, the file unfinished."""
+        if self.process.returncode is None:
+            self.process.kill()
+            self.process.communicate()
+
+    def _wait(self) -> None:
+        _, errors = self.process.communicate()
+        if self.process.returncode != 0:
+            reason = errors.decode(errors="replace").strip()
+            raise RuntimeError(
+                f"writing the sample database failed: {reason or self.process.returncode}"
+            )
 
 
-class _InsertPlan:
-    """An INSERT for rows with these columns, and how to turn a row into its values."""
+class _SearchKeys:
+    """The answers' rows in search_doc, under the keys trigger answer_search_ai gives them
+    (migration 0005's `dated_key`) when answers are inserted in the order they are here:
+    a conference's start in whole seconds times SEARCH_KEY_SPAN, plus the number of
+    answers already keyed in that second. Written with the answers, in key order, so
+    that search_doc only grows at its end; the test of sample_data checks them against
+    the trigger's."""
 
-    def __init__(self, table: Table, names: tuple[str, ...], dialect: Dialect) -> None:
-        # Columns the rows leave out keep the table's defaults.
-        self.statement = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        )
-        self.names = names
-        # Only times, dates and flags need converting; text and numbers go in as they are.
-        processors = [
-            (position, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for position, name in enumerate(names)
+    def __init__(self) -> None:
+        from conference_tui.store.search_bulk import search_migration
+
+        self.span: int = search_migration().SEARCH_KEY_SPAN
+        self.next_key: dict[int, int] = {}
+
+    def rows(
+        self, started: datetime, answers: list[Row], conference: Mapping[str, list[Row]]
+    ) -> list[Row]:
+        second = max(0, int(started.timestamp()))
+        first = self.next_key.get(second, second * self.span)
+        self.next_key[second] = first + len(answers)
+        student_id = conference["conference"][0][1]
+        # An answer row starts (id, conference_id, stage_key, field_key, value).
+        return [
+            (key, "answer", answer[0], student_id, answer[1], answer[2], answer[3], answer[4])
+            for key, answer in enumerate(answers, first)
         ]
-        self.conversions = [(position, p) for position, p in processors if p is not None]
-        # The last value converted in each column, and what it became: a conference's
-        # answers all share its time, so most conversions are a comparison.
-        self.last: list[tuple[Any, Any]] = [(None, None)] * len(names)
 
-    def values(self, row: Mapping[str, Any]) -> list[Any]:
-        values = list(row.values())
-        if len(values) != len(self.names):
-            raise ValueError(f"a row with columns {list(row)} among rows with {self.names}")
-        last = self.last
-        for position, process in self.conversions:
-            value = values[position]
-            if value is None:
-                continue
-            before, converted = last[position]
-            if value != before or before is None:
-                converted = process(value)
-                last[position] = (value, converted)
-            values[position] = converted
-        return values
+
+class _Batch:
+    """Rows of many conferences, gathered to be written with one statement per table."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Row]] = {table: [] for table in COLUMNS}
+
+    def add(self, rows: Mapping[str, list[Row]]) -> None:
+        for table, more in rows.items():
+            self.rows[table].extend(more)
+
+    def statements(self) -> list[tuple[str, list[Row]]]:
+        # Parents first: a conference is in its table before its answers' trigger reads it.
+        return [(INSERTS[table], rows) for table, rows in self.rows.items() if rows]
 
 
 def _conference_counts(students: int, heavy: int, per_student: int | None, total: int) -> list[int]:
@@ -611,187 +602,166 @@ def _conference_counts(students: int, heavy: int, per_student: int | None, total
     return [heavy] + [base + (1 if k < extra else 0) for k in range(others)]
 
 
-class _BulkWriter:
-    """Builds the rows of a sample database, one class at a time."""
+def _new_id(rng: random.Random) -> str:
+    """A random (version 4) UUID drawn from the seeded generator, so ids repeat too."""
+    d = f"{rng.getrandbits(124):031x}"
+    return f"{d[:8]}-{d[8:12]}-4{d[12:15]}-{'89ab'[int(d[15], 16) % 4]}{d[16:19]}-{d[19:]}"
 
-    def __init__(self, rng: random.Random, today: date, book: PhraseBook, form: Form) -> None:
+
+class _School:
+    """The classes and students of a sample database, and each student's conferences."""
+
+    def __init__(self, rng: random.Random, today: date, years: int, dialect: Dialect) -> None:
+        from conference_tui.store.models import Conference
+
         self.rng = rng
         self.today = today
-        self.book = book
-        self.form = form
+        self.book = load_phrase_book()
+        self.form = builtin_form()
         self.fields = {
-            f.key: (s.key, f.private, f.kind or "") for s in form.stages for f in s.fields
+            f.key: (s.key, f.private, f.kind or "") for s in self.form.stages for f in s.fields
         }
-        self.draft_fields = draft_fields(form)
+        self.draft_fields = draft_fields(self.form)
+        first = today - timedelta(days=365 * years)
+        days = (first + timedelta(days=k) for k in range((today - first).days))
+        self.school_days = [d for d in days if d.weekday() < 5]
+        self.created = local_time(first, time(8, 0))
+        # Times and dates are stored as the store stores them, through its column types.
+        columns = Conference.__table__.c  # type: ignore[attr-defined]
+        self.stored_time = columns.started_at.type.dialect_impl(dialect).bind_processor(dialect)
+        self.stored_day = columns.follow_up_on.type.dialect_impl(dialect).bind_processor(dialect)
         self.class_ids: list[str] = []
         self.student_ids: list[str] = []
-        self.answer_count = 0
-        self.ordinal = 0
+        self.seeds: list[int] = []
 
-    def new_id(self) -> str:
-        """A random (version 4) UUID drawn from the seeded generator, so ids repeat too."""
-        d = f"{self.rng.getrandbits(124):031x}"
-        return f"{d[:8]}-{d[8:12]}-4{d[12:15]}-{'89ab'[int(d[15], 16) % 4]}{d[16:19]}-{d[19:]}"
-
-    def students(
-        self, classes: int, size: int, counts: list[int], years: int, rare: set[int]
-    ) -> Iterator[dict[str, list[dict[str, Any]]]]:
-        """The rows of one student at a time (with their class before the first), so that
-        even a quarter of a million conferences never sit in memory at once."""
-        first = self.today - timedelta(days=365 * years)
-        days = [first + timedelta(days=k) for k in range((self.today - first).days)]
-        school_days = [d for d in days if d.weekday() < 5]
-        created = local_time(first, time(8, 0))
+    def roster(self, classes: int, size: int) -> list[tuple[str, list[Row]]]:
+        """The classes and their students, each student given a seed of their own."""
         names = self.rng.sample(
             [(f, g) for f in self.book.first_names for g in self.book.family_names],
             classes * size,
         )
+        created = self.stored_time(self.created)
+        class_rows, student_rows = [], []
         for c in range(classes):
-            class_id = self.new_id()
+            class_id = _new_id(self.rng)
             self.class_ids.append(class_id)
-            class_row = dict(
-                id=class_id,
-                name=f"English {7 + c % 2} — Period {c + 1}",
-                school_year=school_year(self.today),
-                archived=False,
-                created_at=created,
-                updated_at=created,
-            )
-            for s in range(size):
-                number = c * size + s
-                student_id = self.new_id()
+            name = f"English {7 + c % 2} — Period {c + 1}"
+            class_rows.append((class_id, name, school_year(self.today), False, created, created))
+            for first_name, family in names[c * size : (c + 1) * size]:
+                student_id = _new_id(self.rng)
                 self.student_ids.append(student_id)
-                first_name, family = names[number]
-                batch: dict[str, list[dict[str, Any]]] = {
-                    "school_class": [class_row] if s == 0 else [],
-                    "student": [
-                        dict(
-                            id=student_id,
-                            class_id=class_id,
-                            name=f"{first_name} {family}",
-                            preferred_name="",
-                            interests="",
-                            strengths=self.rng.choice(
-                                self.book.strengths[self.rng.choice(CRITERIA)]
-                            ),
-                            needs="",
-                            archived=False,
-                            created_at=created,
-                            updated_at=created,
-                        )
-                    ],
-                    "conference": [],
-                    "answer": [],
-                    "goal": [],
-                    "habit_observation": [],
-                }
-                dates = sorted(self.rng.sample(school_days, counts[number]))
-                self.student(batch, student_id, dates, draft=number % 10 == 9, rare=rare)
-                yield batch
+                strengths = self.rng.choice(self.book.strengths[self.rng.choice(CRITERIA)])
+                student_rows.append(
+                    (student_id, class_id, f"{first_name} {family}", "", "", strengths, "",
+                     False, created, created)
+                )  # fmt: skip
+                self.seeds.append(self.rng.getrandbits(64))
+        return [(INSERTS["school_class"], class_rows), (INSERTS["student"], student_rows)]
 
-    def goal_chain(self, conferences: int) -> list[tuple[Skill, str]]:
+    def conferences(
+        self, counts: list[int], rare: set[int]
+    ) -> list[Iterator[tuple[datetime, dict[str, list[Row]]]]]:
+        """Each student's conferences, in the order they started."""
+        streams = []
+        first = 0
+        for number, (student_id, seed) in enumerate(zip(self.student_ids, self.seeds, strict=True)):
+            count = counts[number]
+            rare_here = {ordinal - first for ordinal in rare if first <= ordinal < first + count}
+            streams.append(
+                self.student(student_id, random.Random(seed), count, number % 10 == 9, rare_here)
+            )
+            first += count
+        return streams
+
+    def goal_chain(self, rng: random.Random, conferences: int) -> list[tuple[Skill, str]]:
         skills = list(self.book.skills.values())
         chain: list[tuple[Skill, str]] = []
-        for _ in range(max(1, conferences // self.rng.randint(3, 5))):
+        for _ in range(max(1, conferences // rng.randint(3, 5))):
             revising = bool(chain) and chain[-1][1] == "revised"
-            skill = chain[-1][0] if revising else self.rng.choice(skills)
-            chain.append((skill, _weighted(self.rng, GOAL_STATUS_WEIGHTS)))
+            skill = chain[-1][0] if revising else rng.choice(skills)
+            chain.append((skill, _weighted(rng, GOAL_STATUS_WEIGHTS)))
         chain[-1] = (chain[-1][0], "")
         return chain
 
-    def pieces(self, conferences: int) -> list[tuple[str, str]]:
+    def pieces(self, rng: random.Random, conferences: int) -> list[tuple[str, str]]:
         genres = sorted(self.book.pieces)
         chosen = []
         for _ in range(max(1, conferences // 4)):
-            genre = self.rng.choice(genres)
-            chosen.append((self.rng.choice(self.book.pieces[genre]), genre))
+            genre = rng.choice(genres)
+            chosen.append((rng.choice(self.book.pieces[genre]), genre))
         return chosen
 
     def student(
-        self,
-        batch: dict[str, list[dict[str, Any]]],
-        student_id: str,
-        dates: list[date],
-        draft: bool,
-        rare: set[int],
-    ) -> None:
+        self, student_id: str, rng: random.Random, count: int, draft: bool, rare: set[int]
+    ) -> Iterator[tuple[datetime, dict[str, list[Row]]]]:
+        """One student's conferences, each with its answers, habits and the goals it
+        finishes (closes, or leaves open as the student's last)."""
+        dates = sorted(rng.sample(self.school_days, count))
         moments = plan_student(
-            len(dates),
-            self.goal_chain(len(dates)),
-            self.pieces(len(dates)),
-            self.book.kind_of_genre,
+            count, self.goal_chain(rng, count), self.pieces(rng, count), self.book.kind_of_genre
         )
         open_goal: dict[str, Any] | None = None
         for moment, day in zip(moments, dates, strict=True):
-            is_draft = draft and moment.index == len(moments) - 1
-            started = local_time(day, time(8, 30)) + timedelta(minutes=self.rng.randrange(390))
-            length = timedelta(seconds=self.rng.randrange(150, 420))
-            conference_id = self.new_id()
-            follow_up = school_day_after(day, self.rng.choice((5, 7, 7, 10, 14)))
-            answers, habits = compose_notes(self.book, moment, self.rng, follow_up)
+            last = moment.index == count - 1
+            is_draft = draft and last
+            started = local_time(day, time(8, 30)) + timedelta(minutes=rng.randrange(390))
+            length = timedelta(seconds=rng.randrange(150, 420))
+            conference_id = _new_id(rng)
+            follow_up = school_day_after(day, rng.choice((5, 7, 7, 10, 14)))
+            answers, habits = compose_notes(self.book, moment, rng, follow_up)
             if is_draft:
                 answers = {k: v for k, v in answers.items() if k in self.draft_fields}
                 habits = []
-            if self.ordinal in rare:
+            if moment.index in rare:
                 answers["research_notes"] = (
                     answers.get("research_notes", "") + " " + RARE_NOTE
                 ).strip()
-            self.ordinal += 1
-            batch["conference"].append(
-                dict(
-                    id=conference_id,
-                    student_id=student_id,
-                    form_id=self.form.id,
-                    form_version=self.form.version,
-                    status="draft" if is_draft else "complete",
-                    started_at=started,
-                    ended_at=None if is_draft else started + length,
-                    updated_at=started + length,
-                    amended_at=None,
-                    piece_title=moment.piece_title,
-                    genre=moment.genre,
-                    process_stage=moment.process_stage,
-                    follow_up_on=None if is_draft else follow_up,
-                    current_stage="act" if is_draft else "modify",
-                    current_field="",
-                    elapsed_seconds=int(length.total_seconds()),
-                )
-            )
+            started_text = self.stored_time(started)
+            updated_text = self.stored_time(started + length)
+            conference = (
+                conference_id, student_id, self.form.id, self.form.version,
+                "draft" if is_draft else "complete", started_text,
+                None if is_draft else updated_text, updated_text, None, moment.piece_title,
+                moment.genre, moment.process_stage,
+                None if is_draft else self.stored_day(follow_up),
+                "act" if is_draft else "modify", "", int(length.total_seconds()),
+            )  # fmt: skip
+            answer_rows = []
             for key, value in answers.items():
                 stage_key, private, kind = self.fields[key]
-                batch["answer"].append(
-                    dict(
-                        id=self.new_id(),
-                        conference_id=conference_id,
-                        stage_key=stage_key,
-                        field_key=key,
-                        value=value,
-                        private=private,
-                        updated_at=started + length,
-                        kind=kind,
+                answer_rows.append(
+                    (_new_id(rng), conference_id, stage_key, key, value, private, updated_text,
+                     kind)
+                )  # fmt: skip
+            goals = []
+            if not is_draft:
+                if moment.closes_status and open_goal is not None:
+                    open_goal.update(
+                        status=moment.closes_status,
+                        closed_at=started_text,
+                        closed_by_conference_id=conference_id,
                     )
-                )
-            self.answer_count += len(answers)
-            batch["habit_observation"].extend(
-                dict(conference_id=conference_id, habit=h) for h in habits
+                    goals.append(open_goal)
+                    open_goal = None
+                if moment.sets_goal:
+                    open_goal = dict(
+                        id=_new_id(rng),
+                        student_id=student_id,
+                        text=answers["goal"],
+                        status="active",
+                        set_by_conference_id=conference_id,
+                        closed_by_conference_id=None,
+                        set_at=started_text,
+                        closed_at=None,
+                    )
+            if last and open_goal is not None:
+                goals.append(open_goal)
+            yield (
+                started,
+                {
+                    "conference": [conference],
+                    "answer": answer_rows,
+                    "goal": [tuple(goal[name] for name in COLUMNS["goal"]) for goal in goals],
+                    "habit_observation": [(conference_id, habit) for habit in habits],
+                },
             )
-            if is_draft:
-                continue
-            if moment.closes_status and open_goal is not None:
-                open_goal.update(
-                    status=moment.closes_status,
-                    closed_at=started,
-                    closed_by_conference_id=conference_id,
-                )
-            if moment.sets_goal:
-                open_goal = dict(
-                    id=self.new_id(),
-                    student_id=student_id,
-                    text=answers["goal"],
-                    status="active",
-                    set_by_conference_id=conference_id,
-                    closed_by_conference_id=None,
-                    set_at=started,
-                    closed_at=None,
-                )
-                batch["goal"].append(open_goal)
