@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from rich.console import Console
 from textual import events
 from textual.widgets import DataTable, Static
 
@@ -310,6 +312,14 @@ async def test_help_and_palette_list_conference_keys(
         assert rows["Next stage"] == "pgdn" and rows["Complete"] == "^s"
         for wanted in ("Conference", "Filter", "Order", "Help", "Quit"):
             assert wanted in rows, wanted
+        # Every section's title whole at 80 columns (in the keys' column, long ones
+        # were cut: "Follow-up dates (…").
+        keys = help_screen.query_one("#help-keys", Static)
+        console = Console(file=io.StringIO(), width=keys.content_size.width, color_system=None)
+        console.print(keys.content)
+        shown = " ".join(console.file.getvalue().split())  # type: ignore[attr-defined]
+        for title in help_screen.sections:
+            assert title in shown, title
         await type_ahead(pilot, "escape")
         await settle(pilot)
         assert isinstance(app.screen, ConferenceScreen)

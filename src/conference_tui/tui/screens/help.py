@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -84,16 +86,26 @@ class HelpScreen(AppScreen[None]):
         self.sections: list[str] = []
         self.key_rows: list[tuple[str, str]] = []
 
-    def keys_table(self) -> Table:
+    def keys_table(self) -> Group:
+        """A table of keys per section, its title above it across the whole width: in
+        the keys' column a long title was cut ("Follow-up dates (…")."""
         app = self.app
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-        table.add_column("key", style="bold", no_wrap=True, width=18)
-        table.add_column("what it does", ratio=1)
+        tables: list[Table] = []
 
-        def section(title: str) -> None:
-            table.add_row("", "")
-            table.add_row(f"[u]{title}[/u]", "")
+        def section(title: str) -> Table:
+            table = Table(
+                box=None,
+                show_header=False,
+                expand=True,
+                padding=(0, 1),
+                title=Text(title, style="underline"),
+                title_justify="left",
+            )
+            table.add_column("key", style="bold", no_wrap=True, width=18)
+            table.add_column("what it does", ratio=1)
+            tables.append(table)
             self.sections.append(title)
+            return table
 
         keymap = self.conference_app.keymap
 
@@ -103,7 +115,7 @@ class HelpScreen(AppScreen[None]):
                 for key in keys_for(binding, keymap).split(",")
             )
 
-        section("Everywhere")
+        table = section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
             self.add_key(table, shown(binding), binding.description, binding.tooltip)
         for key, description in GLOBAL_EXTRA:
@@ -112,7 +124,7 @@ class HelpScreen(AppScreen[None]):
             bindings = screen_bindings(module_name, class_name)
             if not bindings:
                 continue
-            section(title)
+            table = section(title)
             seen: set[str] = set()
             for binding in bindings:
                 if binding.action in seen:
@@ -120,11 +132,14 @@ class HelpScreen(AppScreen[None]):
                 seen.add(binding.action)
                 self.add_key(table, shown(binding), binding.description, binding.tooltip)
             if class_name == "ConferenceScreen":
-                section("Follow-up dates (the date a shortcut means shows beside the field)")
+                table = section(
+                    "Follow-up dates (the date a shortcut means shows beside the field)"
+                )
                 for forms, meaning in FOLLOW_UP_FORMS:
                     self.add_key(table, forms, meaning)
-        return table
+        return Group(*(part for table in tables for part in (Text(""), table)))
 
     def add_key(self, table: Table, keys: str, description: str, detail: str = "") -> None:
-        table.add_row(keys, detail or description)
+        # Keys can come from the teacher's settings file: shown as typed, never as markup.
+        table.add_row(Text(keys), Text(detail or description))
         self.key_rows.append((keys, description))
