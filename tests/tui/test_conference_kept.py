@@ -15,7 +15,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel
 
-from .conftest import SettableClock, make_test_app, settle, type_ahead
+from .conftest import SettableClock, make_test_app, settle, told, type_ahead
 
 
 def conference(app: object) -> ConferenceScreen:
@@ -55,6 +55,9 @@ async def test_the_next_students_conference_holds_nothing_of_the_last(
         await type_ahead(pilot, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
+        # Its advice (how to undo the mark) is not left up to be read as about the next.
+        assert not [n for n in app._notifications if "To undo" in n.message]
+        assert any("To undo" in notice.message for notice in told(app))
         assert first.timers == []
         assert not [w for w in app.workers if w.node is first and w.is_running]
 

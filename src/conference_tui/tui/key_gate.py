@@ -303,10 +303,15 @@ class KeyGate:
         self.app.notify(self.told_message, timeout=4, to_student=True)
 
     def take_down_notice(self) -> None:
-        """The wait is over: a notice still saying "waiting for" would be wrong. (Textual
-        has no public call to remove one notification; the version is pinned.)"""
-        shown = visible(self.told_message)  # as the app's notify shows it
-        for notification in list(self.app._notifications):
-            if notification.message == shown:
-                self.app._unnotify(notification)
+        """The wait is over: a notice still saying "waiting for" would be wrong."""
+        take_down(self.app, self.told_message)
         self.told_message = ""
+
+
+def take_down(app: App[object], message: str) -> None:
+    """Remove a notice still on screen that is no longer true. (Textual has no public
+    call to remove one notification; the version is pinned.)"""
+    shown = visible(message)  # as the app's notify shows it
+    for notification in list(app._notifications):
+        if notification.message == shown:
+            app._unnotify(notification)

@@ -41,6 +41,7 @@ from conference_tui.tui.draft_session import (
     DraftSession,
     WritesInOrder,
 )
+from conference_tui.tui.key_gate import take_down
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
 from conference_tui.tui.screens.base import ClosesOverDialogs
 from conference_tui.tui.screens.student_turn import CHORD_SECONDS, StudentTurnScreen
@@ -277,6 +278,8 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.last_time = LastTime((), None)
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
+        # What the last mark said (how to undo it): true only in this conference.
+        self.goal_notice = ""
         self.empty_warned = False
         # The past follow-up the teacher was last asked about on ctrl+s: a second ctrl+s
         # with the same date keeps it, as enter in the field does.
@@ -385,6 +388,8 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             timer.stop()
         self.timers.clear()
         self.workers.cancel_node(self)
+        # "To undo: ctrl+g, then u" would be read as about the next student's goals.
+        take_down(self.app, self.goal_notice)
 
     def could_not_open(self, message: str) -> None:
         # Keys typed after it were meant for the conference: dropped, and counted.
@@ -1134,5 +1139,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             self.last_time = last
             self.query_one(LastTimePanel).show(last)
             self.notify(done_message, timeout=6)
+            self.goal_notice = done_message
 
         run_in_background(self, mark, shown, group="save-goal", exclusive=False)
