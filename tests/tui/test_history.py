@@ -501,3 +501,26 @@ async def test_keys_behind_a_tab_on_a_refilled_history_move_from_its_first_row(
         assert table.row_count == 20 > table.size.height
         assert table.cursor_row == 2
         assert table.scroll_y == 0
+
+
+async def test_a_resize_keeps_the_teachers_place_in_the_history(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The tables are fitted again to a new width; the row the teacher was on stays
+    selected (it went back to the newest)."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Amara"])
+        await type_ahead(pilot, "down")
+        selected = screen.selected_conference_id()
+        assert selected == story.conferences["Amara"][1]
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert screen.selected_conference_id() == selected
+        await type_ahead(pilot, "2", "down")
+        goals = screen.query_one("#goals-table", DataTable)
+        assert goals.cursor_row == 1
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        assert goals.cursor_row == 1

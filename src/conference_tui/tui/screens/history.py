@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from textual.css.scalar import Unit
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.tabbed_content import ContentTabs
 
 from conference_tui.store import HabitTally
@@ -382,10 +384,13 @@ class HistoryScreen(CopiesConference):
         return fit_columns(table, columns, self.widths[table_id])
 
     def refit_tables(self) -> None:
+        # Where the teacher is, read before fitting clears the rows: a resize keeps it.
+        selected = self.selected_conference_id()
+        goals = self.query_one_optional("#goals-table", DataTable)
+        goal = row_key_at_cursor(goals) if goals is not None else None
         changed = self.fit_tables()
         if "#history-table" in changed:
             table = self.query_one("#history-table", DataTable)
-            selected = self.selected_conference_id()
             summaries = list(self.summaries.values())
             self.summaries.clear()
             self.add_summaries(summaries)
@@ -393,6 +398,9 @@ class HistoryScreen(CopiesConference):
                 table.move_cursor(row=table.get_row_index(selected), animate=False)
         if "#goals-table" in changed:
             self.story_changed("goals")
+            if goals is not None and goal is not None and goals.row_count:
+                with contextlib.suppress(RowDoesNotExist):
+                    goals.move_cursor(row=goals.get_row_index(goal), animate=False)
         if "#habits-table" in changed:
             self.story_changed("habits")
 
