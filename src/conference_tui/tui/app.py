@@ -613,7 +613,14 @@ class ConferenceApp(App[None]):
         run_in_background(self, read, show, group=part, failed=failed)
 
     def pop_screen(self) -> AwaitComplete:
+        leaving = self.screen
         closed = super().pop_screen()
+        if self.is_screen_installed(leaving):
+            # A kept screen (the conference, the history) is drawn again with the next
+            # student's notes: the lines it drew for this one are dropped now, not held
+            # in memory while it waits (2.6 MiB of the app's peak).
+            for node in leaving.walk_children(with_self=True):
+                node._styles_cache.clear()
         # Textual caches two colours per widget drawn, keyed by the widget's own cache of
         # its drawn lines, for its last 1,024 widgets: every closed screen's lines would
         # stay in memory (1.5 MiB a conference). The colours take no time to work out.

@@ -390,12 +390,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.workers.cancel_node(self)
         # "To undo: ctrl+g, then u" would be read as about the next student's goals.
         take_down(self.app, self.goal_notice)
-        # Kept, it is drawn again for the next student, whose notes and name differ
-        # everywhere on it: the lines drawn for this one are dropped now rather than
-        # held while it waits (1.5 MiB of the app's peak). The kept history keeps its
-        # lines: drawing them all again added 10 to 30 ms to its 50 to 60.
-        for node in self.walk_children(with_self=True):
-            node._styles_cache.clear()
 
     def could_not_open(self, message: str) -> None:
         # Keys typed after it were meant for the conference: dropped, and counted.
