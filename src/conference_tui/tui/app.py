@@ -618,7 +618,9 @@ class ConferenceApp(App[None]):
         if self.is_screen_installed(leaving):
             # A kept screen (the conference, the history) is drawn again with the next
             # student's notes: the lines it drew for this one are dropped now, not held
-            # in memory while it waits (2.6 MiB of the app's peak).
+            # in memory while it waits (2.6 MiB of the app's peak, and fewer objects for
+            # each full garbage collection to walk). Drawing the history's again adds
+            # 5 to 30 ms to its second visit.
             for node in leaving.walk_children(with_self=True):
                 node._styles_cache.clear()
         # Textual caches two colours per widget drawn, keyed by the widget's own cache of
