@@ -42,7 +42,7 @@ async def test_the_next_students_conference_holds_nothing_of_the_last(
 ) -> None:
     ana, ben = two_students(app_store, fixed_clock)
     app = make_test_app(app_store, fixed_clock)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
         await type_ahead(pilot, "/", *"Ana", "enter", "n")
         first = conference(app)
@@ -58,6 +58,8 @@ async def test_the_next_students_conference_holds_nothing_of_the_last(
         # Its advice (how to undo the mark) is not left up to be read as about the next.
         assert not [n for n in app._notifications if "To undo" in n.message]
         assert any("To undo" in notice.message for notice in told(app))
+        # Nor left in the kept screen, to flash on its next first frame.
+        assert not first.query_one("#textual-toastrack").children
         assert first.timers == []
         assert not [w for w in app.workers if w.node is first and w.is_running]
 
@@ -176,3 +178,24 @@ async def test_a_conference_left_and_a_screen_closed_are_not_kept_in_memory(
         gc.collect()
         assert note() is None and title() is None, "a field of a conference left"
         assert status() is None, "a screen closed"
+
+
+async def test_last_time_is_laid_out_for_the_next_student_not_the_last(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """After a student with nothing from last time, the next one's goals are fitted to the
+    panel as it is now (a refilled panel kept the last one's size, and cut them)."""
+    two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ben", "enter", "n", "escape")
+        await settle(pilot)
+        await type_ahead(pilot, "/", "ctrl+u", *"Ana", "enter", "n")
+        screen = conference(app)
+        panel = screen.query_one(LastTimePanel)
+        goals = panel.query_one(GoalList)
+        assert goals.display and goals.option_count
+        assert panel.filled_for is not None
+        assert panel.filled_for[2] == goals.scrollable_content_region.width
+        assert "Use paragraphs" in str(goals.get_option_at_index(0).prompt)

@@ -308,3 +308,29 @@ async def test_todays_backup_is_made_after_the_first_frame_and_a_failure_is_told
         assert made == ["backup"]
         messages = [n.message for n in app._notifications]
         assert any("backups folder is full" in m for m in messages), messages
+
+
+async def test_a_resize_keeps_the_cursor_on_its_student_and_n_opens_theirs(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A resize fits the columns again; the cursor stays on its student, so `n` and the
+    notes typed after it go to the student the teacher chose (they went to the first)."""
+    school_class = app_store.add_class("7B")
+    for name in ("Ana Lopez", "Ben Ng", "Hana Sato"):
+        app_store.add_student(school_class.id, name)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "down", "down")
+        screen = app.screen
+        assert isinstance(screen, RosterScreen)
+        chosen = screen.selected_student_id()
+        assert chosen is not None
+        for size in ((120, 40), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert screen.selected_student_id() == chosen, size
+        await type_ahead(pilot, "n", *"River", "escape")
+        await settle(pilot)
+    draft = app_store.draft_for_student(chosen)
+    assert draft is not None and draft.piece_title == "River"

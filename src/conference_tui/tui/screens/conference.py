@@ -367,8 +367,12 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         old = self.pane
         self.begin(opened, stage_key=stage_key, amend=amend)
         self.pane = self.new_stage_pane()
-        # The last student's place in the goal list is not this one's.
-        self.query_one(GoalList).highlighted = None
+        # Last time's panel is new too: one filled again kept the last student's place in
+        # its list and the height and width it was laid out at, which cut this one's.
+        await self.query_one(LastTimePanel).remove()
+        await self.query_one("#spiral-side", Vertical).mount(
+            LastTimePanel(last_time_fields(self.form), id="last-time")
+        )
         # Textual forgets a removed field's subscription to its screen's signal only when
         # the signal next fires (a text selection starting): a kept screen would keep
         # every field of every conference alive.
@@ -390,6 +394,10 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.workers.cancel_node(self)
         # "To undo: ctrl+g, then u" would be read as about the next student's goals.
         take_down(self.app, self.goal_notice)
+        # Textual puts the notices back on a screen as it resumes, after its first frame:
+        # kept, this one would flash this conference's notices over the next student's.
+        for rack in self.query("#textual-toastrack"):
+            rack.remove_children()
 
     def could_not_open(self, message: str) -> None:
         # Keys typed after it were meant for the conference: dropped, and counted.

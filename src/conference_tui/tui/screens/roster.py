@@ -311,8 +311,11 @@ class RosterScreen(AppScreen[None]):
         self.reload()
 
     def on_resize(self) -> None:
+        # The student the cursor is on, read before fitting the columns clears the rows:
+        # after a resize it went to the first, and `n` opened another student.
+        selected = self.selected_student_id()
         if self.fit_columns():
-            self.render_rows()
+            self.render_rows(selected=selected)
 
     def fit_columns(self) -> bool:
         """Widen the name and goal columns into the room the table has, the name no wider
@@ -435,13 +438,14 @@ class RosterScreen(AppScreen[None]):
         if self.loaded:
             self.render_rows()
 
-    def render_rows(self, keep_place: bool = False) -> None:
-        """Draw the rows, the cursor on the student it was on. If they are gone, with
-        `keep_place` (rows read again) the cursor stays on that line, the next student
-        now; else (a filter typed) it goes to the first."""
+    def render_rows(self, keep_place: bool = False, selected: str | None = None) -> None:
+        """Draw the rows, the cursor on the student it was on (or `selected`). If they are
+        gone, with `keep_place` (rows read again) the cursor stays on that line, the next
+        student now; else (a filter typed) it goes to the first."""
         table = self.query_one(DataTable)
         welcome = self.query_one("#welcome", Static)
-        selected = self.selected_student_id()
+        if selected is None:
+            selected = self.selected_student_id()
         place = table.cursor_row
         table.clear()
         if not self.school_classes or not self.rows:
