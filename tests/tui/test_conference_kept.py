@@ -199,3 +199,29 @@ async def test_last_time_is_laid_out_for_the_next_student_not_the_last(
         assert panel.filled_for is not None
         assert panel.filled_for[2] == goals.scrollable_content_region.width
         assert "Use paragraphs" in str(goals.get_option_at_index(0).prompt)
+
+
+async def test_escape_is_named_for_what_it_does_a_draft_or_a_completed_conference(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A completed conference reopened is never "Draft & back"; the next student's draft,
+    in the same kept screen, is again."""
+    ana, _ben = two_students(app_store, fixed_clock)
+    [completed] = app_store.history(ana)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_conference(ana, completed.id)
+        await settle(pilot)
+        screen = conference(app)
+        assert screen.active_bindings["escape"].binding.description == "Back"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await type_ahead(pilot, "/", *"Ben", "enter", "n")
+        assert conference(app) is screen
+        assert screen.active_bindings["escape"].binding.description == "Draft & back"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.get_conference(completed.id).status == "complete"

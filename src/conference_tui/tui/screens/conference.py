@@ -194,15 +194,21 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             id="conference.complete",
             tooltip="Complete the conference and go back",
         ),
+        # One key, named for what it does here: a completed conference is never a draft.
         Binding(
             "escape",
-            "leave",
+            "leave('draft')",
             "Draft & back",
             id="conference.leave",
-            tooltip=(
-                "Keep as a draft and go back; it reopens where you left it "
-                "(an amendment asks: keep or discard)"
-            ),
+            tooltip="Keep as a draft and go back; it reopens where you left it",
+        ),
+        Binding(
+            "escape",
+            "leave('completed')",
+            "Back",
+            id="conference.leave",
+            tooltip="Back from a completed conference; a change made to it asks first: "
+            "keep it as an amendment, or discard it",
         ),
         Binding(
             "ctrl+t",
@@ -381,6 +387,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         await old.remove()
         await self.query_one("#conference-layout", Horizontal).mount(self.pane, before=0)
         self.build()
+        self.refresh_bindings()  # escape's name: a draft's, or a completed conference's
         return self
 
     def close(self) -> None:
@@ -928,7 +935,12 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             failed=self.could_not_close,
         )
 
-    def action_leave(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave" and parameters:
+            return (parameters[0] == "draft") == self.conference.is_draft
+        return super().check_action(action, parameters)
+
+    def action_leave(self, _kind: str = "draft") -> None:
         # A field typed on since the store refused it (a date half typed) is judged by
         # its new text, once saved: only what is still refused as it stands stops escape.
         self.queue_everything_unsaved()
