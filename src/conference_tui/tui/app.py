@@ -573,14 +573,9 @@ class ConferenceApp(App[None]):
         self.key_gate.hold(self, what, part=part, call_off=call_off if called_off else None)
 
         def show(result: T) -> None:
-            if off:
-                assert called_off is not None
-                called_off(result)
-                return
-            made = screen(result)
-            if isinstance(made, Screen):
-                self.push_screen(made)
-                self.key_gate.release(self, part=part)
+            made = None if off else screen(result)
+            if made is None or isinstance(made, Screen):
+                push(result, made)
             else:
                 self.run_worker(
                     partial(show_when_ready, result, made), group=part, exit_on_error=False
@@ -597,7 +592,12 @@ class ConferenceApp(App[None]):
                     "(`conference-tui locate` shows where)."
                 )
                 return
-            if off:
+            push(result, ready)
+
+        def push(result: T, ready: Screen[object] | None) -> None:
+            """Unless an escape called it off meanwhile (then nothing was made, or what
+            was made is not shown)."""
+            if off or ready is None:
                 assert called_off is not None
                 called_off(result)
                 return
