@@ -18,7 +18,7 @@ from conference_tui.field_kinds import Kind
 from conference_tui.forms import HABITS_OF_MIND, load_forms
 from conference_tui.sample_data import builtin_form
 from conference_tui.store import Store
-from conference_tui.store.records import RosterRow
+from conference_tui.store.roster_records import RosterRow
 
 TODAY = DEMO_TODAY  # a Monday
 MAIN_CLASS = "English 7 — Period 2"

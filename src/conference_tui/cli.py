@@ -6,6 +6,7 @@ import gc
 import shutil
 import sys
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -54,13 +55,18 @@ def run_app(database: str | None, demo: bool) -> None:
     # Until the app has settled, nearly every object made lives as long as the app:
     # collecting garbage then only delays the first frame (see settle_memory).
     gc.disable()
+    database = database or paths.default_database()
     try:
-        look, store = _open_for_app(database or paths.default_database(), settings, demo)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-look") as pool:
+            # The roster is read (in SQLite, which lets go of the GIL) while Python loads
+            # Textual and the app's screens: 5 to 10 ms of the first frame.
+            reading = None if demo else _start_first_look(pool, database, settings)
+            from conference_tui.tui.app import make_app
+            from conference_tui.tui.escape_keys import read_escape_then_key
+
+            look, store = _open_for_app(database, reading)
         # The demo logs too: an error message always names a log that exists.
         warnings = [_start_log()]
-        from conference_tui.tui.app import make_app
-        from conference_tui.tui.escape_keys import read_escape_then_key
-
         app = make_app(
             store,
             settings=settings,
@@ -120,31 +126,39 @@ def give_back_freed_memory() -> None:
     gc.callbacks.append(after_collecting)
 
 
-def _open_for_app(database: str, settings: Settings, demo: bool) -> tuple[FirstLook | None, Store]:
-    """The roster to paint at once and a store still opening behind it, when the file is
-    an up-to-date SQLite database; otherwise no first look and the store opened now."""
+def _start_first_look(
+    pool: ThreadPoolExecutor, database: str, settings: Settings
+) -> Future[FirstLook | None]:
+    """The roster to paint at once, read in `pool`: None unless the file is an
+    up-to-date SQLite database. The demo's file is new, the app's own: it has none."""
     from datetime import date
 
-    from conference_tui.store.errors import StoreError
     from conference_tui.store.first_look import first_look
     from conference_tui.store.location import in_use_elsewhere
     from conference_tui.store.location import locate as locate_database
+
+    location = locate_database(database)
+    path = location.path
+    if path is not None and path.is_file() and in_use_elsewhere(path):
+        click.echo(
+            f"The database at {path} is in use by another program; waiting a few seconds for it…",
+            err=True,
+        )
+    return pool.submit(first_look, location, date.today(), settings.due_after_days)
+
+
+def _open_for_app(
+    database: str, reading: Future[FirstLook | None] | None
+) -> tuple[FirstLook | None, Store]:
+    """The first look, with a store still opening behind it; without one (none read, or
+    the file is not an up-to-date SQLite database), the store opened now."""
+    from conference_tui.store.errors import StoreError
     from conference_tui.store.opening_store import OpeningStore
 
-    look = None
-    if not demo:  # the demo's file is new, the app's own
-        location = locate_database(database)
-        path = location.path
-        if path is not None and path.is_file() and in_use_elsewhere(path):
-            click.echo(
-                f"The database at {path} is in use by another program; waiting a few "
-                "seconds for it…",
-                err=True,
-            )
-        try:
-            look = first_look(location, date.today(), settings.due_after_days)
-        except StoreError as exc:
-            fail(exc.for_command_line)
+    try:
+        look = None if reading is None else reading.result()
+    except StoreError as exc:
+        fail(exc.for_command_line)
     if look is None:
         return None, open_store(database)
     # The app only ever reaches it from workers, which wait for it: it stands for a Store.

@@ -14,7 +14,7 @@ from conference_tui.forms import Form
 from conference_tui.store import Store
 from conference_tui.store.engine import create_store_engine
 from conference_tui.store.location import locate
-from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 FORM_ID = "writing-conference"
 

@@ -8,7 +8,8 @@ import pytest
 
 from conference_tui.field_kinds import KIND_OF_LEGACY_KEY
 from conference_tui.store import Store
-from conference_tui.store.records import ClassInfo, ConferenceInfo, StudentInfo
+from conference_tui.store.records import ConferenceInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 FORM_ID = "writing-conference"
 FORM_VERSION = 1

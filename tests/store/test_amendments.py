@@ -10,7 +10,8 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import Store, StoreError
-from conference_tui.store.records import AmendmentStart, AnswerEdit, ConferenceInfo, StudentInfo
+from conference_tui.store.records import AmendmentStart, AnswerEdit, ConferenceInfo
+from conference_tui.store.roster_records import StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conference_tui.store import InvalidInputError, Store
-from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 
 def other_copy(store: Store) -> Store:

@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from conference_tui.store import Store
-from conference_tui.store.records import ClassInfo
+from conference_tui.store.roster_records import ClassInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -9,7 +9,7 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.records import ConferenceStatus, StudentInfo
+from conference_tui.store.roster_records import ConferenceStatus, StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

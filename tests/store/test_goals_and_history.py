@@ -8,7 +8,8 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store, StoreError
-from conference_tui.store.records import ConferenceInfo, HabitTally, StudentInfo
+from conference_tui.store.records import ConferenceInfo, HabitTally
+from conference_tui.store.roster_records import StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -8,7 +8,8 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, Store
-from conference_tui.store.records import AnswerEdit, ClassInfo, StudentInfo
+from conference_tui.store.records import AnswerEdit
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

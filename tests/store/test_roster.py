@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.records import ClassInfo, StudentInfo
 from conference_tui.store.roster_reads import due_reason
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.store.text_rules import MAX_NAME_LENGTH
 
 if TYPE_CHECKING:

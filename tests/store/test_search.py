@@ -10,8 +10,9 @@ from sqlalchemy import text
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import SearchFilters, Store
-from conference_tui.store.records import MATCH_END, MATCH_START, ClassInfo, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.store.search import fts_query
+from conference_tui.store.text_rules import MATCH_END, MATCH_START
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -9,14 +9,9 @@ import pytest
 from sqlalchemy import text
 
 from conference_tui.store import SearchFilters, Store
-from conference_tui.store.records import (
-    MATCH_END,
-    MATCH_START,
-    ClassInfo,
-    SearchHit,
-    SearchPosition,
-    StudentInfo,
-)
+from conference_tui.store.records import SearchHit, SearchPosition
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
+from conference_tui.store.text_rules import MATCH_END, MATCH_START
 
 if TYPE_CHECKING:
     from tests.conftest import FakeClock

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, Store
-from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.store.text_rules import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 
 # One store per test, shared by its examples: each example writes records of its own.

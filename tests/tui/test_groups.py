@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from conference_tui.settings import Settings
 from conference_tui.store import Store
-from conference_tui.store.records import RosterRow, StudentInfo
+from conference_tui.store.roster_records import RosterRow, StudentInfo
 from conference_tui.tui.screens.groups import (
     BY_GOAL,
     BY_NEXT_STEP,

@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Input
 
 from conference_tui.store import Store
-from conference_tui.store.records import GoalStatus
+from conference_tui.store.roster_records import GoalStatus
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor

@@ -32,7 +32,8 @@ from conference_tui.export.selection import (
     shown_goals,
     text_lines,
 )
-from conference_tui.store.records import ClassInfo, ExportConference
+from conference_tui.store.records import ExportConference
+from conference_tui.store.roster_records import ClassInfo
 
 PRIVATE_LABEL = "Private: teacher only"
 

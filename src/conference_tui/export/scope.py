@@ -19,13 +19,8 @@ from conference_tui.export.files import ExportError
 from conference_tui.field_kinds import Kind
 from conference_tui.store import NotFoundError
 from conference_tui.store.export_sql import StudentTally
-from conference_tui.store.records import (
-    ClassInfo,
-    ExportConference,
-    GoalInfo,
-    RosterRow,
-    StudentInfo,
-)
+from conference_tui.store.records import ExportConference, GoalInfo
+from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
 
 if TYPE_CHECKING:
     from conference_tui.store import Store

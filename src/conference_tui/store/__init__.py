@@ -19,15 +19,23 @@ from conference_tui.store.errors import (
     StoreError,
 )
 from conference_tui.store.location import DatabaseLocation
-from conference_tui.store.records import HabitTally, SearchFilters
 
 if TYPE_CHECKING:
+    from conference_tui.store.records import HabitTally, SearchFilters
     from conference_tui.store.store import Store
+
+# Loaded on first use too: the records' module builds twenty dataclasses (see
+# roster_records.py).
+LAZY = {
+    "Store": "conference_tui.store.store",
+    "HabitTally": "conference_tui.store.records",
+    "SearchFilters": "conference_tui.store.records",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Store":
-        return importlib.import_module("conference_tui.store.store").Store
+    if name in LAZY:
+        return getattr(importlib.import_module(LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

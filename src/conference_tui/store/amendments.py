@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, AnswerRevision, Conference, Goal, HabitObservation
-from conference_tui.store.records import AmendmentStart, ConferenceStatus, GoalInfo
+from conference_tui.store.records import AmendmentStart, GoalInfo
+from conference_tui.store.roster_records import ConferenceStatus
 
 
 class AmendmentStore(StoreBase):

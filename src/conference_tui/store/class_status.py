@@ -17,8 +17,8 @@ from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Conference, Goal, HabitObservation, Student
-from conference_tui.store.records import ConferenceStatus, GoalStatus, RosterRow
 from conference_tui.store.roster_reads import DEFAULT_DUE_AFTER_DAYS, read_roster
+from conference_tui.store.roster_records import ConferenceStatus, GoalStatus, RosterRow
 
 DEFAULT_WEEKS = 8
 DEFAULT_MONTHS = 6

@@ -28,10 +28,10 @@ from conference_tui.store.records import (
     AnswerRevisionInfo,
     BatchSaved,
     ConferenceInfo,
-    ConferenceStatus,
     PreviousPiece,
     Progress,
 )
+from conference_tui.store.roster_records import ConferenceStatus
 from conference_tui.store.text_rules import check_text
 from conference_tui.store.upsert import insert_unless_present
 

@@ -21,8 +21,9 @@ from conference_tui.store.export_sql import (
 )
 from conference_tui.store.models import SchoolClass, Student
 from conference_tui.store.names import name_key
-from conference_tui.store.records import ClassInfo, ExportConference, GoalInfo, StudentInfo
+from conference_tui.store.records import ExportConference, GoalInfo
 from conference_tui.store.roster import class_info, student_info
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 
 def _streamed(connection: Connection) -> StreamSql:

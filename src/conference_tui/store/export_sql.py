@@ -15,13 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from conference_tui.field_kinds import kind_of
-from conference_tui.store.records import (
-    ConferenceStatus,
-    ExportAnswer,
-    ExportConference,
-    GoalInfo,
-)
+from conference_tui.store.records import ExportAnswer, ExportConference, GoalInfo
 from conference_tui.store.roster_reads import stored_datetime
+from conference_tui.store.roster_records import ConferenceStatus
 
 # Runs one query with its parameters; its rows are taken one at a time.
 StreamSql = Callable[[str, Mapping[str, Any]], Iterable[Sequence[Any]]]

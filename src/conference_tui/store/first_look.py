@@ -23,8 +23,8 @@ from conference_tui.store.location import (
     file_at_head,
     untouched_read_uri,
 )
-from conference_tui.store.records import ClassInfo, RosterRow
 from conference_tui.store.roster_reads import pick_class, read_classes, read_roster
+from conference_tui.store.roster_records import ClassInfo, RosterRow
 
 
 @dataclass(frozen=True)

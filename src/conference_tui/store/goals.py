@@ -14,13 +14,8 @@ from sqlmodel import Session, col, select
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, Conference, Goal, Student
-from conference_tui.store.records import (
-    GOAL_CLOSING_STATUSES,
-    ConferenceStatus,
-    GoalInfo,
-    GoalStatus,
-    LastTime,
-)
+from conference_tui.store.records import GoalInfo, LastTime
+from conference_tui.store.roster_records import GOAL_CLOSING_STATUSES, ConferenceStatus, GoalStatus
 from conference_tui.store.text_rules import check_text
 
 

@@ -26,12 +26,9 @@ from conference_tui.store.models import (
     new_id,
 )
 from conference_tui.store.names import family_name_key
-from conference_tui.store.records import (
-    ConferenceStatus,
-    GroupConferenceInfo,
-    GroupMember,
-)
+from conference_tui.store.records import GroupConferenceInfo, GroupMember
 from conference_tui.store.roster import student_info
+from conference_tui.store.roster_records import ConferenceStatus
 
 # A small group: more is a lesson to the class, fewer a conference with one student.
 GROUP_SIZE_MIN = 2

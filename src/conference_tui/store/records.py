@@ -1,6 +1,7 @@
 """Plain, immutable records that the store hands to the UI and the exporters.
 
-They are detached from any session, so the UI can hold them across workers.
+They are detached from any session, so the UI can hold them across workers. The
+roster's own records are in roster_records.py, loaded before the first frame.
 """
 
 from __future__ import annotations
@@ -8,75 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import NamedTuple
 
 from conference_tui.field_kinds import Kind
-
-
-class ConferenceStatus(StrEnum):
-    DRAFT = "draft"
-    COMPLETE = "complete"
-
-
-class GoalStatus(StrEnum):
-    ACTIVE = "active"
-    MET = "met"
-    REVISED = "revised"
-    DROPPED = "dropped"
-
-
-GOAL_CLOSING_STATUSES = (GoalStatus.MET, GoalStatus.REVISED, GoalStatus.DROPPED)
-
-# Private-use characters bracket the matched words in a snippet: no note can
-# contain a markup sequence that forges a highlight.
-MATCH_START = "\ue000"
-MATCH_END = "\ue001"
-
-
-@dataclass(frozen=True)
-class ClassInfo:
-    id: str
-    name: str
-    school_year: str
-    archived: bool
-    student_count: int = 0
-    # The form `n` starts for this class; "" for the app's default.
-    default_form: str = ""
-
-
-@dataclass(frozen=True)
-class StudentInfo:
-    id: str
-    class_id: str
-    name: str
-    preferred_name: str
-    interests: str
-    strengths: str
-    needs: str
-    archived: bool
-
-    @property
-    def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.name:
-            return f"{self.name} ({self.preferred_name})"
-        return self.name
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One line of the roster: a student and where their conferring stands."""
-
-    student: StudentInfo
-    conference_count: int
-    last_conference_at: datetime | None
-    days_since_last_conference: int | None
-    active_goal: str
-    last_next_step: str
-    follow_up_on: date | None
-    draft_conference_id: str | None
-    is_due: bool
-    due_reason: str
+from conference_tui.store.roster_records import ConferenceStatus, StudentInfo
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlmodel import col
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.models import SchoolClass, Student
 from conference_tui.store.names import family_name_key, name_key
-from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.roster_reads import DEFAULT_DUE_AFTER_DAYS, read_classes, read_roster
+from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import check_text, clean_name, clean_optional_name
 
 

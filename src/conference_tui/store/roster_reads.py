@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from conference_tui.field_kinds import Kind
-from conference_tui.store.records import (
+from conference_tui.store.roster_records import (
     ClassInfo,
     ConferenceStatus,
     GoalStatus,

@@ -32,14 +32,8 @@ from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Answer, Conference, Goal, Student, UTCDateTime
-from conference_tui.store.records import (
-    MATCH_END,
-    MATCH_START,
-    SearchFilters,
-    SearchHit,
-    SearchPage,
-    SearchPosition,
-)
+from conference_tui.store.records import SearchFilters, SearchHit, SearchPage, SearchPosition
+from conference_tui.store.text_rules import MATCH_END, MATCH_START
 
 SNIPPET_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -13,6 +13,11 @@ from conference_tui.store.errors import InvalidInputError
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 1_000_000
 
+# Private-use characters bracket the matched words in a snippet: no note can
+# contain a markup sequence that forges a highlight.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+
 
 def clean_name(name: str, what: str = "name") -> str:
     """A person's or class's name, whitespace-normalised: `" ".join(name.split())`.

@@ -70,26 +70,24 @@ class ConferenceApp(App[None]):
     """conference-tui. Screens reach the data through `self.app.store` in workers."""
 
     TITLE = "conference-tui"
-    # Every screen's styles at start, not at its first visit: Textual re-parses the whole
+    # The roster's styles for the first frame; every other screen's as soon as it is up
+    # (see load_later_styles), not at its first visit: Textual re-parses the whole
     # stylesheet and restyles every widget when a screen brings new styles (0.1 s).
-    CSS_PATH = [
-        "app.tcss",
-        *(
-            f"screens/{name}.tcss"
-            for name in (
-                "roster",
-                "conference",
-                "group_conference",
-                "history",
-                "search",
-                "export",
-                "groups",
-                "class_status",
-                "profile_dialog",
-                "lock",
-            )
-        ),
-    ]
+    CSS_PATH = ["app.tcss", "screens/roster.tcss"]
+    LATER_CSS = tuple(
+        f"screens/{name}.tcss"
+        for name in (
+            "conference",
+            "group_conference",
+            "history",
+            "search",
+            "export",
+            "groups",
+            "class_status",
+            "profile_dialog",
+            "lock",
+        )
+    )
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="Every key of every screen"),
@@ -283,6 +281,18 @@ class ConferenceApp(App[None]):
             group="import-screens",
             failed=lambda _: self.part_settled("screens"),
         )
+        # After those threads have started, so that the store opens as the styles parse.
+        self.call_later(self.load_later_styles)
+
+    def load_later_styles(self) -> None:
+        """The other screens' styles, parsed while the store opens in its thread (a key
+        typed meanwhile waits the 20 to 40 ms): the roster's first frame is drawn without
+        parsing them or matching its widgets against their rules."""
+        here = Path(__file__).parent
+        for path in self.LATER_CSS:
+            self.stylesheet.read(here / path)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
 
     def part_settled(self, part: str) -> None:
         self.settling.discard(part)

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from conference_tui.store.records import StudentInfo
+from conference_tui.store.roster_records import StudentInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
 

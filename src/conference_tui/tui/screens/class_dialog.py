@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from conference_tui.store.records import ClassInfo
+from conference_tui.store.roster_records import ClassInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import TextInput

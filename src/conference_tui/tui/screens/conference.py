@@ -30,8 +30,8 @@ from conference_tui.store.records import (
     LastTime,
     PreviousPiece,
     Progress,
-    StudentInfo,
 )
+from conference_tui.store.roster_records import StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings

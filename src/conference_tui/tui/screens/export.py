@@ -28,7 +28,8 @@ from conference_tui.export.files import ExportError, describe_os_error
 from conference_tui.export.scope import DISCLOSURE_WARNING, Audience, ExportScope, Format, Per
 from conference_tui.forms import Form, load_forms
 from conference_tui.store import Store
-from conference_tui.store.records import ClassInfo, ConferenceInfo, StudentInfo
+from conference_tui.store.records import ConferenceInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from conference_tui.forms import Form
-from conference_tui.store.records import ClassInfo
+from conference_tui.store.roster_records import ClassInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal

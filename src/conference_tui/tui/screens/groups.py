@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from conference_tui.store.records import RosterRow
+from conference_tui.store.roster_records import RosterRow
 from conference_tui.store.similar_goals import group_similar
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen

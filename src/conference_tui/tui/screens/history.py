@@ -20,14 +20,8 @@ from textual.widgets.data_table import RowDoesNotExist
 from textual.widgets.tabbed_content import ContentTabs
 
 from conference_tui.store import HabitTally
-from conference_tui.store.records import (
-    ConferenceInfo,
-    ConferenceSummary,
-    GoalInfo,
-    GoalStatus,
-    RubricScore,
-    StudentInfo,
-)
+from conference_tui.store.records import ConferenceInfo, ConferenceSummary, GoalInfo, RubricScore
+from conference_tui.store.roster_records import GoalStatus, StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static, TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from conference_tui.store.records import StudentInfo
+from conference_tui.store.roster_records import StudentInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.text_boxes import NoteArea

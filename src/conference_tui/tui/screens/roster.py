@@ -21,7 +21,7 @@ from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.errors import StoreError
 from conference_tui.store.first_look import FirstLook
 from conference_tui.store.names import family_name_key, first_name_key
-from conference_tui.store.records import ClassInfo, RosterRow, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.readable_colours import theme_colour

@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from conference_tui.field_kinds import RubricPart, parse_rubric_key
 from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
-from conference_tui.store.records import ClassInfo, SearchHit, SearchPage, SearchPosition
+from conference_tui.store.records import SearchHit, SearchPage, SearchPosition
+from conference_tui.store.roster_records import ClassInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.footer import KeysFooter

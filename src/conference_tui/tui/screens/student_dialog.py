@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from conference_tui.store.names import given_name_first
-from conference_tui.store.records import ClassInfo, StudentInfo
+from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
 from conference_tui.tui.widgets.text_boxes import TextInput

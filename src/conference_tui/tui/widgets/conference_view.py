@@ -32,13 +32,8 @@ from conference_tui.rubrics import (
     rubric_rows,
     rubric_trends,
 )
-from conference_tui.store.records import (
-    AnswerRevisionInfo,
-    ConferenceInfo,
-    GoalInfo,
-    GoalStatus,
-    RubricScore,
-)
+from conference_tui.store.records import AnswerRevisionInfo, ConferenceInfo, GoalInfo, RubricScore
+from conference_tui.store.roster_records import GoalStatus
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.widgets.field_editor import MULTI_SEPARATOR

@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 from rich.text import Text
 
-from conference_tui.store.records import MATCH_END, MATCH_START
-from conference_tui.store.text_rules import visible
+from conference_tui.store.text_rules import MATCH_END, MATCH_START, visible
 
 QUIET = "$text-muted"
 """Quiet text (a hint, a date beside a note) in the theme's muted colour, readable in

@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, FormStage
-from conference_tui.store.records import GoalInfo, GoalStatus, LastTime
+from conference_tui.store.records import GoalInfo, LastTime
+from conference_tui.store.roster_records import GoalStatus
 from conference_tui.tui.widgets.formatting import QUIET, local_date, mm_ss, one_line, plain
 
 STATUS_MARK = {
