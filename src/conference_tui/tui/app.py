@@ -199,10 +199,16 @@ class ConferenceApp(App[None]):
             self.use_teachers_keys()
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
+        self.call_after_refresh(self.finish_opening)
+
+    def get_default_screen(self) -> Screen[None]:
+        """The roster is the bottom of the stack, made as the app starts, as a plain
+        app's widgets are: pushed from on_mount instead, its first frame was drawn while
+        Textual still held the screen back for its own start, thrown away, and drawn
+        again a frame later (50 ms of the launch)."""
         from conference_tui.tui.screens.roster import RosterScreen
 
-        self.push_screen(RosterScreen(self.first_look))
-        self.call_after_refresh(self.finish_opening)
+        return RosterScreen(self.first_look)
 
     def use_teachers_keys(self) -> None:
         """The [keys] of config.toml, each checked first: one that cannot be used is said

@@ -412,6 +412,11 @@ class HistoryScreen(CopiesConference):
             # Closed, and kept for the next student: back to the first tab while nobody
             # sees it, so that the next student's first frame has its underline there.
             self.show_first_tab()
+            # Nobody waits for its detail now; and as the app quits, its tables go before
+            # the screen and its timers do.
+            if self.detail_timer is not None:
+                self.detail_timer.stop()
+                self.detail_timer = None
 
     def show_first_tab(self) -> None:
         # Without the underline's slide: the next student's screen must not show the
