@@ -4,7 +4,9 @@ wait for it and land where the teacher sees them."""
 from __future__ import annotations
 
 import gc
+import sys
 import threading
+import types
 from pathlib import Path
 from typing import cast
 
@@ -78,6 +80,29 @@ async def test_keys_typed_before_the_store_opens_act_on_the_painted_roster(
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.student_id == ids["Ben Okafor"]
     opening.close()
+
+
+async def test_keys_and_footer_while_a_screens_module_is_half_read(
+    tmp_path: Path, fixed_clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screens' modules load in a thread after the first frame, and Python lists a
+    module as it starts reading it. The app asks, for each key the footer shows, whether
+    the student has the screen: it crashed on the student's turn's module half read."""
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    store = Store.open(str(path), clock=fixed_clock)
+    app = make_app(store, settings=Settings(), clock=fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        half_read = types.ModuleType("conference_tui.tui.screens.student_turn")
+        monkeypatch.setitem(sys.modules, half_read.__name__, half_read)
+        app.screen.refresh_bindings()
+        await pilot.press("down")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, RosterScreen)
+    store.close()
 
 
 async def test_a_store_that_will_not_open_ends_the_app_with_its_reason(

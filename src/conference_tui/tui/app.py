@@ -488,10 +488,13 @@ class ConferenceApp(App[None]):
         # Asked for every key the footer lists, from the first frame on: a module not yet
         # loaded has no screen on the stack, and loading it then (with the conference's
         # field editors) would come before the roster's first frame.
+        # The module may also be half read: the screens load in a thread (import_screens)
+        # and Python lists a module as it starts reading it. Without its class defined,
+        # no such screen exists either.
         loaded = sys.modules.get("conference_tui.tui.screens.student_turn")
-        if loaded is None:
+        turn: type[StudentTurnScreen] | None = getattr(loaded, "StudentTurnScreen", None)
+        if turn is None:
             return None
-        turn: type[StudentTurnScreen] = loaded.StudentTurnScreen
         return next((s for s in self.screen_stack if isinstance(s, turn)), None)
 
     def form_held_with(self, form_id: str) -> Form:
