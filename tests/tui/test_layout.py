@@ -8,7 +8,9 @@ import re
 from conference_tui.settings import Settings
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
-from conference_tui.tui.widgets.footer import fit_keys, grid_width
+from conference_tui.tui.screens.help import HelpScreen
+from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.footer import KeysFooter, fit_keys, grid_width
 from conference_tui.tui.widgets.tables import ColumnSpec, share_width
 
 from .conftest import SettableClock, key_event, make_test_app, settle, type_ahead
@@ -35,11 +37,7 @@ def screen_lines(app: object) -> list[str]:
 
 def footer_keys(app: object) -> list[str]:
     """Each key the footer shows, as `^g Goals`."""
-    return [
-        f"{key.key_display} {key.description}"  # type: ignore[attr-defined]
-        for key in app.screen.query("FooterKey")  # type: ignore[attr-defined]
-        if key.display
-    ]
+    return app.screen.query_one(KeysFooter).shown_keys()  # type: ignore[attr-defined,no-any-return]
 
 
 def assert_footer_whole(app: object) -> None:
@@ -117,11 +115,12 @@ async def test_footer_keys_are_built_once_in_the_order_their_screen_declares_the
         app.post_message(key_event("n"))
         while not isinstance(app.screen, ConferenceScreen):
             await pilot.pause()
-        first_keys = list(app.screen.query("FooterKey"))
+        footer = app.screen.query_one(KeysFooter)
+        first_keys = footer.entries
         assert first_keys, "the footer's keys come with the screen"
         await settle(pilot)
         assert app.screen.focused is not None
-        assert list(app.screen.query("FooterKey")) == first_keys
+        assert footer.entries is first_keys
         shown = footer_keys(app)
         assert shown.index("pgdn Next stage") < shown.index("pgup Prev stage")
         await type_ahead(pilot, "escape")
@@ -149,3 +148,23 @@ def test_text_columns_share_the_room_no_wider_than_their_longest_cell() -> None:
     assert share_width(columns, 40) == {"name": 22, "goal": 24}
     assert share_width(columns, 80, {"name": 25}) == {"name": 25, "goal": 51}
     assert share_width(columns, 80) == {"name": 37, "goal": 39}
+
+
+async def test_a_footer_key_clicked_acts_as_pressed_and_names_itself_under_the_mouse(
+    demo_store: Store, fixed_clock: SettableClock
+) -> None:
+    app = make_test_app(demo_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        help_key = next(place for place in footer.places if place.entry.description == "Help")
+        await pilot.hover(KeysFooter, offset=(help_key.x + 1, help_key.row))
+        assert footer.hovered == help_key.entry
+        assert footer.tooltip == "Every key of every screen"
+        # A cell between two keys is no key.
+        await pilot.click(KeysFooter, offset=(help_key.x + help_key.entry.width, help_key.row))
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        await pilot.click(KeysFooter, offset=(help_key.x, help_key.row))
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)

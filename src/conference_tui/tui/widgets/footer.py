@@ -5,32 +5,56 @@ them. This one lays the keys out in as many columns as fit whole; when even
 MAX_ROWS rows cannot hold them all, it leaves out the last ones (the app-wide
 keys come after the screen's own) rather than cut a word. Help (f1) is never
 left out: it lists every key.
+
+It is one widget that draws its keys as lines, where Textual's footer is a widget
+per key: those were two thirds of the roster's widgets, each styled, laid out and
+drawn on every screen's first frame (17 ms of the launch for the roster's 21 keys).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer
 
 MAX_ROWS = 4
 GUTTER = 1
 HELP_ACTION = "app.help"
 
 
-def key_width(key: Widget) -> int:
-    """Cells a compact footer key takes, as `^s Save`. (Textual's FooterKey is not
-    public API: its attributes are read by name.)"""
-    display = cell_len(str(getattr(key, "key_display", "")))
-    description = str(getattr(key, "description", ""))
-    return display + (1 + cell_len(description) if description else 0)
+class FooterEntry(NamedTuple):
+    """One key the footer shows, as `^s Save`."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+
+    @property
+    def width(self) -> int:
+        display = cell_len(self.display)
+        return display + (1 + cell_len(self.description) if self.description else 0)
+
+    @property
+    def label(self) -> str:
+        return f"{self.display} {self.description}" if self.description else self.display
 
 
-def key_action(key: Widget) -> str:
-    return str(getattr(key, "action", ""))
+class KeyPlace(NamedTuple):
+    row: int
+    x: int
+    width: int
+    entry: FooterEntry
 
 
 def grid_width(widths: Sequence[int], columns: int) -> int:
@@ -60,16 +84,71 @@ def fit_keys(
     return shown, 1
 
 
-class KeysFooter(Footer):
+def place_keys(entries: Sequence[FooterEntry], width: int) -> list[KeyPlace]:
+    """Where each key shown goes: rows filled left to right, in columns as wide as their
+    widest key, a cell apart."""
+    widths = [entry.width for entry in entries]
+    keep = frozenset(i for i, entry in enumerate(entries) if entry.action == HELP_ACTION)
+    shown, columns = fit_keys(widths, width, MAX_ROWS, keep)
+    shown_widths = [widths[index] for index in shown]
+    column_widths = [max(shown_widths[start::columns]) for start in range(columns)]
+    places = []
+    for place, index in enumerate(shown):
+        row, column = divmod(place, columns)
+        x = sum(column_widths[:column]) + GUTTER * column
+        places.append(KeyPlace(row, x, column_widths[column], entries[index]))
+    return places
+
+
+class KeysFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--item",
+        "keys-footer--hover",
+    }
+    # The look of Textual's compact footer: its colours, each key on the item background.
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: auto;
+        max-height: 4;
+        color: $footer-foreground;
+        background: $footer-background;
+        .keys-footer--item {
+            background: $footer-item-background;
+        }
+        .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        .keys-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
+
     def __init__(self) -> None:
-        super().__init__(compact=True, show_command_palette=False)
-        # The keys on show, as (key, display, description, action, enabled, tooltip).
-        self.shown: tuple[tuple[object, ...], ...] | None = None
+        super().__init__()
+        # The keys on show, and where they went for the width they were placed at.
+        self.entries: tuple[FooterEntry, ...] | None = None
+        self.places: list[KeyPlace] = []
+        self.placed_for: tuple[tuple[FooterEntry, ...], int] | None = None
+        self.hovered: FooterEntry | None = None
+
+    # -- which keys ------------------------------------------------------------------
 
     def declared_order(self) -> dict[str, int]:
         """Each action's place among the screen's, then the app's, bindings. (Textual lists
         a key the focused widget also binds first: the keys would change places, and be
-        built again, each time the focus moves.)"""
+        drawn again, each time the focus moves.)"""
         return {
             binding.action: place
             for place, binding in enumerate(
@@ -80,54 +159,119 @@ class KeysFooter(Footer):
             )
         }
 
-    def active_keys(self) -> tuple[tuple[object, ...], ...]:
-        keys = [
-            (binding.key, self.app.get_key_display(binding), binding.description,
-             binding.action, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-            if binding.show
-        ]  # fmt: skip
+    def active_keys(self) -> tuple[FooterEntry, ...]:
+        """One key per action (the first bound), as Textual's footer shows them."""
+        by_action: dict[str, FooterEntry] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = FooterEntry(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    tooltip or binding.tooltip,
+                )
         declared = self.declared_order()
-        keys.sort(key=lambda key: declared.get(str(key[3]), -1))
-        return tuple(keys)
+        return tuple(sorted(by_action.values(), key=lambda entry: declared.get(entry.action, -1)))
 
-    async def recompose(self) -> None:
-        """Textual rebuilds the footer on every change of focus; most leave the same keys,
-        and rebuilding them costs a frame each time."""
-        if not self.is_attached or self._pruning:
-            return  # asked for after a change of focus, and since gone with its screen
-        if self.screen is not self.app.screen:
-            # Its screen lost the focus to the one just opened over it: what it would list
-            # now is not what it shows once back (its focus back too, which recomposes).
+    def shown_keys(self) -> list[str]:
+        """The keys on show, each as `^s Save`."""
+        return [place.entry.label for place in self.placed(self.size.width)]
+
+    def on_mount(self) -> None:
+        # The screen's keys are known as it is first drawn: Textual's footer shows none
+        # until the screen says its bindings changed, then builds them a frame later,
+        # a second layout and paint of every screen (25 to 40 ms of `n`).
+        self.entries = self.active_keys()
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.update_keys)
+
+    def update_keys(self) -> None:
+        """Most changes of focus leave the same keys: the footer is drawn again only when
+        they change."""
+        if not self.is_attached or self._pruning or self.screen is not self.app.screen:
+            # Gone with its screen, or its screen lost the focus to one opened over it:
+            # what it would list now is not what it shows once back (which updates again).
             return
         keys = self.active_keys()
-        if keys == self.shown:
+        if keys != self.entries:
+            self.entries = keys
+            self.refresh(layout=True)
+
+    # -- where they go, and drawing them ---------------------------------------------
+
+    def placed(self, width: int) -> list[KeyPlace]:
+        if self.entries is None:
+            self.entries = self.active_keys()
+        if self.placed_for != (self.entries, width):
+            self.places = place_keys(self.entries, width)
+            self.placed_for = (self.entries, width)
+        return self.places
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        places = self.placed(width)
+        return places[-1].row + 1 if places else 1
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        part = self.get_component_rich_style
+        segments: list[Segment] = []
+        end = 0
+        for place in self.placed(width):
+            if place.row != y:
+                continue
+            entry = place.entry
+            item = base + part("keys-footer--item", partial=True)
+            if not entry.enabled:
+                item += Style(dim=True)
+            if entry is self.hovered:
+                item += part("keys-footer--hover", partial=True)
+            segments.append(Segment(" " * (place.x - end), base))
+            segments.append(Segment(entry.display, item + part("keys-footer--key", partial=True)))
+            if entry.description:
+                text = item + part("keys-footer--description", partial=True)
+                segments.append(Segment(f" {entry.description}", text))
+            end = place.x + entry.width
+        segments.append(Segment(" " * max(0, width - end), base))
+        return Strip(segments).crop(0, width)
+
+    # -- the mouse -------------------------------------------------------------------
+
+    def entry_at(self, x: int, y: int) -> FooterEntry | None:
+        for place in self.places:
+            if place.row == y and place.x <= x < place.x + place.entry.width:
+                return place.entry
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        entry = self.entry_at(event.x, event.y)
+        if entry is not self.hovered:
+            self.hovered = entry
+            self.tooltip = (entry.tooltip or None) if entry else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self.hovered is not None:
+            self.hovered = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        entry = self.entry_at(event.x, event.y)
+        if entry is None:
             return
-        self.shown = keys
-        await super().recompose()
-
-    def compose(self) -> ComposeResult:
-        # Textual's footer shows no keys until the screen first says its bindings changed,
-        # then builds them a frame later: a second layout and paint of every screen (25 to
-        # 40 ms of `n`). The screen's keys are known as the footer is composed; if the focus
-        # brings others, recompose builds them then.
-        self.set_reactive(Footer._bindings_ready, True)
-        self.shown = self.active_keys()
-        declared = self.declared_order()
-        keys = sorted(super().compose(), key=lambda key: declared.get(key_action(key), -1))
-        self.fit(keys)
-        yield from keys
-
-    def on_resize(self) -> None:
-        # Only the grid changes with the width: rebuilding the keys would cost a frame.
-        self.fit(list(self.query_children("FooterKey")))
-
-    def fit(self, keys: Sequence[Widget]) -> None:
-        width = self.size.width or self.app.size.width or 80
-        help_keys = frozenset(
-            index for index, key in enumerate(keys) if key_action(key) == HELP_ACTION
-        )
-        shown, columns = fit_keys([key_width(key) for key in keys], width, MAX_ROWS, help_keys)
-        for index, key in enumerate(keys):
-            key.display = index in shown
-        self.styles.grid_size_columns = columns
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
