@@ -861,3 +861,25 @@ def choose_form(
     folder = paths.user_forms_dir() if user_dir is None else user_dir
     message = f"there is no form with id {form_id!r} (available: {available})"
     raise FormError(message, source=str(folder))
+
+
+def pick_forms(
+    default_form: str, given: Form | None = None, user_dir: Path | None = None
+) -> tuple[Form, dict[str, Form], list[str]]:
+    """The form `n` starts (`given`, else the one settings name), every form to pick, and
+    what to tell the teacher of the forms that cannot be used. A broken or unknown
+    default form must not stop the app: the built-in one stands in for it."""
+    forms, problems = load_forms(user_dir)
+    told = []
+    if given is not None:
+        form = forms[given.id] = given
+    else:
+        try:
+            form = choose_form(forms, problems, default_form, user_dir)
+        except FormError as exc:
+            told.append(f"{exc}\nUsing the built-in writing conference form instead.")
+            form = choose_form(forms, problems, DEFAULT_FORM_ID, user_dir)
+    for problem in problems:
+        if Path(problem.source).stem != default_form:
+            told.append(f"{problem}\nThat form is left out of the forms to pick from.")
+    return form, forms, told

@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -27,7 +27,6 @@ from textual.screen import Screen
 
 from conference_tui import paths
 from conference_tui.failure_log import log_failure
-from conference_tui.forms import DEFAULT_FORM_ID, Form, FormError, choose_form, load_forms
 from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
 from conference_tui.store.diagnosis import Fault
@@ -39,6 +38,7 @@ from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
 
 if TYPE_CHECKING:
+    from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
@@ -112,7 +112,7 @@ class ConferenceApp(App[None]):
         self,
         store: Store,
         settings: Settings,
-        form: Form,
+        form: Form | None = None,
         *,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -120,7 +120,6 @@ class ConferenceApp(App[None]):
         startup_warnings: Iterable[str] = (),
         background_startup: Callable[[], str] | None = None,
         first_look: FirstLook | None = None,
-        forms: Mapping[str, Form] | None = None,
         settled: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
@@ -140,9 +139,9 @@ class ConferenceApp(App[None]):
         self.monotonic = monotonic
         self.store = store
         self.settings = settings
-        # The form `n` starts where a class names none, and every form there is to pick.
-        self.form = form
-        self.forms: dict[str, Form] = {**(forms or {}), form.id: form}
+        # A form given to use as the default (tests), else the one settings name.
+        self.given_form = form
+        self.read_forms: tuple[Form, dict[str, Form]] | None = None
         self.clock = clock
         self.demo = demo
         self.current_class_id: str | None = None
@@ -250,6 +249,8 @@ class ConferenceApp(App[None]):
         was painted from a first look), say if the file is open only to read, and make
         today's backup in the background."""
         from conference_tui.store.opening_store import OpeningStore
+
+        self.forms_read()
 
         opening = self.store
 
@@ -496,6 +497,30 @@ class ConferenceApp(App[None]):
         if turn is None:
             return None
         return next((s for s in self.screen_stack if isinstance(s, turn)), None)
+
+    @property
+    def form(self) -> Form:
+        """The form `n` starts where a class names none."""
+        return self.forms_read()[0]
+
+    @property
+    def forms(self) -> dict[str, Form]:
+        """Every form there is to pick, by id."""
+        return self.forms_read()[1]
+
+    def forms_read(self) -> tuple[Form, dict[str, Form]]:
+        """The forms, read from their files the first time they are asked for: just after
+        the first frame (finish_opening), or sooner by a key that needs them. Reading
+        and checking them (and loading the code that does) takes 10 ms, which the first
+        frame does not wait for. A form that cannot be used is told as it is read."""
+        if self.read_forms is None:
+            from conference_tui.forms import pick_forms
+
+            form, forms, problems = pick_forms(self.settings.default_form, self.given_form)
+            self.read_forms = (form, forms)
+            for problem in problems:
+                self.notify(problem, severity="warning", timeout=10)
+        return self.read_forms
 
     def form_held_with(self, form_id: str) -> Form:
         """The form to show a conference held with `form_id` with: its own, or (its file
@@ -861,30 +886,14 @@ def make_app(
     settled: Callable[[], None] | None = None,
 ) -> ConferenceApp:
     """The one factory behind the CLI and the tests."""
-    settings = settings or Settings()
-    warnings = list(startup_warnings)
-    forms, problems = load_forms()
-    if form is None:
-        try:
-            form = choose_form(forms, problems, settings.default_form)
-        except FormError as exc:
-            # A broken or unknown default form in config.toml must not stop the app.
-            warnings.append(f"{exc}\nUsing the built-in writing conference form instead.")
-            form = choose_form(forms, problems, DEFAULT_FORM_ID)
-    else:
-        forms[form.id] = form
-    for problem in problems:
-        if Path(problem.source).stem != settings.default_form:
-            warnings.append(f"{problem}\nThat form is left out of the forms to pick from.")
     return ConferenceApp(
         store,
-        settings,
+        settings or Settings(),
         form,
-        forms=forms,
         clock=clock,
         monotonic=monotonic,
         demo=demo,
-        startup_warnings=warnings,
+        startup_warnings=startup_warnings,
         background_startup=background_startup,
         first_look=first_look,
         settled=settled,

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from conference_tui.store.roster_records import ClassInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 
 class ClassDialog(AppModal[ClassInfo | None]):

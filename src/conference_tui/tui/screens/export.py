@@ -35,7 +35,7 @@ from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from conference_tui.export.notes import ExportResult

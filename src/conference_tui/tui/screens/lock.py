@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from conference_tui.tui.screens.base import AppScreen
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 
 class LockScreen(AppScreen[None]):

@@ -15,7 +15,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from conference_tui.store.roster_records import StudentInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppModal
-from conference_tui.tui.widgets.text_boxes import NoteArea
+from conference_tui.tui.widgets.note_area import NoteArea
 
 PROFILE_FIELDS = (
     ("interests", "Interests", "what they care about, in and out of school"),

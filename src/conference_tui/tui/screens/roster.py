@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -16,7 +17,6 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
-from conference_tui.forms import Form
 from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.errors import StoreError
 from conference_tui.store.first_look import FirstLook
@@ -44,7 +44,10 @@ from conference_tui.tui.widgets.tables import (
     share_width,
     width_for_columns,
 )
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
+
+if TYPE_CHECKING:
+    from conference_tui.forms import Form
 
 # Another copy of the app, or an import from the command line, may write while the
 # roster is open: every few seconds the roster asks the database (cheaply) if it did.

@@ -30,7 +30,7 @@ from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date, one_line
 from conference_tui.tui.widgets.header import AppHeader
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 # A pause this long in typing runs the search: keys that arrive together (a fast typist,
 # a paste) make one search, and the teacher waits no longer than this for it. A page of

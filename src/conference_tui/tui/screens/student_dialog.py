@@ -15,7 +15,7 @@ from conference_tui.store.names import given_name_first
 from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 
 class StudentDialog(AppModal[StudentInfo | None]):

@@ -27,7 +27,8 @@ from conference_tui.store.follow_up import (
 )
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.widgets.formatting import QUIET, plain
-from conference_tui.tui.widgets.text_boxes import NoteArea, TextInput
+from conference_tui.tui.widgets.note_area import NoteArea
+from conference_tui.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from conference_tui.tui.draft_session import DraftSession

@@ -24,7 +24,7 @@ from conference_tui.rubrics import level_number
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.formatting import QUIET
-from conference_tui.tui.widgets.text_boxes import TextInput
+from conference_tui.tui.widgets.text_input import TextInput
 
 SIDES = (RubricPart.TEACHER, RubricPart.STUDENT)
 SIDE_NAMES = {RubricPart.TEACHER: "your level", RubricPart.STUDENT: "the student's own level"}

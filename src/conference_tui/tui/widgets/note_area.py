@@ -1,9 +1,5 @@
-"""The text boxes every screen uses: one line, and a note of many lines.
-
-Both continue the text when entered: tabbing back into a filled box, or reopening a
-draft, puts the cursor at the end. Nothing is ever selected on focus, so the next key
-never replaces what is there.
-"""
+"""A note of many lines that continues the text when entered: reopening a draft, or
+tabbing back into a filled note, puts the cursor at the end."""
 
 from __future__ import annotations
 
@@ -11,31 +7,9 @@ from typing import Any
 
 from textual.content import Content
 from textual.geometry import Size
-from textual.reactive import Reactive
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from conference_tui.tui.widgets.watching import stop_watching
-
-
-class TextInput(Input):
-    # An Input's virtual width grows with every letter, and Widget's virtual_size asks
-    # for a layout of the whole screen when it changes: 10-20 ms a key on the conference
-    # screen. A one-line box is never sized by its text here (no `width: auto`), so a
-    # repaint is enough; the scroll to the cursor reads the new width directly.
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("select_on_focus", False)
-        super().__init__(*args, **kwargs)
-
-    def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.cursor_blink = False  # snapshots do not depend on the moment
-
-    def on_focus(self) -> None:
-        # Typing goes on at the end, unless the box offers its text to be typed over.
-        if not self.select_on_focus:
-            self.cursor_position = len(self.value)
 
 
 class NoteArea(TextArea):

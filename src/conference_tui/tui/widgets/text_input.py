@@ -1,0 +1,33 @@
+"""A one-line text box that continues the text when entered: tabbing back into a filled
+box puts the cursor at the end, and nothing is selected on focus, so the next key never
+replaces what is there. (Apart from the note box: the roster, drawn first, has only
+this one, and Textual's TextArea takes 5 ms to import.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Input
+
+
+class TextInput(Input):
+    # An Input's virtual width grows with every letter, and Widget's virtual_size asks
+    # for a layout of the whole screen when it changes: 10-20 ms a key on the conference
+    # screen. A one-line box is never sized by its text here (no `width: auto`), so a
+    # repaint is enough; the scroll to the cursor reads the new width directly.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            self.cursor_blink = False  # snapshots do not depend on the moment
+
+    def on_focus(self) -> None:
+        # Typing goes on at the end, unless the box offers its text to be typed over.
+        if not self.select_on_focus:
+            self.cursor_position = len(self.value)
