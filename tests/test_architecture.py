@@ -172,3 +172,15 @@ def test_mypy_strict_passes_on_store_forms_and_export() -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_app_opens_without_loading_click() -> None:
+    """click and the commands' modules load only for a command: 5 ms of every launch."""
+    code = (
+        "import sys\n"
+        "import conference_tui.launch, conference_tui.cli_app, conference_tui.tui.app\n"
+        "import conference_tui.tui.screens.roster\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m == 'click' or m.startswith('conference_tui.cli')))\n"
+    )
+    assert run_python(code).strip() == "['conference_tui.cli_app']"

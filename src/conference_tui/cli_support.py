@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from conference_tui import paths
+from conference_tui.store.checked_open import damaged_file_warning, open_checked
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -109,36 +110,6 @@ def say_if_upgrading(database: str) -> None:
             "a minute)…",
             err=True,
         )
-
-
-def open_checked(database: str) -> Store:
-    """The store at `database`, read-only if SQLite finds the file damaged; raises
-    StoreError when it cannot be opened."""
-    from conference_tui.store import Store
-
-    damage = damaged_file_warning(database)
-    if damage:
-        return Store.open_to_read(database, damage)
-    return Store.open(database)
-
-
-def damaged_file_warning(database: str) -> str:
-    """'' unless SQLite's quick check finds the file damaged: then it is opened only to
-    read (to see and export what it holds) and never written, and this says so."""
-    from conference_tui.store.backup import quick_check
-    from conference_tui.store.diagnosis import Fault, describe
-    from conference_tui.store.location import locate
-
-    path = locate(database).path
-    if path is None or not path.is_file() or path.stat().st_size == 0:
-        return ""
-    if quick_check(path) is not False:
-        return ""
-    diagnosis = describe(Fault.DAMAGED, str(path))
-    return (
-        f"{diagnosis.what} It is open read-only: you can read and export its notes, and "
-        f"nothing you type is saved into it. {diagnosis.advice}"
-    )
 
 
 @contextlib.contextmanager

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conference_tui import cli as cli_module
-from conference_tui import paths
+from conference_tui import cli_app, paths
 from conference_tui.cli import cli
 from conference_tui.store import Store
 
@@ -328,8 +327,8 @@ def test_installed_command_on_a_corrupted_file_and_an_export(database: str, tmp_
 
 
 def test_the_daily_backup_is_made_once(database: str) -> None:
-    cli_module._daily_backup(database)
-    cli_module._daily_backup(database)
+    cli_app._daily_backup(database)
+    cli_app._daily_backup(database)
     backups = list(paths.backups_dir().iterdir())
     assert len(backups) == 1 and backups[0].name.startswith("daily-")
 
@@ -338,7 +337,7 @@ def test_a_failing_daily_backup_only_warns(database: str) -> None:
     """The warning is returned for the app to show in a notification; nothing raises."""
     paths.backups_dir().parent.mkdir(parents=True, exist_ok=True)
     paths.backups_dir().write_text("a file where the folder should be", encoding="utf-8")
-    assert "Today's backup was not made" in cli_module._daily_backup(database)
+    assert "Today's backup was not made" in cli_app._daily_backup(database)
 
 
 # -- a full disk ------------------------------------------------------------------

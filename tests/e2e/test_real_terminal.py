@@ -179,7 +179,7 @@ CRASHING_APP = """
 import sys
 from pathlib import Path
 from textual.binding import Binding
-from conference_tui.cli import _start_log
+from conference_tui.cli_app import _start_log
 from conference_tui.store import Store
 from conference_tui.tui.app import make_app
 from conference_tui.tui.screens import conference

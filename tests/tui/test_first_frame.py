@@ -12,7 +12,7 @@ from typing import cast
 
 import pytest
 
-from conference_tui.cli import settle_memory
+from conference_tui.cli_app import settle_memory
 from conference_tui.settings import Settings
 from conference_tui.store import DatabaseUnavailableError, Store
 from conference_tui.store.first_look import first_look
