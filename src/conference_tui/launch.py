@@ -5,7 +5,10 @@ terminal is in its ordinary line mode: a key typed then is echoed onto the shell
 screen, ctrl+s stops the terminal's output instead of reaching the app, and enter
 arrives as another key. The teacher types `conference-tui`, enter, and at once `n`.
 So the terminal is put in the mode Textual will set before anything is imported,
-and put back as it was when the command ends.
+and put back as it was when the command ends. What comes in the 10 to 20 ms before
+(Python starting) the terminal has already read in line mode: an enter there is a line
+feed, which the app reads as enter (escape_keys.py); a ctrl+s or ctrl+q there the
+terminal keeps for itself, and nothing can bring it back.
 """
 
 from __future__ import annotations

@@ -129,3 +129,10 @@ def test_a_paste_split_across_reads_is_one_paste() -> None:
         ("paste", "one \x1b[31mtwo"),
         ("key", "b"),
     ]
+
+
+def test_enter_typed_before_the_app_took_the_terminal_is_enter() -> None:
+    """The terminal's line mode turns an enter typed in the moment before the app takes
+    the terminal into a line feed (see launch.py); a paste keeps its line feeds."""
+    assert keys_for("n\nx\r") == [("n", "n"), ("enter", "\r"), ("x", "x"), ("enter", "\r")]
+    assert parsed("\x1b[200~a\nb\x1b[201~") == [("paste", "a\nb")]

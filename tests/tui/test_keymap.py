@@ -127,6 +127,8 @@ def test_one_id_twice_and_keys_that_are_not_keys() -> None:
     assert "given keys already, on line 0" in twice.problems[0]
     for bad in ("ctrl+", "hyper+ctrl+xx", "f99", "ctrl+shift"):
         assert "is not a key" in check(("roster.search", bad)).problems[0], bad
+    # An enter typed as the app starts comes as ctrl+j (see escape_keys.py).
+    assert "“ctrl+j” is read as enter here" in check(("roster.search", "f2,ctrl+j")).problems[0]
 
 
 def test_every_binding_has_an_id_and_every_screen_is_checked_for_clashes() -> None:

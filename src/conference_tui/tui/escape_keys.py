@@ -28,6 +28,7 @@ from textual.drivers import linux_driver
 from textual.message import Message
 
 ESC = "\x1b"
+LINE_FEED = "\n"
 # After ESC, the characters that begin a longer sequence: CSI and SS3.
 SEQUENCE_STARTS = frozenset("[O")
 # A name no key has, which Textual's parser passes on unchanged where it would turn the key
@@ -99,6 +100,12 @@ class EscapeThenKeyParser(XTermParser):
             data = data[start + len(PASTE_START) :]
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if sequence == LINE_FEED:
+            # Enter, typed in the moment before the app took the terminal (see launch.py):
+            # the terminal's line mode has already turned it into a line feed, which
+            # Textual reads as ctrl+j, a key nothing here binds.
+            yield from super()._sequence_to_key_events("\r", alt)
+            return
         if len(sequence) == 2 and sequence[0] == ESC and sequence[1] not in SEQUENCE_STARTS:
             # Whether Textual maps the pair to one key (ESC 1 to ¡, ESC f to ctrl+right...)
             # or to none yet (ESC n), it is complete: returning keys ends the sequence.

@@ -68,12 +68,16 @@ def check_keymap(
     wanted: dict[str, KeyChoice] = {}
     for choice in choices:
         bad_key = next((k for k in choice.keys.split(",") if not is_key(k)), None)
+        enter = next((k for k in choice.keys.split(",") if key_name(k) == "ctrl+j"), None)
         if choice.binding_id not in known:
             problems[choice] = (
                 f"{choice.binding_id} is not the id of a key (`conference-tui keys` lists them)"
             )
         elif bad_key is not None:
             problems[choice] = f"“{bad_key}” is not a key Textual knows (e.g. ctrl+f, f2, /)"
+        elif enter is not None:
+            # See escape_keys.py: an enter typed as the app starts arrives as ctrl+j.
+            problems[choice] = f"“{enter}” is read as enter here"
         elif choice.binding_id in wanted:
             earlier = wanted[choice.binding_id].line
             problems[choice] = f"{choice.binding_id} was given keys already, on line {earlier}"
