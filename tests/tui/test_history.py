@@ -412,6 +412,34 @@ async def test_the_next_students_history_refills_the_same_screen_with_nothing_le
         assert "Amara" not in view_text(first)
 
 
+async def test_the_history_opens_focused_on_its_table_and_nowhere_else(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Focused as it is composed: Textual focused a new screen's first focusable widget
+    (the tab bar), and the table's focus, asked for at mount, moved it there after the
+    first frame in a terminal, restyling and drawing the whole screen again."""
+    app = make_test_app(app_store, fixed_clock)
+    focused: list[str] = []
+
+    def pushed(screen: object) -> None:
+        if isinstance(screen, HistoryScreen) and not focused:
+            app.watch(
+                screen,
+                "focused",
+                lambda widget: focused.append(type(widget).__name__),
+                init=False,
+            )
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.screen_change_signal.subscribe(app, pushed)
+        await pilot.press("enter")  # Ben Adeyemi's history
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.focused is app.screen.query_one("#history-table")
+        assert focused == [], "the focus moved once the screen was up"
+
+
 def title_shown(app: object) -> str:
     """The header's line, as the teacher reads it at the top of the screen."""
     return str(app.screen.query_one("HeaderTitle", Static).content)  # type: ignore[attr-defined]

@@ -167,6 +167,10 @@ class HistoryScreen(CopiesConference):
     """Newest conference first; the highlighted one is shown in full below (or beside)."""
 
     CSS_PATH = "history.tcss"
+    # Focused as the screen is composed, so that its first frame is drawn with it:
+    # Textual focuses the first focusable widget (the tab bar), and the table's focus,
+    # asked for at mount, came after that frame, restyling and drawing the screen again.
+    AUTO_FOCUS = "#history-table"
     BINDINGS = [
         # Priority, so that it shows in the footer over the table's own (hidden) enter.
         Binding(
