@@ -296,8 +296,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.student_turn_refused_at: float | None = None
 
     def new_stage_pane(self) -> StagePane:
-        """The fields of this conference, new: a field's undo history is its own
-        conference's, never the last student's."""
+        """The fields of this conference, new."""
         return StagePane(
             self.stages,
             self.conference.answers,
@@ -366,19 +365,32 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
     ) -> ConferenceScreen:
         """Make this screen, kept from the last conference, the next one's before it is
-        pushed again: composing the header, side panel and footer again would add half
-        to the teacher's wait. The fields are new (see `new_stage_pane`); everything else
-        is filled again, so that the screen is drawn once, whole. Raises what building it
-        raised: it is then not shown."""
+        pushed again: composing the header, side panel, footer and fields again would
+        double the teacher's wait. The fields are refilled, each with its undo history
+        begun again (see `StagePane.refill`; new ones where a rubric's cannot be);
+        everything else is filled again, so that the screen is drawn once, whole. Raises
+        what building it raised: it is then not shown."""
         old = self.pane
         self.begin(opened, stage_key=stage_key, amend=amend)
-        self.pane = self.new_stage_pane()
+        if old.can_refill():
+            await old.refill(
+                self.conference.answers, self.recorded_habits(), self.stages[self.stage_index]
+            )
+        else:
+            await self.replace_stage_pane(old)
         # Last time's panel is new too: one filled again kept the last student's place in
         # its list and the height and width it was laid out at, which cut this one's.
         await self.query_one(LastTimePanel).remove()
         await self.query_one("#spiral-side", Vertical).mount(
             LastTimePanel(last_time_fields(self.form), id="last-time")
         )
+        self.build()
+        self.refresh_bindings()  # escape's name: a draft's, or a completed conference's
+        return self
+
+    async def replace_stage_pane(self, old: StagePane) -> None:
+        """New fields for the next conference, where the old ones cannot be refilled."""
+        self.pane = self.new_stage_pane()
         # Textual forgets a removed field's subscription to its screen's signal only when
         # the signal next fires (a text selection starting): a kept screen would keep
         # every field of every conference alive.
@@ -386,9 +398,6 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             self.text_selection_started_signal.unsubscribe(node)
         await old.remove()
         await self.query_one("#conference-layout", Horizontal).mount(self.pane, before=0)
-        self.build()
-        self.refresh_bindings()  # escape's name: a draft's, or a completed conference's
-        return self
 
     def close(self) -> None:
         super().close()
