@@ -489,10 +489,18 @@ class ConferenceStore(StoreBase):
         )
         session.add_all(HabitObservation(conference_id=conference_id, habit=h) for h in wanted)
 
-    def complete_conference(self, conference_id: str) -> ConferenceInfo:
+    def complete_conference(
+        self, conference_id: str, progress: Progress | None = None
+    ) -> ConferenceInfo:
+        """Mark the conference complete; with `progress`, where the teacher was and the
+        time spent are written in the same transaction (one write for ctrl+s, not two)."""
         now = self.clock()
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
+            if progress is not None:
+                row.current_stage = progress.stage_key
+                row.current_field = progress.field_key
+                row.elapsed_seconds = max(0, int(progress.elapsed_seconds))
             if row.status != ConferenceStatus.COMPLETE:
                 row.status = ConferenceStatus.COMPLETE
                 row.ended_at = now

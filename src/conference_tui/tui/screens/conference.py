@@ -843,7 +843,23 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             # Edits (or a move) arrived while saving: save them first, then act.
             self.flush(then=action)
             return
-        if action == "complete" and draft.refused:
+        if action == "complete":
+            self.complete_if_ready()
+        elif action == "leave" and (warning := self.unsaved_warning()):
+            # The last save before leaving found a problem (a change made elsewhere).
+            self.stay_open(warning, title="Not saved")
+        elif action == "leave" and self.amended_here():
+            self.ask_keep_or_discard()
+        elif action == "leave":
+            self.finish_leave()
+
+    def complete_if_ready(self, progress: Progress | None = None) -> None:
+        """Everything typed is saved: complete the conference (writing `progress` with
+        it), unless a field is refused, a follow-up date is in the past, or nothing is
+        recorded yet: then say so, and stay."""
+        draft = self.draft
+        assert draft is not None
+        if draft.refused:
             key = next(iter(draft.refused))
             self.go_to_stage(self.stages.index(self.form.stage_of(key)))
             self.stage_pane.editor_for(key).focus_control()
@@ -852,24 +868,17 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
                 "Everything else is saved; fix this field, then ctrl+s again.",
                 title="Not complete yet",
             )
-        elif action == "complete" and (question := self.past_follow_up_question()):
+        elif question := self.past_follow_up_question():
             self.stay_open(question, title="A date in the past")
-        elif action == "complete" and draft.nothing_recorded() and not self.empty_warned:
+        elif draft.nothing_recorded() and not self.empty_warned:
             self.empty_warned = True
             self.stay_open(
                 "Nothing is recorded in this conference yet. Press ctrl+s again to "
                 "complete it anyway (it counts as a conference), or escape to discard it.",
                 title="Empty conference",
             )
-        elif action == "complete":
-            self.finish_complete()
-        elif action == "leave" and (warning := self.unsaved_warning()):
-            # The last save before leaving found a problem (a change made elsewhere).
-            self.stay_open(warning, title="Not saved")
-        elif action == "leave" and self.amended_here():
-            self.ask_keep_or_discard()
-        elif action == "leave":
-            self.finish_leave()
+        else:
+            self.finish_complete(progress)
 
     def past_follow_up_question(self) -> str:
         """Ask, once per date, before completing with a follow-up typed in the past (a
@@ -898,6 +907,13 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         # never for this conference: they wait until it has closed (or stays open).
         self.conference_app.key_gate.hold(self, "the conference to close", part="close")
         self.queue_everything_unsaved()
+        draft = self.draft
+        saved = draft is not None and not (draft.pending or draft.saving or self.closing)
+        if action == "complete" and saved:
+            # Every word is saved already (the autosave's): where the teacher was is
+            # written with the completion, one write and one thread instead of two.
+            self.complete_if_ready(self.where() if self.conference.is_draft else None)
+            return
         self.flush(then=action)
 
     def stay_open(self, why: str, *, title: str, severity: SeverityLevel = "warning") -> None:
@@ -914,7 +930,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         for editor in self.editors.values():
             editor.set_read_only(True)
 
-    def finish_complete(self) -> None:
+    def finish_complete(self, progress: Progress | None = None) -> None:
         assert self.draft is not None
         self.stop_editing()
         store = self.conference_app.store
@@ -938,7 +954,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
 
         run_in_background(
             self,
-            lambda: store.complete_conference(conference_id),
+            lambda: store.complete_conference(conference_id, progress),
             done,
             group="save-complete",
             failed=self.could_not_close,
