@@ -155,6 +155,17 @@ def read_opened(
     )
 
 
+def warm_opening(store: Store, forms: FormChoice, student_id: str) -> None:
+    """The reads a conference opens with, made once for nothing as the app settles:
+    SQLAlchemy builds each statement's SQL on its first use, which was half of the first
+    `n`'s read (30 ms, against 15 for the next). Reads only: nothing is started or
+    written."""
+    store.draft_for_student(student_id)
+    student = store.get_student(student_id)
+    form = forms.for_class(store.get_class(student.class_id).default_form)
+    store.last_time(student_id, None, [key for _label, key in last_time_fields(form)])
+
+
 def read_last_time(store: Store, form: Form, conference: ConferenceInfo) -> LastTime:
     """What this conference revisits, as it stood when it was held."""
     keys = [key for _label, key in last_time_fields(form)]
