@@ -220,6 +220,18 @@ def test_complete_conference_ends_it_once(
     assert store.latest_conference_id(student.id) == conference.id
 
 
+def test_a_draft_started_by_a_copy_of_the_app_is_marked_open_by_it(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    """Marked as it is made, as open_elsewhere would mark it: another copy opening it
+    now is told; a draft already open is returned as it is, unmarked."""
+    started = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-a")
+    assert (started.editor_id, started.editor_seen_at) == ("copy-a", clock())
+    assert store.open_elsewhere(started.id, "copy-b", 30)
+    again = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-c")
+    assert again.id == started.id and again.editor_id == "copy-b"
+
+
 def test_completing_writes_where_the_teacher_was_with_it(
     store: Store, student: StudentInfo
 ) -> None:

@@ -135,10 +135,17 @@ def read_opened(
         form = forms.picked or forms.for_class(
             store.get_class(store.get_student(student_id).class_id).default_form
         )
-        conference = store.start_conference(student_id, form.id, form.version, form.stages[0].key)
+        conference = store.start_conference(
+            student_id, form.id, form.version, form.stages[0].key, editor_id
+        )
     form = forms.held_with(conference)
-    elsewhere = conference.is_draft and store.open_elsewhere(
-        conference.id, editor_id, OPEN_ELSEWHERE_SECONDS
+    # A draft started just now was marked open here as it was made (a write less for n);
+    # one reopened, or another copy's that won a start at the same moment, is asked.
+    marked_here = bool(editor_id) and conference.editor_id == editor_id
+    elsewhere = (
+        conference.is_draft
+        and not marked_here
+        and store.open_elsewhere(conference.id, editor_id, OPEN_ELSEWHERE_SECONDS)
     )
     start = (
         None
