@@ -76,7 +76,9 @@ class FieldEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.label_text(), classes="field-label")
         yield self.make_control()
-        yield Static("", classes="field-error")
+        # The line for a problem with the field is made when there first is one (see
+        # show_error): five fields a stage, nearly always without one, each a widget to
+        # build, style and lay out as the conference opens.
         if self.form_field.type == "date":
             yield Static("", classes="field-confirm")
 
@@ -289,9 +291,13 @@ class FieldEditor(Vertical):
         if message == self.error_shown:
             return
         self.error_shown = message
-        error = self.query_one(".field-error", Static)
-        error.update(plain(message))
-        error.display = bool(message)
+        made = self.query(".field-error")
+        if made:
+            error = made.first(Static)
+            error.update(plain(message))
+            error.display = bool(message)
+        else:
+            self.mount(Static(plain(message), classes="field-error"), after=self.control)
 
     def set_read_only(self, read_only: bool) -> None:
         """Edits from now on are not announced, so never saved. The controls are left as
@@ -304,7 +310,8 @@ class FieldEditor(Vertical):
             self.post_message(self.Changed(self, self.field_key, self.value(), self.private))
 
     def on_mount(self) -> None:
-        self.query_one(".field-error", Static).display = False
+        for error in self.query(".field-error"):
+            error.display = False
         if self.form_field.type == "date":
             self.show_date()
 
