@@ -408,9 +408,21 @@ class ConferenceApp(App[None]):
 
         def read() -> Opened | GroupOpened:
             try:
-                if form is None and (group_id := open_group_draft()) is not None:
-                    # A student's group draft reopens with the whole group.
-                    return read_group_opened(store, forms.forms, store.group_conference(group_id))
+                if form is None:
+                    existing = existing_conference()
+                    if existing is not None and existing.is_draft and existing.group_id:
+                        # A student's group draft reopens with the whole group.
+                        group = store.group_conference(existing.group_id)
+                        return read_group_opened(store, forms.forms, group)
+                    return read_opened(
+                        store,
+                        forms,
+                        student_id,
+                        conference_id,
+                        editor_id,
+                        looked_up=True,
+                        existing=existing,
+                    )
                 return read_opened(store, forms, student_id, conference_id, editor_id)
             except FormMissing as exc:
                 raise StoreError(str(exc)) from exc
@@ -425,14 +437,12 @@ class ConferenceApp(App[None]):
                     exc.fault,
                 ) from exc
 
-        def open_group_draft() -> str | None:
+        def existing_conference() -> ConferenceInfo | None:
+            """The conference asked for, or the student's draft: read once, for the
+            group check and the opening alike."""
             if conference_id is not None:
-                existing: ConferenceInfo | None = store.get_conference(conference_id)
-            else:
-                existing = store.draft_for_student(student_id)
-            if existing is not None and existing.is_draft and existing.group_id:
-                return existing.group_id
-            return None
+                return store.get_conference(conference_id)
+            return store.draft_for_student(student_id)
 
         def discard_started(opened: Opened | GroupOpened) -> None:
             if conference_id is None and isinstance(opened, Opened):

@@ -123,18 +123,33 @@ class FormChoice:
 
 
 def read_opened(
-    store: Store, forms: FormChoice, student_id: str, conference_id: str | None, editor_id: str
+    store: Store,
+    forms: FormChoice,
+    student_id: str,
+    conference_id: str | None,
+    editor_id: str,
+    *,
+    looked_up: bool = False,
+    existing: ConferenceInfo | None = None,
 ) -> Opened:
     """Everything a conference opens with, read (a new draft started, unless one is given)
-    before its screen is pushed, so that the screen is drawn once, whole."""
-    if conference_id is not None:
+    before its screen is pushed, so that the screen is drawn once, whole. With
+    `looked_up`, the caller has read the conference asked for, or the student's draft:
+    `existing` (None: there is no draft), not read again."""
+    student: StudentInfo | None = None
+    if looked_up and existing is not None:
+        conference = existing
+    elif conference_id is not None:
         conference = store.get_conference(conference_id)
-    elif forms.picked is None and (draft := store.draft_for_student(student_id)) is not None:
+    elif (
+        forms.picked is None
+        and not looked_up
+        and (draft := store.draft_for_student(student_id)) is not None
+    ):
         conference = draft
     else:
-        form = forms.picked or forms.for_class(
-            store.get_class(store.get_student(student_id).class_id).default_form
-        )
+        student = store.get_student(student_id)
+        form = forms.picked or forms.for_class(store.get_class(student.class_id).default_form)
         conference = store.start_conference(
             student_id, form.id, form.version, form.stages[0].key, editor_id
         )
@@ -152,9 +167,11 @@ def read_opened(
         if conference.is_draft
         else AmendmentStart(conference, tuple(store.goal_chain(conference.student_id)))
     )
+    if student is None or student.id != conference.student_id:
+        student = store.get_student(conference.student_id)
     return Opened(
         conference,
-        store.get_student(conference.student_id),
+        student,
         read_last_time(store, form, conference),
         elsewhere,
         form,
