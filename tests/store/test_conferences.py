@@ -9,6 +9,7 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store
+from conference_tui.store.records import Progress
 from conference_tui.store.roster_records import ConferenceStatus, StudentInfo
 
 if TYPE_CHECKING:
@@ -217,6 +218,34 @@ def test_complete_conference_ends_it_once(
     again = store.complete_conference(conference.id)
     assert again.ended_at == ended_at  # completing twice keeps the first end time
     assert store.latest_conference_id(student.id) == conference.id
+
+
+def test_a_draft_started_by_a_copy_of_the_app_is_marked_open_by_it(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    """Marked as it is made, as open_elsewhere would mark it: another copy opening it
+    now is told; a draft already open is returned as it is, unmarked."""
+    started = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-a")
+    assert (started.editor_id, started.editor_seen_at) == ("copy-a", clock())
+    assert store.open_elsewhere(started.id, "copy-b", 30)
+    again = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-c")
+    assert again.id == started.id and again.editor_id == "copy-b"
+
+
+def test_completing_writes_where_the_teacher_was_with_it(
+    store: Store, student: StudentInfo
+) -> None:
+    """ctrl+s with every word saved already: the stage, field and time spent are written
+    in the completing transaction."""
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    done = store.complete_conference(conference.id, Progress("modify", "goal", 312))
+    assert done.status == ConferenceStatus.COMPLETE
+    assert (done.current_stage, done.current_field, done.elapsed_seconds) == (
+        "modify",
+        "goal",
+        312,
+    )
+    assert store.get_conference(conference.id) == done
 
 
 def test_a_new_conference_after_completion_is_a_new_draft(

@@ -165,6 +165,30 @@ async def test_autosave_reaches_the_database_within_a_second_without_a_key(
         assert isinstance(app.screen, ConferenceScreen)
 
 
+async def test_ctrl_s_with_everything_autosaved_completes_where_the_teacher_was(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Every word saved by the autosave, then a move to another stage: ctrl+s writes the
+    stage with the completion (one write), and the conference is complete."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, *"Owl")
+        await wait_until(
+            pilot, lambda: saved_value(app, "piece_title") == "Owl", "autosaving the title"
+        )
+        await type_ahead(pilot, "pagedown", "pagedown", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    conference_id = app_store.latest_conference_id(student_id)
+    assert conference_id is not None
+    done = app_store.get_conference(conference_id)
+    assert done.status == "complete" and done.piece_title == "Owl"
+    assert done.current_stage == "act"
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_draft_left_with_escape_reopens_exactly_where_it_was(
     app_store: Store, fixed_clock: SettableClock, size: tuple[int, int]

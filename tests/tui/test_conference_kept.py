@@ -7,7 +7,7 @@ import gc
 import weakref
 from datetime import timedelta
 
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
@@ -157,9 +157,10 @@ async def test_a_theme_chosen_while_the_kept_screen_is_away_shows_when_it_return
 async def test_a_conference_left_and_a_screen_closed_are_not_kept_in_memory(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
-    """A teacher holds thirty conferences a class: the fields of each one left, and each
-    screen closed, are let go (Textual's watches of the app's theme and title, and its
-    cache of drawn lines, kept every one: 1.5 MiB a conference)."""
+    """A teacher holds thirty conferences a class: the fields of each one left are the
+    kept screen's, refilled for the next, never a set a conference; each screen closed is
+    let go (Textual's watches of the app's theme and title, and its cache of drawn lines,
+    kept every one: 1.5 MiB a conference)."""
     two_students(app_store, fixed_clock)
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -176,7 +177,10 @@ async def test_a_conference_left_and_a_screen_closed_are_not_kept_in_memory(
         await type_ahead(pilot, "escape")
         await settle(pilot)
         gc.collect()
-        assert note() is None and title() is None, "a field of a conference left"
+        kept = app.kept_conference
+        assert kept is not None
+        assert note() is kept.editors["purpose"].control, "a field of a conference left"
+        assert title() is kept.editors["piece_title"].control, "a field of a conference left"
         assert status() is None, "a screen closed"
 
 
@@ -225,3 +229,40 @@ async def test_escape_is_named_for_what_it_does_a_draft_or_a_completed_conferenc
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     assert app_store.get_conference(completed.id).status == "complete"
+
+
+async def test_refilled_fields_show_the_next_conference_as_new_ones_would(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The kept screen's fields are refilled, not mounted again: each shows the next
+    conference's text, choice and privacy, nothing the last one typed or marked, and a
+    draft reopened shows its own again."""
+    two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        # Ana's: the piece typed and marked private, a stage of the process chosen.
+        await type_ahead(pilot, "/", *"Ana", "enter", "n", *"Owl", "ctrl+t", "tab", "tab", "d")
+        first = conference(app)
+        piece = first.editors["piece_title"]
+        assert piece.private and first.editors["process_stage"].value() == "drafting"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+
+        await type_ahead(pilot, "/", "ctrl+u", *"Ben", "enter", "n")
+        second = conference(app)
+        assert second is first and second.editors["piece_title"] is piece
+        assert piece.value() == "" and not piece.private and not piece.read_only
+        assert "(shareable)" in str(piece.query_one(".field-label", Label).render())
+        assert second.editors["process_stage"].value() == ""
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+
+        await type_ahead(pilot, "/", "ctrl+u", *"Ana", "enter", "n")
+        third = conference(app)
+        assert third.student.name == "Ana Lopez"
+        assert piece.value() == "Owl" and piece.private
+        assert "(private)" in str(piece.query_one(".field-label", Label).render())
+        assert third.editors["process_stage"].value() == "drafting"
+        await type_ahead(pilot, "escape")
+        await settle(pilot)

@@ -19,7 +19,10 @@ def shown(app: object, part: str) -> str:
     editor = screen(app).editors["follow_up"]
     if part == "date":
         return str(editor.control.border_subtitle or "")
-    widget = editor.query_one(part)
+    made = editor.query(part)  # the error's line is made with the first error
+    if not made:
+        return ""
+    widget = made.first()
     assert isinstance(widget, Static | Label)
     return str(widget.render()) if widget.display else ""
 

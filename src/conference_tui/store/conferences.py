@@ -173,9 +173,16 @@ def answer_info(row: Answer) -> AnswerInfo:
 
 class ConferenceStore(StoreBase):
     def start_conference(
-        self, student_id: str, form_id: str, form_version: int, first_stage: str = ""
+        self,
+        student_id: str,
+        form_id: str,
+        form_version: int,
+        first_stage: str = "",
+        editor_id: str = "",
     ) -> ConferenceInfo:
         """Open a draft of this form for the student, or return the one already open.
+        A draft started here is marked open by `editor_id` as it is made (as
+        `open_elsewhere` would mark it): its `editor_id` says whether it is this one.
 
         Two copies of the app starting at once both open the same draft: a second
         draft of one student and form is refused by the database (migration 0006), so
@@ -197,6 +204,8 @@ class ConferenceStore(StoreBase):
                         started_at=now,
                         updated_at=now,
                         current_stage=first_stage,
+                        editor_id=editor_id,
+                        editor_seen_at=now if editor_id else None,
                     )
                 )
             draft = require(
@@ -489,10 +498,18 @@ class ConferenceStore(StoreBase):
         )
         session.add_all(HabitObservation(conference_id=conference_id, habit=h) for h in wanted)
 
-    def complete_conference(self, conference_id: str) -> ConferenceInfo:
+    def complete_conference(
+        self, conference_id: str, progress: Progress | None = None
+    ) -> ConferenceInfo:
+        """Mark the conference complete; with `progress`, where the teacher was and the
+        time spent are written in the same transaction (one write for ctrl+s, not two)."""
         now = self.clock()
         with self._write() as session:
             row = require(session.get(Conference, conference_id), "conference", conference_id)
+            if progress is not None:
+                row.current_stage = progress.stage_key
+                row.current_field = progress.field_key
+                row.elapsed_seconds = max(0, int(progress.elapsed_seconds))
             if row.status != ConferenceStatus.COMPLETE:
                 row.status = ConferenceStatus.COMPLETE
                 row.ended_at = now

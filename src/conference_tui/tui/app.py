@@ -298,14 +298,43 @@ class ConferenceApp(App[None]):
         here = Path(__file__).parent
         for path in self.LATER_CSS:
             self.stylesheet.read(here / path)
-        self.stylesheet.reparse()
+        # Parsed in place, not with reparse(): that parses into a new stylesheet and
+        # throws its cache of parsed sources away, so the next widget class met (the
+        # conference's fields at the first n) made Textual parse every source again,
+        # these files too (5 ms, 25 on a busy machine).
+        self.stylesheet.parse()
         self.stylesheet.update(self)
 
     def part_settled(self, part: str) -> None:
+        if part not in self.settling:
+            return
         self.settling.discard(part)
-        if not self.settling and self.settled is not None:
+        if self.settling:
+            return
+        if self.settled is not None:
             settled, self.settled = self.settled, None
             settled()
+        self.warm_conference_reads()
+
+    def warm_conference_reads(self) -> None:
+        """Once the app has settled, the reads of a conference's opening, for the
+        highlighted student, in a thread: the teacher's first `n` then reads as fast as
+        the next (see warm_opening). Nothing is said if they fail: `n` says it then."""
+        from conference_tui.tui.screens.roster import RosterScreen
+
+        roster = self.screen
+        student_id = roster.selected_student_id() if isinstance(roster, RosterScreen) else None
+        if student_id is None:
+            return
+        store, forms, default = self.store, dict(self.forms), self.form
+
+        def warm() -> None:
+            # In the thread: a conference module that failed to load fails here, unseen.
+            from conference_tui.tui.screens.conference import FormChoice, warm_opening
+
+            warm_opening(store, FormChoice(forms, default), student_id)
+
+        run_in_background(self, warm, group="warm-conference", failed=lambda _: None)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with its text colours made readable on its grounds."""
@@ -380,9 +409,21 @@ class ConferenceApp(App[None]):
 
         def read() -> Opened | GroupOpened:
             try:
-                if form is None and (group_id := open_group_draft()) is not None:
-                    # A student's group draft reopens with the whole group.
-                    return read_group_opened(store, forms.forms, store.group_conference(group_id))
+                if form is None:
+                    existing = existing_conference()
+                    if existing is not None and existing.is_draft and existing.group_id:
+                        # A student's group draft reopens with the whole group.
+                        group = store.group_conference(existing.group_id)
+                        return read_group_opened(store, forms.forms, group)
+                    return read_opened(
+                        store,
+                        forms,
+                        student_id,
+                        conference_id,
+                        editor_id,
+                        looked_up=True,
+                        existing=existing,
+                    )
                 return read_opened(store, forms, student_id, conference_id, editor_id)
             except FormMissing as exc:
                 raise StoreError(str(exc)) from exc
@@ -397,14 +438,12 @@ class ConferenceApp(App[None]):
                     exc.fault,
                 ) from exc
 
-        def open_group_draft() -> str | None:
+        def existing_conference() -> ConferenceInfo | None:
+            """The conference asked for, or the student's draft: read once, for the
+            group check and the opening alike."""
             if conference_id is not None:
-                existing: ConferenceInfo | None = store.get_conference(conference_id)
-            else:
-                existing = store.draft_for_student(student_id)
-            if existing is not None and existing.is_draft and existing.group_id:
-                return existing.group_id
-            return None
+                return store.get_conference(conference_id)
+            return store.draft_for_student(student_id)
 
         def discard_started(opened: Opened | GroupOpened) -> None:
             if conference_id is None and isinstance(opened, Opened):

@@ -311,7 +311,10 @@ class RosterScreen(AppScreen[None]):
             self.show((look.classes, look.current, look.rows))
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Keys wait for the read from now; the read itself starts once the roster is drawn
+        # again: its thread would take Python's lock from that frame (ctrl+s's wait).
+        self.conference_app.key_gate.hold(self, "the roster", part="roster-load", escapable=True)
+        self.call_after_refresh(self.reload)
 
     def on_resize(self) -> None:
         # The student the cursor is on, read before fitting the columns clears the rows:

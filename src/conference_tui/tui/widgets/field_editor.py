@@ -77,7 +77,9 @@ class FieldEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.label_text(), classes="field-label")
         yield self.make_control()
-        yield Static("", classes="field-error")
+        # The line for a problem with the field is made when there first is one (see
+        # show_error): five fields a stage, nearly always without one, each a widget to
+        # build, style and lay out as the conference opens.
         if self.form_field.type == "date":
             yield Static("", classes="field-confirm")
 
@@ -141,11 +143,8 @@ class FieldEditor(Vertical):
                 self.initial_value, placeholder=hint, id=control_id, classes="field-control"
             )
         if field.type == "choice":
-            options = [(choice, choice) for choice in field.choices]
-            if self.initial_value and self.initial_value not in field.choices:
-                options.append((self.initial_value, self.initial_value))
             return Select(
-                options,
+                self.choice_options(),
                 value=self.initial_value or Select.NULL,
                 prompt="(choose)",
                 id=control_id,
@@ -157,6 +156,53 @@ class FieldEditor(Vertical):
             id=control_id,
             classes=f"field-control field-{field.type}",
         )
+
+    def choice_options(self) -> list[tuple[str, str]]:
+        """A choice list's options: the form's choices, and the value it opens with if
+        that is none of them (a choice the form no longer offers)."""
+        options = [(choice, choice) for choice in self.form_field.choices]
+        if self.initial_value and self.initial_value not in self.form_field.choices:
+            options.append((self.initial_value, self.initial_value))
+        return options
+
+    def refill(self, value: str, private: bool) -> None:
+        """This field for the next conference of a kept screen, as if new: its text (its
+        undo history begins again, so that ctrl+z never brings back another student's
+        note), its privacy, and nothing left of what the last one typed, confirmed or
+        was shown. The refilling is no edit: nothing is announced to be saved."""
+        old_options = self.choice_options()
+        self.initial_value = visible(value)
+        self.private = private
+        self.read_only = False
+        self.typed = ""
+        self.typed_at = -CHOICE_TYPING_SECONDS
+        self.past_confirmed = ""
+        self.query_one(".field-label", Label).update(self.label_text())
+        self.show_error("")
+        control = self.control
+        with self.prevent(
+            TextArea.Changed, Input.Changed, Select.Changed, SelectionList.SelectedChanged
+        ):
+            if isinstance(control, TextArea):
+                control.load_text(self.initial_value)  # clears its undo history
+            elif isinstance(control, Input):
+                control.value = self.initial_value
+                control.cursor_position = len(self.initial_value)
+            elif isinstance(control, Select):
+                control.expanded = False
+                if (options := self.choice_options()) != old_options:
+                    control.set_options(options)
+                control.value = self.initial_value or Select.NULL
+            elif isinstance(control, SelectionList):
+                chosen = set(filter(None, self.initial_value.split(MULTI_SEPARATOR)))
+                control.deselect_all()
+                for choice in self.choices():
+                    if choice in chosen:
+                        control.select(choice)
+                control.highlighted = None
+                control.scroll_home(animate=False)
+        if self.form_field.type == "date":
+            self.show_date()
 
     @property
     def control(self) -> Widget:
@@ -246,9 +292,13 @@ class FieldEditor(Vertical):
         if message == self.error_shown:
             return
         self.error_shown = message
-        error = self.query_one(".field-error", Static)
-        error.update(plain(message))
-        error.display = bool(message)
+        made = self.query(".field-error")
+        if made:
+            error = made.first(Static)
+            error.update(plain(message))
+            error.display = bool(message)
+        else:
+            self.mount(Static(plain(message), classes="field-error"), after=self.control)
 
     def set_read_only(self, read_only: bool) -> None:
         """Edits from now on are not announced, so never saved. The controls are left as
@@ -261,7 +311,8 @@ class FieldEditor(Vertical):
             self.post_message(self.Changed(self, self.field_key, self.value(), self.private))
 
     def on_mount(self) -> None:
-        self.query_one(".field-error", Static).display = False
+        for error in self.query(".field-error"):
+            error.display = False
         if self.form_field.type == "date":
             self.show_date()
 

@@ -41,7 +41,15 @@ class NoteArea(TextArea):
             return height
         return max(height, len(Content.from_text(self.placeholder).wrap(width)))
 
+    def load_text(self, text: str) -> None:
+        super().load_text(text)
+        # Loaded for the next conference of a kept screen, with no Changed message.
+        self.fit_to_hint()
+
     def on_text_area_changed(self) -> None:
+        self.fit_to_hint()
+
+    def fit_to_hint(self) -> None:
         # The hint comes and goes with the first letter: the height may change with it.
         if self.was_empty != (not self.text):
             self.was_empty = not self.text

@@ -42,11 +42,18 @@ def field_editor(
         private = any(a.private for a in stored) if stored else field.private
         values = {answer.field_key: answer.value for answer in stored}
         return RubricEditor(field, stage_key, values, private)
+    return FieldEditor(field, stage_key, *field_answer(field, answers, habits))
+
+
+def field_answer(
+    field: FormField, answers: Mapping[str, AnswerInfo], habits: str
+) -> tuple[str, bool]:
+    """What a field (not a rubric) opens with: its text, and whether it is private."""
     answer = answers.get(field.key)
     value = answer.value if answer else ""
     if field.type == "habits" and answer is None:
         value = habits
-    return FieldEditor(field, stage_key, value, answer.private if answer else field.private)
+    return value, answer.private if answer else field.private
 
 
 class StagePane(Vertical):
@@ -99,6 +106,32 @@ class StagePane(Vertical):
         page = Vertical(*editors.values(), id=f"page-{stage.key}", classes="stage-page")
         page.display = False
         return page, editors
+
+    def can_refill(self) -> bool:
+        """Whether the next conference's answers can be put in these fields. A rubric
+        holds a cursor, a note box and levels of its own: a pane with one is built anew."""
+        return not any(isinstance(editor, RubricEditor) for editor in self.editors.values())
+
+    async def refill(self, answers: dict[str, AnswerInfo], habits: str, first: FormStage) -> None:
+        """These fields, kept from the last conference (of the same form), filled with the
+        next one's answers: mounting them again is most of what a kept screen would cost
+        to show. Each field starts afresh (see `FieldEditor.refill`); the stage the
+        conference opens at is mounted before it is shown."""
+        self.answers = answers
+        self.habits = habits
+        self.first = first
+        self.shown_index = None
+        async with self.mounting:
+            # A page whose mounting was cancelled as the last conference closed was never
+            # registered: it goes, so that its stage is mounted again whole.
+            registered = set(self.pages.values())
+            fields = self.query_one("#stage-fields", VerticalScroll)
+            stray = [page for page in fields.children if page not in registered]
+            if stray:
+                await self.app.remove_nodes(stray)
+        for editor in self.editors.values():
+            editor.refill(*field_answer(editor.form_field, answers, habits))
+        await self.ensure_page(first)
 
     def register(self, stage: FormStage, page: Vertical, editors: dict[str, FieldEditor]) -> None:
         """Make a page's fields known to the screen: only once they are mounted, since
