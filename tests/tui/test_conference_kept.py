@@ -266,3 +266,22 @@ async def test_refilled_fields_show_the_next_conference_as_new_ones_would(
         assert third.editors["process_stage"].value() == "drafting"
         await type_ahead(pilot, "escape")
         await settle(pilot)
+
+
+async def test_the_same_keys_tick_the_same_choice_on_a_refilled_screen(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A new tick list starts on its first choice; a refilled one must too, or a teacher's
+    habitual keys tick the wrong quality, or none, on every student after the first."""
+    ana, ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    keys = ("n", "pagedown", "pagedown", "pagedown", "tab", "tab", "space", "escape")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", *keys)
+        await settle(pilot)
+        await type_ahead(pilot, "/", "ctrl+u", *"Ben", "enter", *keys)
+        await settle(pilot)
+    for student in (ana, ben):
+        draft = app_store.draft_for_student(student)
+        assert draft is not None and draft.value("criteria") == "focus"

@@ -552,3 +552,23 @@ async def test_a_resize_keeps_the_teachers_place_in_the_history(
         await pilot.resize_terminal(90, 30)
         await settle(pilot)
         assert goals.cursor_row == 1
+
+
+async def test_a_history_opened_again_starts_on_the_newest_conference(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """However far down the last visit left the cursor, a history opened starts on the
+    newest conference: the same keys (enter, down, enter) open the same conference each
+    time."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "down", "down", "enter", "down", "down")  # Amara's
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert history.selected_conference_id() == story.conferences["Amara"][2]
+        await type_ahead(pilot, "escape", "enter")
+        await settle(pilot)
+        assert app.screen is history
+        assert history.selected_conference_id() == story.conferences["Amara"][0]

@@ -446,7 +446,7 @@ class HistoryScreen(CopiesConference):
         self.query_one("#history-table", DataTable).focus()
         # show_story replaces the rest: student, rows, goals, habits, profile, details.
         story, detail = read
-        self.show_story(story)
+        self.show_story(story, keep_place=False)
         if detail is not None:
             self.show_detail(detail)
 
@@ -484,7 +484,9 @@ class HistoryScreen(CopiesConference):
         self.conference_app.key_gate.release(self, part="history-load", deliver=False)
         self.dismiss()
 
-    def show_story(self, story: Story) -> None:
+    def show_story(self, story: Story, keep_place: bool = True) -> None:
+        """Show a student's story; with `keep_place`, on the conference the cursor was on
+        (the same story read again), else on the one asked for, or the newest."""
         self.student = story.student
         self.conference_count = story.conference_count
         self.goals = story.goals
@@ -494,7 +496,9 @@ class HistoryScreen(CopiesConference):
         self.loading_more = False
         self.has_more = len(story.conferences) < story.conference_count
         table = self.query_one("#history-table", DataTable)
-        selected = self.wanted_conference_id or self.selected_conference_id()
+        selected = self.wanted_conference_id or (
+            self.selected_conference_id() if keep_place else None
+        )
         table.clear()
         self.summaries.clear()
         self.add_summaries(story.conferences)

@@ -199,7 +199,9 @@ class FieldEditor(Vertical):
                 for choice in self.choices():
                     if choice in chosen:
                         control.select(choice)
-                control.highlighted = None
+                # On the first choice, as a new list starts (OptionList's own action_first):
+                # the teacher's habitual keys must tick the same choice on every student.
+                control.highlighted = 0 if control.option_count else None
                 control.scroll_home(animate=False)
         if self.form_field.type == "date":
             self.show_date()
