@@ -23,7 +23,16 @@ from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel, SpiralStepper
 
-from .conftest import SIZES, SettableClock, make_test_app, one_student, settle, told, type_ahead
+from .conftest import (
+    SIZES,
+    SettableClock,
+    StoryData,
+    make_test_app,
+    one_student,
+    settle,
+    told,
+    type_ahead,
+)
 
 
 @contextlib.contextmanager
@@ -769,3 +778,23 @@ async def test_a_teachers_own_form_sets_and_carries_goals_whatever_its_keys(
         current_id = screen(app).conference_id
     [goal] = app_store.goal_chain(student_id)
     assert goal.status == "met" and goal.closed_by_conference_id == current_id
+
+
+async def test_a_field_tabbed_to_behind_pagedown_stays_in_sight(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The stage scrolls to its top after it is shown; keys typed at once behind pagedown
+    may have moved the focus down the page by then, and it must stay in sight."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(5):
+            await type_ahead(pilot, "n", *["pagedown"] * 5, "tab", "tab", "tab")
+            screen = app.screen
+            assert isinstance(screen, ConferenceScreen)
+            focused = app.focused
+            assert focused is not None
+            fields = screen.query_one("#stage-fields")
+            shown = fields.content_region
+            assert shown.contains_region(focused.region), (focused, focused.region, shown)
+            await type_ahead(pilot, "escape", "escape", "down")

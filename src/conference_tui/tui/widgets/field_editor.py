@@ -281,7 +281,13 @@ class FieldEditor(Vertical):
         # would leave the page at a different place from one moment to the next. After
         # the next refresh: a stage built with its screen has no layout yet.
         self.control.focus(scroll_visible=False)
-        self.call_after_refresh(self.scroll_visible, animate=False)
+        self.call_after_refresh(self.scroll_into_sight)
+
+    def scroll_into_sight(self) -> None:
+        # Only if the focus is still here: keys typed at once (tab, tab) may have moved
+        # it down the page, and scrolling back up to this field would hide that one.
+        if self.has_focus_within:
+            self.scroll_visible(animate=False, immediate=True)
 
     def toggle_private(self) -> None:
         self.private = not self.private

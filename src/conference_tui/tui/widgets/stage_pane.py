@@ -159,9 +159,21 @@ class StagePane(Vertical):
         self.query_one("#stage-questions", Static).update(plain(questions))
         # After the next refresh, like the scroll to the focused field: a stage built with
         # its screen has no layout yet.
-        fields = self.query_one("#stage-fields", VerticalScroll)
-        self.call_after_refresh(fields.scroll_home, animate=False)
+        self.call_after_refresh(self.scroll_to_top_or_focus)
         return True
+
+    def scroll_to_top_or_focus(self) -> None:
+        """The stage from its top, keeping the focused field in sight: keys typed at once
+        behind pagedown (tab, tab) may have moved the focus down the page before this
+        runs, and the text typed next must land where the teacher sees it."""
+        fields = self.query_one("#stage-fields", VerticalScroll)
+        fields.scroll_home(animate=False, immediate=True)
+        focused = self.screen.focused
+        if focused is not None and fields in focused.ancestors:
+            editor = next(
+                (a for a in focused.ancestors_with_self if isinstance(a, FieldEditor)), None
+            )
+            (editor or focused).scroll_visible(animate=False, immediate=True)
 
     def show_title(self) -> None:
         if self.shown_index is None:
