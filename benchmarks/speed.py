@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -100,8 +101,14 @@ def terminal_runs(database: Path, runs: int, word: str, who: Names) -> dict[str,
             tui.wait_for_backup(steady, terminal)
         for round_number in range(runs + 1):  # round 0 warms the caches and is not kept
             first_of_day.fresh_data()
+            os.sync()
             terminal, first = tui.launch(tui.app_argv(database), first_of_day.env, roster)
             terminal.close()  # the backup it started is not waited for; its folder goes
+            # ... now, and what the killed backup wrote reaches the disk before the next
+            # figure is timed, so that no figure is timed during that write-back or the
+            # folder's removal.
+            first_of_day.fresh_data()
+            os.sync()
             terminal, bare = tui.launch(tui.floor_argv("bare"), {}, bare_ready)
             terminal.close()
             terminal, launched = tui.launch(tui.app_argv(database), steady.env, roster)
