@@ -14,16 +14,16 @@ from conference_tui.launch import AppOptions, app_options, give_back, keys_for_t
 @pytest.mark.parametrize(
     ("args", "app"),
     [
-        ([], AppOptions(None, False)),
-        (["--db", "notes.db"], AppOptions("notes.db", False)),
-        (["--db=notes.db", "--demo"], AppOptions("notes.db", True)),
-        (["--demo"], AppOptions(None, True)),
+        ([], (None, False)),
+        (["--db", "notes.db"], ("notes.db", False)),
+        (["--db=notes.db", "--demo"], ("notes.db", True)),
+        (["--demo"], (None, True)),
         (["--db", "notes.db", "import", "roster.csv"], None),
         (["export", "--all"], None),
         (["--help"], None),
         (["--version"], None),
         (["--db"], None),  # click says what is missing
-        (["--db", "--demo"], AppOptions("--demo", False)),  # a file named --demo, as click reads it
+        (["--db", "--demo"], ("--demo", False)),  # a file named --demo, as click reads it
     ],
 )
 def test_only_opening_the_app_takes_the_keyboard(args: list[str], app: AppOptions | None) -> None:
