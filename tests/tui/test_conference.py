@@ -550,6 +550,24 @@ async def test_completing_an_empty_conference_asks_first(
     assert app_store.history(student_id) == []
 
 
+async def test_why_ctrl_s_stopped_short_is_taken_down_once_the_conference_is_complete(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The notice that the conference records nothing yet, still up over the roster after
+    the teacher wrote and completed it, would read as the notes lost."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "ctrl+s")
+        assert any("Nothing is recorded" in n.message for n in app._notifications)
+        await type_ahead(pilot, *"Owl", "ctrl+s")
+        assert isinstance(app.screen, RosterScreen)
+        assert not [n for n in app._notifications if "Nothing is recorded" in n.message]
+    assert [c.piece_title for c in app_store.history(student_id)] == ["Owl"]
+
+
 async def test_leaving_before_a_busy_database_opens_the_conference_leaves_no_draft(
     app_store: Store, fixed_clock: SettableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

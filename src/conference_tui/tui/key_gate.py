@@ -164,14 +164,16 @@ class KeyGate:
         severity: SeverityLevel = "warning",
         timeout: float = 8,
         to_student: bool = False,
-    ) -> None:
+    ) -> str:
         """What a key asked cannot happen (no student to open, a field to fix before
         leaving): tell the teacher why. Keys typed after it were meant for where it
-        would have led, so they are dropped rather than acted on here."""
+        would have led, so they are dropped rather than acted on here. Returns the
+        notice as told, to take down (`take_down`) once it is no longer true."""
         dropped = self.drop_waiting()
         if dropped:
             why += f"\nThe {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
         self.app.notify(why, title=title, severity=severity, timeout=timeout, to_student=to_student)
+        return why
 
     def drop_waiting(self) -> int:
         """Forget every key not yet delivered; how many there were."""

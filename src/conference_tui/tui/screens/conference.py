@@ -321,6 +321,8 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         self.goal_undo: tuple[str, str] | None = None
         # What the last mark said (how to undo it): true only in this conference.
         self.goal_notice = ""
+        # Why ctrl+s or escape stopped short ("Empty conference"...): untrue once it closes.
+        self.stopped_notices: list[str] = []
         self.empty_warned = False
         # The past follow-up the teacher was last asked about on ctrl+s: a second ctrl+s
         # with the same date keeps it, as enter in the field does.
@@ -443,8 +445,10 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
             timer.stop()
         self.timers.clear()
         self.workers.cancel_node(self)
-        # "To undo: ctrl+g, then u" would be read as about the next student's goals.
-        take_down(self.app, self.goal_notice)
+        # "To undo: ctrl+g, then u" would be read as about the next student's goals, and
+        # "Nothing is recorded in this conference yet" over the roster as the notes lost.
+        for notice in (self.goal_notice, *self.stopped_notices):
+            take_down(self.app, notice)
         # Textual puts the notices back on a screen as it resumes, after its first frame:
         # kept, this one would flash this conference's notices over the next student's.
         for rack in self.query("#textual-toastrack"):
@@ -956,7 +960,7 @@ class ConferenceScreen(CopiesConference, ClosesOverDialogs[Any]):
         take the notes): say why. Keys typed after ctrl+s or escape were meant for the
         screen below, so they are dropped, never typed into this conference unseen."""
         gate = self.conference_app.key_gate
-        gate.refuse(why, title=title, severity=severity, timeout=10)
+        self.stopped_notices.append(gate.refuse(why, title=title, severity=severity, timeout=10))
         gate.release(self, part="close")
 
     def stop_editing(self) -> None:
