@@ -154,11 +154,14 @@ def _nothing_imported(dry_run: bool) -> Iterator[None]:
     try:
         yield
     except RecordsClashError as exc:
-        if dry_run:
-            raise
+        outcome = (
+            "Dry run: nothing was written, and importing it here would be refused."
+            if dry_run
+            else "Nothing was imported: this database is as it was."
+        )
         raise RecordsClashError(
-            f"{exc} Nothing was imported: this database is as it was. To keep the archive's "
-            "notes, import it into a new, empty database (--db NEW.db)."
+            f"{exc} {outcome} To keep the archive's notes, import it into a new, empty "
+            "database (--db NEW.db)."
         ) from exc
     except ArchiveError as exc:
         raise ArchiveError(_and_nothing_imported(str(exc), dry_run)) from exc

@@ -187,3 +187,59 @@ def test_an_archive_that_clashes_with_records_here_is_refused_whole_and_said_so(
     assert "Nothing was imported" in result.stderr and "new, empty database" in result.stderr
     assert "could not be used" not in result.stderr and "check" not in result.stderr
     assert counts(other) == before
+
+
+def test_a_dry_run_finds_the_clash_the_import_would_be_refused_for(tmp_path: Path) -> None:
+    """The dry run writes nothing, so the database cannot refuse the second draft for it:
+    it must still say what the import would say, not count the records as fine."""
+    laptop, other = tmp_path / "laptop.db", tmp_path / "other.db"
+    student_id = one_student(laptop)
+    assert (
+        run("--db", str(other), "import", str(archive_of(laptop, tmp_path / "a0"))).exit_code == 0
+    )
+    start_a_draft(laptop, student_id, "From the laptop")
+    start_a_draft(other, student_id, "From the other")
+    archive = archive_of(laptop, tmp_path / "a1")
+    before = counts(other)
+
+    result = run("--db", str(other), "import", "--dry-run", str(archive))
+
+    assert result.exit_code == 1
+    assert "clash with records already in this database" in result.stderr
+    assert "Dry run: nothing was written" in result.stderr
+    assert "would be refused" in result.stderr and "new, empty database" in result.stderr
+    assert counts(other) == before
+    real = run("--db", str(other), "import", str(archive))
+    assert real.exit_code == 1 and "clash" in real.stderr
+
+
+def test_a_dry_run_passes_a_draft_that_the_archive_finishes_or_that_is_the_same(
+    tmp_path: Path,
+) -> None:
+    """No false alarm: the same draft on both sides, or one here that the archive's newer
+    copy completes, leaves one draft or none, and the import goes through."""
+    laptop, other = tmp_path / "laptop.db", tmp_path / "other.db"
+    student_id = one_student(laptop)
+    start_a_draft(laptop, student_id, "Shared draft")
+    assert (
+        run("--db", str(other), "import", str(archive_of(laptop, tmp_path / "a0"))).exit_code == 0
+    )
+    same = archive_of(laptop, tmp_path / "a1")
+    dry = run("--db", str(other), "import", "--dry-run", str(same))
+    assert dry.exit_code == 0, dry.output
+    assert "conferences: 0 new, 0 updated, 2 unchanged" in dry.stdout
+
+    store = Store.open(str(laptop))
+    try:
+        draft = store.draft_for_student(student_id)
+        assert draft is not None
+        store.complete_conference(draft.id)
+    finally:
+        store.close()
+    start_a_draft(laptop, student_id, "A new draft after it")
+    finished = archive_of(laptop, tmp_path / "a2")
+    dry = run("--db", str(other), "import", "--dry-run", str(finished))
+    assert dry.exit_code == 0, dry.output
+    assert "conferences: 1 new, 1 updated, 1 unchanged" in dry.stdout
+    real = run("--db", str(other), "import", str(finished))
+    assert real.exit_code == 0, real.output

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from pathlib import Path
 
-from conference_tui.store import InvalidInputError, Store
+import pytest
+from tests.conftest import private_copy
+
+from conference_tui.store import InvalidInputError, RecordsClashError, Store
 from conference_tui.store.roster_records import ClassInfo, StudentInfo
 
 
@@ -73,3 +77,59 @@ def test_first_student_and_class_by_name_in_one_step(store: Store) -> None:
         with pytest.raises(InvalidInputError):
             store.add_student_to_class_named(class_name, name)
     assert store.list_classes(include_archived=True) == before
+
+
+@pytest.fixture
+def laptop(sqlite_migrated_template: Path, tmp_path: Path, store: Store) -> Iterator[Store]:
+    """A second copy of the notes on a laptop of its own (SQLite), on the same clock."""
+    opened = Store.open(
+        private_copy(sqlite_migrated_template, tmp_path / "laptop.db"), clock=store.clock
+    )
+    yield opened
+    opened.close()
+
+
+def draft_of(store: Store, student_id: str, title: str) -> str:
+    draft = store.start_conference(student_id, "writing-conference", 1, "clarify")
+    store.save_answer(draft.id, "clarify", "piece_title", title, False)
+    return draft.id
+
+
+def test_an_archive_that_finishes_a_draft_here_and_starts_the_next_merges(
+    store: Store, laptop: Store
+) -> None:
+    """The laptop completed the draft both copies had and began the next: merged, the
+    old one is completed and the new one is the student's one draft. Written in id
+    order, the new draft could come before the old one's completion and be refused."""
+    student = laptop.add_student(laptop.add_class("7B").id, "Ana Lopez")
+    old = draft_of(laptop, student.id, "Both have this")
+    store.merge_records(laptop.dump_records(), dry_run=False)
+    store.clock.advance(hours=1)
+    laptop.complete_conference(old)
+    new = draft_of(laptop, student.id, "Begun on the laptop")
+    archive = laptop.dump_records()
+
+    dry = store.merge_records(archive, dry_run=True)
+    assert (dry.counts["conferences"].new, dry.counts["conferences"].updated) == (1, 1)
+    store.merge_records(archive, dry_run=False)
+    draft = store.draft_for_student(student.id)
+    assert draft is not None and draft.id == new
+    assert store.get_conference(old).status == "complete"
+
+
+def test_a_dry_run_refuses_the_second_draft_the_import_would_be_refused_for(
+    store: Store, laptop: Store
+) -> None:
+    """Both copies began a conference with the student: the import is refused whole,
+    and the dry run, which writes nothing, says so too rather than counting it fine."""
+    student = laptop.add_student(laptop.add_class("7B").id, "Ana Lopez")
+    store.merge_records(laptop.dump_records(), dry_run=False)
+    draft_of(laptop, student.id, "From the laptop")
+    draft_of(store, student.id, "From here")
+    before = store.dump_records()
+
+    with pytest.raises(RecordsClashError):
+        store.merge_records(laptop.dump_records(), dry_run=True)
+    with pytest.raises(RecordsClashError):
+        store.merge_records(laptop.dump_records(), dry_run=False)
+    assert store.dump_records() == before

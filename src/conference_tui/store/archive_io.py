@@ -298,6 +298,13 @@ class _Merge:
         self.dry_run = dry_run
         self.progress = progress
         self.conferences_kept_local: list[str] = []
+        # A dry run writes nothing, so the database cannot refuse a second draft of one
+        # student and form (uq_conference_one_draft) as the real import's write does: the
+        # drafts the merge would leave are tallied instead. Drafts only, and the local
+        # drafts it would replace: memory stays with the drafts, not the conferences.
+        self.drafts_written: dict[str, tuple[str, str]] = {}
+        self.drafts_plan = _Plan()
+        self.local_drafts_replaced: set[str] = set()
         # A database with no answer yet (a backup restored into a new file) has none to
         # match an archive's against: its answers are all new, and are not looked up
         # one batch at a time in a table that they themselves fill. Nothing before the
@@ -316,6 +323,13 @@ class _Merge:
             for kind in ("classes", "students", "conferences"):
                 for rows in self.staging.batches(kind):
                     self._apply(self._by_updated_at(kind, rows))
+            # Written after every other conference: a draft here that the archive
+            # completes must be completed before the archive's next draft for that
+            # student is written, or the two are briefly both open and the database
+            # refuses the whole import, though the end state has one draft.
+            self._apply(self.drafts_plan)
+            if self.dry_run:
+                self._refuse_two_drafts()
             self._habits()
             for rows in self.staging.batches("goals"):
                 self._apply(self._goals(rows))
@@ -373,7 +387,45 @@ class _Merge:
             # A conference added or replaced brings its habits; others keep theirs.
             touched = [*plan.inserts.get(kind, []), *plan.updates.get(kind, [])]
             self.staging.mark_touched(str(row["id"]) for row in touched)
+            if self.dry_run:
+                self._tally_drafts(touched, existing)
+            self._set_drafts_aside(plan)
         return plan
+
+    def _set_drafts_aside(self, plan: _Plan) -> None:
+        """Move the conferences written as drafts out of the plan, into the drafts'
+        (one a student and form at most: few, whatever the archive's size)."""
+        for rows, aside in (
+            (plan.inserts.get("conferences", []), self.drafts_plan.inserts),
+            (plan.updates.get("conferences", []), self.drafts_plan.updates),
+        ):
+            drafts = [row for row in rows if row["status"] == "draft"]
+            if drafts:
+                aside.setdefault("conferences", []).extend(drafts)
+                rows[:] = [row for row in rows if row["status"] != "draft"]
+
+    def _tally_drafts(self, written: list[Record], existing: dict[str, Record]) -> None:
+        for row in written:
+            row_id = str(row["id"])
+            if row["status"] == "draft":
+                self.drafts_written[row_id] = (str(row["student_id"]), str(row["form_id"]))
+            local = existing.get(row_id)
+            if local is not None and local["status"] == "draft":
+                self.local_drafts_replaced.add(row_id)
+
+    def _refuse_two_drafts(self) -> None:
+        """Refuse, as the real import is refused, a merge that would leave one student two
+        unfinished conferences of one form."""
+        table = TABLE_BY_KIND["conferences"].table
+        drafts = dict(self.drafts_written)
+        query = select(table.c.id, table.c.student_id, table.c.form_id).where(
+            table.c.status == "draft"
+        )
+        for row_id, student_id, form_id in self.session.execute(query):
+            if row_id not in self.local_drafts_replaced:
+                drafts.setdefault(str(row_id), (str(student_id), str(form_id)))
+        if len(set(drafts.values())) < len(drafts):
+            raise RecordsClashError(CLASH)
 
     def _habits(self) -> None:
         table = TABLE_BY_KIND["habits"].table
