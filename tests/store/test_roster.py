@@ -268,6 +268,28 @@ def test_a_follow_up_stands_until_a_conference_on_or_after_its_day(
     assert (row.follow_up_on, row.due_reason) == (None, "")
 
 
+def test_the_newest_follow_up_is_the_one_planned_whatever_lies_between(
+    store: Store, clock: FakeClock, student: StudentInfo, finished_conference: ConferenceMaker
+) -> None:
+    """Of several completed conferences with follow-ups, the newest's stands; a draft's
+    follow-up, not yet decided, does not; nor does another student's."""
+    other = store.add_student(student.class_id, "Ben Zeller")
+    first = clock.local_today() + timedelta(days=10)
+    finished_conference(student.id, follow_up=first.isoformat())
+    clock.advance(days=1)
+    second = clock.local_today() + timedelta(days=4)
+    finished_conference(student.id, follow_up=second.isoformat())
+    clock.advance(days=1)
+    finished_conference(student.id, strength="No follow-up set")
+    finished_conference(
+        student.id, follow_up=(second + timedelta(days=1)).isoformat(), complete=False
+    )
+    finished_conference(other.id, follow_up=first.isoformat())
+    rows = {row.student.id: row for row in store.roster(None)}
+    assert rows[student.id].follow_up_on == second
+    assert rows[other.id].follow_up_on == first
+
+
 @pytest.mark.parametrize(
     ("last", "follow_up", "expected"),
     [
