@@ -6,6 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
@@ -24,6 +28,62 @@ class RowTable(DataTable[Any]):
         Binding("end", "last_row", "Last", show=False, id="table.last"),
     ]
 
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """A one-line Text cell drawn as DataTable draws it, without rich's general path
+        (a Padding in a Styled, each rendered, measured and cut): the roster's first
+        frame drew its 150 cells that way, the most of its time. The same segments,
+        checked against DataTable's own for every kind of cell the app shows; any other
+        cell (a header, a label, a taller row, not Text) goes DataTable's way."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        key = (
+            row_key,
+            self._column_locations.get_key(column_index),
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cache = self._cell_render_cache
+        if key in cache:
+            return cache[key]
+        row = self.rows.get(row_key) if row_key is not None else None
+        cell = self._get_row_renderables(row_index).cells[column_index]
+        line = None
+        if row is not None and row.height == 1 and isinstance(cell, Text):
+            fixed = row_index < self.fixed_rows or column_index < self.fixed_columns
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                fixed,
+                hover,
+                cursor,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css",
+            )
+            meta = Style.from_meta({"row": row_index, "column": column_index})
+            pre_style = base_style + meta + component_style
+            line = one_line_cell(
+                self.app.console, cell, width, self.cell_padding, pre_style, post_style
+            )
+        if line is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        lines = cache[key] = [line]
+        return lines
+
     def action_first_row(self) -> None:
         if self.row_count:
             self.move_cursor(row=0)
@@ -31,6 +91,41 @@ class RowTable(DataTable[Any]):
     def action_last_row(self) -> None:
         if self.row_count:
             self.move_cursor(row=self.row_count - 1)
+
+
+NO_STYLE = Style.null()  # rich's Padding's own style, "none"
+JOIN = Text("\n")
+
+
+def one_line_cell(
+    console: Console, cell: Text, width: int, padding: int, pre_style: Style, post_style: Style
+) -> list[Segment] | None:
+    """The segments rich gives `Styled(Padding(cell, (0, padding)), pre_style, post_style)`
+    drawn one line high and `width` wide, made with the same Text and Segment calls
+    (wrap, join, render, crop) without the layers around them; None for a cell of
+    more than one line or one that wraps, which only the general path draws."""
+    inner = width - 2 * padding
+    if inner <= 0 or cell.no_wrap is False or "\n" in cell.plain or "\t" in cell.plain:
+        return None
+    # The app's console options set neither justify nor overflow: rich's defaults.
+    lines = cell.wrap(
+        console,
+        inner,
+        justify=cell.justify or "default",
+        overflow=cell.overflow or "fold",
+        tab_size=console.tab_size if cell.tab_size is None else cell.tab_size,
+        no_wrap=True,
+    )
+    rendered = JOIN.join(lines).render(console, end=cell.end)
+    body = next(
+        Segment.split_and_crop_lines(
+            rendered, inner, style=NO_STYLE, pad=True, include_new_lines=False
+        ),
+        [],
+    )
+    side = Segment(" " * padding, NO_STYLE)
+    segments = [side, *body, side] if padding else body
+    return list(Segment.apply_style(segments, style=pre_style, post_style=post_style))
 
 
 def row_key_at_cursor(table: DataTable[object]) -> str | None:
