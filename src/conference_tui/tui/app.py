@@ -850,14 +850,25 @@ class ConferenceApp(App[None]):
 
     async def end_for(self, gone: TerminalGone) -> None:
         all_saved = False
+        not_taken = 0
         try:
             await self.keys_typed_before_the_end()
+            # Keys typed faster than the app takes them (a burst of thousands) may still
+            # wait: none delivered now would be saved, and "everything" would be untrue.
+            not_taken = self.key_gate.drop_waiting()
             all_saved = await asyncio.wait_for(self.save_everything(), ENDING_SAVE_SECONDS)
         except TimeoutError:
             pass
         except Exception as exc:  # the app must end all the same: nobody is there
             log_failure(log, "could not save before ending", exc)
-        if all_saved:
+        if all_saved and not_taken:
+            said = (
+                f"what you typed was saved, but for the last {not_taken:,} "
+                f"key{'s' if not_taken != 1 else ''}: typed faster than the app could take "
+                "them before it ended. Open it again to see what was kept."
+            )
+            log.warning("ended by %s with %d keys typed not yet taken", gone.why, not_taken)
+        elif all_saved:
             said = "everything you typed was saved."
         else:
             said = "the database did not take what you typed last (it was busy, or failed)."
