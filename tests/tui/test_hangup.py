@@ -15,7 +15,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from conference_tui.store import Store
 from conference_tui.tui.hangup import HangupWatch, TerminalGone, TerminalOutput, terminal_hung_up
 
-from .conftest import SettableClock, make_test_app, one_student, settle, type_ahead
+from .conftest import SettableClock, key_event, make_test_app, one_student, settle, type_ahead
 from .test_conference import open_conference, wait_until, write_lock_held
 
 SECONDS_FOR_A_THREAD = 10
@@ -110,3 +110,28 @@ async def test_a_locked_database_does_not_keep_an_app_without_a_terminal_running
             app.post_message(TerminalGone("SIGTERM", 143))
             await wait_until(pilot, lambda: app.return_code is not None, "ending")
     assert app.return_code == 143
+
+
+async def test_keys_still_waiting_when_the_terminal_goes_are_counted_not_said_saved(
+    app_store: Store,
+    fixed_clock: SettableClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A burst of thousands is taken at a few hundred keys a second; the terminal closed
+    # a moment after it. The keys not taken by then were lost while the app said
+    # "everything you typed was saved" (found in a tmux check).
+    monkeypatch.setattr("conference_tui.tui.app.ENDING_KEYS_SECONDS", 0)
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        for _ in range(2000):
+            app.post_message(key_event("x"))
+        app.post_message(TerminalGone("SIGHUP", 129))
+        await wait_until(pilot, lambda: app.return_code is not None, "ending")
+    draft = app_store.draft_for_student(student_id)
+    kept = len(draft.value("piece_title")) if draft is not None else 0
+    [warning] = [r.getMessage() for r in caplog.records if "not yet taken" in r.getMessage()]
+    assert warning == f"ended by SIGHUP with {2000 - kept} keys typed not yet taken"

@@ -36,6 +36,7 @@ from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
+from conference_tui.tui.unused_keys import UnusedKeys
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
@@ -147,6 +148,7 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        self.unused_keys = UnusedKeys(self, self.key_gate)
         # The teacher's own keys from [keys], as checked: binding id to keys.
         self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()
@@ -172,6 +174,11 @@ class ConferenceApp(App[None]):
         if isinstance(event, POINTER_EDITS) and getattr(self.screen, "closing", False):
             return  # a conference being saved and closed takes no more edits
         await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        # Here only if no widget took the key: a character nothing takes is refused out
+        # loud (Textual would drop it without a word).
+        self.unused_keys.refuse_if_unused(event)
 
     def lock_if_idle(self) -> None:
         idle = self.monotonic() - self.last_input_at
@@ -843,14 +850,25 @@ class ConferenceApp(App[None]):
 
     async def end_for(self, gone: TerminalGone) -> None:
         all_saved = False
+        not_taken = 0
         try:
             await self.keys_typed_before_the_end()
+            # Keys typed faster than the app takes them (a burst of thousands) may still
+            # wait: none delivered now would be saved, and "everything" would be untrue.
+            not_taken = self.key_gate.drop_waiting()
             all_saved = await asyncio.wait_for(self.save_everything(), ENDING_SAVE_SECONDS)
         except TimeoutError:
             pass
         except Exception as exc:  # the app must end all the same: nobody is there
             log_failure(log, "could not save before ending", exc)
-        if all_saved:
+        if all_saved and not_taken:
+            said = (
+                f"what you typed was saved, but for the last {not_taken:,} "
+                f"key{'s' if not_taken != 1 else ''}: typed faster than the app could take "
+                "them before it ended. Open it again to see what was kept."
+            )
+            log.warning("ended by %s with %d keys typed not yet taken", gone.why, not_taken)
+        elif all_saved:
             said = "everything you typed was saved."
         else:
             said = "the database did not take what you typed last (it was busy, or failed)."

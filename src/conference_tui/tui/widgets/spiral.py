@@ -103,6 +103,13 @@ class ConferenceTimer(Static):
 class GoalList(OptionList):
     """Last time's goals; m/r/d/a mark the highlighted one met/revised/dropped/active."""
 
+    # Said when a character typed here is none of these keys (see unused_keys.py): the
+    # teacher was most likely writing a note.
+    UNUSED_KEY_HINT = (
+        "Last time's goals take m (met), r (revised), d (dropped), a (still active) and "
+        "u (undo); escape goes back to your note."
+    )
+
     BINDINGS = [
         Binding(
             "m",
