@@ -41,7 +41,12 @@ class RowTable(DataTable[Any]):
         (a Padding in a Styled, each rendered, measured and cut): the roster's first
         frame drew its 150 cells that way, the most of its time. The same segments,
         checked against DataTable's own for every kind of cell the app shows; any other
-        cell (a header, a label, a taller row, not Text) goes DataTable's way."""
+        cell (a header, a label, a taller row, not Text) goes DataTable's way.
+
+        It overrides and reads DataTable's private parts (its cell cache and the key it
+        is filed under), which conventions.md otherwise forbids: Textual is pinned, and
+        tests/tui/test_table_cells.py compares both drawings, so an upgrade that changes
+        them fails there, and deleting this method is the whole fix."""
         if row_index < 0 or column_index < 0:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
