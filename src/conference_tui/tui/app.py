@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from conference_tui.store.first_look import FirstLook
     from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.hangup import TerminalGone
-    from conference_tui.tui.screens.conference import ConferenceScreen, Opened
+    from conference_tui.tui.screens.conference import ConferenceScreen
+    from conference_tui.tui.screens.conference_opening import Opened
     from conference_tui.tui.screens.history import Detail, HistoryScreen, Story
     from conference_tui.tui.screens.student_turn import StudentTurnScreen
 
@@ -339,7 +340,7 @@ class ConferenceApp(App[None]):
 
         def warm() -> None:
             # In the thread: a screen's module that failed to load fails here, unseen.
-            from conference_tui.tui.screens.conference import FormChoice, warm_opening
+            from conference_tui.tui.screens.conference_opening import FormChoice, warm_opening
             from conference_tui.tui.screens.history import read_opening
 
             warm_opening(store, FormChoice(forms, default), student_id)
@@ -403,7 +404,7 @@ class ConferenceApp(App[None]):
         `form`, the student's open draft (of any form) reopens, or the class's default
         form starts. Escape before it opened (a busy database) calls it off; a draft it
         started meanwhile is discarded once the database lets it be made."""
-        from conference_tui.tui.screens.conference import (
+        from conference_tui.tui.screens.conference_opening import (
             FormChoice,
             FormMissing,
             Opened,
