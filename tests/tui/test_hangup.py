@@ -121,7 +121,7 @@ async def test_keys_still_waiting_when_the_terminal_goes_are_counted_not_said_sa
     # A burst of thousands is taken at a few hundred keys a second; the terminal closed
     # a moment after it. The keys not taken by then were lost while the app said
     # "everything you typed was saved" (found in a tmux check).
-    monkeypatch.setattr("conference_tui.tui.app.ENDING_KEYS_SECONDS", 0)
+    monkeypatch.setattr("conference_tui.tui.ending.ENDING_KEYS_SECONDS", 0)
     student_id = one_student(app_store)
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,19 +1,23 @@
-"""The App: global keys, the command palette, navigation between screens."""
+"""The App: global keys, the command palette, the key gate, notices.
+
+What the App does at a given moment lives beside it, each module imported only when it is
+first needed, so that none is loaded before the first frame: startup.py (after the first
+frame: the store, the backup, the other screens), navigation.py (opening the screens the
+teacher goes to), ending.py (ctrl+q, the terminal going away) and keymap.py (the teacher's
+own keys). The App keeps the names the screens call.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import logging
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual._styles_cache import StylesCache
@@ -29,11 +33,7 @@ from conference_tui import paths
 from conference_tui.failure_log import log_failure
 from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
-from conference_tui.store.diagnosis import Fault
-from conference_tui.store.errors import StoreError
-from conference_tui.store.location import BUSY_TIMEOUT_MS
 from conference_tui.store.text_rules import visible
-from conference_tui.tui.background import run_in_background
 from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
 from conference_tui.tui.unused_keys import UnusedKeys
@@ -42,26 +42,14 @@ if TYPE_CHECKING:
     from conference_tui.forms import Form
     from conference_tui.store import Store
     from conference_tui.store.first_look import FirstLook
-    from conference_tui.store.records import ConferenceInfo
     from conference_tui.tui.hangup import TerminalGone
-    from conference_tui.tui.screens.conference import ConferenceScreen, Opened
-    from conference_tui.tui.screens.history import Detail, HistoryScreen, Story
+    from conference_tui.tui.screens.conference import ConferenceScreen
+    from conference_tui.tui.screens.history import HistoryScreen
     from conference_tui.tui.screens.student_turn import StudentTurnScreen
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 LOCK_CHECK_SECONDS = 5
-# How long a terminal that went away waits for the last save: an autosave under way and
-# the last batch may each wait out a database another program holds locked.
-ENDING_SAVE_SECONDS = 2 * BUSY_TIMEOUT_MS / 1000 + 2
-# Before that save, the keys typed before the end are let land: read from the terminal,
-# taken and handled, until none has come for ENDING_QUIET_SECONDS.
-ENDING_KEYS_SECONDS = 2.0
-ENDING_QUIET_SECONDS = 0.05
-ENDING_POLL_SECONDS = 0.01
-KEPT_HISTORY = "history"
-KEPT_CONFERENCE = "conference"
 # Clicks, wheel turns and drags: what could change a field with no key pressed.
 POINTER_EDITS = (events.MouseDown, events.MouseUp, events.Click, events.MouseScrollDown,
                  events.MouseScrollUp, events.MouseMove)  # fmt: skip
@@ -72,23 +60,9 @@ class ConferenceApp(App[None]):
 
     TITLE = "conference-tui"
     # The roster's styles for the first frame; every other screen's as soon as it is up
-    # (see load_later_styles), not at its first visit: Textual re-parses the whole
+    # (see startup.load_later_styles), not at its first visit: Textual re-parses the whole
     # stylesheet and restyles every widget when a screen brings new styles (0.1 s).
     CSS_PATH = ["app.tcss", "screens/roster.tcss"]
-    LATER_CSS = tuple(
-        f"screens/{name}.tcss"
-        for name in (
-            "conference",
-            "group_conference",
-            "history",
-            "search",
-            "export",
-            "groups",
-            "class_status",
-            "profile_dialog",
-            "lock",
-        )
-    )
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", tooltip="Every key of every screen"),
@@ -202,7 +176,9 @@ class ConferenceApp(App[None]):
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=10, markup=False)
         if self.settings.keys:
-            self.use_teachers_keys()
+            from conference_tui.tui.keymap import use_teachers_keys
+
+            use_teachers_keys(self)
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.call_after_refresh(self.finish_opening)
@@ -216,136 +192,12 @@ class ConferenceApp(App[None]):
 
         return RosterScreen(self.first_look)
 
-    def use_teachers_keys(self) -> None:
-        """The [keys] of config.toml, each checked first: one that cannot be used is said
-        once, with its line, and its binding keeps the default. The check reads every
-        screen's module (a fraction of a second), so it runs in a thread while the first
-        frame shows; keys typed meanwhile wait, to act as the teacher's keys."""
-        from conference_tui.tui.keymap import CheckedKeymap, check_keymap
-
-        self.key_gate.hold(self, "your keys from config.toml", part="keymap")
-
-        def use(checked: CheckedKeymap) -> None:
-            for problem in checked.problems:
-                self.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
-            self.keymap = checked.keymap
-            self.set_keymap(checked.keymap)
-            self.key_gate.release(self, part="keymap")
-
-        def failed(message: str) -> None:
-            self.notify(
-                f"Your keys from config.toml are not used: {message}",
-                title="Keys",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-            self.key_gate.release(self, part="keymap")
-
-        keys, config_name = self.settings.keys, self.settings.config_name
-        run_in_background(
-            self,
-            partial(check_keymap, keys, type(self), config_name),
-            use,
-            group="keymap",
-            failed=failed,
-        )
-
     def finish_opening(self) -> None:
-        """Once the first frame is up: wait for the store (still opening when the roster
-        was painted from a first look), say if the file is open only to read, and make
-        today's backup in the background."""
-        from conference_tui.store.opening_store import OpeningStore
+        """Once the first frame is up: the store, today's backup, the other screens
+        (startup.py, loaded only now)."""
+        from conference_tui.tui.startup import finish_opening
 
-        self.forms_read()
-
-        opening = self.store
-
-        def wait() -> Store:
-            if not isinstance(opening, OpeningStore):
-                return opening
-            opening.start()
-            return opening.wait()
-
-        def opened(store: Store) -> None:
-            self.store = store
-            self.part_settled("store")
-            if store.read_only_because:
-                self.notify(store.read_only_because, severity="warning", timeout=10)
-                self.set_current_class(self.current_class_id, self.current_class_name)
-            elif self.background_startup is not None:
-                # Not a "save": the teacher's saves never wait for it, nor does quitting
-                # (the copy is made at the next start instead).
-                run_in_background(self, self.background_startup, warn, group="startup-backup")
-
-        def warn(warning: str) -> None:
-            if warning:
-                self.notify(warning, severity="warning", timeout=10)
-
-        def failed(message: str) -> None:
-            self.exit(return_code=1, message=f"conference-tui: {message}")
-
-        run_in_background(self, wait, opened, group="open-store", failed=failed)
-        # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next;
-        # one that cannot be loaded now is loaded (and its problem shown) when visited.
-        run_in_background(
-            self,
-            import_screens,
-            lambda _: self.part_settled("screens"),
-            group="import-screens",
-            failed=lambda _: self.part_settled("screens"),
-        )
-        # After those threads have started, so that the store opens as the styles parse.
-        self.call_later(self.load_later_styles)
-
-    def load_later_styles(self) -> None:
-        """The other screens' styles, parsed while the store opens in its thread (a key
-        typed meanwhile waits the 20 to 40 ms): the roster's first frame is drawn without
-        parsing them or matching its widgets against their rules."""
-        here = Path(__file__).parent
-        for path in self.LATER_CSS:
-            self.stylesheet.read(here / path)
-        # Parsed in place, not with reparse(): that parses into a new stylesheet and
-        # throws its cache of parsed sources away, so the next widget class met (the
-        # conference's fields at the first n) made Textual parse every source again,
-        # these files too (5 ms, 25 on a busy machine).
-        self.stylesheet.parse()
-        self.stylesheet.update(self)
-
-    def part_settled(self, part: str) -> None:
-        if part not in self.settling:
-            return
-        self.settling.discard(part)
-        if self.settling:
-            return
-        if self.settled is not None:
-            settled, self.settled = self.settled, None
-            settled()
-        self.warm_first_reads()
-
-    def warm_first_reads(self) -> None:
-        """Once the app has settled, the reads of a conference's opening and of a history's,
-        for the highlighted student, in a thread: the teacher's first `n` and first enter
-        then read as fast as the next (SQLAlchemy builds each statement's SQL on its first
-        use: 30 against 15 ms for `n`, 21 against 15 for the history). Reads only; nothing
-        is said if they fail: the key says it then."""
-        from conference_tui.tui.screens.roster import RosterScreen
-
-        roster = self.screen
-        student_id = roster.selected_student_id() if isinstance(roster, RosterScreen) else None
-        if student_id is None:
-            return
-        store, forms, default = self.store, dict(self.forms), self.form
-
-        def warm() -> None:
-            # In the thread: a screen's module that failed to load fails here, unseen.
-            from conference_tui.tui.screens.conference import FormChoice, warm_opening
-            from conference_tui.tui.screens.history import read_opening
-
-            warm_opening(store, FormChoice(forms, default), student_id)
-            read_opening(store, student_id)
-
-        run_in_background(self, warm, group="warm-reads", failed=lambda _: None)
+        finish_opening(self)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, with its text colours made readable on its grounds."""
@@ -399,132 +251,20 @@ class ConferenceApp(App[None]):
         amend: bool = False,
         form: Form | None = None,
     ) -> None:
-        """Start (or resume) a conference, or open an existing one at a stage. Without a
-        `form`, the student's open draft (of any form) reopens, or the class's default
-        form starts. Escape before it opened (a busy database) calls it off; a draft it
-        started meanwhile is discarded once the database lets it be made."""
-        from conference_tui.tui.screens.conference import (
-            FormChoice,
-            FormMissing,
-            Opened,
-            read_opened,
-        )
-        from conference_tui.tui.screens.group_conference import (
-            GroupConferenceScreen,
-            GroupOpened,
-            read_group_opened,
-        )
+        """Start (or resume) a conference, or open an existing one (navigation.py)."""
+        from conference_tui.tui.navigation import open_conference
 
-        store, editor_id = self.store, self.editor_id
-        forms = FormChoice(dict(self.forms), self.form, form)
-
-        def read() -> Opened | GroupOpened:
-            try:
-                if form is None:
-                    existing = existing_conference()
-                    if existing is not None and existing.is_draft and existing.group_id:
-                        # A student's group draft reopens with the whole group.
-                        group = store.group_conference(existing.group_id)
-                        return read_group_opened(store, forms.forms, group)
-                    return read_opened(
-                        store,
-                        forms,
-                        student_id,
-                        conference_id,
-                        editor_id,
-                        looked_up=True,
-                        existing=existing,
-                    )
-                return read_opened(store, forms, student_id, conference_id, editor_id)
-            except FormMissing as exc:
-                raise StoreError(str(exc)) from exc
-            except StoreError as exc:
-                if exc.fault != Fault.LOCKED:
-                    raise
-                # The store's words are for a note on screen waiting to be saved.
-                raise StoreError(
-                    "The database is busy: another copy of conference-tui (or a backup) is "
-                    "writing, so the conference did not open. Press n again in a moment; "
-                    "close the other copy if it was left open.",
-                    exc.fault,
-                ) from exc
-
-        def existing_conference() -> ConferenceInfo | None:
-            """The conference asked for, or the student's draft: read once, for the
-            group check and the opening alike."""
-            if conference_id is not None:
-                return store.get_conference(conference_id)
-            return store.draft_for_student(student_id)
-
-        def discard_started(opened: Opened | GroupOpened) -> None:
-            if conference_id is None and isinstance(opened, Opened):
-                draft_id = opened.conference.id
-                run_in_background(self, lambda: store.discard_draft(draft_id), group="discard")
-
-        def screen(opened: Opened | GroupOpened) -> Screen[object] | Awaitable[Screen[object]]:
-            if isinstance(opened, GroupOpened):
-                return GroupConferenceScreen(opened)
-            return self.conference_screen(opened, stage_key=stage_key, amend=amend)
-
-        self.read_then_push(
-            read,
-            screen,
-            part="open-conference",
-            what="the conference to open",
-            cannot="Cannot open the conference",
-            called_off=discard_started,
+        open_conference(
+            self, student_id, conference_id, stage_key=stage_key, amend=amend, form=form
         )
 
     def open_group_conference(
         self, student_ids: list[str], started: Callable[[], object] | None = None
     ) -> None:
-        """Start (or resume) a small-group conference with these students (2 to 8), with
-        the small-group form; `started` runs once it is on screen. Refused with a word
-        when the store will not start it (an archived student, another open draft)."""
-        from conference_tui.forms import GROUP_FORM_ID
-        from conference_tui.tui.screens.group_conference import (
-            GroupConferenceScreen,
-            GroupOpened,
-            read_group_opened,
-        )
+        """Start (or resume) a small-group conference (navigation.py)."""
+        from conference_tui.tui.navigation import open_group_conference
 
-        form = self.forms.get(GROUP_FORM_ID)
-        if form is None:
-            self.key_gate.refuse(
-                "The small-group form is not among the forms (its file has a mistake, or "
-                "was replaced: `conference-tui locate` shows the forms folder).",
-                severity="error",
-            )
-            return
-        store, forms, editor_id = self.store, dict(self.forms), self.editor_id
-
-        def read() -> GroupOpened:
-            group = store.start_group_conference(
-                student_ids, form.id, form.version, form.stages[0].key
-            )
-            return read_group_opened(store, forms, group)
-
-        def screen(opened: GroupOpened) -> Screen[object]:
-            if started is not None:
-                started()
-            return GroupConferenceScreen(opened)
-
-        def called_off(opened: GroupOpened) -> None:
-            group_id = opened.group.group_id
-            run_in_background(
-                self,
-                lambda: store.leave_group_conference(group_id, editor_id),
-                group="discard",
-            )
-
-        self.read_then_push(
-            read,
-            screen,
-            part="open-group-conference",
-            what="the group conference to open",
-            cannot="Cannot start the group conference",
-            called_off=called_off,
-        )
+        open_group_conference(self, student_ids, started)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The student's turn: the app's keys (help, quit, the palette) would leave it.
@@ -578,133 +318,14 @@ class ConferenceApp(App[None]):
         return self.forms.get(form_id, self.form)
 
     def open_history(self, student_id: str, conference_id: str | None = None) -> None:
-        from conference_tui.tui.screens.history import read_opening
+        from conference_tui.tui.navigation import open_history
 
-        store = self.store
-        self.read_then_push(
-            lambda: read_opening(store, student_id, conference_id),
-            lambda read: self.history_screen(student_id, conference_id, read),
-            part="open-history",
-            what="the history",
-            cannot="Cannot open the history",
-        )
-
-    def history_screen(
-        self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
-    ) -> HistoryScreen:
-        """The history screen, filled with this student's story. One is kept (installed)
-        after its first visit and refilled: the teacher goes from student to student,
-        and building the screen's widgets again each time would double the wait. A
-        history opened while that one is on the stack (from a search over it) is new."""
-        from conference_tui.tui.screens.history import HistoryScreen
-
-        kept = self.kept_history
-        if kept is not None and kept not in self.screen_stack and kept.is_mounted:
-            kept.refill(student_id, conference_id, read)
-            return kept
-        screen = HistoryScreen(student_id, conference_id, read)
-        if kept is None:
-            self.install_screen(screen, KEPT_HISTORY)
-            self.kept_history = screen
-        return screen
-
-    def conference_screen(
-        self, opened: Opened, *, stage_key: str | None, amend: bool
-    ) -> ConferenceScreen | Awaitable[ConferenceScreen]:
-        """The conference screen, filled with this conference. As with the history, one is
-        kept (installed) after its first visit and refilled for the next student, held
-        with the same form; one opened while it is on the stack, or with another form, is
-        new."""
-        from conference_tui.tui.screens.conference import ConferenceScreen
-
-        kept = self.kept_conference
-        if kept is not None and kept.can_refill(opened):
-            return kept.refill(opened, stage_key=stage_key, amend=amend)
-        screen = ConferenceScreen(opened, stage_key=stage_key, amend=amend)
-        if kept is None:
-            self.install_screen(screen, KEPT_CONFERENCE)
-            self.kept_conference = screen
-        return screen
+        open_history(self, student_id, conference_id)
 
     def open_class_status(self) -> None:
-        from conference_tui.tui.screens.class_status import ClassStatusScreen
+        from conference_tui.tui.navigation import open_class_status
 
-        store, class_id, name = self.store, self.current_class_id, self.current_class_name
-        if class_id is None:
-            self.key_gate.refuse("No class yet: press c to make one, then a to add students.")
-            return
-        due_after = self.settings.due_after_days
-        self.read_then_push(
-            lambda: store.class_status(class_id, due_after_days=due_after),
-            lambda status: ClassStatusScreen(status, name),
-            part="open-status",
-            what="the class status",
-            cannot="Cannot show the class status",
-        )
-
-    def read_then_push(
-        self,
-        read: Callable[[], T],
-        screen: Callable[[T], Screen[object] | Awaitable[Screen[object]]],
-        *,
-        part: str,
-        what: str,
-        cannot: str,
-        called_off: Callable[[T], object] | None = None,
-    ) -> None:
-        """Read in a thread, then push the screen made from what was read: drawn once,
-        whole. Keys typed meanwhile wait for it; if it cannot be read, they are dropped
-        and the teacher told why. With `called_off`, an escape typed before it is read
-        calls it off: the screen never shows, and `called_off` gets what was read. `part`
-        names the hold and the worker."""
-        off = False
-
-        def call_off() -> None:
-            nonlocal off
-            off = True
-            self.key_gate.release(self, part=part)
-
-        self.key_gate.hold(self, what, part=part, call_off=call_off if called_off else None)
-
-        def show(result: T) -> None:
-            made = None if off else screen(result)
-            if made is None or isinstance(made, Screen):
-                push(result, made)
-            else:
-                self.run_worker(
-                    partial(show_when_ready, result, made), group=part, exit_on_error=False
-                )
-
-        async def show_when_ready(result: T, made: Awaitable[Screen[object]]) -> None:
-            """A kept screen being refilled: pushed once it is whole."""
-            try:
-                ready = await made
-            except Exception as exc:
-                log_failure(log, f"could not show {what}", exc)
-                failed(
-                    "It could not be shown; nothing typed was lost. Details are in the log "
-                    "(`conference-tui locate` shows where)."
-                )
-                return
-            push(result, ready)
-
-        def push(result: T, ready: Screen[object] | None) -> None:
-            """Unless an escape called it off meanwhile (then nothing was made, or what
-            was made is not shown)."""
-            if off or ready is None:
-                assert called_off is not None
-                called_off(result)
-                return
-            self.push_screen(ready)
-            self.key_gate.release(self, part=part)
-
-        def failed(message: str) -> None:
-            if off:
-                return
-            self.notify(message, title=cannot, severity="error", timeout=10)
-            self.key_gate.release(self, part=part, deliver=False)
-
-        run_in_background(self, read, show, group=part, failed=failed)
+        open_class_status(self)
 
     def pop_screen(self) -> AwaitComplete:
         leaving = self.screen
@@ -779,32 +400,12 @@ class ConferenceApp(App[None]):
             visible(title), (" — ", "$text-muted"), (visible(sub_title), "$text-muted")
         )
 
-    async def save_everything(self) -> bool:
-        """Write what every open screen holds unsaved (the note typed in the last fraction
-        of a second); False when the database would not take some of it."""
-        all_saved = True
-        for screen in self.screen_stack:
-            save_now = getattr(screen, "save_now", None)
-            if save_now is not None and not await save_now():
-                all_saved = False
-        return all_saved
-
     async def action_quit(self) -> None:
-        """Quit, but first write any note typed in the last fraction of a second. If the
-        database will not take it, say so and quit only on a second ctrl+q."""
-        all_saved = await self.save_everything()
-        if not all_saved and not self.quit_without_saving:
-            self.quit_without_saving = True
-            self.notify(
-                "Some of what you typed is not saved yet: the message before this one, or "
-                "the one under the field, says why. It is still on screen and saving goes "
-                "on. Press ctrl+q again to quit without it.",
-                title="Not quitting yet",
-                severity="error",
-                timeout=12,
-            )
-            return
-        self.exit()
+        """Quit, but first write any note typed in the last fraction of a second
+        (ending.py)."""
+        from conference_tui.tui.ending import quit_after_saving
+
+        await quit_after_saving(self)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's terminal driver; on Linux and macOS, the one that also ends the app
@@ -826,56 +427,9 @@ class ConferenceApp(App[None]):
         if self.ending:
             return
         self.ending = True
-        self.run_worker(self.end_for(gone), group="terminal-gone", exit_on_error=False)
+        from conference_tui.tui.ending import end_for
 
-    async def keys_typed_before_the_end(self) -> None:
-        """Until every key typed before the end is read, taken and handled: none for a
-        short while, and the key gate settled; at most ENDING_KEYS_SECONDS."""
-        from conference_tui.tui.hangup import HangupDriver
-
-        driver = self._driver
-        deadline = time.monotonic() + ENDING_KEYS_SECONDS
-        taken, quiet_since = self.key_gate.taken_total, time.monotonic()
-        while time.monotonic() < deadline:
-            await asyncio.sleep(ENDING_POLL_SECONDS)
-            if self.key_gate.taken_total != taken or (
-                isinstance(driver, HangupDriver) and driver.has_unread_input()
-            ):
-                taken, quiet_since = self.key_gate.taken_total, time.monotonic()
-            elif (
-                time.monotonic() - quiet_since >= ENDING_QUIET_SECONDS
-                and self.key_gate.settled.is_set()
-            ):
-                return
-
-    async def end_for(self, gone: TerminalGone) -> None:
-        all_saved = False
-        not_taken = 0
-        try:
-            await self.keys_typed_before_the_end()
-            # Keys typed faster than the app takes them (a burst of thousands) may still
-            # wait: none delivered now would be saved, and "everything" would be untrue.
-            not_taken = self.key_gate.drop_waiting()
-            all_saved = await asyncio.wait_for(self.save_everything(), ENDING_SAVE_SECONDS)
-        except TimeoutError:
-            pass
-        except Exception as exc:  # the app must end all the same: nobody is there
-            log_failure(log, "could not save before ending", exc)
-        if all_saved and not_taken:
-            said = (
-                f"what you typed was saved, but for the last {not_taken:,} "
-                f"key{'s' if not_taken != 1 else ''}: typed faster than the app could take "
-                "them before it ended. Open it again to see what was kept."
-            )
-            log.warning("ended by %s with %d keys typed not yet taken", gone.why, not_taken)
-        elif all_saved:
-            said = "everything you typed was saved."
-        else:
-            said = "the database did not take what you typed last (it was busy, or failed)."
-            log.warning("ended by %s before the last of what was typed was saved", gone.why)
-        self.exit(
-            return_code=gone.return_code, message=f"conference-tui ended by {gone.why}: {said}"
-        )
+        self.run_worker(end_for(self, gone), group="terminal-gone", exit_on_error=False)
 
     def _fatal_error(self) -> None:
         """Textual would print the traceback over the terminal on its way out. Instead:
@@ -915,22 +469,6 @@ class ConferenceApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
         yield from super().get_system_commands(screen)
-
-
-def import_screens() -> None:
-    """Load the modules of the other screens, so that the first visit to each does not
-    wait for Python to read them."""
-    for name in (
-        "conference",
-        "group_conference",
-        "history",
-        "search",
-        "export",
-        "groups",
-        "class_status",
-        "help",
-    ):
-        importlib.import_module(f"conference_tui.tui.screens.{name}")
 
 
 def make_app(

@@ -14,14 +14,18 @@ import string
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys
 
 from conference_tui.settings import KeyChoice
+from conference_tui.tui.background import run_in_background
+
+if TYPE_CHECKING:
+    from conference_tui.tui.app import ConferenceApp
 
 # Each place the teacher can be, as the classes whose bindings are live there together.
 PLACES: dict[str, tuple[str, ...]] = {
@@ -184,3 +188,37 @@ def _key_names() -> frozenset[str]:
 def is_key(key: str) -> bool:
     *modifiers, base = key_name(key).split("+")
     return bool(base) and base in _key_names() and all(m in MODIFIERS for m in modifiers)
+
+
+def use_teachers_keys(app: ConferenceApp) -> None:
+    """The [keys] of config.toml, each checked first: one that cannot be used is said
+    once, with its line, and its binding keeps the default. The check reads every
+    screen's module (a fraction of a second), so it runs in a thread while the first
+    frame shows; keys typed meanwhile wait, to act as the teacher's keys."""
+    app.key_gate.hold(app, "your keys from config.toml", part="keymap")
+
+    def use(checked: CheckedKeymap) -> None:
+        for problem in checked.problems:
+            app.notify(problem, title="Keys", severity="warning", timeout=15, markup=False)
+        app.keymap = checked.keymap
+        app.set_keymap(checked.keymap)
+        app.key_gate.release(app, part="keymap")
+
+    def failed(message: str) -> None:
+        app.notify(
+            f"Your keys from config.toml are not used: {message}",
+            title="Keys",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        app.key_gate.release(app, part="keymap")
+
+    keys, config_name = app.settings.keys, app.settings.config_name
+    run_in_background(
+        app,
+        partial(check_keymap, keys, type(app), config_name),
+        use,
+        group="keymap",
+        failed=failed,
+    )

@@ -1,0 +1,29 @@
+"""What the parts of the conference screen share (see conference.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conference_tui.forms import Form
+    from conference_tui.store.records import ConferenceInfo
+    from conference_tui.store.roster_records import StudentInfo
+    from conference_tui.tui.draft_session import DraftSession
+    from conference_tui.tui.screens.conference_opening import Opened
+
+
+class ConferenceState:
+    """The state of the conference on screen that its parts (the mixins ConferenceScreen
+    is made of) read and set: declared here, set for each conference in
+    ConferenceScreen.begin, so that nothing of the last one is carried into the next.
+    Each part declares the state that is its own."""
+
+    form: Form
+    conference: ConferenceInfo
+    student: StudentInfo
+    opened: Opened
+    draft: DraftSession | None
+    closing: bool
+    # The stage shown, and the field the teacher is in (autosaved as where they are).
+    stage_index: int
+    current_field: str

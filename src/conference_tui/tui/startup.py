@@ -1,0 +1,148 @@
+"""What the app does once its first frame is up: waits for the store (painted from a
+first look meanwhile), makes today's backup, loads the other screens' modules and
+styles, and once all that has settled warms the first reads up."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conference_tui.tui.background import run_in_background
+
+if TYPE_CHECKING:
+    from conference_tui.store import Store
+    from conference_tui.tui.app import ConferenceApp
+
+# The other screens' styles, parsed after the first frame (see load_later_styles).
+LATER_CSS = tuple(
+    f"screens/{name}.tcss"
+    for name in (
+        "conference",
+        "group_conference",
+        "history",
+        "search",
+        "export",
+        "groups",
+        "class_status",
+        "profile_dialog",
+        "lock",
+    )
+)
+
+
+def finish_opening(app: ConferenceApp) -> None:
+    """Once the first frame is up: wait for the store (still opening when the roster
+    was painted from a first look), say if the file is open only to read, and make
+    today's backup in the background."""
+    from conference_tui.store.opening_store import OpeningStore
+
+    app.forms_read()
+
+    opening = app.store
+
+    def wait() -> Store:
+        if not isinstance(opening, OpeningStore):
+            return opening
+        opening.start()
+        return opening.wait()
+
+    def opened(store: Store) -> None:
+        app.store = store
+        part_settled(app, "store")
+        if store.read_only_because:
+            app.notify(store.read_only_because, severity="warning", timeout=10)
+            app.set_current_class(app.current_class_id, app.current_class_name)
+        elif app.background_startup is not None:
+            # Not a "save": the teacher's saves never wait for it, nor does quitting
+            # (the copy is made at the next start instead).
+            run_in_background(app, app.background_startup, warn, group="startup-backup")
+
+    def warn(warning: str) -> None:
+        if warning:
+            app.notify(warning, severity="warning", timeout=10)
+
+    def failed(message: str) -> None:
+        app.exit(return_code=1, message=f"conference-tui: {message}")
+
+    run_in_background(app, wait, opened, group="open-store", failed=failed)
+    # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next;
+    # one that cannot be loaded now is loaded (and its problem shown) when visited.
+    run_in_background(
+        app,
+        import_screens,
+        lambda _: part_settled(app, "screens"),
+        group="import-screens",
+        failed=lambda _: part_settled(app, "screens"),
+    )
+    # After those threads have started, so that the store opens as the styles parse.
+    app.call_later(load_later_styles, app)
+
+
+def load_later_styles(app: ConferenceApp) -> None:
+    """The other screens' styles, parsed while the store opens in its thread (a key
+    typed meanwhile waits the 20 to 40 ms): the roster's first frame is drawn without
+    parsing them or matching its widgets against their rules."""
+    here = Path(__file__).parent
+    for path in LATER_CSS:
+        app.stylesheet.read(here / path)
+    # Parsed in place, not with reparse(): that parses into a new stylesheet and
+    # throws its cache of parsed sources away, so the next widget class met (the
+    # conference's fields at the first n) made Textual parse every source again,
+    # these files too (5 ms, 25 on a busy machine).
+    app.stylesheet.parse()
+    app.stylesheet.update(app)
+
+
+def part_settled(app: ConferenceApp, part: str) -> None:
+    if part not in app.settling:
+        return
+    app.settling.discard(part)
+    if app.settling:
+        return
+    if app.settled is not None:
+        settled, app.settled = app.settled, None
+        settled()
+    warm_first_reads(app)
+
+
+def warm_first_reads(app: ConferenceApp) -> None:
+    """Once the app has settled, the reads of a conference's opening and of a history's,
+    for the highlighted student, in a thread: the teacher's first `n` and first enter
+    then read as fast as the next (SQLAlchemy builds each statement's SQL on its first
+    use: 30 against 15 ms for `n`, 21 against 15 for the history). Reads only; nothing
+    is said if they fail: the key says it then."""
+    from conference_tui.tui.screens.roster import RosterScreen
+
+    roster = app.screen
+    student_id = roster.selected_student_id() if isinstance(roster, RosterScreen) else None
+    if student_id is None:
+        return
+    store, forms, default = app.store, dict(app.forms), app.form
+
+    def warm() -> None:
+        # In the thread: a screen's module that failed to load fails here, unseen.
+        from conference_tui.tui.screens.conference_opening import FormChoice, warm_opening
+        from conference_tui.tui.screens.history import read_opening
+
+        warm_opening(store, FormChoice(forms, default), student_id)
+        read_opening(store, student_id)
+
+    run_in_background(app, warm, group="warm-reads", failed=lambda _: None)
+
+
+def import_screens() -> None:
+    """Load the modules of the other screens, and the code that opens them, so that the
+    first visit to each does not wait for Python to read them."""
+    importlib.import_module("conference_tui.tui.navigation")
+    for name in (
+        "conference",
+        "group_conference",
+        "history",
+        "search",
+        "export",
+        "groups",
+        "class_status",
+        "help",
+    ):
+        importlib.import_module(f"conference_tui.tui.screens.{name}")
