@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from conference_tui.store import Store
 from conference_tui.store.models import Answer, Conference
@@ -18,6 +18,7 @@ from conference_tui.tui.screens.history import PAGE_SIZE, HistoryScreen
 from conference_tui.tui.screens.profile_dialog import ProfileDialog
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView, conference_renderable
+from conference_tui.tui.widgets.tab_bar import TabBar
 
 from .conftest import (
     FORM,
@@ -102,7 +103,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
 
         await type_ahead(pilot, "2")
         await settle(pilot)
-        assert screen.query_one(TabbedContent).active == "goals"
+        assert screen.active_tab() == "goals"
         goals = screen.query_one("#goals-table", DataTable)
         assert cells(goals, 3) == ["○ active", "↻ revised", "✓ met"]
         assert cells(goals, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
@@ -110,7 +111,7 @@ async def test_history_newest_first_with_goal_chain_habits_and_profile(
         # enter on a goal goes back to the conference that set it.
         await type_ahead(pilot, "down", "enter")
         await settle(pilot)
-        assert screen.query_one(TabbedContent).active == "conferences"
+        assert screen.active_tab() == "conferences"
         assert screen.selected_conference_id() == story.conferences["Amara"][1]
 
         await type_ahead(pilot, "3")
@@ -382,14 +383,14 @@ async def test_the_next_students_history_refills_the_same_screen_with_nothing_le
         await settle(pilot)
         first = app.screen
         assert isinstance(first, HistoryScreen)
-        assert first.query_one(TabbedContent).active == "goals"
+        assert first.active_tab() == "goals"
         ben_dates = cells(first.query_one("#history-table", DataTable), 1)
         # Back, two students down, and into Amara's history, typed as fast as keys go.
         await type_ahead(pilot, "escape", "down", "down", "enter", "down")
         await settle(pilot)
         assert app.screen is first, "the screen was built again, not refilled"
         assert first.student_id == story.students["Amara"]
-        assert first.query_one(TabbedContent).active == "conferences"
+        assert first.active_tab() == "conferences"
         table = first.query_one("#history-table", DataTable)
         assert app.focused is table
         assert cells(table, 1) == ["2026-11-13", "2026-10-30", "2026-10-16"]
@@ -487,13 +488,16 @@ async def test_a_tab_is_built_when_first_shown_and_keys_typed_behind_it_land_the
             assert not screen.query(built_later), built_later
         # To the second goal, then to the conference that set it, as fast as keys go.
         await type_ahead(pilot, "2", "down", "enter")
-        assert screen.query_one(TabbedContent).active == "conferences"
+        assert screen.active_tab() == "conferences"
         assert screen.selected_conference_id() == story.conferences["Amara"][1]
         assert not screen.query("#habits-table")
 
-        await pilot.click("#--content-tab-habits")  # from the tab bar, not a key
+        habits_tab = next(p for p in screen.query_one(TabBar).places if p.tab == "habits")
+        # From the tab bar, not a key; and the keys then go to what the tab shows.
+        await pilot.click("#history-tabs", offset=(habits_tab.x + 1, 0))
         await settle(pilot)
-        assert screen.query_one(TabbedContent).active == "habits"
+        assert screen.active_tab() == "habits"
+        assert app.focused is screen.query_one("#habits-table")
         assert cells(screen.query_one("#habits-table", DataTable), 0)[0] == "Persisting"
 
 
@@ -572,3 +576,57 @@ async def test_a_history_opened_again_starts_on_the_newest_conference(
         await settle(pilot)
         assert app.screen is history
         assert history.selected_conference_id() == story.conferences["Amara"][0]
+
+
+async def test_the_tab_bar_moves_along_with_left_and_right_and_marks_the_tab_shown(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The tab bar, focused (shift+tab from the table), moves along the tabs with
+    left/right and keeps the focus; a digit goes to what its tab shows. The chosen tab
+    is the one underlined."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Amara"])
+        bar = screen.query_one(TabBar)
+        assert bar.render_line(0).text.rstrip() == " 1 Conferences  2 Goals  3 Habits  4 Profile"
+
+        def underlined() -> str:
+            """The label over the part of the underline drawn in the cursor's colour."""
+            chosen = bar.get_component_rich_style("tab-bar--bar").color
+            x, start, end = 0, 0, 0
+            for segment in bar.render_line(1):
+                if segment.style is not None and segment.style.color == chosen:
+                    start, end = x, x + len(segment.text)
+                x += len(segment.text)
+            return bar.render_line(0).text[start:end]
+
+        assert underlined() == "1 Conferences"
+        await type_ahead(pilot, "shift+tab", "right", "right")
+        assert (screen.active_tab(), app.focused) == ("habits", bar)
+        assert underlined() == "3 Habits"
+        await type_ahead(pilot, "left", "left", "left")  # round to the last
+        assert (screen.active_tab(), app.focused) == ("profile", bar)
+        assert underlined() == "4 Profile"
+        await type_ahead(pilot, "2", "down")
+        assert screen.active_tab() == "goals"
+        goals = screen.query_one("#goals-table", DataTable)
+        assert app.focused is goals and goals.cursor_row == 1
+        assert underlined() == "2 Goals"
+        # Only the tab shown is on screen.
+        shown = [pane.id for pane in screen.query(".history-pane") if pane.display]
+        assert shown == ["goals-pane"]
+
+
+async def test_the_history_opens_with_no_widget_for_a_tab_not_shown(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Each widget is styled, laid out and drawn as the screen first shows: the tab bar
+    is one widget, and the tabs not shown have none (Textual's TabbedContent was 14 of
+    the screen's 25, its first visit 2x the floor's)."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, story.students["Amara"])
+        widgets = [type(widget).__name__ for widget in screen.walk_children()]
+        assert len(widgets) <= 11, widgets

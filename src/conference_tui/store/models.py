@@ -187,7 +187,7 @@ class Goal(SQLModel, table=True):
         default=None, foreign_key="conference.id", max_length=36, index=True
     )
     closed_by_conference_id: str | None = Field(
-        default=None, foreign_key="conference.id", max_length=36
+        default=None, foreign_key="conference.id", max_length=36, index=True
     )
     set_at: datetime = _utc_column()
     closed_at: datetime | None = _utc_column(nullable=True)

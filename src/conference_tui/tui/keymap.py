@@ -36,7 +36,11 @@ PLACES: dict[str, tuple[str, ...]] = {
         "widgets.rubric:RubricGrid",
     ),
     "Group conference": ("screens.group_conference:GroupConferenceScreen",),
-    "History": ("screens.history:HistoryScreen", "widgets.tables:RowTable"),
+    "History": (
+        "screens.history:HistoryScreen",
+        "widgets.tables:RowTable",
+        "widgets.tab_bar:TabBar",
+    ),
     "Search": ("screens.search:SearchScreen", "screens.search:Results"),
     "Groups": ("screens.groups:GroupsScreen", "screens.groups:GroupTree"),
     "Class status": ("screens.class_status:ClassStatusScreen",),

@@ -15,9 +15,8 @@ from textual.content import Content
 from textual.css.scalar import Unit
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
-from textual.widgets.tabbed_content import ContentTabs
 
 from conference_tui.store import HabitTally
 from conference_tui.store.records import ConferenceInfo, ConferenceSummary, GoalInfo, RubricScore
@@ -29,6 +28,7 @@ from conference_tui.tui.widgets.conference_view import ConferenceView
 from conference_tui.tui.widgets.footer import KeysFooter
 from conference_tui.tui.widgets.formatting import GROUP_MARK, QUIET, local_date, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
+from conference_tui.tui.widgets.tab_bar import TabBar
 from conference_tui.tui.widgets.tables import (
     ColumnSpec,
     RowTable,
@@ -53,8 +53,14 @@ GOAL_MARK = {
     GoalStatus.DROPPED: "✗ dropped",
 }
 FIRST_TAB = "conferences"
+TABS = (
+    (FIRST_TAB, "1 Conferences"),
+    ("goals", "2 Goals"),
+    ("habits", "3 Habits"),
+    ("profile", "4 Profile"),
+)
 TAB_FOCUS = {
-    "conferences": "#history-table",
+    FIRST_TAB: "#history-table",
     "goals": "#goals-table",
     "habits": "#habits-table",
     "profile": "#profile-pane",
@@ -275,31 +281,30 @@ class HistoryScreen(CopiesConference):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield Static("Loading…", id="history-title")
-        with TabbedContent(id="history-tabs", initial=FIRST_TAB):
-            # Wide or not from the start: the table's columns are fitted to its width
-            # before the first layout, and fitted again (every row added again) if wrong.
-            wide = "-wide" if self.app.size.width >= WIDE_AT_COLUMNS else ""
-            with (
-                TabPane("1 Conferences", id=FIRST_TAB),
-                Horizontal(id="conferences-pane", classes=wide),
-            ):
-                yield RowTable(id="history-table", cursor_type="row", zebra_stripes=True)
-                yield ConferenceView(id="conference-view")
-            # Empty until first shown: see show_tab_content.
-            yield TabPane("2 Goals", id="goals")
-            yield TabPane("3 Habits", id="habits")
-            yield TabPane("4 Profile", id="profile")
+        # One widget for the tab bar, and each tab's pane shown or hidden by the screen
+        # (see TabBar): the conferences' built with the screen, the others when first
+        # shown (see show_tab_content).
+        yield TabBar(TABS, FIRST_TAB, id="history-tabs")
+        # Wide or not from the start: the table's columns are fitted to its width
+        # before the first layout, and fitted again (every row added again) if wrong.
+        wide = " -wide" if self.app.size.width >= WIDE_AT_COLUMNS else ""
+        with Horizontal(id="conferences-pane", classes=f"history-pane{wide}"):
+            yield RowTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield ConferenceView(id="conference-view")
         yield KeysFooter()
 
-    def tab_widgets(self, tab: str) -> list[Widget]:
+    def tab_pane(self, tab: str) -> Widget:
         if tab == "goals":
             table = RowTable(id="goals-table", cursor_type="row", zebra_stripes=True)
-            return [Vertical(table, Static("", id="goal-detail"))]
+            return Vertical(
+                table, Static("", id="goal-detail"), id="goals-pane", classes="history-pane"
+            )
         if tab == "habits":
             note = Static(self.no_habits_note(), id="habits-empty", classes="empty-note")
             table = RowTable(id="habits-table", cursor_type="row", zebra_stripes=True)
-            return [Vertical(note, table)]
-        return [VerticalScroll(Static("", id="profile-view"), id="profile-pane")]
+            return Vertical(note, table, id="habits-pane", classes="history-pane")
+        profile = Static("", id="profile-view")
+        return VerticalScroll(profile, id="profile-pane", classes="history-pane")
 
     async def show_tab_content(self, tab: str) -> None:
         """Build the tab's widgets if it is shown for the first time, and fill them if the
@@ -308,8 +313,10 @@ class HistoryScreen(CopiesConference):
             return  # built with the screen, filled with every story
         building = self.tabs_built.get(tab)
         if building is None:
-            pane = self.query_one(f"TabPane#{tab}", TabPane)
-            building = self.tabs_built[tab] = pane.mount_all(self.tab_widgets(tab))
+            pane = self.tab_pane(tab)
+            pane.display = False  # until switch_to shows it, with the bar marking it
+            footer = self.query_one(KeysFooter)
+            building = self.tabs_built[tab] = self.mount(pane, before=footer)
         # Two activations in a row (a key, then a click) wait for the same mount.
         await building
         self.fill_tab(tab)
@@ -423,13 +430,7 @@ class HistoryScreen(CopiesConference):
                 self.detail_timer = None
 
     def show_first_tab(self) -> None:
-        # Without the underline's slide: the next student's screen must not show the
-        # last student's tab, even moving away.
-        level, self.app.animation_level = self.app.animation_level, "none"
-        try:
-            self.query_one(TabbedContent).active = FIRST_TAB
-        finally:
-            self.app.animation_level = level
+        self.show_pane(FIRST_TAB)
 
     def refill(
         self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
@@ -796,11 +797,16 @@ class HistoryScreen(CopiesConference):
 
         self.app.push_screen(ProfileDialog(self.student), saved)
 
-    async def action_show_tab(self, tab: str) -> None:
+    async def action_show_tab(self, tab: str, from_bar: bool = False) -> None:
         # Built before it is shown, so that the keys after this one find its widgets.
         await self.show_tab_content(tab)
-        self.switch_to(tab)
+        self.switch_to(tab, keep_focus=from_bar and isinstance(self.focused, TabBar))
         self.keys_wait_for_layout()
+
+    @on(TabBar.Chosen)
+    async def tab_chosen(self, event: TabBar.Chosen) -> None:
+        # Moving along the tab bar itself (left/right) keeps the focus there.
+        await self.action_show_tab(event.tab, from_bar=True)
 
     def keys_wait_for_layout(self) -> None:
         """Keys typed behind a tab's key wait until the tab is laid out: a table shown a
@@ -810,10 +816,17 @@ class HistoryScreen(CopiesConference):
         gate.hold(self, "the tab to show", part="tab-layout")
         self.call_after_refresh(gate.release, self, part="tab-layout")
 
-    def switch_to(self, tab: str) -> None:
+    def switch_to(self, tab: str, keep_focus: bool = False) -> None:
         """To a tab already built."""
-        self.query_one(TabbedContent).active = tab
-        self.focus_tab(tab)
+        self.show_pane(tab)
+        if not keep_focus:
+            self.focus_tab(tab)
+
+    def show_pane(self, tab: str) -> None:
+        """The tab's pane shown, the others' hidden, the bar marking it."""
+        for pane in self.query(".history-pane"):
+            pane.display = pane.id == f"{tab}-pane"
+        self.query_one(TabBar).active = tab
 
     def focus_tab(self, tab: str) -> None:
         """Keys go to what the tab shows, never to a table hidden on another tab."""
@@ -821,17 +834,8 @@ class HistoryScreen(CopiesConference):
         if target:
             self.set_focus(self.query_one(target))
 
-    @on(TabbedContent.TabActivated)
-    async def tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        tab = event.pane.id or ""
-        await self.show_tab_content(tab)  # shown from the tab bar (a click, left/right)
-        # Moving along the tab bar itself (left/right) keeps the focus there.
-        if not isinstance(self.focused, ContentTabs):
-            self.focus_tab(tab)
-        self.keys_wait_for_layout()
-
     def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active
+        return self.query_one(TabBar).active
 
     def action_back(self) -> None:
         self.dismiss()
