@@ -436,7 +436,7 @@ class HistoryScreen(CopiesConference):
         self, student_id: str, conference_id: str | None, read: tuple[Story, Detail | None]
     ) -> None:
         """Show another student's history in this screen, built for an earlier one (see
-        ConferenceApp.history_screen): everything the last student left (tab, rows, the
+        navigation.history_screen): everything the last student left (tab, rows, the
         conference shown, a page still loading) goes, before the screen is pushed again."""
         self.student_id = student_id
         self.wanted_conference_id = conference_id
