@@ -53,6 +53,25 @@ class SettableClock:
         self.now = now
 
 
+class TypingClock:
+    """The key gate's clock in a test: it stands still while keys are typed, and each
+    `type_ahead` moves it on, as typing begun a while after the last (the keys typed on
+    within a moment of a refused one are dropped with it: see KeyGate.refused_in_run)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+# Between two calls of type_ahead: more than a pause in typing.
+BETWEEN_BURSTS_SECONDS = 10.0
+
+
 def make_test_app(
     store: Store,
     clock: Callable[[], datetime] = lambda: NOW,
@@ -67,6 +86,7 @@ def make_test_app(
     # "Waiting for ...: what you type is kept" comes when keys wait over a second, which
     # a loaded machine reaches while a screen opens: never, unless a test asks for it.
     app.key_gate.tell_after_seconds = 3600
+    app.key_gate.clock = TypingClock()
     # Every notice as the app gives it: a toast expires by the wall clock, which a loaded
     # machine can pass before a test looks (see `told`).
     given: list[Told] = []
@@ -374,6 +394,9 @@ async def type_ahead(pilot: Pilot[object], *keys: str) -> None:
     A key name (`tab`, `ctrl+s`, `pagedown`) is one key; any other text of more than
     one character is typed a character at a time."""
     app = pilot.app
+    assert isinstance(app, ConferenceApp)
+    if isinstance(app.key_gate.clock, TypingClock):
+        app.key_gate.clock.advance(BETWEEN_BURSTS_SECONDS)
     for key in keys:
         named = key in NAMED_KEYS or key.partition("+")[0] in ("ctrl", "shift", "alt")
         for one in [key] if named or len(key) == 1 else list(key):

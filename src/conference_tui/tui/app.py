@@ -36,7 +36,7 @@ from conference_tui.store.clock import utc_now
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
-from conference_tui.tui.unused_keys import UnusedKeys
+from conference_tui.tui.unused_keys import refuse_if_unused
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
@@ -122,7 +122,6 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
-        self.unused_keys = UnusedKeys(self, self.key_gate)
         # The teacher's own keys from [keys], as checked: binding id to keys.
         self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()
@@ -152,7 +151,7 @@ class ConferenceApp(App[None]):
     def on_key(self, event: events.Key) -> None:
         # Here only if no widget took the key: a character nothing takes is refused out
         # loud (Textual would drop it without a word).
-        self.unused_keys.refuse_if_unused(event)
+        refuse_if_unused(self, self.key_gate, event)
 
     def lock_if_idle(self) -> None:
         idle = self.monotonic() - self.last_input_at

@@ -40,6 +40,11 @@ ROUND_GUARD_SECONDS = 2.0
 MAX_ROUNDS = 100
 TELL_AFTER_SECONDS = 1.0
 QUIT_KEY = "ctrl+q"
+# Keys typed within this of the one before, after a key was refused, are the rest of
+# what was being typed: a word meant for a note, at a person's pace, not a burst.
+REFUSED_RUN_GAP_SECONDS = 1.0
+# What still acts in such a run: the way out, and quitting.
+ENDS_A_REFUSED_RUN = frozenset({"escape", QUIT_KEY})
 
 
 class KeyGate:
@@ -70,6 +75,12 @@ class KeyGate:
         self.held_since = 0.0
         # The "waiting for" notice shown, taken down when the wait is over.
         self.told_message = ""
+        # After a refusal, the keys typed on without a pause (see refused_in_run): the
+        # screen it was on, when its last key came, and how many were dropped.
+        self.clock: Callable[[], float] = time.monotonic
+        self.run_screen: Screen[object] | None = None
+        self.run_last_at = 0.0
+        self.run_dropped = 0
 
     # -- what the app calls ------------------------------------------------------
 
@@ -80,6 +91,8 @@ class KeyGate:
             self.passing.discard(id(event))
             return False
         self.taken_total += 1
+        if self.refused_in_run(event):
+            return True
         if isinstance(event, events.Key) and self.holds and self.passes_holds(event.key):
             # An escape through holds that can be called off is spent calling them off.
             called_off = [
@@ -171,9 +184,67 @@ class KeyGate:
         notice as told, to take down (`take_down`) once it is no longer true."""
         dropped = self.drop_waiting()
         if dropped:
-            why += f"\nThe {dropped} key{'s' if dropped != 1 else ''} typed after it were not used."
+            keys = f"{dropped:,} key{'s' if dropped != 1 else ''}"
+            why += f"\nThe {keys} typed after it were not used."
         self.app.notify(why, title=title, severity=severity, timeout=timeout, to_student=to_student)
+        self.start_refused_run()
         return why
+
+    # -- the keys typed on after a refusal -------------------------------------------
+
+    def start_refused_run(self) -> None:
+        """Keys typed on without a pause after a refused one were meant for where it would
+        have led, just as those already waiting: typed at a person's pace they arrive
+        after the refusal, and were acted on here (the rest of "hello" on last time's
+        goals marked a goal revised; "zebra" on the roster opened a dialog at its `e`)."""
+        self.report_refused_run()
+        self.run_screen = self.app.screen if self.app.screen_stack else None
+        self.run_last_at = self.clock()
+        self.run_dropped = 0
+        self.app.set_timer(REFUSED_RUN_GAP_SECONDS, self.end_run_if_paused)
+
+    def refused_in_run(self, event: events.Key | events.Paste) -> bool:
+        """Whether this key is dropped as the rest of what was typed after a refusal: it
+        came within a moment of the key before, on the same screen. Escape and quitting
+        are never dropped, and end the run."""
+        if self.run_screen is None:
+            return False
+        now = self.clock()
+        if (
+            now - self.run_last_at > REFUSED_RUN_GAP_SECONDS
+            or not self.app.screen_stack
+            or self.app.screen is not self.run_screen
+            or (isinstance(event, events.Key) and event.key in ENDS_A_REFUSED_RUN)
+        ):
+            self.report_refused_run()
+            return False
+        self.run_last_at = now
+        self.run_dropped += 1
+        self.dropped_total += 1
+        return True
+
+    def end_run_if_paused(self) -> None:
+        if self.run_screen is None:
+            return
+        left = self.run_last_at + REFUSED_RUN_GAP_SECONDS - self.clock()
+        if left > 0:
+            self.app.set_timer(left, self.end_run_if_paused)
+        else:
+            self.report_refused_run()
+
+    def report_refused_run(self) -> None:
+        """The run is over: say how many keys it dropped, if any."""
+        dropped, self.run_dropped, self.run_screen = self.run_dropped, 0, None
+        if dropped:
+            self.app.notify(
+                f"{dropped:,} more key{'s were' if dropped != 1 else ' was'} typed right after "
+                "it, and not used either, so that they change nothing you did not see. "
+                "Check where the cursor is, then type them again.",
+                title="Keys not used",
+                severity="warning",
+                timeout=8,
+                to_student=True,
+            )
 
     def drop_waiting(self) -> int:
         """Forget every key not yet delivered; how many there were."""
