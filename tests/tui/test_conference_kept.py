@@ -285,3 +285,29 @@ async def test_the_same_keys_tick_the_same_choice_on_a_refilled_screen(
     for student in (ana, ben):
         draft = app_store.draft_for_student(student)
         assert draft is not None and draft.value("criteria") == "focus"
+
+
+async def test_typing_into_a_reopened_draft_goes_on_after_its_note(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: a draft reopened in the kept screen put the
+    cursor at the start of its note, so " and semicolons" went in front of "asks about
+    commas" (and was saved so). A note goes on from its end, as on a new screen."""
+    ana, _ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter")
+        await type_ahead(pilot, "n", *"A piece", "pagedown", *"asks about commas")
+        screen = conference(app)
+        note = screen.focused_editor()
+        assert note is not None and note.value() == "asks about commas"
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+        await type_ahead(pilot, "n", *" and semicolons")
+        assert conference(app) is screen
+        assert note.value() == "asks about commas and semicolons"
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(ana)
+    assert draft is not None
+    assert draft.value("help_request") == "asks about commas and semicolons"

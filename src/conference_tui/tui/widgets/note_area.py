@@ -45,6 +45,11 @@ class NoteArea(TextArea):
         super().load_text(text)
         # Loaded for the next conference of a kept screen, with no Changed message.
         self.fit_to_hint()
+        # TextArea starts a loaded text at its beginning. A note focused already (the
+        # kept screen's, back on the stage the draft was left at) takes no focus event
+        # to go to its end: what the teacher types on went in front of the note.
+        if self.has_focus:
+            self.move_cursor(self.document.end)
 
     def on_text_area_changed(self) -> None:
         self.fit_to_hint()
