@@ -15,7 +15,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.spiral import GoalList, LastTimePanel
 
-from .conftest import SettableClock, make_test_app, settle, told, type_ahead
+from .conftest import SettableClock, key_event, make_test_app, settle, told, type_ahead
 
 
 def conference(app: object) -> ConferenceScreen:
@@ -311,3 +311,32 @@ async def test_typing_into_a_reopened_draft_goes_on_after_its_note(
     draft = app_store.draft_for_student(ana)
     assert draft is not None
     assert draft.value("help_request") == "asks about commas and semicolons"
+
+
+async def test_an_escape_while_the_kept_screen_refills_stops_its_autosave(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Seen once in a tmux check: `n` then escape at once. The escape called the opening
+    off while the kept screen was being refilled; the draft it started was discarded,
+    but the refilled screen, never shown, went on saving into it every 0.4 s: "Not
+    saved yet: retrying / No conference with id ...". It is closed as any conference."""
+    ana, _ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", "n", *"A piece", "ctrl+s")
+        kept = app.kept_conference
+        assert kept is not None and isinstance(app.screen, RosterScreen)
+        refill = kept.refill
+
+        async def escape_typed_meanwhile(*args: object, **kwargs: object) -> ConferenceScreen:
+            # The teacher's escape, read from the terminal as the refill runs.
+            app.post_message(key_event("escape"))
+            return await refill(*args, **kwargs)  # type: ignore[arg-type]
+
+        kept.refill = escape_typed_meanwhile  # type: ignore[method-assign]
+        await type_ahead(pilot, "n")
+        assert isinstance(app.screen, RosterScreen)
+        assert app_store.draft_for_student(ana) is None
+        assert kept.closing and kept.timers == []
+        assert not [notice for notice in told(app) if notice.title.startswith("Not saved")]

@@ -15,6 +15,7 @@ from conference_tui.failure_log import log_failure
 from conference_tui.store.diagnosis import Fault
 from conference_tui.store.errors import StoreError
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.screens.base import ClosesOverDialogs
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
@@ -250,6 +251,11 @@ def read_then_push(
         was made is not shown)."""
         if off or ready is None:
             assert called_off is not None
+            if isinstance(ready, ClosesOverDialogs):
+                # A kept screen refilled for it: closed as any conference is, or its
+                # autosave went on writing to the draft `called_off` discards ("Not
+                # saved yet: No conference with id ...", found in a tmux check).
+                ready.close()
             called_off(result)
             return
         app.push_screen(ready)
