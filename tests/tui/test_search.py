@@ -6,6 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
+from conference_tui.field_kinds import form_field_key
 from conference_tui.forms import HABITS_OF_MIND
 from conference_tui.store import SearchFilters, Store
 from conference_tui.store.search import PAGE_SIZE
@@ -85,12 +86,18 @@ async def test_a_word_in_any_stage_is_found_and_enter_opens_that_stage(
             assert stage.title in line and word in line.casefold()
             await type_ahead(pilot, "down")  # from the box into the results
             assert app.focused is screen.query_one("#results")
+            hit = screen.selected_hit()
+            assert hit is not None
             await type_ahead(pilot, "enter")
             await settle(pilot)
             conference = app.screen
             assert isinstance(conference, ConferenceScreen), word
             assert conference.student_id == story.students["Amara"]
             assert FORM.stages[conference.stage_index].key == stage_key, word
+            # The cursor is in the note the word was found in, not the stage's first
+            # field (found in a tmux check: a Purpose hit opened with the Piece focused).
+            editor = conference.focused_editor()
+            assert editor is not None and editor.field_key == form_field_key(hit.field_key)
             title = str(conference.query_one("#stage-title", Static).content)
             assert stage.title in title
             await type_ahead(pilot, "escape")

@@ -247,6 +247,7 @@ class ConferenceApp(App[None]):
         conference_id: str | None = None,
         *,
         stage_key: str | None = None,
+        field_key: str | None = None,
         amend: bool = False,
         form: Form | None = None,
     ) -> None:
@@ -254,7 +255,13 @@ class ConferenceApp(App[None]):
         from conference_tui.tui.navigation import open_conference
 
         open_conference(
-            self, student_id, conference_id, stage_key=stage_key, amend=amend, form=form
+            self,
+            student_id,
+            conference_id,
+            stage_key=stage_key,
+            field_key=field_key,
+            amend=amend,
+            form=form,
         )
 
     def open_group_conference(

@@ -38,10 +38,12 @@ def open_conference(
     conference_id: str | None = None,
     *,
     stage_key: str | None = None,
+    field_key: str | None = None,
     amend: bool = False,
     form: Form | None = None,
 ) -> None:
-    """Start (or resume) a conference, or open an existing one at a stage. Without a
+    """Start (or resume) a conference, or open an existing one at a stage (and a field
+    of it, focused: a search hit's note). Without a
     `form`, the student's open draft (of any form) reopens, or the class's default
     form starts. Escape before it opened (a busy database) calls it off; a draft it
     started meanwhile is discarded once the database lets it be made."""
@@ -106,7 +108,7 @@ def open_conference(
     def screen(opened: Opened | GroupOpened) -> Screen[object] | Awaitable[Screen[object]]:
         if isinstance(opened, GroupOpened):
             return GroupConferenceScreen(opened)
-        return conference_screen(app, opened, stage_key=stage_key, amend=amend)
+        return conference_screen(app, opened, stage_key=stage_key, field_key=field_key, amend=amend)
 
     read_then_push(
         app,
@@ -294,7 +296,12 @@ def history_screen(
 
 
 def conference_screen(
-    app: ConferenceApp, opened: Opened, *, stage_key: str | None, amend: bool
+    app: ConferenceApp,
+    opened: Opened,
+    *,
+    stage_key: str | None,
+    field_key: str | None = None,
+    amend: bool,
 ) -> ConferenceScreen | Awaitable[ConferenceScreen]:
     """The conference screen, filled with this conference. As with the history, one is
     kept (installed) after its first visit and refilled for the next student, held
@@ -304,8 +311,8 @@ def conference_screen(
 
     kept = app.kept_conference
     if kept is not None and kept.can_refill(opened):
-        return kept.refill(opened, stage_key=stage_key, amend=amend)
-    screen = ConferenceScreen(opened, stage_key=stage_key, amend=amend)
+        return kept.refill(opened, stage_key=stage_key, field_key=field_key, amend=amend)
+    screen = ConferenceScreen(opened, stage_key=stage_key, field_key=field_key, amend=amend)
     if kept is None:
         app.install_screen(screen, KEPT_CONFERENCE)
         app.kept_conference = screen

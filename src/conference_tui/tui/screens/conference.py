@@ -145,16 +145,23 @@ class ConferenceScreen(
     ]
 
     def __init__(
-        self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
+        self,
+        opened: Opened,
+        *,
+        stage_key: str | None = None,
+        field_key: str | None = None,
+        amend: bool = False,
     ) -> None:
         super().__init__()
         # The autosave's interval, the clock's, and each premount's timer: a conference
         # that ends stops them, so that none acts on the next one shown here.
         self.timers: list[Timer] = []
-        self.begin(opened, stage_key=stage_key, amend=amend)
+        self.begin(opened, stage_key=stage_key, field_key=field_key, amend=amend)
         self.pane = self.new_stage_pane()
 
-    def begin(self, opened: Opened, *, stage_key: str | None, amend: bool) -> None:
+    def begin(
+        self, opened: Opened, *, stage_key: str | None, field_key: str | None, amend: bool
+    ) -> None:
         """Everything that belongs to one conference. The app keeps this screen and
         refills it for the next student: every piece of a conference's state is set here,
         so that nothing of the last one (a warning given, a goal to undo, a draft) is
@@ -167,7 +174,9 @@ class ConferenceScreen(
         keys = [stage.key for stage in self.stages]
         wanted = stage_key or self.conference.current_stage
         self.stage_index = keys.index(wanted) if wanted in keys else 0
-        self.current_field = "" if stage_key else self.conference.current_field
+        # Asked for (a search hit's note), or where the teacher left the draft, or (at
+        # another stage asked for) its first field.
+        self.current_field = field_key or ("" if stage_key else self.conference.current_field)
         # The autosave of the conference once it has opened.
         self.draft: DraftSession | None = None
         self.writes = WritesInOrder()
@@ -262,7 +271,12 @@ class ConferenceScreen(
         return self.is_mounted and self not in app.screen_stack and opened.form == self.form
 
     async def refill(
-        self, opened: Opened, *, stage_key: str | None = None, amend: bool = False
+        self,
+        opened: Opened,
+        *,
+        stage_key: str | None = None,
+        field_key: str | None = None,
+        amend: bool = False,
     ) -> ConferenceScreen:
         """Make this screen, kept from the last conference, the next one's before it is
         pushed again: composing the header, side panel, footer and fields again would
@@ -271,7 +285,7 @@ class ConferenceScreen(
         everything else is filled again, so that the screen is drawn once, whole. Raises
         what building it raised: it is then not shown."""
         old = self.pane
-        self.begin(opened, stage_key=stage_key, amend=amend)
+        self.begin(opened, stage_key=stage_key, field_key=field_key, amend=amend)
         if old.can_refill():
             await old.refill(
                 self.conference.answers, self.recorded_habits(), self.stages[self.stage_index]
