@@ -13,6 +13,7 @@ from conference_tui.settings import load_settings
 from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp
 from conference_tui.tui.screens.archived_dialog import ArchivedDialog
+from conference_tui.tui.screens.class_dialog import ClassDialog
 from conference_tui.tui.screens.groups import GroupsScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -27,6 +28,7 @@ from .conftest import (
     student_named,
     type_ahead,
 )
+from .conftest import told as given
 
 
 def names_shown(app: ConferenceApp) -> list[str]:
@@ -152,6 +154,28 @@ async def test_an_empty_class_is_offered_and_a_new_name_makes_a_new_class(
         assert app.screen.query_one("#class-name", Input).value == "Period 6"
     classes = {c.name: c.student_count for c in app_store.list_classes()}
     assert classes == {"Period 3": 1, "Period 4": 0, "Period 5": 1}
+
+
+async def test_a_name_typed_on_the_list_of_classes_makes_that_class(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: c, then "Period 4" refused every letter on the
+    list of classes, though the dialog says "type a name, then enter". The name goes
+    into the new class's box; up, down and enter still pick a class."""
+    app_store.add_class("Period 3")
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "c")
+        assert isinstance(app.screen, ClassDialog)
+        assert app.focused is app.screen.query_one("#classes")
+        await type_ahead(pilot, "Period 4", "enter")
+        assert isinstance(app.screen, RosterScreen)
+        assert "Period 4" in app.sub_title
+        assert not [n for n in given(app) if n.title == "Key not used"]
+        await type_ahead(pilot, "c", "enter")  # the highlighted class, as before
+        assert isinstance(app.screen, RosterScreen)
+    assert sorted(c.name for c in app_store.list_classes()) == ["Period 3", "Period 4"]
 
 
 async def test_order_cycles_shows_in_the_heading_and_is_kept(

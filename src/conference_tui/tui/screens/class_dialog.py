@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -72,6 +72,19 @@ class ClassDialog(AppModal[ClassInfo | None]):
 
     def action_new_class(self) -> None:
         self.query_one("#new-name", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A name typed on the list of classes is the new class's: the box under it says
+        "type a name", and each letter was refused where the cursor was."""
+        character = event.character or ""
+        classes = self.query_one("#classes", OptionList)
+        if not (event.is_printable and len(character) == 1 and classes.has_focus):
+            return
+        event.stop()
+        event.prevent_default()
+        name = self.query_one("#new-name", Input)
+        name.focus()
+        name.insert_text_at_cursor(character)
 
     @on(Input.Submitted, "#new-name")
     def create(self, event: Input.Submitted) -> None:
