@@ -34,6 +34,7 @@ def test_stop_words_short_words_case_and_punctuation_do_not_count() -> None:
         "show": "show",
     }
     assert significant_words("Write a better piece") == {}
+    assert significant_words("My goal: aim for a target") == {}
     assert significant_words("Zoë’s “voice”—strong!") == {
         "zoë": "zoë",
         "voic": "voice",
@@ -105,3 +106,15 @@ def test_a_class_of_40_with_10_goals_each_is_grouped_whole_and_the_same_every_ti
     as_texts = sorted(sorted(goals[i] for i in group.members) for group in groups)
     again = sorted(sorted(goals[order[i]] for i in group.members) for group in shuffled)
     assert as_texts == again
+
+
+def test_goals_that_only_say_goal_are_not_one_group() -> None:
+    """Found in a teacher's tmux check: four goals that each said "goal" put the whole
+    class in one group."""
+    goals = [
+        "Goal: use dialogue",
+        "Goal: vary sentence length",
+        "My goal is stronger verbs",
+        "Next goal: a clear ending",
+    ]
+    assert all(len(group.members) == 1 for group in group_similar(goals))

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Words that say nothing about what a student is working on: English function words,
-# and the words nearly every writing goal has ("use", "write", "piece").
+# and the words nearly every writing goal has ("use", "write", "piece", "goal": a class
+# whose goals each said "goal" was one group of everyone).
 STOP_WORDS_TEXT = """
     a about above after again all also am an and any are around as at be because been
     before being below between both but by can could did does doing done down during each
@@ -27,6 +28,7 @@ STOP_WORDS_TEXT = """
     where which while who whom why will with within without would you your yours
     add adds adding added better write writes writing writer written wrote piece work
     try trying keep time times thing things really sure per instead reader readers
+    goal goals aim aims target targets
 """
 STOP_WORDS = frozenset(STOP_WORDS_TEXT.split())
 MIN_WORD_LENGTH = 3
