@@ -118,8 +118,10 @@ class HelpScreen(AppScreen[None]):
         table = section("Everywhere")
         for binding in Binding.make_bindings(app.BINDINGS):
             self.add_key(table, shown(binding), binding.description, binding.tooltip)
-        for key, description in GLOBAL_EXTRA:
-            self.add_key(table, key, description)
+        for keys, description in GLOBAL_EXTRA:
+            # Written as the bindings above are (^p, esc), not as their names.
+            written = [app.get_key_display(Binding(key, "")) for key in keys.split(" / ")]
+            self.add_key(table, " / ".join(written), description)
         for title, module_name, class_name in SCREENS:
             bindings = screen_bindings(module_name, class_name)
             if not bindings:
