@@ -337,6 +337,11 @@ class FieldEditor(Vertical):
 
     def on_descendant_focus(self) -> None:
         self.typed = ""  # a word typed on the list starts afresh each visit
+        # Reached by tab, Textual centres the control with an animated scroll (150 ms or
+        # so, longer on a busy machine), while keys typed meanwhile already land in it:
+        # the page is neither where it was nor where it stops. After the next refresh,
+        # this ends that scroll where it was going, at once, and shows the label too.
+        self.call_after_refresh(self.scroll_into_sight)
 
     def on_key(self, event: events.Key) -> None:
         """Letters typed on a closed choice list pick a choice, as a form on paper would be
