@@ -35,6 +35,7 @@ from .conftest import (
     told,
     type_ahead,
 )
+from .test_type_ahead import select_student
 
 
 def cells(table: DataTable[object], column: int) -> list[str]:
@@ -630,3 +631,50 @@ async def test_the_history_opens_with_no_widget_for_a_tab_not_shown(
         screen = await open_history_of(pilot, app, story.students["Amara"])
         widgets = [type(widget).__name__ for widget in screen.walk_children()]
         assert len(widgets) <= 11, widgets
+
+
+async def test_a_history_read_ahead_is_shown_only_while_nothing_was_written_since(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """The history of the student the cursor rests on is read before enter: used as it
+    is while the database is unchanged, read again once anything was written (here by
+    another copy of the app, which completes a conference with her meanwhile)."""
+    amara = story.students["Amara"]
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.history_prefetch.read(amara)  # as the cursor resting on her does
+        await app.workers.wait_for_complete()
+        kept = app.history_prefetch.kept
+        assert kept is not None and kept.student_id == amara
+        assert app.history_prefetch.take(app_store, amara) is kept.opening
+        assert app.history_prefetch.take(app_store, story.students["Ben"]) is None
+        other = Store.open(str(app_store.location.path), clock=fixed_clock)
+        try:
+            late = hold_conference(other, fixed_clock, amara, at(0, 11), {"piece_title": "Late"})
+        finally:
+            other.close()
+        assert app.history_prefetch.take(app_store, amara) is None
+        select_student(app, amara)
+        await type_ahead(pilot, "enter")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        table = history.query_one(DataTable)
+        shown = [
+            str(table.coordinate_to_cell_key((row, 0)).row_key.value)
+            for row in range(table.row_count)
+        ]
+        assert late in shown and len(shown) == len(story.conferences["Amara"]) + 1
+
+
+async def test_the_roster_reads_ahead_the_history_of_the_student_the_cursor_rests_on(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        for keys in (("down",), ("down", "down"), ("up",)):
+            await type_ahead(pilot, *keys)
+            assert app.history_prefetch.resting_on == roster.selected_student_id()

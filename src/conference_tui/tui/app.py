@@ -34,6 +34,7 @@ from conference_tui.failure_log import log_failure
 from conference_tui.settings import Settings
 from conference_tui.store.clock import utc_now
 from conference_tui.store.text_rules import visible
+from conference_tui.tui.history_prefetch import HistoryPrefetch
 from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
 from conference_tui.tui.unused_keys import refuse_if_unused
@@ -122,6 +123,7 @@ class ConferenceApp(App[None]):
         self.current_class_id: str | None = None
         self.current_class_name = ""
         self.key_gate = KeyGate(self)
+        self.history_prefetch = HistoryPrefetch(self)
         # The teacher's own keys from [keys], as checked: binding id to keys.
         self.keymap: dict[str, str] = {}
         self.last_input_at = monotonic()

@@ -175,10 +175,15 @@ def open_group_conference(
 def open_history(app: ConferenceApp, student_id: str, conference_id: str | None = None) -> None:
     from conference_tui.tui.screens.history import read_opening
 
-    store = app.store
+    store, prefetch = app.store, app.history_prefetch
+
+    def read() -> tuple[Story, Detail | None]:
+        prefetched = None if conference_id else prefetch.take(store, student_id)
+        return prefetched or read_opening(store, student_id, conference_id)
+
     read_then_push(
         app,
-        lambda: read_opening(store, student_id, conference_id),
+        read,
         lambda read: history_screen(app, student_id, conference_id, read),
         part="open-history",
         what="the history",

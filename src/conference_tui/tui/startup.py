@@ -123,12 +123,11 @@ def warm_first_reads(app: ConferenceApp) -> None:
     def warm() -> None:
         # In the thread: a screen's module that failed to load fails here, unseen.
         from conference_tui.tui.screens.conference_opening import FormChoice, warm_opening
-        from conference_tui.tui.screens.history import read_opening
 
         warm_opening(store, FormChoice(forms, default), student_id)
-        read_opening(store, student_id)
 
     run_in_background(app, warm, group="warm-reads", failed=lambda _: None)
+    app.history_prefetch.read(student_id)
 
 
 def import_screens() -> None:

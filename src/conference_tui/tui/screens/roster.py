@@ -524,6 +524,12 @@ class RosterScreen(AppScreen[None]):
 
     # -- selection -------------------------------------------------------------------
 
+    @on(DataTable.RowHighlighted, "#roster-table")
+    def cursor_rests(self, event: DataTable.RowHighlighted) -> None:
+        # The history enter would open, read while the cursor stays (history_prefetch.py).
+        if event.row_key.value is not None and self.app.screen is self:
+            self.conference_app.history_prefetch.rest_on(str(event.row_key.value))
+
     def selected_student_id(self) -> str | None:
         return row_key_at_cursor(self.query_one(DataTable))
 
