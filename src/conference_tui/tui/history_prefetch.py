@@ -5,7 +5,7 @@ The teacher moves the cursor to a student and presses enter a moment later: read
 that moment, the history opens on what was read, and only the screen is waited for.
 What was read is used only while nothing has been written since (the store's change
 marker, taken before the read, is the same) and for half a minute at most; otherwise
-the history reads again, as it always did.
+the history reads again, as it always did. On SQLite only: see `read`.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ class HistoryPrefetch:
         if self.app.settling:
             return  # the app's own start comes first; warm_first_reads reads it then
         store = self.app.store
+        if store.dialect != "sqlite":
+            # A server's change marker is a pass over its tables, dearer than the read,
+            # and it does not see a note changed by another teacher: read on enter.
+            return
 
         def read() -> Prefetched:
             from conference_tui.tui.screens.history import read_opening
