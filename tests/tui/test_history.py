@@ -655,6 +655,12 @@ async def test_a_history_read_ahead_is_shown_only_while_nothing_was_written_sinc
         finally:
             other.close()
         assert app.history_prefetch.take(app_store, amara) is None
+        # The cursor rests on her again: read again, as the write made the last one old.
+        app.history_prefetch.read(amara)
+        await app.workers.wait_for_complete()
+        again = app.history_prefetch.kept
+        assert again is not None and again is not kept
+        assert app.history_prefetch.take(app_store, amara) is again.opening
         select_student(app, amara)
         await type_ahead(pilot, "enter")
         history = app.screen
@@ -678,3 +684,9 @@ async def test_the_roster_reads_ahead_the_history_of_the_student_the_cursor_rest
         for keys in (("down",), ("down", "down"), ("up",)):
             await type_ahead(pilot, *keys)
             assert app.history_prefetch.resting_on == roster.selected_student_id()
+        # Back from a conference that wrote, the rows are read again: the student under
+        # the cursor is read ahead again (the last read is old).
+        app.history_prefetch.resting_on = None
+        await type_ahead(pilot, "n", *"A title", "ctrl+s")
+        assert app.screen is roster
+        assert app.history_prefetch.resting_on == roster.selected_student_id()

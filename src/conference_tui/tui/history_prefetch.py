@@ -52,9 +52,6 @@ class HistoryPrefetch:
 
     def read(self, student_id: str) -> None:
         """Read the student's history in a thread (a newer read replaces an older one)."""
-        kept = self.kept
-        if kept is not None and kept.student_id == student_id and self.fresh(kept):
-            return  # checked against the marker when used
         if self.app.settling:
             return  # the app's own start comes first; warm_first_reads reads it then
         store = self.app.store
@@ -63,11 +60,20 @@ class HistoryPrefetch:
             # and it does not see a note changed by another teacher: read on enter.
             return
 
+        kept = self.kept
+
         def read() -> Prefetched:
             from conference_tui.tui.screens.history import read_opening
 
             # Taken before the read: a write while it reads makes it old at once.
             marker = store.change_marker()
+            if (
+                kept is not None
+                and kept.student_id == student_id
+                and kept.marker == marker
+                and self.fresh(kept)
+            ):
+                return kept  # back on the same student, nothing written since
             return Prefetched(student_id, marker, time.monotonic(), read_opening(store, student_id))
 
         def keep(prefetched: Prefetched) -> None:
