@@ -184,8 +184,12 @@ class KeyGate:
         notice as told, to take down (`take_down`) once it is no longer true."""
         dropped = self.drop_waiting()
         if dropped:
-            keys = f"{dropped:,} key{'s' if dropped != 1 else ''}"
-            why += f"\nThe {keys} typed after it were not used."
+            typed = (
+                f"{dropped:,} keys typed after it were"
+                if dropped != 1
+                else "key typed after it was"
+            )
+            why += f"\nThe {typed} not used."
         self.app.notify(why, title=title, severity=severity, timeout=timeout, to_student=to_student)
         self.start_refused_run()
         return why
