@@ -175,6 +175,14 @@ async def test_a_name_typed_on_the_list_of_classes_makes_that_class(
         assert not [n for n in given(app) if n.title == "Key not used"]
         await type_ahead(pilot, "c", "enter")  # the highlighted class, as before
         assert isinstance(app.screen, RosterScreen)
+        # A class's own name opens it (it made an empty twin), however it is spaced or cased.
+        await type_ahead(pilot, "c", "period  3", "enter")
+        assert isinstance(app.screen, RosterScreen) and "Period 3" in app.sub_title
+        # Up in the box goes back to the list: enter then opens the class it is on.
+        await type_ahead(pilot, "c", "Per", "up")
+        assert isinstance(app.screen, ClassDialog)
+        assert app.focused is app.screen.query_one("#classes")
+        await type_ahead(pilot, "escape")
     assert sorted(c.name for c in app_store.list_classes()) == ["Period 3", "Period 4"]
 
 

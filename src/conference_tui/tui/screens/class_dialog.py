@@ -40,7 +40,9 @@ class ClassDialog(AppModal[ClassInfo | None]):
             yield Label("New class (type a name, then enter):")
             yield TextInput(placeholder="e.g. Period 3 English", id="new-name")
             yield Static("", id="error", classes="dialog-error")
-            yield Static("enter: open · tab: new class · esc: cancel", classes="dialog-hint")
+            yield Static(
+                "enter: open · type a name: new class · esc: cancel", classes="dialog-hint"
+            )
 
     def on_mount(self) -> None:
         if self.known_classes:
@@ -75,9 +77,15 @@ class ClassDialog(AppModal[ClassInfo | None]):
 
     def on_key(self, event: events.Key) -> None:
         """A name typed on the list of classes is the new class's: the box under it says
-        "type a name", and each letter was refused where the cursor was."""
+        "type a name", and each letter was refused where the cursor was. Up and down in
+        the box go back to the list."""
         character = event.character or ""
         classes = self.query_one("#classes", OptionList)
+        if event.key in ("up", "down") and self.query_one("#new-name", Input).has_focus:
+            if classes.display:
+                event.stop()
+                classes.focus()
+            return
         if not (event.is_printable and len(character) == 1 and classes.has_focus):
             return
         event.stop()
@@ -90,6 +98,13 @@ class ClassDialog(AppModal[ClassInfo | None]):
     def create(self, event: Input.Submitted) -> None:
         store = self.conference_app.store
         name = event.value
+        # The name of a class on the list opens it: typed on the list (see on_key), it
+        # made an empty twin of the class the teacher meant.
+        wanted = " ".join(name.split()).casefold()
+        same = next((c for c in self.school_classes if c.name.casefold() == wanted), None)
+        if same is not None:
+            self.dismiss(same)
+            return
         self.save_then_dismiss(
             lambda: store.add_class(name),
             group="save-class",
