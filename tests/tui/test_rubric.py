@@ -247,6 +247,35 @@ async def test_search_says_which_rubric_and_criterion_a_note_is_in_and_opens_it(
         await settle(pilot)
         conference = screen(app)
         assert RUBRIC_FORM.stages[conference.stage_index].key == "assess"
+        # In the note it was found in (Voice's), not on the grid's first row.
+        editor = conference.editors["rubric"]
+        assert isinstance(editor, RubricEditor)
+        assert editor.note_box.has_focus and editor.note_for == "voice"
+        assert editor.note_box.value == "Sounds like a sportscaster."
+
+
+async def test_a_draft_left_in_a_rubric_note_reopens_in_that_note(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: a draft left in the Structure note reopened on
+    the grid's first row, and " soon" typed at once set Focus to 1 (its space) and
+    switched sides (its s). It reopens in the note, and the words go on in it."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "pagedown", "pagedown", "pagedown", "down", "n", "needs an ending")
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+        await type_ahead(pilot, "n", " soon")
+        editor = screen(app).editors["rubric"]
+        assert isinstance(editor, RubricEditor)
+        assert editor.note_box.has_focus and editor.note_for == "structure"
+        assert editor.note_box.value == "needs an ending soon"
+        await type_ahead(pilot, "escape")
+    stored = answers_of(app_store, student_id)
+    assert stored == {"rubric.structure.note": ("needs an ending soon", Kind.RUBRIC_NOTE)}
 
 
 async def test_history_shows_a_rubric_conference_with_its_own_form(

@@ -74,8 +74,8 @@ class StageNavigation(ConferenceState):
 
     def on_descendant_focus(self) -> None:
         editor = self.focused_editor()
-        if editor is not None and editor.field_key != self.current_field:
-            self.current_field = editor.field_key
+        if editor is not None and editor.place() != self.current_field:
+            self.current_field = editor.place()
             if self.draft is not None:
                 self.draft.progress_dirty = True
 

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from conference_tui.field_kinds import RubricPart, form_field_key, parse_rubric_key
+from conference_tui.field_kinds import RubricPart, parse_rubric_key
 from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
 from conference_tui.store.records import SearchHit, SearchPage, SearchPosition
@@ -472,7 +472,7 @@ class SearchScreen(CopiesConference):
             hit.student_id,
             hit.conference_id,
             stage_key=stage_key or None,
-            field_key=form_field_key(hit.field_key) or None,
+            field_key=hit.field_key or None,  # a rubric's note: that criterion's
             amend=True,
         )
 

@@ -276,6 +276,15 @@ class FieldEditor(Vertical):
     def choices(self) -> tuple[str, ...]:
         return HABITS_OF_MIND if self.form_field.type == "habits" else self.form_field.choices
 
+    def place(self) -> str:
+        """Where in this field the cursor is, as the conference keeps it to reopen there:
+        the field's key (a rubric says which criterion's note)."""
+        return self.field_key
+
+    def focus_place(self, place: str) -> None:
+        """Focus this field where `place` (as `place` gives it) says."""
+        self.focus_control()
+
     def focus_control(self) -> None:
         # Scroll the whole field (label too) into view at once: an animated scroll
         # would leave the page at a different place from one moment to the next. After

@@ -18,7 +18,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from conference_tui.field_kinds import KIND_OF_RUBRIC_PART, Kind, RubricPart, rubric_answer_key
+from conference_tui.field_kinds import (
+    KIND_OF_RUBRIC_PART,
+    Kind,
+    RubricPart,
+    parse_rubric_key,
+    rubric_answer_key,
+)
 from conference_tui.forms import FormField
 from conference_tui.rubrics import level_number
 from conference_tui.store.text_rules import visible
@@ -348,6 +354,29 @@ class RubricEditor(FieldEditor):
                 key = rubric_answer_key(self.form_field.key, criterion.key, RubricPart.NOTE)
                 found.append((key, self.note(criterion.key), Kind.RUBRIC_NOTE))
         return found
+
+    # -- where the cursor is ----------------------------------------------------------
+
+    def place(self) -> str:
+        if self.has_notes and self.note_box.has_focus:
+            return rubric_answer_key(self.form_field.key, self.note_for, RubricPart.NOTE)
+        return self.field_key
+
+    def focus_place(self, place: str) -> None:
+        """A criterion's note (a draft left there, a search hit in it): its row, and the
+        note box; anywhere else, the grid. Reopened on the grid, the words typed on went
+        to the grid's keys (a space set a level)."""
+        parsed = parse_rubric_key(place)
+        rows = [criterion.key for criterion in self.form_field.criteria]
+        if not (parsed and parsed[2] == RubricPart.NOTE and parsed[1] in rows and self.has_notes):
+            self.focus_control()
+            return
+        grid = self.grid
+        grid.row = rows.index(parsed[1])
+        grid.refresh()
+        self.show_cursor()
+        self.note_box.focus(scroll_visible=False)
+        self.call_after_refresh(self.scroll_into_sight)
 
     # -- what is shown ---------------------------------------------------------------
 

@@ -186,12 +186,15 @@ class StagePane(Vertical):
     def on_resize(self) -> None:
         self.show_title()
 
-    def focus_field(self, index: int, field_key: str) -> None:
-        """Focus that field of the stage, or its first field."""
+    def focus_field(self, index: int, place: str) -> None:
+        """Focus that field of the stage where `place` says (FieldEditor.place: a field's
+        key, or a part of it such as a rubric criterion's note), or its first field."""
         keys = [field.key for field in self.stages[index].fields]
-        key = field_key if field_key in keys else (keys[0] if keys else "")
+        key = form_field_key(place)
+        if key not in keys:
+            key, place = (keys[0], keys[0]) if keys else ("", "")
         if key in self.editors:
-            self.editors[key].focus_control()
+            self.editors[key].focus_place(place)
 
     def editor_for(self, answer_key: str) -> FieldEditor:
         """The editor of the field an answer key belongs to (a rubric's for its parts)."""
