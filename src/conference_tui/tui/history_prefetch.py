@@ -67,13 +67,9 @@ class HistoryPrefetch:
 
             # Taken before the read: a write while it reads makes it old at once.
             marker = store.change_marker()
-            if (
-                kept is not None
-                and kept.student_id == student_id
-                and kept.marker == marker
-                and self.fresh(kept)
-            ):
-                return kept  # back on the same student, nothing written since
+            same = self.of_student(kept, student_id)
+            if same is not None and same.marker == marker:
+                return same  # back on the same student, nothing written since
             return Prefetched(student_id, marker, time.monotonic(), read_opening(store, student_id))
 
         def keep(prefetched: Prefetched) -> None:
@@ -85,15 +81,17 @@ class HistoryPrefetch:
         )
 
     @staticmethod
-    def fresh(kept: Prefetched) -> bool:
-        return time.monotonic() - kept.read_at <= FRESH_FOR_SECONDS
+    def of_student(kept: Prefetched | None, student_id: str) -> Prefetched | None:
+        """`kept`, if it is this student's and young enough; whether nothing was written
+        since is the marker's to say."""
+        if kept is None or kept.student_id != student_id:
+            return None
+        return kept if time.monotonic() - kept.read_at <= FRESH_FOR_SECONDS else None
 
     def take(self, store: Store, student_id: str) -> tuple[Story, Detail | None] | None:
         """What was read for this student, if nothing has been written since; in the
         thread that opens the history (the marker is a question to the database)."""
-        kept = self.kept
-        if kept is None or kept.student_id != student_id or not self.fresh(kept):
-            return None
-        if store.change_marker() != kept.marker:
+        kept = self.of_student(self.kept, student_id)
+        if kept is None or store.change_marker() != kept.marker:
             return None
         return kept.opening
