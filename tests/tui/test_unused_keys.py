@@ -163,3 +163,26 @@ async def test_a_letter_in_a_text_box_or_a_key_of_the_screen_is_not_refused(
         await type_ahead(pilot, "escape", "slash", "Am", "escape")
         assert isinstance(app.screen, RosterScreen)
         assert refusals(app) == []
+
+
+async def test_a_paste_where_no_text_box_has_the_cursor_is_said_not_lost_unseen(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Found in a check of the session's own change: a paste on a closed choice list
+    went nowhere, without a word. A paste in a note goes in, unremarked."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        select_student(app, story.students["Amara"])
+        await type_ahead(pilot, "n", "tab", "tab")
+        assert app.screen.focused_editor().field_key == "process_stage"  # type: ignore[attr-defined]
+        app.post_message(events.Paste("drafting the ending"))
+        await settle(pilot)
+        [notice] = [n.message for n in told(app) if n.title == "Paste not used"]
+        assert notice.startswith("What you pasted did not go in: no text box has the cursor.")
+        await type_ahead(pilot, "tab")
+        app.post_message(events.Paste("to scare the reader"))
+        await settle(pilot)
+        assert field_text(app, "purpose") == "to scare the reader"
+        assert len([n for n in told(app) if n.title == "Paste not used"]) == 1
+        await type_ahead(pilot, "escape")

@@ -37,7 +37,7 @@ from conference_tui.store.text_rules import visible
 from conference_tui.tui.history_prefetch import HistoryPrefetch
 from conference_tui.tui.key_gate import KeyGate
 from conference_tui.tui.readable_colours import readable_text_variables
-from conference_tui.tui.unused_keys import refuse_if_unused
+from conference_tui.tui.unused_keys import refuse_if_unused, refuse_unused_paste
 
 if TYPE_CHECKING:
     from conference_tui.forms import Form
@@ -149,6 +149,9 @@ class ConferenceApp(App[None]):
         if isinstance(event, POINTER_EDITS) and getattr(self.screen, "closing", False):
             return  # a conference being saved and closed takes no more edits
         await super().on_event(event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        refuse_unused_paste(self, self.key_gate, event)
 
     def on_key(self, event: events.Key) -> None:
         # Here only if no widget took the key: a character nothing takes is refused out

@@ -43,6 +43,25 @@ def refuse_if_unused(app: App[object], gate: KeyGate, event: events.Key) -> None
     )
 
 
+def refuse_unused_paste(app: App[object], gate: KeyGate, event: events.Paste) -> None:
+    """Called as a paste reaches the app: said, unless a text box took it. (TextArea takes
+    a paste without stopping it; a closed choice list or a table let it go unseen.)"""
+    from textual.widgets import Input, TextArea  # on a paste only: not at the app's start
+
+    focused = app.focused
+    if isinstance(focused, Input | TextArea) and not getattr(focused, "read_only", False):
+        return
+    if not event.text:
+        return
+    gate.refuse(
+        "What you pasted did not go in: no text box has the cursor. Tab to a note, then "
+        "paste again.",
+        title="Paste not used",
+        timeout=NOTICE_SECONDS,
+        to_student=True,
+    )
+
+
 def hint_for(node: DOMNode | None) -> str:
     while node is not None:
         hint = getattr(node, "UNUSED_KEY_HINT", None)
