@@ -186,3 +186,21 @@ async def test_a_paste_where_no_text_box_has_the_cursor_is_said_not_lost_unseen(
         assert field_text(app, "purpose") == "to scare the reader"
         assert len([n for n in told(app) if n.title == "Paste not used"]) == 1
         await type_ahead(pilot, "escape")
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_box_keeps_every_line(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Textual's Input keeps only a paste's first line: the rest was lost unseen."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        select_student(app, story.students["Amara"])
+        await type_ahead(pilot, "n", *"The ")
+        app.post_message(events.Paste("Owl\nin the\r\n\nBarn"))
+        await settle(pilot)
+        assert field_text(app, "piece_title") == "The Owl in the Barn"
+        app.post_message(events.Paste("!"))  # one line: Input's own paste
+        await settle(pilot)
+        assert field_text(app, "piece_title") == "The Owl in the Barn!"
+        await type_ahead(pilot, "escape")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
@@ -26,6 +27,20 @@ class TextInput(Input):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False  # snapshots do not depend on the moment
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines goes in whole, each line break a space: Input keeps
+        only the first line, and the rest was lost without a word."""
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(lines) < 2:
+            return  # Input's own paste
+        event.prevent_default()
+        event.stop()
+        text = " ".join(lines)
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
 
     def on_focus(self) -> None:
         # Typing goes on at the end, unless the box offers its text to be typed over.
