@@ -18,6 +18,7 @@ from conference_tui.tui.screens.history import PAGE_SIZE, HistoryScreen
 from conference_tui.tui.screens.profile_dialog import ProfileDialog
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.conference_view import ConferenceView, conference_renderable
+from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tab_bar import TabBar
 
 from .conftest import (
@@ -444,7 +445,7 @@ async def test_the_history_opens_focused_on_its_table_and_nowhere_else(
 
 def title_shown(app: object) -> str:
     """The header's line, as the teacher reads it at the top of the screen."""
-    return str(app.screen.query_one("HeaderTitle", Static).content)  # type: ignore[attr-defined]
+    return app.screen.query_one(AppHeader).heading().plain  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,41 @@ async def test_the_shortcut_draws_every_one_line_text_cell() -> None:
             for cell in CELLS
         ]
         assert shortcut == [True] * (len(CELLS) - 2) + [False, False]
+
+
+def looks(strip: object) -> list[tuple[str, Style | None]]:
+    """Each cell of a line: its character and its style as the terminal draws it (the
+    mouse's part of a style, its meta, is not drawn)."""
+    cells = []
+    for text, style, _ in strip:  # type: ignore[attr-defined]
+        drawn_style = None if style is None else style.clear_meta_and_links()
+        cells.extend((character, drawn_style) for character in text)
+    return cells
+
+
+async def test_a_line_joins_what_looks_alike_and_draws_the_same() -> None:
+    app = Tables()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        for y in range(table.size.height):
+            ours = table.render_line(y)
+            datatable = DataTable.render_line(table, y)
+            assert looks(ours) == looks(datatable), y
+            if y == 0:
+                # The headers: each keeps its own segments, whose column a click reads.
+                assert list(ours) == list(datatable)
+            elif y <= 3:
+                assert len(list(ours)) < len(list(datatable)), y
+
+
+async def test_a_click_on_a_joined_cell_still_picks_its_row() -> None:
+    app = Tables()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        # The padding before the third column's text: joined to the second column's.
+        x = sum(column.get_render_width(table) for column in table.ordered_columns[:2])
+        await pilot.click(RowTable, offset=(x, 3))
+        await pilot.pause()
+        assert table.cursor_row == 2

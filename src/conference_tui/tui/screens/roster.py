@@ -115,6 +115,9 @@ class RosterScreen(AppScreen[None]):
     """One row per student; keys lead to everything else."""
 
     CSS_PATH = "roster.tcss"
+    # Not the filter, composed hidden: focus landing there first and moving to the table
+    # would be restyled twice before the first frame.
+    AUTO_FOCUS = "#roster-table"
     BINDINGS = [
         Binding(
             "n",
@@ -288,21 +291,25 @@ class RosterScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         with Vertical(id="roster-body"):
-            # / again types a new filter over the old one, which it shows selected.
-            yield TextInput(
-                placeholder="Filter by name… (escape to clear)", id="filter", select_on_focus=True
+            # / again types a new filter over the old one, which it shows selected. Made
+            # as show_filter(False) leaves it, so that nothing changes before the first frame.
+            box = TextInput(
+                placeholder="Filter by name… (escape to clear)",
+                id="filter",
+                select_on_focus=True,
+                disabled=True,
             )
+            box.display = False
+            yield box
             yield RowTable(id="roster-table", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="welcome")
+            welcome = Static("", id="welcome")
+            welcome.display = False
+            yield welcome
             yield Static("", id="roster-status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
         self.fit_columns()
-        self.show_filter(False)
-        self.query_one("#welcome").display = False
-        table.focus()
         self.set_interval(CHANGE_POLL_SECONDS, self.poll_for_changes)
         # Due rows carry the theme's warning colour: a new theme paints them again.
         self.app.theme_changed_signal.subscribe(self, self.repaint_for_theme)
