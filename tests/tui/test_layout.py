@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import pairwise
 
 from conference_tui.settings import Settings
 from conference_tui.store import Store
@@ -125,6 +126,23 @@ async def test_footer_keys_are_built_once_in_the_order_their_screen_declares_the
         assert shown.index("pgdn Next stage") < shown.index("pgup Prev stage")
         await type_ahead(pilot, "escape")
         assert footer_keys(app) == roster_keys
+
+
+async def test_the_footer_sends_each_run_of_one_look_once(
+    demo_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Every byte of a frame is one the terminal reads before it shows the screen: a key's
+    description and the gap after it go as one run, and no empty run is sent."""
+    app = make_test_app(demo_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        for y in range(footer.size.height):
+            runs = list(footer.render_line(y))
+            assert all(run.text for run in runs), y
+            looks = [run.style for run in runs]
+            assert all(a != b for a, b in pairwise(looks)), y
+            assert sum(len(run.text) for run in runs) == 100
 
 
 def test_footer_keys_fit_whole_or_the_last_are_left_out() -> None:
