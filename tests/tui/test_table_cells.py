@@ -27,6 +27,8 @@ CELLS: list[object] = [
     Text("trailing   "),
     Text("[b]not markup[/b]"),
     Text("exactly"),
+    Text("Ana Lopez", style=Style(bold=True, color="yellow")),  # as the roster's due rows
+    Text("", style="bold"),
     Text("line one\nline two"),  # two lines: DataTable's own way
     "a str cell",  # not Text: DataTable's own way
 ]
@@ -146,3 +148,7 @@ async def test_a_click_on_a_joined_cell_still_picks_its_row() -> None:
         await pilot.click(RowTable, offset=(x, 3))
         await pilot.pause()
         assert table.cursor_row == 2
+        # Past the last column: joined to the last cell's run.
+        await pilot.click(RowTable, offset=(table.size.width - 2, 2))
+        await pilot.pause()
+        assert table.cursor_row == 1
