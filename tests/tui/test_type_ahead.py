@@ -26,6 +26,7 @@ from .conftest import (
     make_test_app,
     one_student,
     settle,
+    told,
     type_ahead,
 )
 
@@ -302,6 +303,45 @@ async def test_a_word_typed_on_a_choice_list_picks_the_choice_it_begins(
     draft = app_store.draft_for_student(student_id)
     assert draft is not None
     assert (draft.value("process_stage"), draft.value("purpose")) == ("rehearsal", "Scary")
+
+
+async def test_a_word_that_begins_no_choice_leaves_the_choice_as_it_was(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: "reads it aloud", typed on the stage list for the note
+    below it, picked "revising" with its r before the refused a stopped it."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Owl", "tab", "poem", "tab", "drafting")
+        assert field_text(app, "process_stage") == "drafting"
+        await type_ahead(pilot, "tab", "shift+tab", "reads it aloud")
+        assert field_text(app, "process_stage") == "drafting"
+        said = told(app)[-1].message
+        assert "starts with “rea”" in said
+        assert "back to “drafting”" in said
+        assert app.key_gate.dropped_total >= len("ds it aloud")
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("process_stage") == "drafting"
+
+
+async def test_a_word_on_an_empty_choice_list_leaves_it_empty(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Owl", "tab", "poem", "tab", "dry run")
+        assert field_text(app, "process_stage") == ""
+        assert "It is empty again" in told(app)[-1].message
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("process_stage") == ""
 
 
 async def test_two_copies_on_one_draft_never_overwrite_each_other_unseen(

@@ -67,6 +67,8 @@ class FieldEditor(Vertical):
         # What was typed on a choice list, and when (Textual's clock): see on_key.
         self.typed = ""
         self.typed_at = -CHOICE_TYPING_SECONDS
+        # The choice before the word being typed on a closed list (see on_key).
+        self.before_word: object = Select.NULL
         # A past follow-up the teacher kept with enter (ISO): asked about only once.
         self.past_confirmed = ""
 
@@ -355,33 +357,43 @@ class FieldEditor(Vertical):
     def on_key(self, event: events.Key) -> None:
         """Letters typed on a closed choice list pick a choice, as a form on paper would be
         ticked: a word typed quickly picks the choice it begins ("drafting"), one letter
-        again moves to the next choice with it. A letter is never silently lost."""
+        again moves to the next choice with it. A word that begins no choice ("reads it
+        aloud", typed into the wrong field) is refused, and the choice goes back to what
+        it was before the word: its first letters may have picked one on the way. A
+        letter is never silently lost."""
         control = self.control
         if not isinstance(control, Select) or not event.is_printable or control.expanded:
             return
         event.stop()
         letter = (event.character or "").casefold()
         quick = event.time - self.typed_at < CHOICE_TYPING_SECONDS
-        self.typed = self.typed + letter if quick else letter
+        if not quick or not self.typed:
+            self.typed, self.before_word = "", control.value
+        self.typed += letter
         self.typed_at = event.time
         choices = list(self.choices())
         current = self.value()
         after = choices.index(current) + 1 if current in choices else 0
-        # A first letter moves to the next choice with it; a word goes on from the choice
-        # shown (which may begin it already), else its last letter moves on alone.
+        # A first letter moves to the next choice with it, and so does that letter again;
+        # a word goes on from the choice shown (which may begin it already).
         here = after - 1 if current in choices else 0
-        tries = [(letter, after)] if self.typed == letter else [(self.typed, here), (letter, after)]
+        again = self.typed == letter * len(self.typed)
+        tries = [(letter, after)] if again else [(self.typed, here)]
         for typed, start in tries:
             for choice in choices[start:] + choices[:start]:
                 if choice.casefold().startswith(typed):
                     control.value = choice
                     return
+        word, self.typed = self.typed, ""
+        back = ""
+        if control.value != self.before_word:
+            control.value = self.before_word
+            back = f" It is back to “{self.value()}”." if self.value() else " It is empty again."
         # Keys typed after it were not meant for this list (an escape the open list
         # took, say): they are dropped rather than read as choices.
-        self.typed = ""
         self.app.key_gate.refuse(  # type: ignore[attr-defined]
-            f"No choice of {self.form_field.label} starts with “{event.character}”: "
-            "enter opens the list.",
+            f"No choice of {self.form_field.label} starts with “{word}”.{back} "
+            "Enter opens the list.",
             timeout=5,
             to_student=True,
         )
