@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from conference_tui.failure_log import log_failure
 from conference_tui.forms import HABITS_OF_MIND, FormStage
-from conference_tui.store.records import LastTime
+from conference_tui.store.records import ConferenceInfo, LastTime
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.draft_session import DraftSession, WritesInOrder
 from conference_tui.tui.key_gate import take_down
@@ -204,6 +204,16 @@ class ConferenceScreen(
         # the chord that takes it back, not a privacy switch.
         self.student_turn_refused_at: float | None = None
 
+    def open_draft_session(self, conference: ConferenceInfo, *, amend: bool) -> DraftSession:
+        return DraftSession.open(
+            conference,
+            amend=amend,
+            habits={
+                field.key: (self.recorded_habits(), field.private)
+                for field in self.form.fields_of_type("habits")
+            },
+        )
+
     def new_stage_pane(self) -> StagePane:
         """The fields of this conference, new."""
         return StagePane(
@@ -343,14 +353,7 @@ class ConferenceScreen(
         conference, opened = self.conference, self.opened
         self.elapsed_base = conference.elapsed_seconds
         self.clock_started = self.conference_app.monotonic()
-        self.draft = DraftSession.open(
-            conference,
-            amend=self.amend,
-            habits={
-                field.key: (self.recorded_habits(), field.private)
-                for field in self.form.fields_of_type("habits")
-            },
-        )
+        self.draft = self.open_draft_session(conference, amend=self.amend)
         self.last_time = opened.last_time
         self.query_one(LastTimePanel).show(opened.last_time)
         # The timer is for the conference happening now, not for amending an old one.

@@ -13,7 +13,8 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from conference_tui.failure_log import log_failure
 from conference_tui.field_kinds import Kind, form_field_key
-from conference_tui.store.records import BatchSaved, Progress
+from conference_tui.store.errors import NotFoundError
+from conference_tui.store.records import BatchSaved, ConferenceInfo, Progress
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import Batch, WritesInOrder
 from conference_tui.tui.screens.conference_state import ConferenceState
@@ -110,15 +111,12 @@ class Autosave(ConferenceState):
 
         def failed(message: str) -> None:
             news = draft.batch_failed(batch, message)
-            if self.after_save:
-                self.after_save = None
-                self.stay_open(
-                    f"{message}\nYour notes are still on screen and will be saved on retry.",
-                    title="Not saved yet",
-                    severity="error",
-                )
-            elif news:
-                self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
+            if news:
+                # Whether it failed because the conference is gone (removed by another
+                # copy of the app), which no retry would mend.
+                self.save_if_removed(message)
+            else:
+                self.not_saved(message, news)
 
         self.save_worker = run_in_background(
             self,
@@ -128,6 +126,87 @@ class Autosave(ConferenceState):
             exclusive=False,
             failed=failed,
         )
+
+    def not_saved(self, message: str, news: bool) -> None:
+        if self.after_save:
+            self.after_save = None
+            self.stay_open(
+                f"{message}\nYour notes are still on screen and will be saved on retry.",
+                title="Not saved yet",
+                severity="error",
+            )
+        elif news:
+            self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
+
+    def save_if_removed(self, message: str) -> None:
+        """A save failed: if the conference is no longer in the database (another copy
+        of the app discarded it, or a restore took it away), what is on screen goes
+        into a new draft for the student, and a ctrl+s or escape under way goes on with
+        it; otherwise the failure is said as it is, to be retried."""
+        store = self.conference_app.store
+        conference = self.conference
+
+        def removed() -> bool:
+            try:
+                store.get_conference(conference.id)
+            except NotFoundError:
+                return True
+            return False
+
+        def checked(gone: bool) -> None:
+            if self.conference is not conference or self.closing:
+                return
+            if gone:
+                self.keep_in_new_draft(conference)
+            else:
+                self.not_saved(message, news=True)
+
+        run_in_background(
+            self,
+            removed,
+            checked,
+            group="save-check",
+            failed=lambda _: self.not_saved(message, news=True),
+        )
+
+    def keep_in_new_draft(self, removed: ConferenceInfo) -> None:
+        store = self.conference_app.store
+        name = self.student.display_name
+        editor_id = self.conference_app.editor_id
+        first_stage = self.stages[0].key
+
+        def start() -> ConferenceInfo:
+            return store.start_conference(
+                removed.student_id, removed.form_id, removed.form_version, first_stage, editor_id
+            )
+
+        def started(conference: ConferenceInfo) -> None:
+            if self.conference is not removed or self.closing:
+                return
+            self.conference = conference
+            self.draft = self.open_draft_session(conference, amend=False)
+            self.writes = WritesInOrder()
+            self.queue_everything_unsaved()
+            self.notify(
+                "This conference was removed by another copy of the app (another window "
+                f"or laptop). Everything on screen is kept in a new draft for {name}.",
+                title="Kept in a new draft",
+                severity="warning",
+                timeout=12,
+            )
+            self.flush()
+
+        def cannot(message: str) -> None:
+            self.after_save = None
+            self.stay_open(
+                "This conference was removed by another copy of the app, and no new draft "
+                f"can hold it ({message}). What you typed is only on this screen: copy it "
+                "with the mouse before you leave.",
+                title="Not saved",
+                severity="error",
+            )
+
+        run_in_background(self, start, started, group="save-conference", failed=cannot)
 
     def show_saved(self, batch: Batch, result: BatchSaved) -> None:
         """Take the store's answer to a batch: each field's problem (a refused date, a

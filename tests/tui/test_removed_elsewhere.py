@@ -1,0 +1,54 @@
+"""A draft another copy of the app removes while it is open here (another laptop left
+it empty, which discards it): what the teacher types is kept in a new draft, never
+retried for ever against a conference that is gone, with a message naming an id."""
+
+from __future__ import annotations
+
+from conference_tui.store import Store
+from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.roster import RosterScreen
+
+from .conftest import SettableClock, make_test_app, one_student, settle, told, type_ahead
+
+
+async def test_typing_into_a_draft_removed_elsewhere_goes_into_a_new_draft(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        removed = screen.conference_id
+        assert app_store.discard_draft(removed)  # the other laptop, on the empty draft
+        await type_ahead(pilot, "Owl")
+        screen.flush()
+        await settle(pilot)
+        assert told(app)[-1].title == "Kept in a new draft"
+        assert screen.conference_id != removed
+        await type_ahead(pilot, " poem")
+        screen.flush()
+        await settle(pilot)
+        assert not any("No conference with id" in notice.message for notice in told(app))
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("piece_title") == "Owl poem"
+
+
+async def test_escape_right_after_typing_into_a_removed_draft_leaves_with_it_kept(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        assert app_store.discard_draft(app.screen.conference_id)  # type: ignore[attr-defined]
+        await type_ahead(pilot, "Owl", "escape")
+        assert isinstance(app.screen, RosterScreen)
+        assert "Kept in a new draft" in [notice.title for notice in told(app)]
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("piece_title") == "Owl"
