@@ -404,3 +404,24 @@ def test_a_hit_is_named_from_the_form_its_conference_was_held_with() -> None:
     assert where_found(rubric, forms[rubric.form_id]) == "Writing rubric · Voice · note"
     step = SearchHit("answer", "s", "Ana", "c", "k", "next", "next_step", None, "…")
     assert where_found(step, forms["quick-compliment"]) == "One next step"
+
+
+async def test_words_typed_on_the_results_go_on_in_the_search_box(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Found in a teacher's check: typing on the results list refused each letter (and
+    pointed at f1, not at the search box)."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        word, _stage = WORD_IN_STAGE[0]
+        await search_for(pilot, screen, word)
+        await type_ahead(pilot, "down")
+        assert app.focused is screen.query_one("#results")
+        await type_ahead(pilot, " xyz")
+        box = screen.query_one("#search-box", Input)
+        assert app.focused is box
+        assert box.value == f"{word} xyz"
+        assert app.key_gate.dropped_total == 0
+        await settle(pilot)
+        assert result_lines(screen) == []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -422,6 +422,22 @@ class SearchScreen(CopiesConference):
 
     def action_focus_search(self) -> None:
         self.query_one("#search-box", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Words typed on the results go on in the search box, where they show and search:
+        the teacher who types on after looking down the list means more words, and
+        each letter was refused there."""
+        character = event.character or ""
+        if not (event.is_printable and len(character) == 1):
+            return
+        if not self.query_one("#results", Results).has_focus:
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.query_one("#search-box", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
+        box.insert_text_at_cursor(character)
 
     def action_clear_filters(self) -> None:
         self.query_one("#filter-class", Select).clear()
