@@ -268,6 +268,34 @@ async def test_last_time_shows_previous_goal_and_marks_it_met(
     assert goal.status == "met" and goal.closed_by_conference_id == current_id
 
 
+async def test_undoing_a_goal_mark_takes_down_the_notice_of_the_mark(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: "… marked met. To undo: ctrl+g, then u" stayed up
+    beside "Goal mark undone", the goal no longer met."""
+    student_id = one_student(app_store)
+    fixed_clock.set(fixed_clock() - timedelta(days=9))
+    earlier = app_store.start_conference(student_id, "writing-conference", 1)
+    app_store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
+    app_store.complete_conference(earlier.id)
+    fixed_clock.set(fixed_clock() + timedelta(days=9))
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "ctrl+g", "m")
+        await settle(pilot)
+        on_screen = [notice.message for notice in app._notifications]
+        assert any("marked met" in message for message in on_screen)
+        await type_ahead(pilot, "ctrl+g", "u")
+        await settle(pilot)
+        on_screen = [notice.message for notice in app._notifications]
+        assert not any("marked met" in message for message in on_screen)
+        assert any("Goal mark undone" in message for message in on_screen)
+    [goal] = app_store.goal_chain(student_id)
+    assert goal.status == "active"
+
+
 async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:

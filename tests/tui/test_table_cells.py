@@ -112,13 +112,21 @@ async def test_the_shortcut_draws_every_one_line_text_cell() -> None:
         assert shortcut == [True] * (len(CELLS) - 2) + [False, False]
 
 
-def looks(strip: object) -> list[tuple[str, Style | None]]:
-    """Each cell of a line: its character and its style as the terminal draws it (the
-    mouse's part of a style, its meta, is not drawn)."""
-    cells = []
+def looks(strip: object) -> list[tuple[object, ...]]:
+    """Each cell of a line as the terminal shows it: a letter in its style (not the
+    mouse's part of it, its meta); a space as its background and the lines drawn
+    across it (a space in bold yellow shows as one in plain white)."""
+    cells: list[tuple[object, ...]] = []
     for text, style, _ in strip:  # type: ignore[attr-defined]
-        drawn_style = None if style is None else style.clear_meta_and_links()
-        cells.extend((character, drawn_style) for character in text)
+        for character in text:
+            if style is None:
+                cells.append((character, None))
+            elif character == " ":
+                across = (style.underline, style.underline2, style.overline, style.strike)
+                shown = style.color if style.reverse else None
+                cells.append((character, style.bgcolor, style.reverse, shown, across))
+            else:
+                cells.append((character, style.clear_meta_and_links(), style.link))
     return cells
 
 

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from conference_tui.store.records import LastTime
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.key_gate import take_down
 from conference_tui.tui.screens.conference_opening import read_last_time
 from conference_tui.tui.screens.conference_state import ConferenceState
 from conference_tui.tui.widgets.formatting import QUIET, local_datetime, one_line
@@ -102,6 +103,9 @@ class SidePanel(ConferenceState):
             self.goal_undo = undo
             self.last_time = last
             self.query_one(LastTimePanel).show(last)
+            # "… marked met. To undo: ctrl+g, then u" is untrue once undone or marked again.
+            if self.goal_notice:
+                take_down(self.app, self.goal_notice)
             self.notify(done_message, timeout=6)
             self.goal_notice = done_message
 

@@ -25,6 +25,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from conference_tui.tui.widgets.runs import joined_alike
+
 MAX_ROWS = 4
 GUTTER = 1
 HELP_ACTION = "app.help"
@@ -245,9 +247,9 @@ class KeysFooter(Widget, can_focus=False):
                 segments.append(Segment(f" {entry.description}", text))
             end = place.x + entry.width
         segments.append(Segment(" " * max(0, width - end), base))
-        # A description and the gap after it look alike: sent as one run, a third fewer
-        # bytes for the terminal to read (see joined_alike in tables.py).
-        return Strip(segments).simplify().crop(0, width)
+        # A description and the gaps beside it show alike: sent as one run, a third fewer
+        # bytes for the terminal to read.
+        return joined_alike(Strip(segments).crop(0, width))
 
     # -- the mouse -------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
 from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.runs import joined_alike
 
 CELL_PADDING = 1  # DataTable's default, each side of every cell
 
@@ -151,29 +152,6 @@ def one_line_cell(
     side = Segment(" " * padding, NO_STYLE)
     segments = [side, *body, side] if padding else body
     return list(Segment.apply_style(segments, style=pre_style, post_style=post_style))
-
-
-def joined_alike(strip: Strip) -> Strip:
-    """A row's line with each run of segments that look the same joined into one.
-    DataTable gives every cell its own segments (its padding, its text), each carrying
-    the cell's place for the mouse, so a row of a roster is 15 styled pieces where 9
-    would draw it: a third of the bytes of every frame that shows a table (14 KiB at
-    launch), which the terminal must read before it can show the roster.
-
-    A joined run keeps the place of its first cell: a click on a cell's padding finds
-    the cell before it, in the same row, which is all a click on a table whose cursor
-    is a row reads."""
-    joined: list[Segment] = []
-    last_look: object = None
-    for segment in strip:
-        text, style, control = segment
-        look = None if style is None or control else (style.clear_meta_and_links(), style.link)
-        if look is not None and look == last_look:
-            joined[-1] = Segment(joined[-1].text + text, joined[-1].style)
-        else:
-            joined.append(segment)
-            last_look = look
-    return Strip(joined, strip.cell_length)
 
 
 def row_key_at_cursor(table: DataTable[object]) -> str | None:
