@@ -101,6 +101,24 @@ async def test_a_rubric_filled_by_keyboard_at_80x24_keeps_teacher_and_student_ap
     }
 
 
+async def test_home_and_end_go_to_the_first_and_last_criterion(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: home on the grid did nothing, without a word."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock, form=RUBRIC_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "pagedown", "pagedown", "pagedown", "end", "2", "home", "3")
+        await type_ahead(pilot, "ctrl+s")
+        await settle(pilot)
+    criteria = [criterion.key for criterion in RUBRIC_FORM.field("rubric").criteria]
+    stored = answers_of(app_store, student_id)
+    assert stored[f"rubric.{criteria[-1]}.teacher"][0] == "2"
+    assert stored[f"rubric.{criteria[0]}.teacher"][0] == "3"
+
+
 def test_snapshot_of_the_rubric_at_80x24(
     snap_compare: object, app_store: Store, fixed_clock: SettableClock
 ) -> None:

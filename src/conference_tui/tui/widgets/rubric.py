@@ -58,6 +58,8 @@ class RubricGrid(Widget, can_focus=True):
     BINDINGS = [
         Binding("up", "move(-1, 0)", "Criterion up", show=False, id="rubric.up"),
         Binding("down", "move(1, 0)", "Criterion down", show=False, id="rubric.down"),
+        Binding("home", "move(-1000, 0)", "First criterion", show=False, id="rubric.first"),
+        Binding("end", "move(1000, 0)", "Last criterion", show=False, id="rubric.last"),
         Binding("left", "move(0, -1)", "Level left", show=False, id="rubric.left"),
         Binding("right", "move(0, 1)", "Level right", show=False, id="rubric.right"),
         Binding(
