@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from conference_tui.field_kinds import form_field_key
 from conference_tui.forms import HABITS_OF_MIND
 from conference_tui.store import SearchFilters, Store
+from conference_tui.store.records import AnswerEdit
 from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
@@ -425,3 +426,30 @@ async def test_words_typed_on_the_results_go_on_in_the_search_box(
         assert app.key_gate.dropped_total == 0
         await settle(pilot)
         assert result_lines(screen) == []
+
+
+async def test_results_are_read_again_on_return_from_a_note(
+    app_store: Store, fixed_clock: SettableClock, story: StoryData
+) -> None:
+    """Found in a teacher's check: back from a hit whose note was amended, the results
+    still showed the old words."""
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "scared")
+        await type_ahead(pilot, "down")
+        hit = screen.selected_hit()
+        assert hit is not None and hit.conference_id is not None
+        await type_ahead(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConferenceScreen)
+        # Amended meanwhile (here by another copy, as the teacher's own amendment would).
+        edit = AnswerEdit(hit.stage_key, hit.field_key, "Still scared of the dark", False)
+        app_store.save_answers(hit.conference_id, [edit], begin_amendment=True)
+        await type_ahead(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is screen
+        [line] = result_lines(screen)
+        assert "Still scared of the dark" in line
+        assert app.focused is screen.query_one("#results")
+        assert screen.selected_hit() is not None

@@ -108,6 +108,15 @@ def hit_prompt(hit: SearchHit, form: Form) -> Content:
     )
 
 
+def same_note(hit: SearchHit, other: SearchHit | None) -> bool:
+    return other is not None and (hit.kind, hit.student_id, hit.conference_id, hit.field_key) == (
+        other.kind,
+        other.student_id,
+        other.conference_id,
+        other.field_key,
+    )
+
+
 class Results(OptionList):
     """The hits; its own enter binding is visible, so the footer says what enter does."""
 
@@ -282,6 +291,37 @@ class SearchScreen(CopiesConference):
             group="search",
             failed=self.search_failed,
         )
+
+    def on_screen_resume(self) -> None:
+        # Back from a hit opened, and perhaps amended: the results may show old words.
+        if self.shown is not None and self.shown.text.strip() and self.hits:
+            self.read_again(self.shown)
+
+    def read_again(self, query: Query) -> None:
+        """The results shown, read again; the cursor stays on the note it is on (or at
+        its place, if that note no longer matches). Says nothing if it fails: the
+        results shown stay."""
+        self.asked += 1
+        asked = self.asked
+        store = self.conference_app.store
+
+        def read() -> SearchPage:
+            return store.search_page(query.text, query.filters)
+
+        def show(page: SearchPage) -> None:
+            if asked != self.asked:
+                return  # a search typed since has the screen
+            results = self.query_one("#results", Results)
+            place = results.highlighted
+            on = self.selected_hit()
+            self.show_hits(asked, query, page)
+            again = [index for index, hit in enumerate(self.hits) if same_note(hit, on)]
+            if again:
+                results.highlighted = again[0]
+            elif place is not None and self.hits:
+                results.highlighted = min(place, len(self.hits) - 1)
+
+        run_in_background(self, read, show, group="search", failed=lambda _: None)
 
     def search_failed(self, message: str) -> None:
         self.notify(message, title="Search failed", severity="error", timeout=8)
