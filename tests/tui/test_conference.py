@@ -296,6 +296,30 @@ async def test_undoing_a_goal_mark_takes_down_the_notice_of_the_mark(
     assert goal.status == "active"
 
 
+async def test_a_conference_whose_only_goal_mark_was_undone_leaves_no_draft(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: marked and undone, nothing recorded, yet escape kept
+    the conference as a draft."""
+    student_id = one_student(app_store)
+    fixed_clock.set(fixed_clock() - timedelta(days=9))
+    earlier = app_store.start_conference(student_id, "writing-conference", 1)
+    app_store.save_answer(earlier.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
+    app_store.complete_conference(earlier.id)
+    fixed_clock.set(fixed_clock() + timedelta(days=9))
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await type_ahead(pilot, "ctrl+g", "m")
+        await type_ahead(pilot, "ctrl+g", "u")
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+    assert app_store.draft_for_student(student_id) is None
+    [goal] = app_store.goal_chain(student_id)
+    assert goal.status == "active"
+
+
 async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:

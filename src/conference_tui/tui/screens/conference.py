@@ -191,6 +191,7 @@ class ConferenceScreen(
         self.last_time = LastTime((), None)
         # The goal last marked here and the status it had: `u` in the goal list undoes it.
         self.goal_undo: tuple[str, str] | None = None
+        self.goals_before: dict[str, str] = {}
         # What the last mark said (how to undo it): true only in this conference.
         self.goal_notice = ""
         # Why ctrl+s or escape stopped short ("Empty conference"...): untrue once it closes.

@@ -26,6 +26,9 @@ class SidePanel(ConferenceState):
     goal_undo: tuple[str, str] | None
     # What the last mark said (how to undo it): taken down as the conference closes.
     goal_notice: str
+    # Each goal this visit has changed, with the status it had before: a goal whose
+    # marks are all undone leaves nothing of this conference to keep.
+    goals_before: dict[str, str]
 
     def show_student_heading(self) -> None:
         heading = Content.styled(visible(self.student.display_name), "bold")
@@ -92,8 +95,12 @@ class SidePanel(ConferenceState):
         refuses a goal this conference may not mark (set or closed after it), and says so."""
         store, form = self.conference_app.store, self.form
         conference = self.conference
+        if undo is not None:
+            self.goals_before.setdefault(goal_id, undo[1])
+        if self.goals_before.get(goal_id) == status:
+            del self.goals_before[goal_id]
         if self.draft is not None:
-            self.draft.goals_marked = True
+            self.draft.goals_marked = bool(self.goals_before)
 
         def mark() -> LastTime:
             store.update_goal_status(goal_id, status, conference.id)
