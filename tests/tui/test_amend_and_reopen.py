@@ -177,6 +177,27 @@ async def test_amending_an_older_conference_from_history(
     assert [(r.field_key, r.value) for r in kept.revisions] == [("piece_title", "Storm")]
 
 
+async def test_an_amendment_typed_then_deleted_again_asks_nothing_and_marks_nothing(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: a word typed into an old conference and deleted again
+    still asked "keep or discard", and keeping marked the conference amended."""
+    _student, (_first, second, _third) = three_conferences(app_store, fixed_clock)
+    as_held = app_store.get_conference(second)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "enter", "down", "enter")
+        assert screen(app).amend
+        await type_ahead(pilot, " (final)")
+        await autosave(pilot)
+        await type_ahead(pilot, *["backspace"] * len(" (final)"), "escape")
+        assert isinstance(app.screen, HistoryScreen)
+    restored = app_store.get_conference(second)
+    assert answers_of(restored) == answers_of(as_held)
+    assert (restored.amended_at, restored.revisions) == (None, ())
+
+
 def test_snapshot_keep_or_discard_an_amendment(
     snap_compare: object, app_store: Store, fixed_clock: SettableClock
 ) -> None:

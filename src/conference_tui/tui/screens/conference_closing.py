@@ -45,7 +45,12 @@ class ConferenceClosing(ConferenceState):
             # The last save before leaving found a problem (a change made elsewhere).
             self.stay_open(warning, title="Not saved")
         elif action == "leave" and self.amended_here():
-            self.ask_keep_or_discard()
+            if self.amendment_put_back():
+                # Typed, then put back as it was: nothing to ask about, and nothing to
+                # keep that would mark the conference amended.
+                self.amendment_decided(AmendmentChoice.DISCARD)
+            else:
+                self.ask_keep_or_discard()
         elif action == "leave":
             self.finish_leave()
 
@@ -198,6 +203,15 @@ class ConferenceClosing(ConferenceState):
             and (draft.amendment_started or draft.goals_marked)
         )
 
+    def amendment_put_back(self) -> bool:
+        """Whether every answer reads as it did when the amendment began, and no goal
+        is left changed: the teacher typed, then deleted it again."""
+        start, draft = self.opened.amendment_start, self.draft
+        if start is None or draft is None or draft.goals_marked:
+            return False
+        before = self.open_draft_session(start.conference, amend=True).saved
+        return written(draft.saved) == written(before)
+
     def ask_keep_or_discard(self) -> None:
         """Escape from an amendment: keep or discard it, or go back to editing. Keys
         typed after the escape go to the question, once it is on screen."""
@@ -269,3 +283,9 @@ class ConferenceClosing(ConferenceState):
             title="Not closed",
             severity="error",
         )
+
+
+def written(saved: dict[str, tuple[str, bool]]) -> dict[str, tuple[str, bool]]:
+    """The fields that hold text, with their privacy: an emptied field reads as one
+    never written."""
+    return {key: value for key, value in saved.items() if value[0].strip()}
