@@ -1,11 +1,15 @@
-"""Home: the class's students and where each one's conferring stands."""
+"""Home: the class's students and where each one's conferring stands.
+
+The screen draws; its parts live beside it: roster_rows (reading, filtering and
+ordering the rows, the status line: plain functions), roster_students (add, edit,
+archive, switch class) and roster_starts (another form, next due, a group). The last
+two are imported by the key that needs them, not as the app starts.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -18,23 +22,23 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from conference_tui.settings import ROSTER_ORDERS
-from conference_tui.store.errors import StoreError
 from conference_tui.store.first_look import FirstLook
-from conference_tui.store.names import family_name_key, first_name_key
 from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
-from conference_tui.tui.widgets.dialogs import ConfirmDialog
-from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import (
-    days_ago,
-    folded,
-    follow_up_label,
-    one_line,
-    plain,
+from conference_tui.tui.screens.roster_rows import (
+    ORDER_WORDS,
+    Loaded,
+    longest_name,
+    name_label,
+    read_roster,
+    rows_shown,
+    status_line,
 )
+from conference_tui.tui.widgets.footer import KeysFooter
+from conference_tui.tui.widgets.formatting import days_ago, follow_up_label, one_line, plain
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import (
     ColumnSpec,
@@ -45,9 +49,6 @@ from conference_tui.tui.widgets.tables import (
     width_for_columns,
 )
 from conference_tui.tui.widgets.text_input import TextInput
-
-if TYPE_CHECKING:
-    from conference_tui.forms import Form
 
 # Another copy of the app, or an import from the command line, may write while the
 # roster is open: every few seconds the roster asks the database (cheaply) if it did.
@@ -81,34 +82,6 @@ ROSTER_COLUMNS = (
     ColumnSpec("goal", "Active goal", 24, grows=True),
     ColumnSpec("follow_up", "Follow-up", 9),
 )
-
-
-# How each order reads in the roster's column heading and status line.
-ORDER_WORDS = {"family": "family name", "first": "first name", "overdue": "most overdue"}
-
-
-# What the roster shows: the classes, the one shown, and its students.
-Loaded = tuple[list[ClassInfo], ClassInfo | None, list[RosterRow]]
-
-
-def overdue_rank(row: RosterRow, today: date) -> tuple[int, int, tuple[str, str]]:
-    """Most overdue first: late follow-ups by lateness, then never seen, then longest
-    unseen; by family name among equals."""
-    name = family_name_key(row.student.name)
-    if row.follow_up_on is not None and row.follow_up_on <= today:
-        return (0, -(today - row.follow_up_on).days, name)
-    if row.days_since_last_conference is None:
-        return (1, 0, name)
-    return (2, -row.days_since_last_conference, name)
-
-
-def in_order(rows: list[RosterRow], order: str, today: date) -> list[RosterRow]:
-    """The rows as the roster shows them in `order` (one of settings.ROSTER_ORDERS)."""
-    if order == "overdue":
-        return sorted(rows, key=lambda row: overdue_rank(row, today))
-    if order == "first":
-        return sorted(rows, key=lambda row: first_name_key(row.student.name))
-    return sorted(rows, key=lambda row: family_name_key(row.student.name))
 
 
 class RosterScreen(AppScreen[None]):
@@ -334,23 +307,11 @@ class RosterScreen(AppScreen[None]):
         """Widen the name and goal columns into the room the table has, the name no wider
         than the longest name; True if the columns changed (and the rows were cleared)."""
         table = self.query_one(DataTable)
-        longest_name = (
-            max(
-                (
-                    cell_len(row.student.display_name)
-                    + (2 if row.draft_conference_id else 0)
-                    + (2 if row.student.id in self.marked else 0)
-                )
-                for row in self.rows
-            )
-            if self.rows
-            else 0
-        )
         self.column_widths = share_width(
             ROSTER_COLUMNS,
             # The table spans the screen: its width is the screen's, even mid-resize.
             width_for_columns(table, self.size.width or self.app.size.width),
-            {"name": longest_name},
+            {"name": longest_name(self.rows, self.marked)},
         )
         changed = fit_columns(table, ROSTER_COLUMNS, self.column_widths)
         if changed:
@@ -371,18 +332,7 @@ class RosterScreen(AppScreen[None]):
         due_after = self.conference_app.settings.due_after_days
 
         def load() -> tuple[object, Loaded]:
-            # Asked first: a change made while the rows are read shows at the next poll.
-            # A file that cannot say (damaged, say) still shows its roster, unwatched.
-            try:
-                marker: object = store.change_marker()
-            except StoreError:
-                marker = None
-            classes = store.list_classes()
-            current = next((c for c in classes if c.id == wanted), None)
-            if current is None and classes:
-                current = classes[0]
-            rows = store.roster(current.id, due_after_days=due_after) if current else []
-            return marker, (classes, current, rows)
+            return read_roster(store, wanted, due_after)
 
         def show(result: tuple[object, Loaded]) -> None:
             self.seen_marker, loaded = result
@@ -438,14 +388,8 @@ class RosterScreen(AppScreen[None]):
         return self.conference_app.clock().astimezone().date()
 
     def visible_rows(self) -> list[RosterRow]:
-        needle = folded(self.query_one("#filter", Input).value.strip())
-        rows = [
-            row
-            for row in self.rows
-            if (not needle or needle in folded(row.student.display_name))
-            and (not self.due_only or row.is_due)
-        ]
-        return in_order(rows, self.order, self.today())
+        needle = self.query_one("#filter", Input).value.strip()
+        return rows_shown(self.rows, needle, self.due_only, self.order, self.today())
 
     def repaint_for_theme(self, _theme: Theme) -> None:
         if self.loaded:
@@ -480,13 +424,7 @@ class RosterScreen(AppScreen[None]):
         today = self.today()
         for row in self.visible_rows():
             style = due_style if row.is_due else ""
-            name_width = self.column_widths["name"]
-            name = one_line(row.student.display_name, name_width)
-            marks = ("✓ " if row.student.id in self.marked else "") + (
-                "✎ " if row.draft_conference_id else ""
-            )
-            if marks:
-                name = one_line(marks + row.student.display_name, name_width)
+            name = name_label(row, self.marked, self.column_widths["name"])
             table.add_row(
                 Text("●" if row.is_due else "", style=style),
                 Text(name, style=style),
@@ -515,19 +453,9 @@ class RosterScreen(AppScreen[None]):
 
     def update_status(self) -> None:
         shown = len(self.visible_rows()) if self.rows else 0
-        due = sum(1 for row in self.rows if row.is_due)
-        parts = [f"{shown} of {len(self.rows)} students", f"{due} due (●)"]
-        parts.append(f"by {ORDER_WORDS[self.order]}")
-        if self.due_only:
-            parts.append("due only")
         needle = self.query_one("#filter", Input).value.strip()
-        if needle:
-            parts.append(f"filter “{needle}”")
-        if any(row.draft_conference_id for row in self.rows):
-            parts.append("✎ draft open")
-        if self.marked:
-            parts.append(f"✓ {len(self.marked)} marked: G for a group conference")
-        self.query_one("#roster-status", Static).update(plain(" · ".join(parts)))
+        line = status_line(self.rows, shown, self.order, self.due_only, needle, len(self.marked))
+        self.query_one("#roster-status", Static).update(plain(line))
 
     # -- selection -------------------------------------------------------------------
 
@@ -610,194 +538,58 @@ class RosterScreen(AppScreen[None]):
         if row:
             self.conference_app.open_conference(row.student.id)
 
+    # The keys below act through modules imported when the key is pressed: none of
+    # them is needed to draw the roster, which the app shows before anything else.
+
     def action_mark(self) -> None:
-        """Mark or unmark the selected student, then go down a row (m m m marks three)."""
-        row = self.require_student()
-        if row is None:
-            return
-        if self.marked.pop(row.student.id, "unmarked") == "unmarked":
-            self.marked[row.student.id] = None
-        table = self.query_one(DataTable)
-        place = table.cursor_row
-        self.render_rows()
-        if place + 1 < table.row_count:
-            table.move_cursor(row=place + 1)
+        from conference_tui.tui.screens.roster_starts import mark
+
+        mark(self)
 
     def action_group_conference(self) -> None:
-        from conference_tui.store.group_conferences import group_size_problem
+        from conference_tui.tui.screens.roster_starts import group_conference
 
-        chosen = [sid for sid in self.marked if any(r.student.id == sid for r in self.rows)]
-        problem = group_size_problem(len(chosen))
-        if problem:
-            self.conference_app.key_gate.refuse(
-                f"{problem} Mark each student of the group with m, then press G "
-                f"({len(chosen)} marked now)."
-            )
-            return
-
-        def started() -> None:
-            self.marked = {}
-            self.render_rows()
-
-        self.conference_app.open_group_conference(chosen, started)
+        group_conference(self)
 
     def action_pick_form(self) -> None:
-        from conference_tui.tui.screens.form_dialog import FormDialog
+        from conference_tui.tui.screens.roster_starts import pick_form
 
-        row = self.require_student()
-        if not row:
-            return
-        app = self.conference_app
-        school_class = next((c for c in self.school_classes if c.id == row.student.class_id), None)
-        default_form = (school_class.default_form if school_class else "") or app.form.id
-        student_id = row.student.id
-
-        def chosen(form: Form | None) -> None:
-            if form is not None:
-                app.open_conference(student_id, form=form)
-
-        self.app.push_screen(
-            FormDialog(app.forms, default_form, school_class, row.student.display_name, student_id),
-            chosen,
-        )
+        pick_form(self)
 
     def action_next_due(self) -> None:
-        """The most overdue student (as `o` orders them) not conferred with today: the
-        key to press after ctrl+s, while the next child walks over."""
-        today = self.today()
-        waiting = [row for row in self.rows if row.is_due and row.days_since_last_conference != 0]
-        if not waiting:
-            self.conference_app.key_gate.refuse(
-                "No student is due: everyone has been seen lately. Pick one and press n."
-            )
-            return
-        row = min(waiting, key=lambda row: overdue_rank(row, today))
-        table = self.query_one(DataTable)
-        if row.student.id in table.rows:
-            table.move_cursor(row=table.get_row_index(row.student.id))
-        self.conference_app.open_conference(row.student.id)
+        from conference_tui.tui.screens.roster_starts import start_next_due
+
+        start_next_due(self)
 
     def action_add_student(self) -> None:
-        from conference_tui.tui.screens.student_dialog import StudentDialog
+        from conference_tui.tui.screens.roster_students import add_student
 
-        # No class yet, or none of its students: the class is asked for with the name.
-        ask_class = not self.school_classes or not self.rows
-        self.app.push_screen(
-            StudentDialog(
-                class_id=self.conference_app.current_class_id,
-                class_name=self.conference_app.current_class_name if ask_class else None,
-            ),
-            self.after_student_added,
-        )
-
-    def after_student_added(self, student: StudentInfo | None) -> None:
-        if student is not None:
-            # Their class is the one to show: it may be new, made with them.
-            self.conference_app.set_current_class(student.class_id, "")
-            self.reload(select_student_id=student.id)
+        add_student(self)
 
     def action_edit_student(self) -> None:
-        row = self.require_student()
-        if row is None:
-            return
-        from conference_tui.tui.screens.student_dialog import StudentDialog
+        from conference_tui.tui.screens.roster_students import edit_student
 
-        self.app.push_screen(
-            StudentDialog(
-                class_id=row.student.class_id,
-                student=row.student,
-                school_classes=self.school_classes,
-            ),
-            self.after_student_saved,
-        )
-
-    def after_student_saved(self, student: StudentInfo | None) -> None:
-        if student is not None:
-            self.reload(select_student_id=student.id)
+        edit_student(self)
 
     def action_archive_student(self) -> None:
-        row = self.require_student()
-        if row is None:
-            return
-        student = row.student
+        from conference_tui.tui.screens.roster_students import archive_student
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                store = self.conference_app.store
-                # Keys typed after y act on the roster without the archived student.
-                self.load_before_keys(
-                    lambda: store.archive_student(student.id),
-                    lambda _: self.archived(student),
-                    group="save-archive",
-                    what="the student to be archived",
-                )
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Archive {student.display_name}?",
-                "They leave the roster; every note is kept and still found by search. "
-                "u brings them back at once; D lists every archived student.",
-                confirm_label="Archive",
-            ),
-            confirmed,
-        )
-
-    def archived(self, student: StudentInfo) -> None:
-        self.last_archived = student
-        self.notify(f"Archived {student.display_name} — u to undo", timeout=10)
-        self.reload()
+        archive_student(self)
 
     def action_undo_archive(self) -> None:
-        student = self.last_archived
-        if student is None:
-            self.conference_app.key_gate.refuse(
-                "Nothing to undo: no student was archived here. D lists archived students."
-            )
-            return
-        store = self.conference_app.store
+        from conference_tui.tui.screens.roster_students import undo_archive
 
-        def back(_: object) -> None:
-            # Only once it is done: if the database refused, u can try again.
-            self.last_archived = None
-            self.restored(student)
-
-        self.load_before_keys(
-            lambda: store.archive_student(student.id, archived=False),
-            back,
-            group="save-restore",
-            what="the student to come back",
-        )
-
-    def restored(self, student: StudentInfo | None) -> None:
-        if student is not None:
-            self.notify(f"{student.display_name} is back on the roster.", timeout=6)
-            self.reload(select_student_id=student.id)
+        undo_archive(self)
 
     def action_archived(self) -> None:
-        from conference_tui.tui.screens.archived_dialog import ArchivedDialog
+        from conference_tui.tui.screens.roster_students import list_archived
 
-        self.app.push_screen(
-            ArchivedDialog(
-                self.conference_app.current_class_id, self.conference_app.current_class_name
-            ),
-            self.restored,
-        )
+        list_archived(self)
 
     def action_classes(self) -> None:
-        from conference_tui.tui.screens.class_dialog import ClassDialog
+        from conference_tui.tui.screens.roster_students import choose_class
 
-        def chosen(class_info: ClassInfo | None) -> None:
-            if class_info is not None:
-                self.last_archived = None  # u undoes an archive in the class it was made
-                self.conference_app.set_current_class(class_info.id, class_info.name)
-                self.query_one("#filter", Input).value = ""
-                self.show_filter(False)
-                self.reload()
-
-        self.app.push_screen(
-            ClassDialog(self.conference_app.current_class_id, self.school_classes),
-            chosen,
-        )
+        choose_class(self)
 
     def action_search(self) -> None:
         self.conference_app.open_search()
