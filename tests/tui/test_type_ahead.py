@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from conference_tui.store import Store
 from conference_tui.store.roster_records import GoalStatus
@@ -342,6 +342,44 @@ async def test_a_word_on_an_empty_choice_list_leaves_it_empty(
     draft = app_store.draft_for_student(student_id)
     assert draft is not None
     assert draft.value("process_stage") == ""
+
+
+async def test_a_space_after_a_choice_keeps_it_and_what_follows_lands(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: "drafting " then tab and the purpose, typed fast, was
+    refused at the space, emptied the choice and dropped the purpose."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(
+            pilot, "n", "Owl", "tab", "poem", "tab", "drafting ", "tab", "a funny ending"
+        )
+        assert field_text(app, "process_stage") == "drafting"
+        assert field_text(app, "purpose") == "a funny ending"
+        assert app.key_gate.dropped_total == 0
+        await type_ahead(pilot, "escape")
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert (draft.value("process_stage"), draft.value("purpose")) == ("drafting", "a funny ending")
+
+
+async def test_space_on_a_closed_choice_list_opens_it(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Owl", "tab", "poem", "tab")
+        await type_ahead(pilot, "space")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        select = screen.editors["process_stage"].control
+        assert isinstance(select, Select) and select.expanded
+        assert app.key_gate.dropped_total == 0
+        assert not [notice for notice in told(app) if "No choice" in notice.message]
 
 
 async def test_two_copies_on_one_draft_never_overwrite_each_other_unseen(

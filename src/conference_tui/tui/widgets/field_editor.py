@@ -359,15 +359,19 @@ class FieldEditor(Vertical):
         ticked: a word typed quickly picks the choice it begins ("drafting"), one letter
         again moves to the next choice with it. A word that begins no choice ("reads it
         aloud", typed into the wrong field) is refused, and the choice goes back to what
-        it was before the word: its first letters may have picked one on the way. A
-        letter is never silently lost."""
+        it was before the word: its first letters may have picked one on the way. A space
+        ends a word ("drafting " keeps drafting), or, typed first, opens the list as
+        Textual's own key does. A letter is never silently lost."""
         control = self.control
         if not isinstance(control, Select) or not event.is_printable or control.expanded:
             return
-        event.stop()
         letter = (event.character or "").casefold()
         quick = event.time - self.typed_at < CHOICE_TYPING_SECONDS
-        if not quick or not self.typed:
+        in_word = quick and bool(self.typed)
+        if letter == " " and not in_word:
+            return
+        event.stop()
+        if not in_word:
             self.typed, self.before_word = "", control.value
         self.typed += letter
         self.typed_at = event.time
@@ -385,6 +389,8 @@ class FieldEditor(Vertical):
                     control.value = choice
                     return
         word, self.typed = self.typed, ""
+        if letter == " ":
+            return  # the end of a word that picked its choice
         back = ""
         if control.value != self.before_word:
             control.value = self.before_word
