@@ -12,6 +12,7 @@ from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
 from conference_tui.tui.widgets.footer import KeysFooter, fit_keys, grid_width
+from conference_tui.tui.widgets.spiral import ConferenceTimer, SpiralStepper
 from conference_tui.tui.widgets.tables import ColumnSpec, share_width
 
 from .conftest import SettableClock, key_event, make_test_app, settle, type_ahead
@@ -186,3 +187,23 @@ async def test_a_footer_key_clicked_acts_as_pressed_and_names_itself_under_the_m
         await pilot.click(KeysFooter, offset=(help_key.x, help_key.row))
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_stage_list_is_laid_out_again_after_a_resize(
+    demo_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: 80x24, then 120x40, then 80x24 again, and the
+    stage list kept two lines a stage, pushing the timer and last time's notes down."""
+    app = make_test_app(demo_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        before = screen.query_one(ConferenceTimer).region
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert screen.query_one(ConferenceTimer).region == before
+        assert screen.query_one(SpiralStepper).region.height == len(screen.stages)

@@ -44,6 +44,7 @@ class SpiralStepper(Static):
         self.stages = stages
         self.filled: set[str] = set()
         self.shown = Text()
+        self.shown_width = 0
 
     def mark_filled(self, filled: set[str]) -> None:
         self.filled = filled
@@ -67,11 +68,13 @@ class SpiralStepper(Static):
             if index < len(self.stages) - 1:
                 text.append("\n")
         # Every autosave marks the filled stages again: an unchanged view costs nothing,
-        # and a changed one keeps its size (a line a stage), so only the first needs a layout.
+        # and a changed one keeps its size (a line a stage), so only the first needs a
+        # layout, and one made for another width: the layout of a resize measured the
+        # lines made for the old width (wide titles, two lines each at 80 columns).
         if text != self.shown:
-            first = not self.shown.plain
-            self.shown = text
-            self.update(text, layout=first)
+            layout = not self.shown.plain or width != self.shown_width
+            self.shown, self.shown_width = text, width
+            self.update(text, layout=layout)
 
     def on_resize(self) -> None:
         self.refresh_view()
