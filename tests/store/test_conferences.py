@@ -9,7 +9,7 @@ import pytest
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store
-from conference_tui.store.records import Progress
+from conference_tui.store.records import AnswerEdit, Progress
 from conference_tui.store.roster_records import ConferenceStatus, StudentInfo
 
 if TYPE_CHECKING:
@@ -246,6 +246,47 @@ def test_completing_writes_where_the_teacher_was_with_it(
         312,
     )
     assert store.get_conference(conference.id) == done
+
+
+def test_words_and_completion_in_one_write(
+    store: Store, clock: FakeClock, student: StudentInfo
+) -> None:
+    """ctrl+s right after typing: the last words, where the teacher was and the
+    completion in one transaction."""
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-a")
+    clock.advance(minutes=5)
+    edit = AnswerEdit("modify", "goal", "Use paragraphs", False, Kind.GOAL)
+    saved = store.save_answers(
+        conference.id, [edit], Progress("modify", "goal", 300), editor_id="copy-a", complete=True
+    )
+    assert saved.completed and not saved.refused
+    done = store.get_conference(conference.id)
+    assert (done.status, done.ended_at, done.elapsed_seconds) == (
+        ConferenceStatus.COMPLETE,
+        clock(),
+        300,
+    )
+    assert done.value("goal") == "Use paragraphs"
+    assert (done.editor_id, done.editor_seen_at) == ("", None)
+
+
+def test_a_refused_or_conflicting_field_saves_the_rest_and_does_not_complete(
+    store: Store, student: StudentInfo
+) -> None:
+    conference = store.start_conference(student.id, FORM_ID, FORM_VERSION)
+    edits = [
+        AnswerEdit("modify", "goal", "Use paragraphs", False, Kind.GOAL),
+        AnswerEdit("modify", "follow_up", "someday", False, Kind.FOLLOW_UP),
+    ]
+    saved = store.save_answers(conference.id, edits, complete=True)
+    assert not saved.completed and "follow_up" in saved.refused
+    after = store.get_conference(conference.id)
+    assert after.is_draft and after.value("goal") == "Use paragraphs"
+    # Another copy changed the goal since this one read it (version 1): not completed.
+    stale = AnswerEdit("modify", "goal", "Mine", False, Kind.GOAL, seen_version=0)
+    saved = store.save_answers(conference.id, [stale], complete=True)
+    assert not saved.completed and "goal" in saved.conflicts
+    assert store.get_conference(conference.id).is_draft
 
 
 def test_a_new_conference_after_completion_is_a_new_draft(

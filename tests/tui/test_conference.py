@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from rich.console import Console
+from sqlalchemy import event
 from textual import events
 from textual.widgets import DataTable, Static
 
@@ -318,6 +319,35 @@ async def test_a_conference_whose_only_goal_mark_was_undone_leaves_no_draft(
     assert app_store.draft_for_student(student_id) is None
     [goal] = app_store.goal_chain(student_id)
     assert goal.status == "active"
+
+
+async def test_ctrl_s_right_after_typing_saves_and_completes_in_one_write(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Each write is synced to disk: the words typed just before ctrl+s and the
+    completion go in one (the benchmark's ctrl+s took two)."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_conference(pilot)
+        await autosave(pilot)
+        event.listen(app_store._write_engine, "commit", committed)
+        try:
+            await type_ahead(pilot, "Owl", "tab", "poem", "ctrl+s")
+        finally:
+            event.remove(app_store._write_engine, "commit", committed)
+        assert isinstance(app.screen, RosterScreen)
+    assert len(commits) == 1
+    [summary] = app_store.history(student_id)
+    conference = app_store.get_conference(summary.id)
+    assert not conference.is_draft
+    assert (conference.value("piece_title"), conference.value("genre")) == ("Owl", "poem")
 
 
 async def test_bad_follow_up_date_is_explained_and_blocks_only_completion(

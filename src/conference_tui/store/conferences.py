@@ -275,6 +275,7 @@ class ConferenceStore(StoreBase):
         *,
         begin_amendment: bool = False,
         editor_id: str = "",
+        complete: bool = False,
     ) -> BatchSaved:
         """Autosave a batch of fields, and where the teacher is, in one transaction.
 
@@ -282,7 +283,10 @@ class ConferenceStore(StoreBase):
         so is a field another editor changed since `edit.seen_version` (its text is
         returned and kept: nothing is overwritten unseen). The rest is saved. With
         `begin_amendment` a completed conference starts an amendment first. `editor_id`
-        marks this copy of the app as the one that has the draft open."""
+        marks this copy of the app as the one that has the draft open. With `complete`,
+        the conference is completed in the same transaction (ctrl+s right after typing:
+        one write synced to disk, not two), unless a field was refused or changed
+        elsewhere: then the batch is only saved, and `completed` says so."""
         refused: dict[str, str] = {}
         checked: list[tuple[AnswerEdit, str, date | None]] = []
         for edit in edits:
@@ -346,7 +350,10 @@ class ConferenceStore(StoreBase):
             if editor_id:
                 conference.editor_id = editor_id
                 conference.editor_seen_at = now
-        return BatchSaved(versions, refused, conflicts)
+            completed = complete and not refused and not conflicts
+            if completed:
+                mark_complete(conference, now)
+        return BatchSaved(versions, refused, conflicts, completed)
 
     def _write_answer(
         self,
@@ -510,12 +517,7 @@ class ConferenceStore(StoreBase):
                 row.current_stage = progress.stage_key
                 row.current_field = progress.field_key
                 row.elapsed_seconds = max(0, int(progress.elapsed_seconds))
-            if row.status != ConferenceStatus.COMPLETE:
-                row.status = ConferenceStatus.COMPLETE
-                row.ended_at = now
-            row.updated_at = now
-            row.editor_id = ""
-            row.editor_seen_at = None
+            mark_complete(row, now)
             session.flush()
             return conference_info(session, row)
 
@@ -593,3 +595,13 @@ class ConferenceStore(StoreBase):
                 .order_by(col(Conference.started_at).desc())
                 .limit(1)
             ).first()
+
+
+def mark_complete(conference: Conference, now: datetime) -> None:
+    """Completed now (an amendment keeps when it first ended), and open nowhere."""
+    if conference.status != ConferenceStatus.COMPLETE:
+        conference.status = ConferenceStatus.COMPLETE
+        conference.ended_at = now
+    conference.updated_at = now
+    conference.editor_id = ""
+    conference.editor_seen_at = None

@@ -256,6 +256,8 @@ class BatchSaved:
     versions: dict[str, int] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
     conflicts: dict[str, AnswerInfo] = field(default_factory=dict)
+    # Asked to complete the conference with it, and did: nothing refused, no conflict.
+    completed: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,9 @@ class Autosave(ConferenceState):
     def where(self) -> Progress:
         return Progress(self.stages[self.stage_index].key, self.current_field, self.elapsed())
 
-    def save_batch(self, batch: Batch) -> Callable[[], BatchSaved]:
-        """The store call that writes `batch`, for a worker thread."""
+    def save_batch(self, batch: Batch, *, complete: bool = False) -> Callable[[], BatchSaved]:
+        """The store call that writes `batch` (and with `complete`, completes the
+        conference in the same write), for a worker thread."""
         store = self.conference_app.store
         conference_id = self.conference.id
         editor_id = self.conference_app.editor_id if self.conference.is_draft else ""
@@ -87,6 +88,7 @@ class Autosave(ConferenceState):
                 batch.progress,
                 begin_amendment=batch.begin_amendment,
                 editor_id=editor_id,
+                complete=complete,
             ),
         )
 
@@ -100,9 +102,14 @@ class Autosave(ConferenceState):
         batch = draft.take_batch(self.where(), leaving=self.after_save is not None)
         if batch is None:
             return
+        complete = self.after_save == "complete" and self.may_complete_at_once(batch)
 
         def saved(result: BatchSaved) -> None:
             self.show_saved(batch, result)
+            if result.completed:
+                self.after_save = None
+                self.completed()
+                return
             self.update_filled()
             # An edit made during the save may now equal the old text (typed, then
             # undone): compare every field with what was just stored.
@@ -120,7 +127,7 @@ class Autosave(ConferenceState):
 
         self.save_worker = run_in_background(
             self,
-            self.save_batch(batch),
+            self.save_batch(batch, complete=complete),
             saved,
             group="save-conference",
             exclusive=False,

@@ -4,13 +4,17 @@ short is said, and the conference stays open."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.notifications import SeverityLevel
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store.records import Progress
 from conference_tui.tui.background import run_in_background
+from conference_tui.tui.draft_session import Batch
 from conference_tui.tui.screens.amend_dialog import AmendmentChoice, KeepOrDiscardDialog
 from conference_tui.tui.screens.conference_state import ConferenceState
+from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.formatting import mm_ss
 
 
@@ -98,22 +102,29 @@ class ConferenceClosing(ConferenceState):
         else:
             self.finish_complete(progress)
 
+    def past_date_to_ask(self) -> tuple[FieldEditor, date] | None:
+        """A follow-up typed in the past that the teacher was not asked about yet."""
+        for editor in self.editors.values():
+            past = editor.unconfirmed_past_date(held_before=self.conference.is_draft)
+            if past is not None and past.isoformat() != self.past_warned:
+                return editor, past
+        return None
+
     def past_follow_up_question(self) -> str:
         """Ask, once per date, before completing with a follow-up typed in the past (a
         slip for next year's date, most often); go to the field so enter keeps it."""
-        for editor in self.editors.values():
-            past = editor.unconfirmed_past_date(held_before=self.conference.is_draft)
-            if past is None or past.isoformat() == self.past_warned:
-                continue
-            self.past_warned = past.isoformat()
-            self.go_to_stage(self.stages.index(self.form.stage_of(editor.field_key)))
-            editor.focus_control()
-            return (
-                f"{editor.form_field.label}: {past.isoformat()} is in the past. Enter keeps "
-                "it, or type another date (+7, tomorrow, fri); then ctrl+s. Or ctrl+s "
-                "again to complete with it."
-            )
-        return ""
+        found = self.past_date_to_ask()
+        if found is None:
+            return ""
+        editor, past = found
+        self.past_warned = past.isoformat()
+        self.go_to_stage(self.stages.index(self.form.stage_of(editor.field_key)))
+        editor.focus_control()
+        return (
+            f"{editor.form_field.label}: {past.isoformat()} is in the past. Enter keeps "
+            "it, or type another date (+7, tomorrow, fri); then ctrl+s. Or ctrl+s "
+            "again to complete with it."
+        )
 
     def stay_open(self, why: str, *, title: str, severity: SeverityLevel = "warning") -> None:
         """Completing or leaving stopped short (a field to fix, a database that will not
@@ -130,34 +141,55 @@ class ConferenceClosing(ConferenceState):
             editor.set_read_only(True)
 
     def finish_complete(self, progress: Progress | None = None) -> None:
-        assert self.draft is not None
         self.stop_editing()
         store = self.conference_app.store
         conference_id = self.conference.id
-        name = self.student.display_name
-        was_draft = self.conference.is_draft
-        elapsed = mm_ss(self.elapsed())
+        run_in_background(
+            self,
+            lambda: store.complete_conference(conference_id, progress),
+            lambda _: self.completed(),
+            group="save-complete",
+            failed=self.could_not_close,
+        )
+
+    def may_complete_at_once(self, batch: Batch) -> bool:
+        """Whether ctrl+s may complete the conference in the same write as the words
+        typed just before it: nothing complete_if_ready would stop for, as the screen
+        shows it. (A field the store refuses, or one changed elsewhere, the write finds
+        itself: then it only saves, and complete_if_ready says why it stays open.)"""
+        draft = self.draft
+        if draft is None or self.closing:
+            return False
+        if any(key not in batch.edits for key in draft.refused):
+            return False
+        if self.past_date_to_ask() is not None:
+            return False
+        texts = {key: value for key, (value, _private) in draft.saved.items()}
+        texts.update({key: edit.value for key, edit in batch.edits.items()})
+        recorded = (
+            not self.conference.is_draft
+            or draft.goals_marked
+            or any(text.strip() for text in texts.values())
+        )
+        return recorded or self.empty_warned
+
+    def completed(self) -> None:
+        """The conference is complete in the database: say so, and close."""
+        assert self.draft is not None
+        self.stop_editing()
         form = self.form
         missing = [
             field.label
             for field in (form.field_of_kind(Kind.GOAL), form.field_of_kind(Kind.NEXT_STEP))
             if field is not None and not self.draft.has_text(field.key)
         ]
-
-        def done(_: object) -> None:
-            verb = "Conference saved" if was_draft else "Amendment saved"
-            note = f" No {' or '.join(m.lower() for m in missing)} recorded." if missing else ""
-            after = " N: the next due student." if was_draft else ""
-            self.notify(f"{verb}: {name} ({elapsed}).{note}{after}", timeout=6)
-            self.close()
-
-        run_in_background(
-            self,
-            lambda: store.complete_conference(conference_id, progress),
-            done,
-            group="save-complete",
-            failed=self.could_not_close,
-        )
+        was_draft = self.conference.is_draft
+        verb = "Conference saved" if was_draft else "Amendment saved"
+        note = f" No {' or '.join(m.lower() for m in missing)} recorded." if missing else ""
+        after = " N: the next due student." if was_draft else ""
+        name, elapsed = self.student.display_name, mm_ss(self.elapsed())
+        self.notify(f"{verb}: {name} ({elapsed}).{note}{after}", timeout=6)
+        self.close()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave" and parameters:
