@@ -337,6 +337,13 @@ async def test_ctrl_s_right_after_typing_saves_and_completes_in_one_write(
         await settle(pilot)
         await open_conference(pilot)
         await autosave(pilot)
+        # The autosave's interval, due every 0.4 s, may come between "Owl" and ctrl+s on
+        # a slow machine and write "Owl" on its own (two writes, as the teacher's would
+        # be): held still, every word is still unsaved when ctrl+s arrives.
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        for timer in screen.timers:
+            timer.pause()
         event.listen(app_store._write_engine, "commit", committed)
         try:
             await type_ahead(pilot, "Owl", "tab", "poem", "ctrl+s")

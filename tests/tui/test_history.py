@@ -292,6 +292,23 @@ def seed_conferences(store: Store, student_id: str, count: int) -> None:
             )
 
 
+async def test_a_name_too_long_for_the_title_line_ends_in_an_ellipsis(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    klass = app_store.add_class("Long names")
+    name = "Maximiliana Alexandrina Konstantinopoulou-Worthington-Fitzgerald de la Cruz"
+    student_id = app_store.add_student(klass.id, name).id
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_history_of(pilot, app, student_id)
+        line = screen.query_one("#history-title", Static).render_line(0).text.rstrip()
+        # Cut where the line ends, and said to be cut: not a shorter name.
+        assert line.startswith("Maximiliana Alexandrina")
+        assert line.endswith("…")
+        assert len(line) <= 80
+
+
 async def test_three_hundred_conferences_open_at_once_and_load_in_pages(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
