@@ -252,8 +252,14 @@ class DraftSession:
     def fields_with_text(self) -> set[str]:
         return {key for key, (value, _private) in self.saved.items() if value.strip()}
 
-    def nothing_recorded(self) -> bool:
-        return self.conference.is_draft and not self.goals_marked and not self.fields_with_text()
+    def nothing_recorded(self, writing: Batch | None = None) -> bool:
+        """A new conference with no text and no goal marked: saved, or with `writing`,
+        once that batch is written."""
+        texts = {key: value for key, (value, _private) in self.saved.items()}
+        if writing is not None:
+            texts.update({key: edit.value for key, edit in writing.edits.items()})
+        recorded = any(text.strip() for text in texts.values())
+        return self.conference.is_draft and not self.goals_marked and not recorded
 
 
 def conflict_message(theirs: AnswerInfo) -> str:

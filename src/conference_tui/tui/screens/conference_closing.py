@@ -164,14 +164,7 @@ class ConferenceClosing(ConferenceState):
             return False
         if self.past_date_to_ask() is not None:
             return False
-        texts = {key: value for key, (value, _private) in draft.saved.items()}
-        texts.update({key: edit.value for key, edit in batch.edits.items()})
-        recorded = (
-            not self.conference.is_draft
-            or draft.goals_marked
-            or any(text.strip() for text in texts.values())
-        )
-        return recorded or self.empty_warned
+        return not draft.nothing_recorded(batch) or self.empty_warned
 
     def completed(self) -> None:
         """The conference is complete in the database: say so, and close."""
