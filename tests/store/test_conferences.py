@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import event
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import InvalidInputError, NotFoundError, Store
@@ -268,6 +269,35 @@ def test_words_and_completion_in_one_write(
     )
     assert done.value("goal") == "Use paragraphs"
     assert (done.editor_id, done.editor_seen_at) == ("", None)
+
+
+def test_a_rehearsed_conference_is_built_and_run_and_keeps_nothing(
+    store: Store, student: StudentInfo
+) -> None:
+    """Warming up SQLAlchemy's statements for the first n and ctrl+s of the day: a
+    conference started, typed in and completed, all rolled back."""
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    first = AnswerEdit("clarify", "piece_title", "", False, None, seen_version=0)
+    event.listen(store._write_engine, "commit", committed)
+    try:
+        store.rehearse_conference(student.id, FORM_ID, FORM_VERSION, first, "copy-a")
+    finally:
+        event.remove(store._write_engine, "commit", committed)
+    assert commits == []
+    assert store.draft_for_student(student.id) is None
+    assert store.history(student.id) == []
+    # A draft the student has open is left as it was, and the next start is that draft.
+    draft = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify", "copy-a")
+    store.save_answer(draft.id, "clarify", "genre", "poem", False)
+    before = store.get_conference(draft.id)
+    store.rehearse_conference(student.id, FORM_ID, FORM_VERSION, first, "copy-b")
+    after = store.get_conference(draft.id)
+    assert after == before and after.is_draft and after.value("piece_title") == ""
+    assert [summary.id for summary in store.history(student.id)] == [draft.id]
 
 
 def test_a_refused_or_conflicting_field_saves_the_rest_and_does_not_complete(

@@ -25,6 +25,7 @@ from conference_tui.store import (
 )
 from conference_tui.store import engine as store_engine
 from conference_tui.store.location import head_revision
+from conference_tui.store.records import AnswerEdit
 
 
 def file_mode(path: Path) -> int:
@@ -335,3 +336,36 @@ def test_a_write_that_waits_succeeds_when_the_lock_is_released_in_time(
     finally:
         other.close()
         store.close()
+
+
+def test_a_rehearsal_gives_way_to_another_copys_write_and_the_next_write_still_waits(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's warm-up rehearsal never keeps the teacher's first write waiting behind
+    another copy's lock, and leaves the connection waiting for locks as before."""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 5000)
+    store = Store.open(str(db_path))
+    klass = store.add_class("Year 7")
+    student = store.add_student(klass.id, "Amara")
+    first = AnswerEdit("clarify", "piece_title", "", False, None, seen_version=0)
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        # Released after a second: a rehearsal that waited for the lock would succeed.
+        release = threading.Timer(1.0, lambda: other.execute("COMMIT"))
+        release.start()
+        with pytest.raises(DatabaseLockedError):
+            store.rehearse_conference(student.id, "writing-conference", 1, first)
+        release.cancel()
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+        release.start()
+        store.add_student(klass.id, "Bea")  # waits for the lock, then writes
+        release.join()
+        assert sorted(row.student.name for row in store.roster(klass.id)) == ["Amara", "Bea"]
+    finally:
+        other.close()
+        store.close()
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -33,6 +34,8 @@ class StoreBase:
         self.location = location
         self.clock = clock
         self._write_engine = writing(engine)
+        # A rehearsal's session, per thread (see _rehearsal).
+        self._rehearsals = threading.local()
         # Why nothing may be written (a damaged file opened to read what it holds).
         self.read_only_because = read_only_because
 
@@ -59,7 +62,12 @@ class StoreBase:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
-        """A short transaction that holds the write lock from its first statement."""
+        """A short transaction that holds the write lock from its first statement; inside
+        a rehearsal (in this thread), the rehearsal's, which is never committed."""
+        rehearsing: Session | None = getattr(self._rehearsals, "session", None)
+        if rehearsing is not None:
+            yield rehearsing
+            return
         if self.read_only_because:
             raise DatabaseUnavailableError(self.read_only_because, Fault.READ_ONLY)
         with (
@@ -68,6 +76,32 @@ class StoreBase:
             session.begin(),
         ):
             yield session
+
+    @contextlib.contextmanager
+    def _rehearsal(self) -> Iterator[None]:
+        """Every write made in this thread inside it goes into one transaction that is
+        rolled back: the statements are built and run, and nothing is kept."""
+        if self.read_only_because:
+            raise DatabaseUnavailableError(self.read_only_because, Fault.READ_ONLY)
+        with friendly_errors(self.location), self._write_engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None  # a connection just checked out of the pool
+            waits = 0
+            if self.location.is_sqlite:
+                # A rehearsal gives way at once to another copy's write, never waits.
+                waits = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+                driver.execute("PRAGMA busy_timeout = 0")
+            session = Session(bind=connection)
+            self._rehearsals.session = session
+            try:
+                yield
+                session.flush()
+            finally:
+                self._rehearsals.session = None
+                session.rollback()
+                session.close()
+                if self.location.is_sqlite:
+                    driver.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -110,21 +110,22 @@ def warm_first_reads(app: ConferenceApp) -> None:
     """Once the app has settled, the reads of a conference's opening and of a history's,
     for the highlighted student, in a thread: the teacher's first `n` and first enter
     then read as fast as the next (SQLAlchemy builds each statement's SQL on its first
-    use: 30 against 15 ms for `n`, 21 against 15 for the history). Reads only; nothing
-    is said if they fail: the key says it then."""
+    use: 30 against 15 ms for `n`, 21 against 15 for the history), and the writes of a
+    conference rehearsed and rolled back. Nothing is kept, and nothing is said if they
+    fail: the key says it then."""
     from conference_tui.tui.screens.roster import RosterScreen
 
     roster = app.screen
     student_id = roster.selected_student_id() if isinstance(roster, RosterScreen) else None
     if student_id is None:
         return
-    store, forms, default = app.store, dict(app.forms), app.form
+    store, forms, default, editor_id = app.store, dict(app.forms), app.form, app.editor_id
 
     def warm() -> None:
         # In the thread: a screen's module that failed to load fails here, unseen.
         from conference_tui.tui.screens.conference_opening import FormChoice, warm_opening
 
-        warm_opening(store, FormChoice(forms, default), student_id)
+        warm_opening(store, FormChoice(forms, default), student_id, editor_id)
 
     run_in_background(app, warm, group="warm-reads", failed=lambda _: None)
     app.history_prefetch.read(student_id)
