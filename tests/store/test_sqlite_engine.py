@@ -368,4 +368,3 @@ def test_a_rehearsal_gives_way_to_another_copys_write_and_the_next_write_still_w
     finally:
         other.close()
         store.close()
-
