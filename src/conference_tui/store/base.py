@@ -48,6 +48,9 @@ class StoreBase:
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Session]:
+        if (rehearsing := self._rehearsing()) is not None:
+            yield rehearsing  # one connection, which sees what the rehearsal wrote
+            return
         with friendly_errors(self.location), Session(self.engine) as session:
             yield session
 
@@ -64,8 +67,7 @@ class StoreBase:
     def _write(self) -> Iterator[Session]:
         """A short transaction that holds the write lock from its first statement; inside
         a rehearsal (in this thread), the rehearsal's, which is never committed."""
-        rehearsing: Session | None = getattr(self._rehearsals, "session", None)
-        if rehearsing is not None:
+        if (rehearsing := self._rehearsing()) is not None:
             yield rehearsing
             return
         if self.read_only_because:
@@ -77,10 +79,15 @@ class StoreBase:
         ):
             yield session
 
+    def _rehearsing(self) -> Session | None:
+        """The session of the rehearsal this thread is in, if it is in one."""
+        session: Session | None = getattr(self._rehearsals, "session", None)
+        return session
+
     @contextlib.contextmanager
     def _rehearsal(self) -> Iterator[None]:
-        """Every write made in this thread inside it goes into one transaction that is
-        rolled back: the statements are built and run, and nothing is kept."""
+        """Every read and write made in this thread inside it goes into one transaction
+        that is rolled back: the statements are built and run, and nothing is kept."""
         if self.read_only_because:
             raise DatabaseUnavailableError(self.read_only_because, Fault.READ_ONLY)
         with friendly_errors(self.location), self._write_engine.connect() as connection:
