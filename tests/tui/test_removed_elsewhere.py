@@ -52,3 +52,30 @@ async def test_escape_right_after_typing_into_a_removed_draft_leaves_with_it_kep
     draft = app_store.draft_for_student(student_id)
     assert draft is not None
     assert draft.value("piece_title") == "Owl"
+
+
+async def test_escape_while_an_autosave_into_a_removed_draft_is_failing_still_leaves(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """The autosave's write fails and is being looked into (was the conference removed?)
+    when escape's own write fails too: escape waits for that answer and leaves with the
+    words kept, rather than stopping with "Not saved yet: No conference with id …"."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        for timer in screen.timers:
+            timer.pause()  # the two writes are the ones made here
+        assert app_store.discard_draft(screen.conference_id)
+        await type_ahead(pilot, "Owl")
+        screen.flush()  # the autosave's write, in a thread, failing
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen), [n.message for n in told(app)]
+        titles = [notice.title for notice in told(app)]
+        assert "Kept in a new draft" in titles and "Not saved yet" not in titles
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert draft.value("piece_title") == "Owl"

@@ -181,6 +181,9 @@ class ConferenceScreen(
         self.draft: DraftSession | None = None
         self.writes = WritesInOrder()
         self.after_save: str | None = None
+        # A failed save is being checked for a conference removed elsewhere (and the
+        # conference kept in a new draft, if it was).
+        self.checking_removed = False
         self.elapsed_base = 0
         self.clock_started = 0.0
         self.closing = False

@@ -33,6 +33,7 @@ class Autosave(ConferenceState):
 
     writes: WritesInOrder
     after_save: str | None
+    checking_removed: bool
     elapsed_base: int
     clock_started: float
     save_worker: Worker[None] | None
@@ -117,12 +118,17 @@ class Autosave(ConferenceState):
             self.run_after_save()
 
         def failed(message: str) -> None:
+            if self.draft is not draft:
+                # Written for a conference that was removed, and is now kept in a new
+                # draft: that one saves everything on screen, and goes on with a ctrl+s
+                # or escape under way.
+                return
             news = draft.batch_failed(batch, message)
             if news:
                 # Whether it failed because the conference is gone (removed by another
                 # copy of the app), which no retry would mend.
                 self.save_if_removed(message)
-            else:
+            elif not self.checking_removed:
                 self.not_saved(message, news)
 
         self.save_worker = run_in_background(
@@ -166,15 +172,16 @@ class Autosave(ConferenceState):
             if gone:
                 self.keep_in_new_draft(conference)
             else:
+                self.checking_removed = False
                 self.not_saved(message, news=True)
 
-        run_in_background(
-            self,
-            removed,
-            checked,
-            group="save-check",
-            failed=lambda _: self.not_saved(message, news=True),
-        )
+        def not_checked(_: str) -> None:
+            self.checking_removed = False
+            self.not_saved(message, news=True)
+
+        # Saves failing meanwhile (the autosave's, or escape's) wait for its answer.
+        self.checking_removed = True
+        run_in_background(self, removed, checked, group="save-check", failed=not_checked)
 
     def keep_in_new_draft(self, removed: ConferenceInfo) -> None:
         store = self.conference_app.store
@@ -190,6 +197,7 @@ class Autosave(ConferenceState):
         def started(conference: ConferenceInfo) -> None:
             if self.conference is not removed or self.closing:
                 return
+            self.checking_removed = False
             self.conference = conference
             self.draft = self.open_draft_session(conference, amend=False)
             self.writes = WritesInOrder()
@@ -204,6 +212,7 @@ class Autosave(ConferenceState):
             self.flush()
 
         def cannot(message: str) -> None:
+            self.checking_removed = False
             self.after_save = None
             self.stay_open(
                 "This conference was removed by another copy of the app, and no new draft "
