@@ -83,6 +83,31 @@ async def test_keys_typed_before_the_store_opens_act_on_the_painted_roster(
     opening.close()
 
 
+async def test_keys_waiting_for_the_file_to_open_say_so_not_that_the_roster_is_loading(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """The roster is on screen (painted from a first look) while the file opens: a
+    teacher told "Waiting for the roster" looks at the roster and is puzzled."""
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store)
+    app.key_gate.tell_after_seconds = 0.01
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.post_message(key_event("n"))
+
+        def waiting() -> list[str]:
+            return [n.message for n in app._notifications if "Waiting for" in n.message]
+
+        await wait_until(pilot, lambda: bool(waiting()), "being told why the key waits")
+        assert waiting()[0].startswith("Waiting for your notes to open.")
+        open_store.set()
+        await settle(pilot)
+        assert not waiting()
+    opening.close()
+
+
 async def test_keys_and_footer_while_a_screens_module_is_half_read(
     tmp_path: Path, fixed_clock: SettableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
