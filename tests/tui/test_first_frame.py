@@ -93,16 +93,18 @@ async def test_keys_waiting_for_the_file_to_open_say_so_not_that_the_roster_is_l
     open_store = threading.Event()
     app, opening = app_opening_later(path, fixed_clock, open_store)
     app.key_gate.tell_after_seconds = 0.01
+
+    def waiting() -> list[str]:
+        return [n.message for n in app._notifications if "Waiting for" in n.message]
+
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        app.post_message(key_event("n"))
-
-        def waiting() -> list[str]:
-            return [n.message for n in app._notifications if "Waiting for" in n.message]
-
-        await wait_until(pilot, lambda: bool(waiting()), "being told why the key waits")
-        assert waiting()[0].startswith("Waiting for your notes to open.")
-        open_store.set()
+        try:
+            await pilot.pause()
+            app.post_message(key_event("n"))
+            await wait_until(pilot, lambda: bool(waiting()), "being told why the key waits")
+            assert waiting()[0].startswith("Waiting for your notes to open.")
+        finally:
+            open_store.set()  # or the app, waiting for it, would never stop
         await settle(pilot)
         assert not waiting()
     opening.close()

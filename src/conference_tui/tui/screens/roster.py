@@ -23,6 +23,7 @@ from textual.widgets.data_table import ColumnKey
 
 from conference_tui.settings import ROSTER_ORDERS
 from conference_tui.store.first_look import FirstLook
+from conference_tui.store.opening_store import OpeningStore
 from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
@@ -293,7 +294,8 @@ class RosterScreen(AppScreen[None]):
     def on_screen_resume(self) -> None:
         # Keys wait for the read from now; the read itself starts once the roster is drawn
         # again: its thread would take Python's lock from that frame (ctrl+s's wait).
-        self.conference_app.key_gate.hold(self, "the roster", part="roster-load", escapable=True)
+        gate = self.conference_app.key_gate
+        gate.hold(self, self.loading_what(), part="roster-load", escapable=True)
         self.call_after_refresh(self.reload)
 
     def on_resize(self) -> None:
@@ -320,6 +322,13 @@ class RosterScreen(AppScreen[None]):
 
     # -- loading ---------------------------------------------------------------------
 
+    def loading_what(self) -> str:
+        """What keys typed during a load wait for: at the start, the roster on screen
+        was painted from a first look at the file, and the wait is for it to open."""
+        if isinstance(self.conference_app.store, OpeningStore):
+            return "your notes to open"
+        return "the roster"
+
     def reload(self, select_student_id: str | None = None, *, hold_keys: bool = True) -> None:
         """Read the roster again. Keys typed meanwhile wait for it, unless `hold_keys` is
         False (a change noticed in the background: the teacher did not ask for it)."""
@@ -343,7 +352,7 @@ class RosterScreen(AppScreen[None]):
                 table.move_cursor(row=table.get_row_index(wanted_student))
 
         if hold_keys:
-            self.load_before_keys(load, show, group="roster-load", what="the roster")
+            self.load_before_keys(load, show, group="roster-load", what=self.loading_what())
         else:
             # Never in the group of a load the keys wait for: cancelling that one would
             # keep them waiting for good.
