@@ -222,6 +222,24 @@ def walk(terminal: Terminal, steps: list[Step], quiet: float = 0.3) -> dict[str,
     return timings
 
 
+def first_key_in_app(terminal: Terminal, roster: Check) -> float:
+    """`n` pressed the moment the roster is painted (the file still opening behind
+    it): seconds until the conference shows. It is left by escape (the empty draft
+    is discarded), so that no draft stays for the next run."""
+    conference = showing("Stage 1 of")
+    seconds = terminal.wait_until(conference, "a conference", since=terminal.press("n"))
+    terminal.settle(0.3)
+    terminal.press("escape")
+    terminal.wait_until(without(roster, "Stage 1 of"), "the roster again", since=0.0)
+    return seconds
+
+
+def first_key_in_floor(terminal: Terminal) -> float:
+    """The floor's `n` pressed the moment it is painted: seconds until its conference."""
+    conference = showing(floor_screens.CONFERENCE_READY)
+    return terminal.wait_until(conference, "conf.", since=terminal.press("n"))
+
+
 def app_argv(database: Path) -> list[str]:
     return [str(APP), "--db", str(database)]
 

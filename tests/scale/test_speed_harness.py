@@ -7,6 +7,7 @@ its floors, and that the bulk jobs and the report run.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,31 @@ def test_the_app_reaches_every_screen_of_the_script(tiny: SampleDatabase, who: N
     assert {tui.floor_figure(figure) for figure in timings} == floor_figures
     assert tui.CONFERENCE in timings and tui.CONFERENCE_AGAIN in timings
     assert sum(figure.startswith("dialog: ") for figure in timings) == 8
+
+
+def test_n_at_the_first_paint_reaches_a_conference_and_leaves_no_draft(
+    tiny: SampleDatabase, who: Names
+) -> None:
+    def drafts() -> int:
+        with sqlite3.connect(f"file:{tiny.path}?mode=ro", uri=True) as connection:
+            query = "SELECT count(*) FROM conference WHERE status = 'draft'"
+            return int(connection.execute(query).fetchone()[0])
+
+    roster = tui.roster_painted(who)
+    drafts_before = drafts()
+    with tui.sandbox() as box:
+        terminal, _ = tui.launch(tui.app_argv(tiny.path), box.env, roster)
+        try:
+            assert tui.first_key_in_app(terminal, roster) > 0
+        finally:
+            exit_code = terminal.close()
+    assert exit_code == 0
+    assert drafts() == drafts_before
+    terminal, _ = tui.launch(tui.floor_argv("screens"), {}, tui.showing("Floor ready"))
+    try:
+        assert tui.first_key_in_floor(terminal) > 0
+    finally:
+        assert terminal.close() == 0
 
 
 def test_the_floors_reach_every_screen_of_their_script(tiny: SampleDatabase) -> None:
