@@ -21,6 +21,7 @@ from conference_tui.store.backup import (
     daily_backup,
     daily_backups,
     database_tag,
+    quick_check,
     repair_search_index,
 )
 from conference_tui.store.diagnosis import Fault
@@ -171,6 +172,23 @@ def test_a_corrupted_copy_is_found_and_left_untouched(
     with pytest.raises(DatabaseUnavailableError, match="check"):
         backup_sqlite(copy, tmp_path / "backups", "copy")
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_the_quick_check_before_an_open_stops_when_its_time_is_up(
+    filled_database: Path, tmp_path: Path
+) -> None:
+    """The app checks its file before it opens it, for as long as it can afford: SQLite
+    walks all the pages in one step of its program, where a progress handler is never
+    asked, and a large file was checked for twice the time allowed."""
+    large = tmp_path / "large.db"
+    with sqlite3.connect(large) as connection:
+        connection.execute("CREATE TABLE page (body BLOB)")
+        connection.executemany(
+            "INSERT INTO page VALUES (randomblob(10000))", ([] for _ in range(3000))
+        )
+    assert quick_check(large) is True
+    assert quick_check(large, seconds=0.001) is None, "a check that did not finish passed"
+    assert quick_check(filled_database) is True
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:

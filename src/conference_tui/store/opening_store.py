@@ -50,6 +50,10 @@ class OpeningStore:
         assert self._store is not None
         return self._store
 
+    def until_tried(self) -> None:
+        """Until the open has ended, opened or failed; raises nothing."""
+        self._opened.wait()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.wait(), name)
 

@@ -5,6 +5,8 @@ styles, and once all that has settled warms the first reads up."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,12 +42,17 @@ def finish_opening(app: ConferenceApp) -> None:
     app.forms_read()
 
     opening = app.store
+    if isinstance(opening, OpeningStore):
+        # Here, not in the worker below: a worker's thread starts only once the styles
+        # below have been parsed (20 ms).
+        opening.start()
 
     def wait() -> Store:
-        if not isinstance(opening, OpeningStore):
-            return opening
-        opening.start()
-        return opening.wait()
+        return opening.wait() if isinstance(opening, OpeningStore) else opening
+
+    def store_tried() -> None:
+        if isinstance(opening, OpeningStore):
+            opening.until_tried()
 
     def opened(store: Store) -> None:
         app.store = store
@@ -70,12 +77,11 @@ def finish_opening(app: ConferenceApp) -> None:
     # one that cannot be loaded now is loaded (and its problem shown) when visited.
     run_in_background(
         app,
-        import_screens,
+        partial(import_screens, store_tried),
         lambda _: part_settled(app, "screens"),
         group="import-screens",
         failed=lambda _: part_settled(app, "screens"),
     )
-    # After those threads have started, so that the store opens as the styles parse.
     app.call_later(load_later_styles, app)
 
 
@@ -100,10 +106,29 @@ def part_settled(app: ConferenceApp, part: str) -> None:
     app.settling.discard(part)
     if app.settling:
         return
+    if app.key_gate.waiting:
+        # Typed while the app opened (an `n` at the first paint): the keys come first.
+        # The collection and the warm reads before them were 0.2 s of the wait for
+        # that `n` at 25,000 conferences, and its own reads warm what they would.
+        app.settling.add("keys")
+        app.run_worker(keys_handled(app), group="settle", exit_on_error=False)
+        return
     if app.settled is not None:
         settled, app.settled = app.settled, None
         settled()
     warm_first_reads(app)
+
+
+async def keys_handled(app: ConferenceApp) -> None:
+    """Once the keys typed while the app opened are handled, and what they opened is on
+    screen: the gate lets go as a screen is pushed, before it is built and painted."""
+    gate = app.key_gate
+    while True:
+        await gate.wait_settled()
+        await gate.until_quiet()
+        if gate.settled.is_set():
+            break
+    app.call_after_refresh(part_settled, app, "keys")
 
 
 def warm_first_reads(app: ConferenceApp) -> None:
@@ -131,18 +156,14 @@ def warm_first_reads(app: ConferenceApp) -> None:
     app.history_prefetch.read(student_id)
 
 
-def import_screens() -> None:
+def import_screens(store_tried: Callable[[], None]) -> None:
     """Load the modules of the other screens, and the code that opens them, so that the
-    first visit to each does not wait for Python to read them."""
-    importlib.import_module("conference_tui.tui.navigation")
-    for name in (
-        "conference",
-        "group_conference",
-        "history",
-        "search",
-        "export",
-        "groups",
-        "class_status",
-        "help",
-    ):
+    first visit to each does not wait for Python to read them: first the ones an `n` or
+    an enter typed at the first paint needs; the others once the store has opened (or
+    failed to). Python loads one module at a time, so these loaded beside SQLAlchemy
+    made the store, and that `n`, wait for them."""
+    for name in ("navigation", "screens.conference", "screens.history"):
+        importlib.import_module(f"conference_tui.tui.{name}")
+    store_tried()
+    for name in ("group_conference", "search", "export", "groups", "class_status", "help"):
         importlib.import_module(f"conference_tui.tui.screens.{name}")
