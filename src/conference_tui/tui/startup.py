@@ -162,8 +162,9 @@ def import_screens(store_tried: Callable[[], None]) -> None:
     an enter typed at the first paint needs; the others once the store has opened (or
     failed to). Python loads one module at a time, so these loaded beside SQLAlchemy
     made the store, and that `n`, wait for them."""
-    for name in ("navigation", "screens.conference", "screens.history"):
+    # A student's `n` may reopen a group's draft: it needs the group screen too.
+    for name in ("navigation", "screens.conference", "screens.group_conference", "screens.history"):
         importlib.import_module(f"conference_tui.tui.{name}")
     store_tried()
-    for name in ("group_conference", "search", "export", "groups", "class_status", "help"):
+    for name in ("search", "export", "groups", "class_status", "help"):
         importlib.import_module(f"conference_tui.tui.screens.{name}")
