@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from benchmarks.sample import RESULTS, sample_database
 from conference_tui.sample_data import SampleDatabase

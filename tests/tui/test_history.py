@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from rich.console import Console
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 

@@ -3,8 +3,8 @@ exactly as they were before it was opened to change."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
@@ -30,13 +30,13 @@ class AmendmentStore(StoreBase):
             if row.amended_at is not None and row.amended_at != was.amended_at:
                 session.execute(
                     delete(AnswerRevision).where(
-                        col(AnswerRevision.conference_id) == was.id,
-                        col(AnswerRevision.replaced_at) >= row.amended_at,
+                        AnswerRevision.conference_id == was.id,
+                        AnswerRevision.replaced_at >= row.amended_at,
                     )
                 )
             self._restore_answers(session, start)
             session.execute(
-                delete(HabitObservation).where(col(HabitObservation.conference_id) == was.id)
+                delete(HabitObservation).where(HabitObservation.conference_id == was.id)
             )
             session.add_all(HabitObservation(conference_id=was.id, habit=h) for h in was.habits)
             row.piece_title, row.genre = was.piece_title, was.genre

@@ -8,11 +8,11 @@ from functools import cached_property
 from typing import Literal
 
 from sqlalchemy import Boolean, Date, Integer, Table
-from sqlmodel import SQLModel
 
 from conference_tui.store.models import (
     Answer,
     AnswerRevision,
+    Base,
     Conference,
     Goal,
     HabitObservation,
@@ -66,8 +66,8 @@ def _kind_of(column_type: object) -> ColumnKind:
 LOCAL_COLUMNS = frozenset({"version", "editor_id", "editor_seen_at", "owner"})
 
 
-def _spec(kind: str, model: type[SQLModel]) -> TableSpec:
-    table = SQLModel.metadata.tables[str(model.__tablename__)]
+def _spec(kind: str, model: type[Base]) -> TableSpec:
+    table = Base.metadata.tables[str(model.__tablename__)]
     columns = tuple(
         ColumnSpec(column.name, _kind_of(column.type), bool(column.nullable))
         for column in table.columns

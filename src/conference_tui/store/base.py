@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from conference_tui.store.clock import Clock, utc_now
 from conference_tui.store.diagnosis import Fault

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Conference, Goal, HabitObservation, Student
@@ -109,30 +108,30 @@ class ClassStatusStore(StoreBase):
         month_starts = tuple(months_back(month_start(today), n) for n in range(months))[::-1]
         since_week = utc_midnight(week_starts[0])
         since_month = utc_midnight(month_starts[0])
-        in_class = select(col(Student.id)).where(
-            col(Student.class_id) == class_id, col(Student.archived).is_(False)
+        in_class = select(Student.id).where(
+            Student.class_id == class_id, Student.archived.is_(False)
         )
-        held = select(col(Conference.student_id), col(Conference.started_at)).where(
-            col(Conference.student_id).in_(in_class),
-            col(Conference.status) == ConferenceStatus.COMPLETE,
-            col(Conference.started_at) >= since_week,
+        held = select(Conference.student_id, Conference.started_at).where(
+            Conference.student_id.in_(in_class),
+            Conference.status == ConferenceStatus.COMPLETE,
+            Conference.started_at >= since_week,
         )
         habits = (
             select(
-                col(HabitObservation.habit),
+                HabitObservation.habit,
                 func.count(),
                 func.count(func.distinct(Conference.student_id)),
             )
-            .join(Conference, col(Conference.id) == HabitObservation.conference_id)
+            .join(Conference, Conference.id == HabitObservation.conference_id)
             .where(
-                col(Conference.student_id).in_(in_class),
-                col(Conference.status) == ConferenceStatus.COMPLETE,
+                Conference.student_id.in_(in_class),
+                Conference.status == ConferenceStatus.COMPLETE,
             )
-            .group_by(col(HabitObservation.habit))
+            .group_by(HabitObservation.habit)
         )
-        goals = select(col(Goal.set_at), col(Goal.status), col(Goal.closed_at)).where(
-            col(Goal.student_id).in_(in_class),
-            (col(Goal.set_at) >= since_month) | (col(Goal.closed_at) >= since_month),
+        goals = select(Goal.set_at, Goal.status, Goal.closed_at).where(
+            Goal.student_id.in_(in_class),
+            (Goal.set_at >= since_month) | (Goal.closed_at >= since_month),
         )
         with self._read() as session:
             roster = read_roster(

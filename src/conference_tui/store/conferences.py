@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, select
 from sqlalchemy import select as select_columns
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy.orm import Session
 
 from conference_tui.field_kinds import Kind, kind_of
 from conference_tui.store.base import StoreBase, require
@@ -16,6 +16,7 @@ from conference_tui.store.follow_up import resolve_follow_up
 from conference_tui.store.models import (
     Answer,
     AnswerRevision,
+    Base,
     Conference,
     Goal,
     HabitObservation,
@@ -41,7 +42,7 @@ COLUMN_FIELDS = ("piece_title", "genre", "process_stage")
 # What names the piece a conference is about: carried over when it is the same piece.
 PIECE_FIELDS = ("piece_title", "genre")
 # Drafts are inserted through Core, to give way to a draft another copy just added.
-CONFERENCE_TABLE = SQLModel.metadata.tables["conference"]
+CONFERENCE_TABLE = Base.metadata.tables["conference"]
 
 
 def conference_info(
@@ -76,16 +77,16 @@ def conference_infos(
             by_student,
         ) in connection.execute(
             select_columns(
-                col(Answer.conference_id),
-                col(Answer.stage_key),
-                col(Answer.field_key),
-                col(Answer.value),
-                col(Answer.private),
-                col(Answer.updated_at),
-                col(Answer.version),
-                col(Answer.kind),
-                col(Answer.by_student),
-            ).where(col(Answer.conference_id).in_(chunk))
+                Answer.conference_id,
+                Answer.stage_key,
+                Answer.field_key,
+                Answer.value,
+                Answer.private,
+                Answer.updated_at,
+                Answer.version,
+                Answer.kind,
+                Answer.by_student,
+            ).where(Answer.conference_id.in_(chunk))
         ):
             answers[conference_id].append(
                 AnswerInfo(
@@ -101,21 +102,21 @@ def conference_infos(
             )
         for conference_id, habit in connection.execute(
             select(HabitObservation.conference_id, HabitObservation.habit)
-            .where(col(HabitObservation.conference_id).in_(chunk))
+            .where(HabitObservation.conference_id.in_(chunk))
             .order_by(HabitObservation.habit)
         ):
             habits[conference_id].append(habit)
         if with_revisions:
             for conference_id, field_key, value, private, replaced_at in connection.execute(
                 select_columns(
-                    col(AnswerRevision.conference_id),
-                    col(AnswerRevision.field_key),
-                    col(AnswerRevision.value),
-                    col(AnswerRevision.private),
-                    col(AnswerRevision.replaced_at),
+                    AnswerRevision.conference_id,
+                    AnswerRevision.field_key,
+                    AnswerRevision.value,
+                    AnswerRevision.private,
+                    AnswerRevision.replaced_at,
                 )
-                .where(col(AnswerRevision.conference_id).in_(chunk))
-                .order_by(col(AnswerRevision.replaced_at))
+                .where(AnswerRevision.conference_id.in_(chunk))
+                .order_by(AnswerRevision.replaced_at)
             ):
                 revisions[conference_id].append(
                     AnswerRevisionInfo(field_key, value, private, replaced_at)
@@ -243,7 +244,7 @@ class ConferenceStore(StoreBase):
         )
         if form_id is not None:
             query = query.where(Conference.form_id == form_id)
-        return session.scalars(query.order_by(col(Conference.updated_at).desc())).first()
+        return session.scalars(query.order_by(Conference.updated_at.desc())).first()
 
     def get_conference(self, conference_id: str) -> ConferenceInfo:
         with self._read() as session:
@@ -343,7 +344,7 @@ class ConferenceStore(StoreBase):
                 answer.field_key: answer
                 for answer in session.scalars(
                     select(Answer).where(
-                        Answer.conference_id == conference_id, col(Answer.field_key).in_(keys)
+                        Answer.conference_id == conference_id, Answer.field_key.in_(keys)
                     )
                 )
             }
@@ -467,7 +468,7 @@ class ConferenceStore(StoreBase):
             select(AnswerRevision.id).where(
                 AnswerRevision.conference_id == conference.id,
                 AnswerRevision.field_key == field_key,
-                col(AnswerRevision.replaced_at) >= conference.amended_at,
+                AnswerRevision.replaced_at >= conference.amended_at,
             )
         ).first()
         if already is None:
@@ -521,7 +522,7 @@ class ConferenceStore(StoreBase):
     def _replace_habits(self, session: Session, conference_id: str, habits: Iterable[str]) -> None:
         wanted = {h.strip() for h in habits if h.strip()}
         session.execute(
-            delete(HabitObservation).where(col(HabitObservation.conference_id) == conference_id)
+            delete(HabitObservation).where(HabitObservation.conference_id == conference_id)
         )
         session.add_all(HabitObservation(conference_id=conference_id, habit=h) for h in wanted)
 
@@ -574,8 +575,8 @@ class ConferenceStore(StoreBase):
             )
             if written or habits or closed:
                 return False
-            session.execute(delete(Answer).where(col(Answer.conference_id) == conference_id))
-            session.execute(delete(Goal).where(col(Goal.set_by_conference_id) == conference_id))
+            session.execute(delete(Answer).where(Answer.conference_id == conference_id))
+            session.execute(delete(Goal).where(Goal.set_by_conference_id == conference_id))
             session.delete(row)
             return True
 
@@ -587,15 +588,15 @@ class ConferenceStore(StoreBase):
             conference = require(
                 session.get(Conference, conference_id), "conference", conference_id
             )
-            previous = session.exec(
+            previous = session.scalars(
                 select(Conference)
                 .where(
                     Conference.student_id == conference.student_id,
                     Conference.status == ConferenceStatus.COMPLETE,
                     Conference.id != conference.id,
-                    col(Conference.started_at) <= conference.started_at,
+                    Conference.started_at <= conference.started_at,
                 )
-                .order_by(col(Conference.started_at).desc())
+                .order_by(Conference.started_at.desc())
                 .limit(1)
             ).first()
             if previous is None:
@@ -612,7 +613,7 @@ class ConferenceStore(StoreBase):
             return session.scalars(
                 select(Conference.id)
                 .where(Conference.student_id == student_id, Conference.status == status)
-                .order_by(col(Conference.started_at).desc())
+                .order_by(Conference.started_at.desc())
                 .limit(1)
             ).first()
 

@@ -1,6 +1,6 @@
 """An export's reads from a database file, with the sqlite3 module alone.
 
-Loading SQLAlchemy, SQLModel and pydantic takes a tenth of an export of 25,000
+Loading SQLAlchemy and its mapped tables takes a tenth of an export of 25,000
 conferences, and their rows cost more to build than sqlite3's. An export reads the
 file through this instead, with the same SQL as the store (export_sql.py and
 roster_reads.py), when nothing about the file needs the store: a file at this version's

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, text
-from sqlmodel import col, select
+from sqlalchemy import Connection, func, select, text
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.export_sql import (
@@ -69,7 +68,7 @@ class ExportReadStore(StoreBase):
         """Students (archived too) whose name or preferred name is `name`, ignoring case
         and spacing (compared in Python: SQLite's lower() knows only ASCII)."""
         wanted = name_key(name)
-        query = select(Student).order_by(func.lower(Student.name), col(Student.id))
+        query = select(Student).order_by(func.lower(Student.name), Student.id)
         with self._read() as session:
             return [
                 student_info(row)
@@ -80,7 +79,7 @@ class ExportReadStore(StoreBase):
     def classes_named(self, name: str) -> list[ClassInfo]:
         """Classes (archived too) named `name`, ignoring case."""
         wanted = name_key(name)
-        query = select(SchoolClass).order_by(col(SchoolClass.archived), col(SchoolClass.id))
+        query = select(SchoolClass).order_by(SchoolClass.archived, SchoolClass.id)
         with self._read() as session:
             return [
                 class_info(row)

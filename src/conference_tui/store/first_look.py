@@ -1,6 +1,6 @@
 """The roster for the first frame, read with the sqlite3 module alone.
 
-Loading SQLAlchemy, SQLModel and pydantic takes longer than Textual needs to paint.
+Loading SQLAlchemy and its mapped tables takes longer than Textual needs to paint.
 The teacher sees their class at once: this reads it (the same SQL as the store, see
 roster_reads.py) while the store opens behind it (opening_store.py). Anything unusual,
 a server, a new or empty file, a schema to migrate, a file that will not read, gives

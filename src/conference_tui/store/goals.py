@@ -7,9 +7,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, aliased
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
@@ -104,10 +103,10 @@ def goals_with_standing(
     closer = aliased(Conference)
     query = (
         select(Goal, setter.started_at, closer.started_at)
-        .join(setter, col(Goal.set_by_conference_id) == setter.id, isouter=True)
-        .join(closer, col(Goal.closed_by_conference_id) == closer.id, isouter=True)
+        .join(setter, Goal.set_by_conference_id == setter.id, isouter=True)
+        .join(closer, Goal.closed_by_conference_id == closer.id, isouter=True)
         .where(Goal.student_id == conference.student_id)
-        .order_by(col(Goal.set_at))
+        .order_by(Goal.set_at)
     )
     if goal_id is not None:
         query = query.where(Goal.id == goal_id)
@@ -115,9 +114,9 @@ def goals_with_standing(
         # Any goal closed before the conference is out; closed_at comes after the start
         # of the conference that closed it, so this keeps every goal that could be open.
         query = query.where(
-            (col(Goal.status) == GoalStatus.ACTIVE)
+            (Goal.status == GoalStatus.ACTIVE)
             | (Goal.closed_by_conference_id == conference.id)
-            | (col(Goal.closed_at) > conference.started_at)
+            | (Goal.closed_at > conference.started_at)
         )
     return [
         (goal, standing_at(goal, setter_started, closer_started, conference))
@@ -175,7 +174,7 @@ class GoalStore(StoreBase):
             rows = session.scalars(
                 select(Goal)
                 .where(Goal.student_id == student_id, Goal.status == GoalStatus.ACTIVE)
-                .order_by(col(Goal.set_at))
+                .order_by(Goal.set_at)
             ).all()
             return [goal_info(row) for row in rows]
 
@@ -183,7 +182,7 @@ class GoalStore(StoreBase):
         """Every goal the student has had, oldest first, with how each was closed."""
         with self._read() as session:
             rows = session.scalars(
-                select(Goal).where(Goal.student_id == student_id).order_by(col(Goal.set_at))
+                select(Goal).where(Goal.student_id == student_id).order_by(Goal.set_at)
             ).all()
             return [goal_info(row) for row in rows]
 
@@ -196,7 +195,7 @@ class GoalStore(StoreBase):
                     (Goal.set_by_conference_id == conference_id)
                     | (Goal.closed_by_conference_id == conference_id)
                 )
-                .order_by(col(Goal.set_at))
+                .order_by(Goal.set_at)
             ).all()
             return [goal_info(row) for row in rows]
 
@@ -228,14 +227,14 @@ class GoalStore(StoreBase):
                     Conference.student_id == student_id,
                     Conference.status == ConferenceStatus.COMPLETE,
                 )
-                .order_by(col(Conference.started_at).desc())
+                .order_by(Conference.started_at.desc())
                 .limit(1)  # without it the ORM loads every conference before taking the first
             )
             if current is not None:
                 previous_query = previous_query.where(Conference.id != current.id)
                 if current.status == ConferenceStatus.COMPLETE:
                     previous_query = previous_query.where(
-                        col(Conference.started_at) < current.started_at
+                        Conference.started_at < current.started_at
                     )
             previous = session.scalars(previous_query).first()
             if previous is None:
@@ -245,7 +244,7 @@ class GoalStore(StoreBase):
                     session.execute(
                         select(Answer.field_key, Answer.value).where(
                             Answer.conference_id == previous.id,
-                            col(Answer.field_key).in_(tuple(answer_keys)),
+                            Answer.field_key.in_(tuple(answer_keys)),
                         )
                     ).all()
                 )
@@ -263,7 +262,7 @@ class GoalStore(StoreBase):
             rows = session.scalars(
                 select(Goal)
                 .where(Goal.student_id == student_id, Goal.status == GoalStatus.ACTIVE)
-                .order_by(col(Goal.set_at))
+                .order_by(Goal.set_at)
             ).all()
             return tuple(goal_info(row) for row in rows), frozenset()
         shown: list[GoalInfo] = []

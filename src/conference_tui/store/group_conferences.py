@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.conferences import conference_infos
@@ -75,7 +75,7 @@ class GroupConferenceStore(StoreBase):
                 row.student_id: row
                 for row in session.scalars(
                     select(Conference).where(
-                        col(Conference.student_id).in_(wanted),
+                        Conference.student_id.in_(wanted),
                         Conference.form_id == form_id,
                         Conference.status == ConferenceStatus.DRAFT,
                     )
@@ -121,9 +121,7 @@ class GroupConferenceStore(StoreBase):
     def _group(self, session: Session, group_id: str) -> GroupConferenceInfo:
         rows = list(
             session.scalars(
-                select(Conference)
-                .where(Conference.group_id == group_id)
-                .order_by(col(Conference.id))
+                select(Conference).where(Conference.group_id == group_id).order_by(Conference.id)
             )
         )
         if not rows:
@@ -131,7 +129,7 @@ class GroupConferenceStore(StoreBase):
         students = {
             row.id: student_info(row)
             for row in session.scalars(
-                select(Student).where(col(Student.id).in_([row.student_id for row in rows]))
+                select(Student).where(Student.id.in_([row.student_id for row in rows]))
             )
         }
         members = [
@@ -156,7 +154,7 @@ class GroupConferenceStore(StoreBase):
                 return []
             others = session.scalars(
                 select(Student)
-                .join(Conference, col(Conference.student_id) == col(Student.id))
+                .join(Conference, Conference.student_id == Student.id)
                 .where(Conference.group_id == row.group_id, Conference.id != row.id)
             )
             names = [student_info(student) for student in others]
@@ -201,17 +199,15 @@ class GroupConferenceStore(StoreBase):
             written = session.scalar(
                 select(func.count())
                 .select_from(Answer)
-                .where(col(Answer.conference_id).in_(ids), Answer.value != "")
+                .where(Answer.conference_id.in_(ids), Answer.value != "")
             )
             habits = session.scalar(
                 select(func.count())
                 .select_from(HabitObservation)
-                .where(col(HabitObservation.conference_id).in_(ids))
+                .where(HabitObservation.conference_id.in_(ids))
             )
             closed = session.scalar(
-                select(func.count())
-                .select_from(Goal)
-                .where(col(Goal.closed_by_conference_id).in_(ids))
+                select(func.count()).select_from(Goal).where(Goal.closed_by_conference_id.in_(ids))
             )
             if written or habits or closed:
                 for row in rows:
@@ -219,8 +215,8 @@ class GroupConferenceStore(StoreBase):
                         row.editor_id = ""
                         row.editor_seen_at = None
                 return False
-            session.execute(delete(Answer).where(col(Answer.conference_id).in_(ids)))
-            session.execute(delete(Goal).where(col(Goal.set_by_conference_id).in_(ids)))
+            session.execute(delete(Answer).where(Answer.conference_id.in_(ids)))
+            session.execute(delete(Goal).where(Goal.set_by_conference_id.in_(ids)))
             for row in rows:
                 session.delete(row)
             return True

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlmodel import col
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store.base import StoreBase
@@ -19,23 +18,23 @@ class HistoryStore(StoreBase):
         self, student_id: str, limit: int = 100, offset: int = 0
     ) -> list[ConferenceSummary]:
         """A page of the student's conferences, newest first (drafts included)."""
-        teaching = Answer.__table__.alias("teaching")  # type: ignore[attr-defined]
+        teaching = Answer.__table__.alias("teaching")
         # One goal per line even where a conference set several: the first it set.
         goal_set = (
-            select(col(Goal.text))
-            .where(col(Goal.set_by_conference_id) == Conference.id)
-            .order_by(col(Goal.set_at))
+            select(Goal.text)
+            .where(Goal.set_by_conference_id == Conference.id)
+            .order_by(Goal.set_at)
             .limit(1)
             .scalar_subquery()
         )
         query = (
             select(
-                col(Conference.id),
-                col(Conference.status),
-                col(Conference.started_at),
-                col(Conference.piece_title),
-                col(Conference.amended_at),
-                col(Conference.group_id),
+                Conference.id,
+                Conference.status,
+                Conference.started_at,
+                Conference.piece_title,
+                Conference.amended_at,
+                Conference.group_id,
                 teaching.c.value,
                 goal_set,
             )
@@ -46,9 +45,9 @@ class HistoryStore(StoreBase):
                     teaching.c.kind == Kind.TEACHING_POINT,
                 ),
             )
-            .where(col(Conference.student_id) == student_id)
+            .where(Conference.student_id == student_id)
             # The id breaks ties, so that pages never repeat or skip a conference.
-            .order_by(col(Conference.started_at).desc(), col(Conference.id).desc())
+            .order_by(Conference.started_at.desc(), Conference.id.desc())
             .limit(limit)
             .offset(offset)
         )
@@ -83,7 +82,7 @@ class HistoryStore(StoreBase):
                 session.scalar(
                     select(func.count())
                     .select_from(Conference)
-                    .where(col(Conference.student_id) == student_id)
+                    .where(Conference.student_id == student_id)
                 )
                 or 0
             )
@@ -91,10 +90,10 @@ class HistoryStore(StoreBase):
     def habit_tally(self, student_id: str) -> list[HabitTally]:
         """Habits of Mind observed in the student's conferences, most often first."""
         query = (
-            select(col(HabitObservation.habit), col(Conference.started_at))
-            .join(Conference, col(Conference.id) == HabitObservation.conference_id)
-            .where(col(Conference.student_id) == student_id)
-            .order_by(col(Conference.started_at))
+            select(HabitObservation.habit, Conference.started_at)
+            .join(Conference, Conference.id == HabitObservation.conference_id)
+            .where(Conference.student_id == student_id)
+            .order_by(Conference.started_at)
         )
         with self._read() as session:
             rows = session.execute(query).all()
@@ -115,20 +114,20 @@ class HistoryStore(StoreBase):
         own), oldest conference first, in one query: what a trend is drawn from."""
         query = (
             select(
-                col(Conference.id),
-                col(Conference.started_at),
-                col(Conference.status),
-                col(Answer.field_key),
-                col(Answer.kind),
-                col(Answer.value),
+                Conference.id,
+                Conference.started_at,
+                Conference.status,
+                Answer.field_key,
+                Answer.kind,
+                Answer.value,
             )
-            .join(Answer, col(Answer.conference_id) == col(Conference.id))
+            .join(Answer, Answer.conference_id == Conference.id)
             .where(
-                col(Conference.student_id) == student_id,
-                col(Answer.kind).in_([Kind.RUBRIC_TEACHER, Kind.RUBRIC_STUDENT]),
-                col(Answer.value) != "",
+                Conference.student_id == student_id,
+                Answer.kind.in_([Kind.RUBRIC_TEACHER, Kind.RUBRIC_STUDENT]),
+                Answer.value != "",
             )
-            .order_by(col(Conference.started_at), col(Conference.id), col(Answer.field_key))
+            .order_by(Conference.started_at, Conference.id, Answer.field_key)
         )
         with self._read() as session:
             return [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import col
 
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.models import SchoolClass, Student
@@ -127,7 +126,7 @@ class RosterStore(StoreBase):
             updated_at=now,
         )
         with self._write() as session:
-            current = session.scalars(select(SchoolClass).where(~col(SchoolClass.archived)))
+            current = session.scalars(select(SchoolClass).where(~SchoolClass.archived))
             school_class = next(
                 (c for c in current if name_key(c.name) == name_key(class_name)), None
             )
@@ -181,9 +180,9 @@ class RosterStore(StoreBase):
     def archived_students(self, class_id: str | None) -> list[StudentInfo]:
         """The archived students of a class (of every class when None), by family name:
         the ones `archive_student(id, archived=False)` can bring back."""
-        query = select(Student).where(col(Student.archived))
+        query = select(Student).where(Student.archived)
         if class_id is not None:
-            query = query.where(col(Student.class_id) == class_id)
+            query = query.where(Student.class_id == class_id)
         with self._read() as session:
             rows = [student_info(row) for row in session.scalars(query)]
         return sorted(rows, key=lambda student: family_name_key(student.name))

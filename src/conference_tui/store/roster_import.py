@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlalchemy.orm import Session
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.clock import Clock
@@ -97,7 +97,7 @@ class RosterImportStore(StoreBase):
 def _classes_by_name(session: Session) -> dict[str, SchoolClass]:
     """Classes by name; a current class wins over an archived one of the same name."""
     found: dict[str, SchoolClass] = {}
-    rows = session.scalars(select(SchoolClass).order_by(col(SchoolClass.archived).desc()))
+    rows = session.scalars(select(SchoolClass).order_by(SchoolClass.archived.desc()))
     for row in rows:
         key = name_key(row.name)
         if key in found and not found[key].archived and not row.archived:
@@ -109,7 +109,7 @@ def _classes_by_name(session: Session) -> dict[str, SchoolClass]:
 
 
 def _student_names(session: Session, class_id: str) -> dict[str, int | None]:
-    rows = session.scalars(select(col(Student.name)).where(col(Student.class_id) == class_id))
+    rows = session.scalars(select(Student.name).where(Student.class_id == class_id))
     return {name_key(name): None for name in rows}
 
 

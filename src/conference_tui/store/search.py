@@ -28,7 +28,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.sql import Select
-from sqlmodel import col
 
 from conference_tui.store.base import StoreBase
 from conference_tui.store.models import Answer, Conference, Goal, Student, UTCDateTime
@@ -233,55 +232,55 @@ class SearchStore(StoreBase):
         answers: Select[*tuple[Any, ...]] = (
             select(
                 literal("answer").label("kind"),
-                col(Answer.id).label("ref_id"),
-                col(Conference.student_id).label("student_id"),
-                col(Student.name).label("name"),
-                col(Student.class_id).label("class_id"),
-                col(Answer.conference_id).label("conference_id"),
-                col(Answer.stage_key).label("stage_key"),
-                col(Answer.field_key).label("field_key"),
-                col(Conference.started_at).label("started_at"),
-                col(Answer.value).label("body"),
-                col(Conference.form_id).label("form_id"),
+                Answer.id.label("ref_id"),
+                Conference.student_id.label("student_id"),
+                Student.name.label("name"),
+                Student.class_id.label("class_id"),
+                Answer.conference_id.label("conference_id"),
+                Answer.stage_key.label("stage_key"),
+                Answer.field_key.label("field_key"),
+                Conference.started_at.label("started_at"),
+                Answer.value.label("body"),
+                Conference.form_id.label("form_id"),
             )
-            .join(Conference, col(Conference.id) == Answer.conference_id)
-            .join(Student, col(Student.id) == Conference.student_id)
-            .where(every_word(col(Answer.value)))
+            .join(Conference, Conference.id == Answer.conference_id)
+            .join(Student, Student.id == Conference.student_id)
+            .where(every_word(Answer.value))
         )
         goals = (
             select(
                 literal("goal"),
-                col(Goal.id),
-                col(Goal.student_id),
-                col(Student.name),
-                col(Student.class_id),
-                col(Goal.set_by_conference_id),
+                Goal.id,
+                Goal.student_id,
+                Student.name,
+                Student.class_id,
+                Goal.set_by_conference_id,
                 literal(""),
                 literal("goal"),
                 null().label("started_at"),
-                col(Goal.text),
+                Goal.text,
                 literal(None, String),
             )
-            .join(Student, col(Student.id) == Goal.student_id)
-            .where(every_word(col(Goal.text)), col(Goal.set_by_conference_id).is_(None))
+            .join(Student, Student.id == Goal.student_id)
+            .where(every_word(Goal.text), Goal.set_by_conference_id.is_(None))
         )
         notes = (
-            col(Student.name)
+            Student.name
             + " "
-            + col(Student.preferred_name)
+            + Student.preferred_name
             + " "
-            + col(Student.interests)
+            + Student.interests
             + " "
-            + col(Student.strengths)
+            + Student.strengths
             + " "
-            + col(Student.needs)
+            + Student.needs
         )
         students = select(
             literal("student"),
-            col(Student.id),
-            col(Student.id),
-            col(Student.name),
-            col(Student.class_id),
+            Student.id,
+            Student.id,
+            Student.name,
+            Student.class_id,
             literal(None, String),
             literal(""),
             literal(""),
