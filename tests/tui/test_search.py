@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
@@ -9,7 +12,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from conference_tui.field_kinds import form_field_key
 from conference_tui.forms import HABITS_OF_MIND
 from conference_tui.store import SearchFilters, Store
-from conference_tui.store.records import AnswerEdit
+from conference_tui.store.records import AnswerEdit, SearchPage
 from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
@@ -23,11 +26,13 @@ from .conftest import (
     StoryData,
     at,
     hold_conference,
+    key_event,
     make_test_app,
     one_student,
     settle,
     type_ahead,
 )
+from .test_conference import wait_until
 
 
 def status(screen: SearchScreen) -> str:
@@ -266,6 +271,55 @@ async def test_a_late_answer_never_replaces_a_newer_one(
         assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
 
 
+async def test_words_typed_while_a_search_runs_are_asked_for_together_once_it_answers(
+    app_store: Store,
+    fixed_clock: SettableClock,
+    story: StoryData,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search starts with the first letter, not after a pause in typing; the letters
+    typed while it runs make one search once it answers, and its own answer (for words
+    the teacher has typed past) is never drawn."""
+    looked_up = app_store.search_page
+    asked: list[str] = []
+    answer = threading.Event()
+
+    def search_page_when_let(text: str, *args: Any, **kwargs: Any) -> SearchPage:
+        asked.append(text)
+        answer.wait()
+        return looked_up(text, *args, **kwargs)
+
+    monkeypatch.setattr(app_store, "search_page", search_page_when_let)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot, app)
+        drawn: list[str] = []
+        show_hits = screen.show_hits
+        monkeypatch.setattr(
+            screen,
+            "show_hits",
+            lambda n, query, page: (drawn.append(query.text), show_hits(n, query, page)),
+        )
+        try:
+            for key in "zep":
+                app.post_message(key_event(key))
+            await wait_until(pilot, lambda: asked, "the first letter's search")
+            for key in "pelin":
+                app.post_message(key_event(key))
+            await wait_until(
+                pilot,
+                lambda: screen.query_one("#search-box", Input).value == "zeppelin",
+                "the rest of the word typed",
+            )
+            assert asked == ["z"], "a search asked while one was running"
+        finally:
+            answer.set()
+        await settle(pilot)
+        assert asked == ["z", "zeppelin"]
+        assert drawn == ["zeppelin"]
+        assert len(result_lines(screen)) == 1 and "zeppelin" in result_lines(screen)[0]
+
+
 async def test_escape_goes_back_and_nothing_found_says_so(
     app_store: Store, fixed_clock: SettableClock, story: StoryData
 ) -> None:
@@ -315,7 +369,7 @@ async def test_the_next_page_loads_as_the_cursor_nears_the_end(
         await search_for(pilot, screen, "kestrel")
         results = screen.query_one("#results", OptionList)
         assert results.option_count == PAGE_SIZE
-        assert "50 notes so far, more below" in status(screen)
+        assert f"{PAGE_SIZE} notes so far, more below" in status(screen)
         await type_ahead(pilot, "down", "end")  # into the results, then the last one shown
         await settle(pilot)
         assert results.option_count == total  # the rest came

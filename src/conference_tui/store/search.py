@@ -36,7 +36,10 @@ from conference_tui.store.text_rules import MATCH_END, MATCH_START
 
 SNIPPET_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
-PAGE_SIZE = 50
+# A screen's worth and more (a result takes two lines or more); the rest is read as the
+# cursor comes near it. Each result drawn costs: 50 at a time were a third of the
+# time from a word typed to its results on screen at 250,000 conferences.
+PAGE_SIZE = 20
 # A note's key in the index is its conference's start in whole seconds times this (see
 # migration 0005, which must agree).
 KEY_SPAN = 2**21

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -32,10 +31,6 @@ from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_input import TextInput
 
-# A pause this long in typing runs the search: keys that arrive together (a fast typist,
-# a paste) make one search, and the teacher waits no longer than this for it. A page of
-# results takes a few ms (13 at 250,000 conferences); a newer search cancels an older one.
-DEBOUNCE_SECONDS = 0.02
 # The next page is asked for when the cursor comes this close to the last result shown.
 LOAD_AHEAD = 10
 # Beyond this, more words only slow the search down: every word must match anyway.
@@ -190,7 +185,9 @@ class SearchScreen(CopiesConference):
         self.loading_more = False
         # Down pressed on the last result: taken once the next page is on screen.
         self.down_when_more = False
-        self.debounce: Timer | None = None
+        # One search at a time: words typed while it runs are asked for once it answers.
+        self.searching = False
+        self.changes = 0
         self.asked = 0
         self.answered = 0
         # Words typed that have no results on screen yet; settled by answered_now().
@@ -242,10 +239,13 @@ class SearchScreen(CopiesConference):
     @on(Input.Changed)
     @on(Select.Changed)
     def something_changed(self) -> None:
+        """Searched at once, not after a pause in typing (20 ms of every search): a word's
+        first letters take a millisecond or two to look up, and the words typed while a
+        search runs are asked for together once it answers, its own answer not drawn."""
         self.is_busy = True
-        if self.debounce is not None:
-            self.debounce.stop()
-        self.debounce = self.set_timer(DEBOUNCE_SECONDS, self.run_search)
+        self.changes += 1
+        if not self.searching:
+            self.run_search()
 
     def current_query(self) -> Query:
         """What to search for; raises BadDate when a date box holds something else."""
@@ -281,19 +281,38 @@ class SearchScreen(CopiesConference):
             self.show_hits(self.asked, query, SearchPage([], None))
             return
         self.asked += 1
-        asked = self.asked
+        asked, changes = self.asked, self.changes
         store = self.conference_app.store
         self.set_status("Searching…")
+        self.searching = True
+
+        def answered(page: SearchPage) -> None:
+            self.searching = False
+            if changes != self.changes:
+                self.run_search()  # typed on meanwhile: this answer is for older words
+            else:
+                self.show_hits(asked, query, page)
+
+        def failed(message: str) -> None:
+            self.searching = False
+            if changes != self.changes:
+                self.run_search()
+            else:
+                self.search_failed(message)
+
         run_in_background(
             self,
             lambda: store.search_page(query.text, query.filters),
-            lambda page: self.show_hits(asked, query, page),
+            answered,
             group="search",
-            failed=self.search_failed,
+            failed=failed,
         )
 
     def on_screen_resume(self) -> None:
         # Back from a hit opened, and perhaps amended: the results may show old words.
+        # (A search still on its way brings them fresh, and is not to be cancelled.)
+        if self.searching:
+            return
         if self.shown is not None and self.shown.text.strip() and self.hits:
             self.read_again(self.shown)
 
@@ -452,9 +471,8 @@ class SearchScreen(CopiesConference):
             # wait for the results they are meant for.
             self.results_wanted = True
             self.conference_app.key_gate.hold(self, "the search results", part="search-now")
-            if self.debounce is not None:
-                self.debounce.stop()
-            self.run_search()
+            if not self.searching:
+                self.run_search()
             return
         results = self.query_one("#results", OptionList)
         if isinstance(self.focused, Input) and results.option_count:
