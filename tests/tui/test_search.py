@@ -507,3 +507,26 @@ async def test_results_are_read_again_on_return_from_a_note(
         assert "Still scared of the dark" in line
         assert app.focused is screen.query_one("#results")
         assert screen.selected_hit() is not None
+
+
+async def test_back_from_a_note_past_the_first_page_the_cursor_is_still_on_it(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: back from the 22nd result, the results were read
+    again as one page, and the cursor fell back to the 20th: enter opened another note."""
+    _, total = many_kestrels(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "kestrel")
+        await type_ahead(pilot, "down", "end", "down", "down")
+        wanted = screen.selected_hit()
+        results = screen.query_one("#results", OptionList)
+        assert results.highlighted == PAGE_SIZE + 1 and wanted is not None
+        await type_ahead(pilot, "enter")
+        assert isinstance(app.screen, ConferenceScreen)
+        await type_ahead(pilot, "escape")
+        assert app.screen is screen
+        assert screen.selected_hit() == wanted
+        assert results.highlighted == PAGE_SIZE + 1
+        assert results.option_count == total

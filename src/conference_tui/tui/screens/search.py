@@ -24,6 +24,7 @@ from conference_tui.forms import HABITS_OF_MIND, Form
 from conference_tui.store import SearchFilters
 from conference_tui.store.records import SearchHit, SearchPage, SearchPosition
 from conference_tui.store.roster_records import ClassInfo
+from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.footer import KeysFooter
@@ -324,8 +325,12 @@ class SearchScreen(CopiesConference):
         asked = self.asked
         store = self.conference_app.store
 
+        # As many as were shown (pages loaded as the cursor went down): the note the
+        # cursor is on may be far past the first page.
+        shown = max(PAGE_SIZE, len(self.hits))
+
         def read() -> SearchPage:
-            return store.search_page(query.text, query.filters)
+            return store.search_page(query.text, query.filters, limit=shown)
 
         def show(page: SearchPage) -> None:
             if asked != self.asked:
