@@ -8,6 +8,9 @@ from pathlib import Path
 
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
+from conference_tui.tui.screens.group_conference import GroupConferenceScreen
+from conference_tui.tui.screens.history import HistoryScreen
+from conference_tui.tui.screens.roster import RosterScreen
 
 from .conftest import SettableClock, make_test_app, settle, type_ahead
 
@@ -36,5 +39,65 @@ async def test_a_read_only_store_keeps_the_note_on_screen_and_the_file_as_it_was
         await settle(pilot)
         assert "open read-only" in app.export_screenshot().replace("&#160;", " ")
         assert screen.editors["piece_title"].value() == "Kite flying"
+    store.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+async def test_typing_in_a_file_open_only_to_read_never_keeps_escape_from_leaving(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: typed into a completed conference of a damaged file,
+    every save failed and was retried, and escape never left (only ctrl+q twice did)."""
+    path = tmp_path / "conferences.db"
+    store = Store.open(str(path), clock=fixed_clock)
+    student = store.add_student(store.add_class("7B").id, "Ana Lopez")
+    draft = store.start_conference(student.id, "writing-conference", 1, "clarify")
+    store.save_answer(draft.id, "clarify", "piece_title", "Kite", False)
+    store.complete_conference(draft.id)
+    store.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    why = "The database is damaged. It is open read-only."
+    store = Store.open_to_read(str(path), why, clock=fixed_clock)
+    app = make_test_app(store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "enter")
+        assert isinstance(app.screen, HistoryScreen)
+        await type_ahead(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        await type_ahead(pilot, " attempt")
+        assert screen.editors["piece_title"].value() == "Kite attempt"
+        told = [n.message for n in app._notifications if n.title == "Open only to read"]
+        assert len(told) == 1 and told[0].startswith("Nothing typed here is kept")
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, HistoryScreen), "escape did not leave the conference"
+        await type_ahead(pilot, "enter", "x", "escape")  # told again on the next visit
+        told = [n.message for n in app._notifications if n.title == "Open only to read"]
+        assert len(told) == 2
+        assert isinstance(app.screen, HistoryScreen)
+    store.close()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    path = tmp_path / "conferences.db"
+    store = Store.open(str(path), clock=fixed_clock)
+    school_class = store.add_class("7B")
+    ana, ben = (store.add_student(school_class.id, name) for name in ("Ana Lopez", "Ben Okafor"))
+    store.start_group_conference([ana.id, ben.id], "writing-conference", 1, "clarify")
+    store.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    store = Store.open_to_read(str(path), "The database is damaged.", clock=fixed_clock)
+    app = make_test_app(store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        assert isinstance(app.screen, GroupConferenceScreen)
+        await type_ahead(pilot, "Kites", "escape")
+        assert isinstance(app.screen, RosterScreen), "escape did not leave the group"
+        assert [n.title for n in app._notifications].count("Open only to read") == 1
     store.close()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

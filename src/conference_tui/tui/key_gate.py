@@ -159,9 +159,11 @@ class KeyGate:
         if self.told_message and not self.holds:
             self.take_down_notice()
         if dropped:
+            # What to do next is the refusal's to say (the file is busy: again in a moment;
+            # open only to read: not at all): "type them again" misled on a damaged file.
             self.app.notify(
                 f"{dropped} key{'s' if dropped != 1 else ''} typed while it was opening "
-                "were not used, so that they change nothing you did not see. Type them again.",
+                "were not used, so that they change nothing you did not see.",
                 title="Keys not used",
                 severity="warning",
                 timeout=8,

@@ -118,6 +118,23 @@ class ClosesOverDialogs(AppScreen[ResultType]):
 
     closing = False
     dismissed = False
+    # Told, on this visit, that nothing typed here is kept (a file open only to read).
+    read_only_told = False
+
+    def nothing_is_kept(self) -> bool:
+        """Whether the store takes nothing (a damaged file, open only to read). What is
+        typed then is never queued to be saved: saves that cannot succeed kept escape
+        from ever leaving (found in a teacher's check). Said once a visit."""
+        why = self.conference_app.store.read_only_because
+        if why and not self.read_only_told:
+            self.read_only_told = True
+            self.conference_app.notify(
+                f"Nothing typed here is kept: escape goes back. {why}",
+                title="Open only to read",
+                severity="warning",
+                timeout=15,
+            )
+        return bool(why)
 
     def close(self) -> None:
         """Dismiss this screen, even with a dialog on top: a plain dismiss would close

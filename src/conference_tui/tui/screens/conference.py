@@ -188,6 +188,7 @@ class ConferenceScreen(
         self.clock_started = 0.0
         self.closing = False
         self.dismissed = False
+        self.read_only_told = False
         # The unsaved fields the teacher was last warned of on escape: a second escape
         # leaves without them; a new problem is warned of again.
         self.leave_warned_of: dict[str, tuple[str, str]] = {}

@@ -49,7 +49,7 @@ class Autosave(ConferenceState):
         by_student: bool = False,
     ) -> None:
         """Queue the answers `parts` of `editor`'s field that the store does not hold."""
-        if self.draft is None:
+        if self.draft is None or self.nothing_is_kept():
             return
         typed_at = self.conference_app.key_gate.last_typed_at
         editor.queue_into([self.draft], typed_at, parts, by_student=by_student)

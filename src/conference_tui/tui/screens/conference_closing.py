@@ -190,6 +190,11 @@ class ConferenceClosing(ConferenceState):
         return super().check_action(action, parameters)
 
     def action_leave(self, _kind: str = "draft") -> None:
+        if self.nothing_is_kept():
+            # Nothing typed here was saved, and nothing can be: no save to wait for.
+            self.stop_editing()
+            self.close()
+            return
         # A field typed on since the store refused it (a date half typed) is judged by
         # its new text, once saved: only what is still refused as it stands stops escape.
         self.queue_everything_unsaved()

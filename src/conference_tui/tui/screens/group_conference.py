@@ -300,7 +300,7 @@ class GroupConferenceScreen(ClosesOverDialogs[None]):
         return [self.drafts[owner]]
 
     def queue_if_unsaved(self, editor: FieldEditor) -> None:
-        if self.drafts:
+        if self.drafts and not self.nothing_is_kept():
             editor.queue_into(self.drafts_of(editor), self.conference_app.key_gate.last_typed_at)
 
     def queue_everything_unsaved(self) -> None:
@@ -478,6 +478,10 @@ class GroupConferenceScreen(ClosesOverDialogs[None]):
         self.leave_after_save("complete")
 
     def action_leave(self) -> None:
+        if self.nothing_is_kept():
+            # Nothing typed here was saved, and nothing can be: no save to wait for.
+            self.close()
+            return
         self.leave_after_save("leave")
 
     def leave_after_save(self, action: str) -> None:
