@@ -328,7 +328,7 @@ async def test_escape_goes_back_and_nothing_found_says_so(
         screen = await open_search(pilot, app)
         await search_for(pilot, screen, "xylophone")
         assert result_lines(screen) == []
-        assert "No notes match" in status(screen)
+        assert status(screen) == "No notes match. Check the spelling, or try another word."
         await type_ahead(pilot, "down", "enter")  # nothing to go to, nothing to open
         await settle(pilot)
         assert app.screen is screen
@@ -530,3 +530,20 @@ async def test_back_from_a_note_past_the_first_page_the_cursor_is_still_on_it(
         assert screen.selected_hit() == wanted
         assert results.highlighted == PAGE_SIZE + 1
         assert results.option_count == total
+
+
+def test_nothing_found_offers_only_the_advice_that_can_help() -> None:
+    from datetime import date
+
+    from conference_tui.tui.screens.search import nothing_found
+
+    none = SearchFilters()
+    since = SearchFilters(since=date(2026, 1, 5))
+    assert nothing_found(Query("kite", none)) == (
+        "No notes match. Check the spelling, or try another word."
+    )
+    assert nothing_found(Query("kite tail", none)) == "No notes match. Try fewer words."
+    assert nothing_found(Query("kite", since)) == ("No notes match. Clear the filters (ctrl+r).")
+    assert nothing_found(Query("kite tail", since)) == (
+        "No notes match. Try fewer words, or clear the filters (ctrl+r)."
+    )

@@ -138,6 +138,21 @@ class Query:
     filters: SearchFilters
 
 
+def nothing_found(query: Query) -> str:
+    """Only the advice that can help: fewer words where there are several, the filters
+    cleared where some are set (a teacher's check found both offered for one word and
+    no filter)."""
+    ways = []
+    if len(query.text.split()) > 1:
+        ways.append("try fewer words")
+    if query.filters != SearchFilters():
+        ways.append("clear the filters (ctrl+r)")
+    if not ways:
+        return "No notes match. Check the spelling, or try another word."
+    advice = ", or ".join(ways)
+    return f"No notes match. {advice[0].upper()}{advice[1:]}."
+
+
 class SearchScreen(CopiesConference):
     """Type to search all notes; filters narrow by class, dates and Habit of Mind."""
 
@@ -390,7 +405,7 @@ class SearchScreen(CopiesConference):
         if self.shown is None or not self.shown.text.strip():
             self.set_status(HINT)
         elif not count:
-            self.set_status("No notes match. Try fewer words, or clear the filters (ctrl+r).")
+            self.set_status(nothing_found(self.shown))
         else:
             more = " so far, more below" if self.next_page is not None else ""
             self.set_status(
