@@ -10,6 +10,7 @@ from textual import events
 from textual.app import active_app
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from conference_tui.tui.background import run_in_background
 
@@ -135,6 +136,14 @@ class ClosesOverDialogs(AppScreen[ResultType]):
                 timeout=15,
             )
         return bool(why)
+
+    def scroll_to_center(self, widget: Widget, animate: bool = True, **options: Any) -> None:
+        """At once, never animated. Textual centres a field reached by tab this way (in
+        Screen.set_focus) with a scroll of 150 ms or more, which raced the field's own
+        scroll into sight (FieldEditor.scroll_into_sight): on a busy machine it began
+        after it, and keys typed meanwhile landed in a field still moving out of sight."""
+        options["immediate"] = True
+        super().scroll_to_center(widget, False, **options)
 
     def close(self) -> None:
         """Dismiss this screen, even with a dialog on top: a plain dismiss would close
