@@ -547,3 +547,26 @@ def test_nothing_found_offers_only_the_advice_that_can_help() -> None:
     assert nothing_found(Query("kite tail", since)) == (
         "No notes match. Try fewer words, or clear the filters (ctrl+r)."
     )
+
+
+async def test_a_down_whose_page_came_before_it_was_handled_still_goes_down(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Down on the last result asks for the next page with a message; the page asked for
+    as the cursor neared the end can come before that message is handled. The down was
+    then lost (the page left nothing more to ask for), found in a busy test run."""
+    many_kestrels(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_search(pilot, app)
+        await search_for(pilot, screen, "kestrel")
+        next_page = app_store.search_page("kestrel", after=screen.next_page)
+        screen.loading_more = True  # as if the next page were on its way
+        await type_ahead(pilot, "down", "end")
+        results = screen.query_one("#results", OptionList)
+        assert results.highlighted == PAGE_SIZE - 1
+        screen.more_arrived(screen.answered, next_page)  # the page comes first ...
+        screen.down_past_the_last()  # ... then the down that asked for it is handled
+        await settle(pilot)
+        assert results.highlighted == PAGE_SIZE
+        assert not app.key_gate.is_held
