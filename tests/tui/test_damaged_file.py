@@ -14,20 +14,31 @@ from conference_tui.tui.screens.roster import RosterScreen
 
 from .conftest import SettableClock, make_test_app, settle, type_ahead
 
+WHY = "The database is damaged. It is open read-only."
+
+
+def ana_writes_kite(path: Path, clock: SettableClock) -> tuple[Store, str]:
+    """A store on a new file: Ana Lopez of 7B has a draft whose piece is "Kite"; and the
+    draft's id."""
+    store = Store.open(str(path), clock=clock)
+    student = store.add_student(store.add_class("7B").id, "Ana Lopez")
+    draft = store.start_conference(student.id, "writing-conference", 1, "clarify")
+    store.save_answer(draft.id, "clarify", "piece_title", "Kite", False)
+    return store, draft.id
+
+
+def fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
 
 async def test_a_read_only_store_keeps_the_note_on_screen_and_the_file_as_it_was(
     tmp_path: Path, fixed_clock: SettableClock
 ) -> None:
     path = tmp_path / "conferences.db"
-    store = Store.open(str(path), clock=fixed_clock)
-    school_class = store.add_class("7B")
-    student = store.add_student(school_class.id, "Ana Lopez")
-    conference = store.start_conference(student.id, "writing-conference", 1, "clarify")
-    store.save_answer(conference.id, "clarify", "piece_title", "Kite", False)
+    store, _ = ana_writes_kite(path, fixed_clock)
     store.close()
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    why = "The database is damaged. It is open read-only."
-    store = Store.open_to_read(str(path), why, clock=fixed_clock)
+    before = fingerprint(path)
+    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -40,7 +51,7 @@ async def test_a_read_only_store_keeps_the_note_on_screen_and_the_file_as_it_was
         assert "open read-only" in app.export_screenshot().replace("&#160;", " ")
         assert screen.editors["piece_title"].value() == "Kite flying"
     store.close()
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert fingerprint(path) == before
 
 
 async def test_typing_in_a_file_open_only_to_read_never_keeps_escape_from_leaving(
@@ -49,15 +60,11 @@ async def test_typing_in_a_file_open_only_to_read_never_keeps_escape_from_leavin
     """Found in a teacher's check: typed into a completed conference of a damaged file,
     every save failed and was retried, and escape never left (only ctrl+q twice did)."""
     path = tmp_path / "conferences.db"
-    store = Store.open(str(path), clock=fixed_clock)
-    student = store.add_student(store.add_class("7B").id, "Ana Lopez")
-    draft = store.start_conference(student.id, "writing-conference", 1, "clarify")
-    store.save_answer(draft.id, "clarify", "piece_title", "Kite", False)
-    store.complete_conference(draft.id)
+    store, draft_id = ana_writes_kite(path, fixed_clock)
+    store.complete_conference(draft_id)
     store.close()
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    why = "The database is damaged. It is open read-only."
-    store = Store.open_to_read(str(path), why, clock=fixed_clock)
+    before = fingerprint(path)
+    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -77,7 +84,7 @@ async def test_typing_in_a_file_open_only_to_read_never_keeps_escape_from_leavin
         assert len(told) == 2
         assert isinstance(app.screen, HistoryScreen)
     store.close()
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert fingerprint(path) == before
 
 
 async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
@@ -89,8 +96,8 @@ async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
     ana, ben = (store.add_student(school_class.id, name) for name in ("Ana Lopez", "Ben Okafor"))
     store.start_group_conference([ana.id, ben.id], "writing-conference", 1, "clarify")
     store.close()
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    store = Store.open_to_read(str(path), "The database is damaged.", clock=fixed_clock)
+    before = fingerprint(path)
+    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -100,4 +107,4 @@ async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
         assert isinstance(app.screen, RosterScreen), "escape did not leave the group"
         assert [n.title for n in app._notifications].count("Open only to read") == 1
     store.close()
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert fingerprint(path) == before
