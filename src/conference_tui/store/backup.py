@@ -48,7 +48,11 @@ DAILY_KEEP = 14
 # daily-DATE-WHICH.db: WHICH tells the databases apart (a teacher may keep two).
 DAILY_PATTERN = re.compile(r"daily-(\d{4}-\d{2}-\d{2})-([0-9a-f]{8})\.db")
 CHECK_LIMIT = 50
-QUICK_CHECK_SECONDS = 0.5
+# Long enough to check the whole of a file of 25,000 conferences (four years of a
+# teacher's classes: 0.3 s alone, 0.5 s beside the app's start) on a slow machine, so
+# that such a file, damaged, opens read-only. Half a second, once the check was
+# really stopped on time, let a damaged 25k file open to be written (a tmux check).
+QUICK_CHECK_SECONDS = 1.0
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:

@@ -17,7 +17,7 @@ def open_checked(database: str) -> Store:
     # The check runs in SQLite, which lets go of Python's lock, so it costs nothing
     # beside loading SQLAlchemy and the models, which only Python can do: the two one
     # after the other were 0.8 s of the app's first `n` at 25,000 conferences, and
-    # (the check stops at half a second) a second at 250,000.
+    # 1.5 s at 250,000 (where the check is stopped: see QUICK_CHECK_SECONDS).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quick-check") as pool:
         checking = pool.submit(damaged_file_warning, database)
         from conference_tui.store.store import Store
