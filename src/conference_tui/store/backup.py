@@ -313,7 +313,7 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> bool | None
         connection = sqlite3.connect(untouched_read_uri(path), uri=True, isolation_level=None)
         # Stopped from another thread: SQLite walks every page in one step of its
         # program, and a progress handler is asked only between steps; at 250,000
-        # conferences that step took a second, twice the time allowed.
+        # conferences that step took a second when half a second was allowed.
         stop = threading.Timer(seconds, _interrupt, (connection,))
         stop.daemon = True
         stop.start()
