@@ -31,14 +31,21 @@ def fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def reopened_to_read(store: Store, clock: SettableClock) -> tuple[Store, str]:
+    """`store` closed, and its file opened again only to read (as a damaged one is);
+    the file's fingerprint, to find it untouched afterwards."""
+    path = store.location.path
+    assert path is not None
+    store.close()
+    return Store.open_to_read(str(path), WHY, clock=clock), fingerprint(path)
+
+
 async def test_a_read_only_store_keeps_the_note_on_screen_and_the_file_as_it_was(
     tmp_path: Path, fixed_clock: SettableClock
 ) -> None:
     path = tmp_path / "conferences.db"
     store, _ = ana_writes_kite(path, fixed_clock)
-    store.close()
-    before = fingerprint(path)
-    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
+    store, before = reopened_to_read(store, fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -62,9 +69,7 @@ async def test_typing_in_a_file_open_only_to_read_never_keeps_escape_from_leavin
     path = tmp_path / "conferences.db"
     store, draft_id = ana_writes_kite(path, fixed_clock)
     store.complete_conference(draft_id)
-    store.close()
-    before = fingerprint(path)
-    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
+    store, before = reopened_to_read(store, fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -95,9 +100,7 @@ async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
     school_class = store.add_class("7B")
     ana, ben = (store.add_student(school_class.id, name) for name in ("Ana Lopez", "Ben Okafor"))
     store.start_group_conference([ana.id, ben.id], "writing-conference", 1, "clarify")
-    store.close()
-    before = fingerprint(path)
-    store = Store.open_to_read(str(path), WHY, clock=fixed_clock)
+    store, before = reopened_to_read(store, fixed_clock)
     app = make_test_app(store, fixed_clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
