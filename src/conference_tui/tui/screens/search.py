@@ -6,8 +6,10 @@ nears the end of those shown, so a common word costs no more than a rare one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -32,6 +34,7 @@ from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_input import TextInput
 
+T = TypeVar("T")
 # The next page is asked for when the cursor comes this close to the last result shown.
 LOAD_AHEAD = 10
 # Beyond this, more words only slow the search down: every word must match anyway.
@@ -302,26 +305,25 @@ class SearchScreen(CopiesConference):
         self.set_status("Searching…")
         self.searching = True
 
-        def answered(page: SearchPage) -> None:
-            self.searching = False
-            if changes != self.changes:
-                self.run_search()  # typed on meanwhile: this answer is for older words
-            else:
-                self.show_hits(asked, query, page)
+        def unless_typed_on(act: Callable[[T], object]) -> Callable[[T], None]:
+            """`act` on the answer (or the failure), unless words were typed meanwhile:
+            then it is for older words, and the newer ones are asked for instead."""
 
-        def failed(message: str) -> None:
-            self.searching = False
-            if changes != self.changes:
-                self.run_search()
-            else:
-                self.search_failed(message)
+            def after(answer: T) -> None:
+                self.searching = False
+                if changes != self.changes:
+                    self.run_search()
+                else:
+                    act(answer)
+
+            return after
 
         run_in_background(
             self,
             lambda: store.search_page(query.text, query.filters),
-            answered,
+            unless_typed_on(lambda page: self.show_hits(asked, query, page)),
             group="search",
-            failed=failed,
+            failed=unless_typed_on(self.search_failed),
         )
 
     def on_screen_resume(self) -> None:
