@@ -41,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # Session fixtures built once per run and shared by the workers (tests/built_once.py):
 # the first test to ask builds, any other asking meanwhile waits.
-SHARED_BUILDS = ("sample_25k", "demo_database", "wheel")
+SHARED_BUILDS = ("sample_scale", "demo_database", "wheel")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,4 @@
-"""On 25,000 conferences the store's queries use their indexes, never a full scan.
+"""On 6,000 conferences the store's queries use their indexes, never a full scan.
 
 Each test runs a real store method while an engine listener records the SQL and
 parameters it sends, then asks SQLite for the EXPLAIN QUERY PLAN of each recorded
@@ -23,9 +23,9 @@ from sqlalchemy import event, text
 from conference_tui.sample_data import SampleDatabase
 from conference_tui.store import SearchFilters, Store
 
-from .conftest import SCALE_TODAY
+from .conftest import SCALE_CONFERENCES, SCALE_TODAY
 
-pytestmark = pytest.mark.slow  # generating the database takes most of a minute
+pytestmark = pytest.mark.slow  # generating the database takes seconds
 
 # Tables that grow with the number of conferences (and the roster's student table).
 BIG_TABLES = (
@@ -44,9 +44,9 @@ Statement = tuple[str, Any]
 
 
 @pytest.fixture(scope="module")
-def store(sample_25k: SampleDatabase) -> Iterator[Store]:
+def store(sample_scale: SampleDatabase) -> Iterator[Store]:
     noon = datetime.combine(SCALE_TODAY, time(12)).astimezone().astimezone(UTC)
-    opened = Store.open(str(sample_25k.path), clock=lambda: noon)
+    opened = Store.open(str(sample_scale.path), clock=lambda: noon)
     try:
         yield opened
     finally:
@@ -117,12 +117,12 @@ def test_the_checker_sees_a_full_scan(store: Store) -> None:
 
 
 def test_the_database_is_the_size_the_scale_tests_claim(
-    store: Store, sample_25k: SampleDatabase
+    store: Store, sample_scale: SampleDatabase
 ) -> None:
     with store.engine.connect() as connection:
         conferences = connection.execute(text("SELECT count(*) FROM conference")).scalar_one()
-    assert conferences == sample_25k.conference_count == 25_000
-    assert store.conference_count(sample_25k.heavy_student_id) == 300
+    assert conferences == sample_scale.conference_count == SCALE_CONFERENCES
+    assert store.conference_count(sample_scale.heavy_student_id) == 300
 
 
 # -- search --------------------------------------------------------------------------
@@ -130,9 +130,9 @@ def test_the_database_is_the_size_the_scale_tests_claim(
 
 @pytest.mark.parametrize("which", ["common_word", "rare_word"])
 def test_search_goes_through_the_full_text_index(
-    store: Store, sample_25k: SampleDatabase, which: str
+    store: Store, sample_scale: SampleDatabase, which: str
 ) -> None:
-    word = getattr(sample_25k, which)
+    word = getattr(sample_scale, which)
     hits: list[object] = []
     plans = plans_of(store, lambda: hits.extend(store.search(word)))
     assert_no_full_scan(plans)
@@ -144,7 +144,7 @@ def test_search_goes_through_the_full_text_index(
         for line in plan
     ), matching
     if which == "rare_word":
-        assert len(hits) == sample_25k.rare_word_conferences
+        assert len(hits) == sample_scale.rare_word_conferences
     else:
         assert len(hits) == 200  # the limit: far more notes than that mention it
 
@@ -159,14 +159,14 @@ def test_search_goes_through_the_full_text_index(
     ids=["no filter", "habit", "dates"],
 )
 def test_a_page_of_a_common_word_reads_the_index_in_its_order(
-    store: Store, sample_25k: SampleDatabase, filters: SearchFilters
+    store: Store, sample_scale: SampleDatabase, filters: SearchFilters
 ) -> None:
     """Newest first is the index's own order: no sort of every match, on any page."""
-    filters = replace(filters, class_id=sample_25k.class_ids[1]) if filters.habit else filters
-    first = store.search_page(sample_25k.common_word, filters)
+    filters = replace(filters, class_id=sample_scale.class_ids[1]) if filters.habit else filters
+    first = store.search_page(sample_scale.common_word, filters)
     assert first.next_page is not None
     plans = plans_of(
-        store, lambda: store.search_page(sample_25k.common_word, filters, after=first.next_page)
+        store, lambda: store.search_page(sample_scale.common_word, filters, after=first.next_page)
     )
     assert_no_full_scan(plans)
     (matching,) = [plan for sql, plan in plans if "MATCH" in sql]
@@ -177,16 +177,20 @@ def test_a_page_of_a_common_word_reads_the_index_in_its_order(
 # -- one learner's story ---------------------------------------------------------------
 
 
-def test_history_reads_the_student_started_index(store: Store, sample_25k: SampleDatabase) -> None:
-    plans = plans_of(store, lambda: store.history(sample_25k.heavy_student_id, limit=50))
+def test_history_reads_the_student_started_index(
+    store: Store, sample_scale: SampleDatabase
+) -> None:
+    plans = plans_of(store, lambda: store.history(sample_scale.heavy_student_id, limit=50))
     assert_no_full_scan(plans)
     assert "SEARCH conference USING INDEX ix_conference_student_started (student_id=?)" in (
         plan_text(plans)
     )
 
 
-def test_last_time_reads_one_conference_by_index(store: Store, sample_25k: SampleDatabase) -> None:
-    plans = plans_of(store, lambda: store.last_time(sample_25k.heavy_student_id))
+def test_last_time_reads_one_conference_by_index(
+    store: Store, sample_scale: SampleDatabase
+) -> None:
+    plans = plans_of(store, lambda: store.last_time(sample_scale.heavy_student_id))
     assert_no_full_scan(plans)
     latest = [sql for sql, _ in plans if "FROM conference" in sql]
     assert latest and all("LIMIT" in sql for sql in latest), "fetch one conference, not all"
@@ -195,8 +199,10 @@ def test_last_time_reads_one_conference_by_index(store: Store, sample_25k: Sampl
     )
 
 
-def test_goal_chain_reads_the_student_goal_index(store: Store, sample_25k: SampleDatabase) -> None:
-    plans = plans_of(store, lambda: store.goal_chain(sample_25k.heavy_student_id))
+def test_goal_chain_reads_the_student_goal_index(
+    store: Store, sample_scale: SampleDatabase
+) -> None:
+    plans = plans_of(store, lambda: store.goal_chain(sample_scale.heavy_student_id))
     assert_no_full_scan(plans)
     assert "SEARCH goal USING INDEX ix_goal_student_status (student_id=?)" in plan_text(plans)
 
@@ -205,24 +211,24 @@ def test_goal_chain_reads_the_student_goal_index(store: Store, sample_25k: Sampl
     "method", ["active_goals", "habit_tally", "conference_count", "draft_for_student"]
 )
 def test_other_per_student_reads_use_indexes(
-    store: Store, sample_25k: SampleDatabase, method: str
+    store: Store, sample_scale: SampleDatabase, method: str
 ) -> None:
     assert_no_full_scan(
-        plans_of(store, lambda: getattr(store, method)(sample_25k.heavy_student_id))
+        plans_of(store, lambda: getattr(store, method)(sample_scale.heavy_student_id))
     )
 
 
-def test_a_whole_conference_is_read_by_key(store: Store, sample_25k: SampleDatabase) -> None:
-    newest = store.history(sample_25k.heavy_student_id, limit=1)[0]
+def test_a_whole_conference_is_read_by_key(store: Store, sample_scale: SampleDatabase) -> None:
+    newest = store.history(sample_scale.heavy_student_id, limit=1)[0]
     assert_no_full_scan(plans_of(store, lambda: store.get_conference(newest.id)))
 
 
 # -- the roster ------------------------------------------------------------------------
 
 
-def test_a_class_roster_reads_only_that_class(store: Store, sample_25k: SampleDatabase) -> None:
+def test_a_class_roster_reads_only_that_class(store: Store, sample_scale: SampleDatabase) -> None:
     rows: list[object] = []
-    plans = plans_of(store, lambda: rows.extend(store.roster(sample_25k.class_ids[0])))
+    plans = plans_of(store, lambda: rows.extend(store.roster(sample_scale.class_ids[0])))
     assert len(rows) == 33
     assert_no_full_scan(plans)
     assert "USING INDEX ix_student_class_name (class_id=?" in plan_text(plans)
@@ -231,14 +237,14 @@ def test_a_class_roster_reads_only_that_class(store: Store, sample_25k: SampleDa
 # -- the autosave path ------------------------------------------------------------------
 
 
-def test_autosave_finds_its_rows_by_key(sample_25k: SampleDatabase, tmp_path: Path) -> None:
+def test_autosave_finds_its_rows_by_key(sample_scale: SampleDatabase, tmp_path: Path) -> None:
     # On a copy: the shared database must keep exactly the conferences it was made with
     # (other tests, on other workers at the same time, count them).
     copy = tmp_path / "autosave.db"
-    shutil.copyfile(sample_25k.path, copy)
+    shutil.copyfile(sample_scale.path, copy)
     store = Store.open(str(copy))
     try:
-        student_id = sample_25k.student_ids[-1]
+        student_id = sample_scale.student_ids[-1]
         conference = store.start_conference(student_id, "writing-conference", 1, "clarify")
         store.save_answer(conference.id, "clarify", "purpose", "A first try", False)
         plans = plans_of(
