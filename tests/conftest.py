@@ -208,6 +208,102 @@ def pg_migrated_template(pg_admin_url: str) -> Iterator[str]:
         yield str(make_url(url).database)
 
 
+# What a test may not change in a database it gives back: its tables, indexes,
+# triggers, row-level policies and schema revision.
+SCHEMA_FINGERPRINT = """
+SELECT (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ','
+                          ORDER BY table_name, column_name)
+          FROM information_schema.columns WHERE table_schema = 'public'),
+       (SELECT string_agg(indexname, ',' ORDER BY indexname)
+          FROM pg_indexes WHERE schemaname = 'public'),
+       (SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal),
+       (SELECT string_agg(policyname, ',' ORDER BY policyname) FROM pg_policies),
+       (SELECT string_agg(version_num, ',') FROM alembic_version)
+"""
+
+
+class SpareDatabases:
+    """Migrated PostgreSQL databases one worker lends to its store tests in turn, each
+    emptied when it comes back: copying the template and dropping the copy took 0.4 s a
+    test, a sixth of the store tests' time. A database that comes back changed in
+    anything but its rows, or that cannot be emptied, is dropped instead."""
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        self.admin_url = admin_url
+        self.template = template
+        self.free: list[str] = []
+        self.made: list[str] = []
+        self.fingerprint: tuple[object, ...] | None = None
+
+    @contextlib.contextmanager
+    def lend(self) -> Iterator[str]:
+        from sqlalchemy.engine import make_url
+
+        url = self.free.pop() if self.free else self.make()
+        yield url
+        name = str(make_url(url).database)
+        if self.emptied(url):
+            self.free.append(url)
+        else:
+            self.drop(name)
+
+    def make(self) -> str:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        name = f"ctui_test_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.made.append(name)
+        url = make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+        if self.fingerprint is None:
+            with psycopg.connect(url) as connection:
+                self.fingerprint = tuple(connection.execute(SCHEMA_FINGERPRINT).fetchone() or ())
+        return url
+
+    def emptied(self, url: str) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(url, autocommit=True) as connection:
+                # A connection the test left open holds its locks: drop the database then.
+                connection.execute("SET lock_timeout = '2s'")
+                if tuple(connection.execute(SCHEMA_FINGERPRINT).fetchone() or ()) != (
+                    self.fingerprint
+                ):
+                    return False
+                tables = connection.execute(
+                    "SELECT quote_ident(tablename) FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                ).fetchall()
+                # DELETE, not TRUNCATE: on a few rows it is ten times quicker. Replica mode
+                # skips the foreign keys' triggers, so the order does not matter.
+                with connection.transaction():
+                    connection.execute("SET LOCAL session_replication_role = replica")
+                    for (table,) in tables:
+                        connection.execute(f"DELETE FROM {table}")
+        except psycopg.Error:
+            return False
+        return True
+
+    def drop(self, name: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def drop_all(self) -> None:
+        for name in self.made:
+            self.drop(name)
+
+
+@pytest.fixture(scope="session")
+def pg_spare_databases(pg_admin_url: str, pg_migrated_template: str) -> Iterator[SpareDatabases]:
+    spares = SpareDatabases(pg_admin_url, pg_migrated_template)
+    yield spares
+    spares.drop_all()
+
+
 # -- the store on each backend ---------------------------------------------------
 
 
@@ -257,9 +353,8 @@ def store(
             template = request.getfixturevalue("sqlite_migrated_template")
             url = private_copy(template, tmp_path / "conferences.db")
         else:
-            admin_url = request.getfixturevalue("pg_admin_url")
-            template = request.getfixturevalue("pg_migrated_template")
-            url = stack.enter_context(_new_pg_database(admin_url, template))
+            spares = request.getfixturevalue("pg_spare_databases")
+            url = stack.enter_context(spares.lend())
         opened = Store.open(url, clock=clock)
         stack.callback(opened.close)
         yield opened
