@@ -170,20 +170,14 @@ def pg_admin_url() -> str:
 
 
 @contextlib.contextmanager
-def _new_pg_database(admin_url: str, template: str | None = None) -> Iterator[str]:
-    """CREATE DATABASE with a unique name (a copy of `template` if given); DROP after."""
+def _new_pg_database(admin_url: str) -> Iterator[str]:
+    """CREATE DATABASE with a unique name; DROP after."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     name = f"ctui_test_{uuid.uuid4().hex[:16]}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        copy = ""
-        if template:
-            copy = f' TEMPLATE "{template}"'
-            # Copying the files of a small template is quicker than replaying it (PG 15+).
-            if admin.info.server_version >= 150000:
-                copy += " STRATEGY FILE_COPY"
-        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -200,7 +194,8 @@ def pg_database_url(pg_admin_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def pg_migrated_template(pg_admin_url: str) -> Iterator[str]:
-    """A database migrated to head once per session; each store test gets a copy of it."""
+    """A database migrated to head once per session; the store tests' databases are
+    copies of it (SpareDatabases)."""
     from sqlalchemy.engine import make_url
 
     with _new_pg_database(pg_admin_url) as url:
@@ -253,7 +248,9 @@ class SpareDatabases:
 
         name = f"ctui_test_{uuid.uuid4().hex[:16]}"
         with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            # Copying the files of a small template is quicker than replaying it (PG 15+).
+            copy = " STRATEGY FILE_COPY" if admin.info.server_version >= 150000 else ""
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{copy}')
         self.made.append(name)
         url = make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
         if self.fingerprint is None:
