@@ -9,11 +9,13 @@ import contextlib
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.built_once import built_once
 
 from conference_tui.cli import cli
 from conference_tui.store import Store
@@ -25,7 +27,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def a_class(path: Path) -> None:
+def write_a_class(path: Path) -> None:
     store = Store.open(str(path))
     try:
         school_class = store.add_class("7B")
@@ -38,6 +40,14 @@ def a_class(path: Path) -> None:
         store.close()
 
 
+@pytest.fixture
+def a_class(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], None]:
+    """Writes a class of 30, each with a conference, at a path: a copy of one written
+    once per run (120 saves, each a commit, took two seconds a test)."""
+    written = built_once(tmp_path_factory, "stray-wal-class.db", write_a_class)
+    return lambda path: shutil.copyfile(written, path)
+
+
 def open_elsewhere_with_changes(path: Path) -> contextlib.closing[sqlite3.Connection]:
     """Another program holding `path` open, its last changes still in the -wal."""
     connection = sqlite3.connect(path, isolation_level=None)
@@ -47,7 +57,7 @@ def open_elsewhere_with_changes(path: Path) -> contextlib.closing[sqlite3.Connec
 
 
 @pytest.fixture
-def stray(tmp_path: Path) -> Path:
+def stray(tmp_path: Path, a_class: Callable[[Path], None]) -> Path:
     """notes.db, which went its own way after it was copied, with the -wal of the other
     copy beside it."""
     original = tmp_path / "original.db"
@@ -65,7 +75,7 @@ def stray(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def own_wal(tmp_path: Path) -> Path:
+def own_wal(tmp_path: Path, a_class: Callable[[Path], None]) -> Path:
     """notes.db with its own -wal, left as a crash leaves it: a healthy file."""
     original = tmp_path / "original.db"
     a_class(original)
@@ -142,7 +152,7 @@ def test_check_of_a_healthy_file_leaves_its_own_wal_as_it_was(own_wal: Path) -> 
 
 
 @pytest.fixture
-def foreign_wal(tmp_path: Path) -> Path:
+def foreign_wal(tmp_path: Path, a_class: Callable[[Path], None]) -> Path:
     """notes.db with the -wal of another database altogether beside it (a small one that
     is not conference-tui's), as the tmux check built it."""
     path = tmp_path / "notes.db"
