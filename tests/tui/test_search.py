@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
-from conference_tui.tui.screens.search import Query, SearchScreen
+from conference_tui.tui.screens.search import Query, SearchScreen, nothing_found
 
 from .conftest import (
     FORM,
@@ -381,6 +382,18 @@ async def test_the_next_page_loads_as_the_cursor_nears_the_end(
         assert results.highlighted == 0
 
 
+async def kestrels_with_the_next_page_held(
+    pilot: object, app: object, store: Store
+) -> tuple[SearchScreen, SearchPage]:
+    """The search dialog showing the first page of "kestrel", and the next page, which
+    the test holds back while the dialog waits for it as if it were on its way."""
+    screen = await open_search(pilot, app)
+    await search_for(pilot, screen, "kestrel")
+    next_page = store.search_page("kestrel", after=screen.next_page)
+    screen.loading_more = True
+    return screen, next_page
+
+
 async def test_down_past_the_last_result_shown_goes_on_into_the_next_page(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:
@@ -391,10 +404,7 @@ async def test_down_past_the_last_result_shown_goes_on_into_the_next_page(
     wanted = app_store.search("kestrel", limit=total)[PAGE_SIZE + 1]
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_search(pilot, app)
-        await search_for(pilot, screen, "kestrel")
-        next_page = app_store.search_page("kestrel", after=screen.next_page)
-        screen.loading_more = True  # as if the next page were on its way
+        screen, next_page = await kestrels_with_the_next_page_held(pilot, app, app_store)
         # Not type_ahead: settling would wait for the page this test holds back.
         await pilot.press("down", "end", "down", "down", "enter")
         await pilot.pause()
@@ -533,10 +543,6 @@ async def test_back_from_a_note_past_the_first_page_the_cursor_is_still_on_it(
 
 
 def test_nothing_found_offers_only_the_advice_that_can_help() -> None:
-    from datetime import date
-
-    from conference_tui.tui.screens.search import nothing_found
-
     none = SearchFilters()
     since = SearchFilters(since=date(2026, 1, 5))
     assert nothing_found(Query("kite", none)) == (
@@ -558,10 +564,7 @@ async def test_a_down_whose_page_came_before_it_was_handled_still_goes_down(
     many_kestrels(app_store, fixed_clock)
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_search(pilot, app)
-        await search_for(pilot, screen, "kestrel")
-        next_page = app_store.search_page("kestrel", after=screen.next_page)
-        screen.loading_more = True  # as if the next page were on its way
+        screen, next_page = await kestrels_with_the_next_page_held(pilot, app, app_store)
         await type_ahead(pilot, "down", "end")
         results = screen.query_one("#results", OptionList)
         assert results.highlighted == PAGE_SIZE - 1
