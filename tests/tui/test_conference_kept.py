@@ -287,6 +287,35 @@ async def test_the_same_keys_tick_the_same_choice_on_a_refilled_screen(
         assert draft is not None and draft.value("criteria") == "focus"
 
 
+async def test_a_stage_left_half_mounted_by_the_last_conference_is_built_again_whole(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """A stage mounted ahead (premount) while the teacher presses escape is cancelled
+    mid-mount: its page is in the screen but its fields were never registered. The next
+    student's conference must open in the kept screen all the same, with that stage
+    built again whole (found when a loaded machine timed escape into a premount)."""
+    _ana, ben = two_students(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", *"Ana", "enter", "n")
+        kept = conference(app)
+        pane = kept.stage_pane
+        unmounted = next(stage for stage in kept.stages if stage.key not in pane.pages)
+        # What a premount cancelled as the conference closed leaves behind.
+        half_built, _editors = pane.new_page(unmounted)
+        await pane.query_one("#stage-fields").mount(half_built)
+        await type_ahead(pilot, "escape")
+        await type_ahead(pilot, "/", "ctrl+u", *"Ben", "enter", "n")
+        assert conference(app) is kept
+        assert not half_built.is_attached
+        await type_ahead(pilot, "pagedown", "pagedown", "pagedown", "tab", "tab", "space")
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+    draft = app_store.draft_for_student(ben)
+    assert draft is not None and draft.value("criteria") == "focus"
+
+
 async def test_typing_into_a_reopened_draft_goes_on_after_its_note(
     app_store: Store, fixed_clock: SettableClock
 ) -> None:

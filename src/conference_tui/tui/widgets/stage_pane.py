@@ -128,7 +128,7 @@ class StagePane(Vertical):
             fields = self.query_one("#stage-fields", VerticalScroll)
             stray = [page for page in fields.children if page not in registered]
             if stray:
-                await self.app.remove_nodes(stray)
+                await fields.remove_children(stray)
         for editor in self.editors.values():
             editor.refill(*field_answer(editor.form_field, answers, habits))
         await self.ensure_page(first)
