@@ -8,6 +8,7 @@ cursors do not blink in headless runs.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import time
 import unicodedata
@@ -119,11 +120,19 @@ def fixed_clock() -> SettableClock:
 
 @pytest.fixture
 def app_store(
-    sqlite_migrated_template: Path, tmp_path: Path, fixed_clock: SettableClock
+    sqlite_migrated_template: Path,
+    tmp_path: Path,
+    fixed_clock: SettableClock,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Store]:
-    """An empty, migrated SQLite store in tmp_path reading the fixed clock (a copy of
-    one migrated once per worker: migrating takes longer than many tests)."""
-    path = private_copy(sqlite_migrated_template, tmp_path / "conferences.db")
+    """A migrated SQLite store in tmp_path reading the fixed clock: a copy of one
+    migrated once per worker (migrating takes longer than many tests), empty, or holding
+    the story class when the test asks for `story` (built once per worker too: building
+    it through the store took longer than most of the tests that read it)."""
+    source = sqlite_migrated_template
+    if "story" in request.fixturenames:
+        source = request.getfixturevalue("story_template")[0]
+    path = private_copy(source, tmp_path / "conferences.db")
     store = Store.open(path, clock=fixed_clock)
     yield store
     store.close()
@@ -340,9 +349,25 @@ def build_story(store: Store, clock: SettableClock) -> StoryData:
     return data
 
 
+@pytest.fixture(scope="session")
+def story_template(
+    sqlite_migrated_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, StoryData]:
+    """The story class, built once per worker into a file that `app_store` copies."""
+    path = tmp_path_factory.mktemp("story") / "conferences.db"
+    clock = SettableClock()
+    store = Store.open(private_copy(sqlite_migrated_template, path), clock=clock)
+    try:
+        data = build_story(store, clock)
+    finally:
+        store.close()
+    return path, data
+
+
 @pytest.fixture
-def story(app_store: Store, fixed_clock: SettableClock) -> StoryData:
-    return build_story(app_store, fixed_clock)
+def story(app_store: Store, story_template: tuple[Path, StoryData]) -> StoryData:
+    """The story class in `app_store` (copied from the worker's one build)."""
+    return copy.deepcopy(story_template[1])
 
 
 # -- shared by the roster and conference tests ------------------------------------
