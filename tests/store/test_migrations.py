@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from conference_tui.field_kinds import Kind
 from conference_tui.store import NotFoundError, SchemaTooNewError, Store
 from conference_tui.store.engine import create_store_engine, migrate
 from conference_tui.store.location import DatabaseLocation, head_revision, locate
+from conference_tui.store.schema_at_head import SCHEMA_FILE, create_at_head, schema_text
 
 WHEN = "2026-02-02 09:30:00"
 
@@ -227,6 +229,91 @@ def test_opening_an_up_to_date_database_leaves_alembic_unloaded(tmp_path: Path) 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "False"
+
+
+def migrated_one_by_one(path: Path) -> None:
+    """A new SQLite file taken through every migration, as Alembic runs them."""
+    location = locate(str(path))
+    engine = create_store_engine(location)
+    try:
+        migrate(engine, location, target=head_revision())  # by name: no shortcut
+    finally:
+        engine.dispose()
+
+
+def everything_in(path: Path) -> dict[str, object]:
+    """What a file's schema is: every entry of sqlite_master (SQLite's own too), the
+    full-text index's settings, the revision and the file's pragmas. Not the empty
+    sqlite_sequence, which SQLite makes for an AUTOINCREMENT table: migration 0002's
+    search_doc had one, 0005's has not, and a migrated file keeps it unused."""
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            "schema": sorted(
+                connection.execute(
+                    "SELECT type, name, tbl_name, sql FROM sqlite_master"
+                    " WHERE name != 'sqlite_sequence'"
+                )
+            ),
+            "fts": sorted(connection.execute("SELECT * FROM search_fts_config")),
+            "revision": connection.execute("SELECT version_num FROM alembic_version").fetchall(),
+            "pragmas": [
+                connection.execute(f"PRAGMA {name}").fetchone()
+                for name in ("page_size", "auto_vacuum", "user_version", "journal_mode")
+            ],
+        }
+    finally:
+        connection.close()
+
+
+def test_the_schema_file_is_what_the_migrations_build_today(tmp_path: Path) -> None:
+    migrated = tmp_path / "migrated.db"
+    migrated_one_by_one(migrated)
+    expected = schema_text(migrated, head_revision())
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, (
+        "schema_at_head.sql is out of date: python -m conference_tui.store.schema_at_head"
+    )
+
+
+def test_a_new_file_made_in_one_step_is_the_same_as_one_migrated(tmp_path: Path) -> None:
+    migrated = tmp_path / "migrated.db"
+    migrated_one_by_one(migrated)
+    made = tmp_path / "made.db"
+    probe = (
+        "import sys; from conference_tui.store import Store; "
+        f"Store.open({str(made)!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "False"  # made from the file, not by the migrations
+    assert everything_in(made) == everything_in(migrated)
+    # And it works as one: a note is found by search, the schema is checked whole.
+    store = Store.open(str(made))
+    try:
+        school_class = store.add_class("7B")
+        store.add_student(school_class.id, "Zoë Marchetti")
+        assert store.search("Marchetti")
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+            connection.execute(text("INSERT INTO search_fts(search_fts) VALUES('integrity-check')"))
+    finally:
+        store.close()
+
+
+def test_a_file_another_copy_has_begun_is_left_to_the_migrations(tmp_path: Path) -> None:
+    """Two copies opening one new file at once: the second finds tables there and does
+    not make them again (it would fail, or make a second schema)."""
+    path = tmp_path / "conferences.db"
+    Store.open(str(path)).close()
+    location = locate(str(path))
+    engine = create_store_engine(location)
+    try:
+        assert create_at_head(engine) is False
+    finally:
+        engine.dispose()
+    assert everything_in(path)["revision"] == [(head_revision(),)]
 
 
 def test_a_database_at_0004_has_its_notes_keyed_newest_first(

@@ -182,6 +182,12 @@ def migrate(engine: Engine, location: DatabaseLocation, target: str = "head") ->
     refuse_if_too_new(current, location)
     if target == "head" and current == head_revision():
         return
+    if target == "head" and current is None and location.is_sqlite:
+        from conference_tui.store.schema_at_head import create_at_head
+
+        with friendly_errors(location):
+            if create_at_head(engine):
+                return
     from alembic import command
 
     with friendly_errors(location):
