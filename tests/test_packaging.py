@@ -82,7 +82,7 @@ def test_the_wheel_has_the_console_script_and_no_clutter(wheel: Path, names: set
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/"))]
 
 
-def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
+def test_an_unpacked_wheel_loads_the_form_and_makes_its_schema_from_itself(
     wheel: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
@@ -90,11 +90,11 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
         archive.extractall(site)
     database = tmp_path / "conferences.db"
     code = (
-        "import json, sqlite3, conference_tui\n"
+        "import json, sqlite3, sys, conference_tui\n"
         "from conference_tui import paths\n"
         "from conference_tui.forms import load_default_form\n"
         "from conference_tui.store import Store\n"
-        "from conference_tui.store import location\n"
+        "from conference_tui.store import location, schema_at_head\n"
         "form = load_default_form()\n"
         f"store = Store.open({str(database)!r})\n"
         "store.close()\n"
@@ -105,6 +105,8 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
         "    'forms': str(paths.builtin_forms_dir()),\n"
         "    'demo': str(paths.demo_dir()),\n"
         "    'migrations': str(location.MIGRATIONS_DIR),\n"
+        "    'schema': str(schema_at_head.SCHEMA_FILE),\n"
+        "    'migrated': 'alembic' in sys.modules,\n"
         "    'form': form.id,\n"
         "    'stages': len(form.stages),\n"
         "    'revision': revision,\n"
@@ -122,10 +124,11 @@ def test_an_unpacked_wheel_loads_the_form_and_migrates_from_itself(
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    for key in ("package", "forms", "demo", "migrations"):
+    for key in ("package", "forms", "demo", "migrations", "schema"):
         assert Path(found[key]).is_relative_to(site), (key, found[key])
     assert found["form"] == "writing-conference" and found["stages"] == 6
     assert found["revision"] == found["head"]
+    assert not found["migrated"]  # made from the shipped schema_at_head.sql
 
     version = subprocess.run(
         [sys.executable, "-m", "conference_tui", "--version"],

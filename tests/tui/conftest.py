@@ -30,6 +30,7 @@ from conference_tui.field_kinds import Kind
 from conference_tui.forms import Form, load_default_form
 from conference_tui.settings import Settings
 from conference_tui.store import Store
+from conference_tui.store.records import AnswerEdit
 from conference_tui.tui.app import ConferenceApp, make_app
 
 os.environ["TZ"] = "UTC"
@@ -169,19 +170,20 @@ def hold_conference(
     """Start, answer (each field at the form's privacy), close goals, complete; returns its id."""
     clock.set(when)
     conference = store.start_conference(student_id, FORM.id, FORM.version, FORM.stages[0].key)
-    for key, value in answers.items():
-        field_def = FORM.field(key)
-        stage_key = FORM.stage_of(key).key
-        store.save_answer(conference.id, stage_key, key, value, field_def.private, field_def.kind)
-    if habits:
-        store.save_answer(
-            conference.id,
-            FORM.stage_of("habits").key,
-            "habits",
-            "\n".join(habits),
-            False,
-            Kind.HABITS,
+    # In one batch, as the screen's autosave saves what was typed since the last.
+    edits = [
+        AnswerEdit(
+            FORM.stage_of(key).key, key, value, FORM.field(key).private, FORM.field(key).kind
         )
+        for key, value in answers.items()
+    ]
+    if habits:
+        edits.append(
+            AnswerEdit(FORM.stage_of("habits").key, "habits", "\n".join(habits), False, Kind.HABITS)
+        )
+    saved = store.save_answers(conference.id, edits)
+    assert not saved.refused, saved.refused
+    if habits:
         store.set_habits(conference.id, habits)
     for goal_id, status in close_goals:
         store.update_goal_status(goal_id, status, conference.id)
