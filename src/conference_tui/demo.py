@@ -159,9 +159,10 @@ def _replay_into(path: Path, today: date) -> None:
     try:
         _skip_fsync(store)
         replay = _Replay(store, clock, form)
-        replay.run(classes, visits, today)
-        for group in plan_groups(data, classes, today):
-            replay.group(group)
+        with store.in_one_transaction():
+            replay.run(classes, visits, today)
+            for group in plan_groups(data, classes, today):
+                replay.group(group)
     finally:
         store.close()
 

@@ -300,6 +300,40 @@ def test_a_rehearsed_conference_is_built_and_run_and_keeps_nothing(
     assert [summary.id for summary in store.history(student.id)] == [draft.id]
 
 
+def test_calls_made_in_one_transaction_are_kept_all_together_or_not_at_all(
+    store: Store, student: StudentInfo
+) -> None:
+    """How the demo is built: one commit for a whole class's conferences, and nothing
+    of them if the building fails part way."""
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(store._write_engine, "commit", committed)
+    try:
+        with store.in_one_transaction():
+            conference = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+            store.save_answer(conference.id, "modify", "goal", "Use paragraphs", False, Kind.GOAL)
+            store.complete_conference(conference.id)
+            # Each call reads what the ones before it wrote.
+            assert [g.text for g in store.goals_touching(conference.id)] == ["Use paragraphs"]
+    finally:
+        event.remove(store._write_engine, "commit", committed)
+    assert len(commits) == 1
+    assert [summary.id for summary in store.history(student.id)] == [conference.id]
+
+    with pytest.raises(RuntimeError), store.in_one_transaction():
+        second = store.start_conference(student.id, FORM_ID, FORM_VERSION, "clarify")
+        store.save_answer(second.id, "clarify", "genre", "poem", False)
+        raise RuntimeError("the building failed")
+    assert store.draft_for_student(student.id) is None
+    assert [summary.id for summary in store.history(student.id)] == [conference.id]
+    # The store goes on as before: a conference started now is kept.
+    assert store.start_conference(student.id, FORM_ID, FORM_VERSION).is_draft
+    assert store.draft_for_student(student.id) is not None
+
+
 def test_a_refused_or_conflicting_field_saves_the_rest_and_does_not_complete(
     store: Store, student: StudentInfo
 ) -> None:
