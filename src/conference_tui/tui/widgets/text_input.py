@@ -46,3 +46,10 @@ class TextInput(Input):
         # Typing goes on at the end, unless the box offers its text to be typed over.
         if not self.select_on_focus:
             self.cursor_position = len(self.value)
+            # In sight too: the cursor may be at the end already, shown from the start.
+            self.scroll_to(x=self.max_scroll_x, animate=False, force=True, immediate=True)
+
+    def on_blur(self) -> None:
+        # A box the teacher has left reads from the start, as a new one does: a long title
+        # reopened in a kept screen showed only its end, where the cursor was left.
+        self.scroll_to(x=0, animate=False, force=True, immediate=True)
