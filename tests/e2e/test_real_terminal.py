@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.faults.test_faults import damage_a_page, notes_database, sha256
 
 from conference_tui.field_kinds import Kind
 from conference_tui.store import Store
@@ -147,6 +148,29 @@ def test_conference_typed_in_a_real_terminal_is_in_the_database(
     assert conference.status == "complete"
     assert conference.piece_title == "The Lighthouse Keeper"
     assert conference.value("goal") == "Use dialogue to show feelings"
+
+
+def test_a_file_damaged_away_from_the_roster_is_painted_then_opened_only_to_read(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """The roster is painted from the file at once while SQLite's quick check, begun as
+    the app starts, walks the rest of it. Damage the roster does not read (the amended
+    notes' table) is found all the same: the file is opened only to read and says so, an
+    `n` typed with a word at the first paint opens nothing and its keys are not used,
+    and the file is left byte for byte as it was."""
+    path = tmp_path / "notes.db"
+    notes_database(path)
+    damage_a_page(path, "answer_revision")
+    before = sha256(path)
+    terminal.start(f"{EXECUTABLE} --db {path}")
+    terminal.wait_for("Ana Lopez")
+    terminal.run("send-keys", "-t", "app", "n", "Kite poem")
+    screen = terminal.wait_for("keys typed while it was opening")
+    assert "Cannot open the conference" in screen and "is damaged" in screen
+    assert "Stage 1 of" not in screen and "Kite" not in screen
+    terminal.keys("C-q")
+    terminal.wait_for("(the app has exited)")
+    assert sha256(path) == before
 
 
 def test_sigkill_two_seconds_after_typing_loses_nothing(

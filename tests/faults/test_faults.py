@@ -48,13 +48,13 @@ def notes_database(path: Path, note: str = "The storm came at night") -> str:
         store.close()
 
 
-def damage_a_page(path: Path) -> None:
-    """Bytes flipped across two pages of the answers' table, headers included: the notes
-    damaged, the schema (where the file says what it is) intact, wherever the pages of
-    a newer schema happen to lie."""
+def damage_a_page(path: Path, table: str = "answer") -> None:
+    """Bytes flipped across two pages of a table (the answers'), headers included: the
+    notes damaged, the schema (where the file says what it is) intact, wherever the
+    pages of a newer schema happen to lie."""
     with contextlib.closing(sqlite3.connect(path)) as connection:
         (page,) = connection.execute(
-            "SELECT min(pageno) FROM dbstat WHERE name = 'answer' AND pagetype = 'leaf'"
+            "SELECT min(pageno) FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
         ).fetchone()
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
     with open(path, "r+b") as file:
