@@ -78,11 +78,8 @@ class Choices(RadioSet):
             self.action_next_button()
         else:
             self.action_previous_button()
-        button = (
-            self.query(RadioButton)[self._selected or 0] if self._selected is not None else None
-        )
-        if button is not None and not button.value:
-            button.value = True
+        # Presses the option now highlighted (the set never lets the pressed one go).
+        self.action_toggle_button()
 
     def chosen(self) -> str:
         pressed = self.pressed_button
