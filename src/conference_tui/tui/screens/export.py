@@ -78,8 +78,10 @@ class Choices(RadioSet):
             self.action_next_button()
         else:
             self.action_previous_button()
-        # Presses the option now highlighted (the set never lets the pressed one go).
-        self.action_toggle_button()
+        # The option now highlighted is another one, unless it is the only one: toggling
+        # that would let it go for a moment (the set presses it again).
+        if len(self.query(RadioButton)) > 1:
+            self.action_toggle_button()
 
     def chosen(self) -> str:
         pressed = self.pressed_button

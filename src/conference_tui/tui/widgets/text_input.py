@@ -52,4 +52,13 @@ class TextInput(Input):
     def on_blur(self) -> None:
         # A box the teacher has left reads from the start, as a new one does: a long title
         # reopened in a kept screen showed only its end, where the cursor was left.
+        self.show_start()
+
+    def watch_selection(self) -> None:
+        # Input scrolls to its cursor as it moves, focused or not: text put in a box the
+        # teacher is not in (a kept screen refilled, the student's turn) showed its end.
+        if not self.has_focus:
+            self.show_start()
+
+    def show_start(self) -> None:
         self.scroll_to(x=0, animate=False, force=True, immediate=True)
