@@ -139,6 +139,7 @@ def test_export_with_nothing_in_scope(database: str, tmp_path: Path) -> None:
     result = run("--db", database, "export", "--student", "Ben Ray", "--out", str(tmp_path / "o"))
     assert result.exit_code == 0
     assert "Nothing to export" in result.stdout
+    assert not (tmp_path / "o").exists(), "a folder made for nothing"
 
 
 def test_export_into_a_file_is_a_clear_error(database: str, tmp_path: Path) -> None:

@@ -209,9 +209,18 @@ def export_notes(
         exported_on=today or store.today(),
     )
     plan = plan_scope(store, scope, include_drafts=include_drafts)
+    total = _file_count(plan, Per(per))
+    if not total:
+        # Nothing to write: no folder made either (a mistyped path left a chain of them).
+        return ExportResult(
+            folder=out_dir.expanduser(),
+            files=(),
+            conferences=plan.conferences,
+            students=len(plan.students),
+            audience=ctx.audience,
+        )
     folder = prepare_folder(out_dir)
     is_cancelled = cancelled or (lambda: False)
-    total = _file_count(plan, Per(per))
     written: list[Path] = []
     chosen = Format(file_format)
     renderer = _RENDERERS[chosen]

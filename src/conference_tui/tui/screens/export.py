@@ -322,7 +322,12 @@ class ExportScreen(AppScreen[None]):
         status.set_class(error, "-error")
 
     def show_error(self, message: str) -> None:
-        self.set_status(Text(message), error=True)
+        self.show_outcome(Text(message), error=True)
+
+    def show_outcome(self, message: Text, *, error: bool = False) -> None:
+        """What ctrl+e did (or is doing), brought into sight below the options: at 80x24
+        "Nothing to export" was written below the bottom of the screen."""
+        self.set_status(message, error=error)
         self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
 
     # -- exporting -------------------------------------------------------------------
@@ -357,7 +362,7 @@ class ExportScreen(AppScreen[None]):
 
         self.exporting = True
         self.query_one("#export", Button).disabled = True
-        self.set_status(Text("Exporting… (escape stops, leaving no files behind)"))
+        self.show_outcome(Text("Exporting… (escape stops, leaving no files behind)"))
         run_in_background(self, work, self.finished, group="export", failed=self.failed)
 
     def report_progress(self, done: int, total: int) -> None:
@@ -389,7 +394,7 @@ class ExportScreen(AppScreen[None]):
     def show_result(self, result: ExportResult) -> None:
         if not result.files:
             drafts = "" if self.exported_drafts else " (drafts are left out unless ticked)"
-            self.set_status(Text(f"Nothing to export: no conferences in that scope{drafts}."))
+            self.show_outcome(Text(f"Nothing to export: no conferences in that scope{drafts}."))
             return
         audience = (
             "teacher: private notes included, keep these files to yourself"
@@ -408,8 +413,7 @@ class ExportScreen(AppScreen[None]):
             message.append(f"\n • {path.name}")
         if len(result.files) > FILES_LISTED:
             message.append(f"\n   … and {len(result.files) - FILES_LISTED} more")
-        self.set_status(message)
-        self.query_one("#export-body", VerticalScroll).scroll_end(animate=False)
+        self.show_outcome(message)
 
     # -- leaving -----------------------------------------------------------------------
 
