@@ -23,6 +23,7 @@ from .conftest import (
     make_test_app,
     one_student,
     settle,
+    told,
     type_ahead,
 )
 from .test_conference import autosave, focused_field, screen, wait_until, write_lock_held
@@ -162,19 +163,47 @@ async def test_amending_an_older_conference_from_history(
         await type_ahead(pilot, " (final)", "escape", "escape", "!")
         assert isinstance(app.screen, ConferenceScreen)
         assert conference.editors["piece_title"].value() == "Storm (final)!"
-        # Escape, then d typed at once: everything as it was, back in the history.
-        await type_ahead(pilot, "ctrl+g", "m", "escape", "d", "down")
+        # Escape, then d once the question shows: everything as it was, back in the
+        # history (a d typed with the escape answers nothing: see test_type_ahead).
+        await type_ahead(pilot, "ctrl+g", "m", "escape")
+        await type_ahead(pilot, "d", "down")
         assert isinstance(app.screen, HistoryScreen)
         restored = app_store.get_conference(second)
         assert answers_of(restored) == answers_of(as_held)
         assert (restored.amended_at, restored.revisions) == (None, ())
         assert goal_states(app_store, student_id) == goals_before
         # Again, and keep this time (y as well as k).
-        await type_ahead(pilot, "up", "enter", " (final)", "escape", "y")
+        await type_ahead(pilot, "up", "enter", " (final)", "escape")
+        await type_ahead(pilot, "y")
         assert isinstance(app.screen, HistoryScreen)
     kept = app_store.get_conference(second)
     assert kept.value("piece_title") == "Storm (final)" and kept.amended_at is not None
     assert [(r.field_key, r.value) for r in kept.revisions] == [("piece_title", "Storm")]
+
+
+async def test_keys_typed_with_the_escape_that_asks_answer_nothing(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: "escape" and "done" typed at once, leaving an
+    amended conference, discarded the amendment at the "d", the question never read.
+    Keys typed before the question showed answer nothing, and the teacher is told; the
+    answer typed once it shows does; an escape among them still goes back to editing."""
+    _student, (_first, second, _third) = three_conferences(app_store, fixed_clock)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "enter", "down", "enter", " (final)", "escape", *"done")
+        assert isinstance(app.screen, KeepOrDiscardDialog)
+        assert any("not used to answer this question" in n.message for n in told(app))
+        # Escape, and a word after it: back to editing, where the word lands.
+        await type_ahead(pilot, "escape", "!")
+        assert isinstance(app.screen, ConferenceScreen)
+        assert screen(app).editors["piece_title"].value() == "Storm (final)!"
+        await type_ahead(pilot, "escape")
+        await type_ahead(pilot, "k")
+        assert isinstance(app.screen, HistoryScreen)
+    kept = app_store.get_conference(second)
+    assert kept.value("piece_title") == "Storm (final)!" and kept.amended_at is not None
 
 
 async def test_an_amendment_typed_then_deleted_again_asks_nothing_and_marks_nothing(

@@ -249,7 +249,8 @@ async def test_archive_student_keeps_notes(app_store: Store, fixed_clock: Settab
         await type_ahead(pilot, "n")  # cancel first
         await settle(pilot)
         assert roster_names(app) == ["Ana Lopez", "Ben Ng"]
-        await type_ahead(pilot, "d", "y")
+        await type_ahead(pilot, "d")
+        await type_ahead(pilot, "y")
         await settle(pilot)
         assert roster_names(app) == ["Ben Ng"]
     assert app_store.get_student(student.id).archived

@@ -17,6 +17,7 @@ from conference_tui.store import Store
 from conference_tui.store.roster_records import GoalStatus
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
+from conference_tui.tui.widgets.dialogs import ConfirmDialog
 from conference_tui.tui.widgets.field_editor import FieldEditor
 
 from .conftest import (
@@ -191,6 +192,34 @@ async def test_keys_after_escape_go_to_the_roster(
         assert roster.query_one("#filter", Input).value == "An"
     draft = app_store.draft_for_student(student_id)
     assert draft is not None and draft.value("piece_title") == "Kite"
+
+
+async def test_a_question_is_answered_only_by_keys_typed_once_it_shows(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: "dye" typed at once archived a student unseen (y)
+    and opened the next one's edit dialog (e). Keys typed before "Archive ...?" showed
+    answer nothing, and the teacher is told; an escape among them backs out, and the
+    keys after it act on the roster."""
+    school_class = app_store.add_class("7B")
+    for name in ("Ana Lopez", "Ben Ng"):
+        app_store.add_student(school_class.id, name)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "d", "y", "e")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert [n.title for n in told(app)] == ["Keys not used"]
+        assert "2 keys typed before it were not used" in told(app)[0].message
+        assert app_store.archived_students(school_class.id) == []
+        await type_ahead(pilot, "escape", "/", "Ben", "enter")
+        assert isinstance(app.screen, RosterScreen)
+        assert app.screen.query_one("#filter", Input).value == "Ben"
+        await type_ahead(pilot, "d")
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.question == "Archive Ben Ng?"
+        await type_ahead(pilot, "y")
+        assert isinstance(app.screen, RosterScreen)
+    assert [s.name for s in app_store.archived_students(school_class.id)] == ["Ben Ng"]
 
 
 async def test_add_dialog_name_and_preferred_name_stay_apart(

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import math
 import time
 from collections import deque
 from collections.abc import Callable
 
 from textual import events
+from textual._time import get_time
 from textual.app import App
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
@@ -43,8 +45,25 @@ QUIT_KEY = "ctrl+q"
 # Keys typed within this of the one before, after a key was refused, are the rest of
 # what was being typed: a word meant for a note, at a person's pace, not a burst.
 REFUSED_RUN_GAP_SECONDS = 1.0
-# What still acts in such a run: the way out, and quitting.
-ENDS_A_REFUSED_RUN = frozenset({"escape", QUIT_KEY})
+# What still acts in such a run, and on a question not yet read: the way out, and
+# quitting.
+STILL_ACT = frozenset({"escape", QUIT_KEY})
+
+
+class Question:
+    """A screen that asks the teacher to decide (keep or discard an amendment, archive a
+    student): only keys typed once it is on screen answer it. One typed before it showed
+    was meant for what the teacher saw then: "escape" and "done" typed at once, leaving
+    an amended conference, discarded the amendment at the "d" of "done", unread."""
+
+    # When it was first drawn, by the clock Textual stamps keys with (get_time).
+    shown_at = math.inf
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.now_shown)  # type: ignore[attr-defined]
+
+    def now_shown(self) -> None:
+        self.shown_at = get_time()
 
 
 class KeyGate:
@@ -220,7 +239,7 @@ class KeyGate:
             now - self.run_last_at > REFUSED_RUN_GAP_SECONDS
             or not self.app.screen_stack
             or self.app.screen is not self.run_screen
-            or (isinstance(event, events.Key) and event.key in ENDS_A_REFUSED_RUN)
+            or (isinstance(event, events.Key) and event.key in STILL_ACT)
         ):
             self.report_refused_run()
             return False
@@ -288,6 +307,7 @@ class KeyGate:
         # them, or a screen holds the gate, as Textual itself pauses it while scrolling.
         collecting = gc.isenabled()
         gc.disable()
+        unread = 0
         try:
             while True:
                 # Settle first: a screen just shown may be about to hold the gate.
@@ -295,6 +315,9 @@ class KeyGate:
                 if not self.waiting or self.is_held or not self.app.screen_stack:
                     break
                 event = self.waiting.popleft()
+                if self.typed_before_the_question(event):
+                    unread += 1
+                    continue
                 self.last_typed_at = event.time
                 self.passing.add(id(event))
                 self.app.post_message(event)
@@ -302,10 +325,34 @@ class KeyGate:
             self.delivering = False
             if collecting:
                 gc.enable()
+            if unread:
+                self.tell_unread(unread)
         if self.waiting and not self.is_held:
             self.wake()
         elif not self.holds:
             self.settled.set()
+
+    def typed_before_the_question(self, event: events.Key | events.Paste) -> bool:
+        """Whether this is a key typed before the question on screen was shown (see
+        Question): it answers nothing. Escape, which only backs out, and quitting act."""
+        screen = self.app.screen
+        return (
+            isinstance(screen, Question)
+            and not (isinstance(event, events.Key) and event.key in STILL_ACT)
+            and event.time < screen.shown_at
+        )
+
+    def tell_unread(self, count: int) -> None:
+        self.dropped_total += count
+        typed = f"{count:,} keys typed before it were" if count != 1 else "key typed before it was"
+        self.app.notify(
+            f"The {typed} not used to answer this question, so that they decide nothing "
+            "you had not read. Answer it now.",
+            title="Keys not used",
+            severity="warning",
+            timeout=8,
+            to_student=True,
+        )
 
     async def until_quiet(self) -> None:
         """Until the app has handled every message the last key set off, and focus and

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
+from conference_tui.tui.key_gate import Question
 from conference_tui.tui.screens.base import AppModal
 from conference_tui.tui.widgets.formatting import plain
 
@@ -21,7 +22,7 @@ class AmendmentChoice(StrEnum):
     BACK = "back"
 
 
-class KeepOrDiscardDialog(AppModal[None]):
+class KeepOrDiscardDialog(Question, AppModal[None]):
     """k/y keep, d/n discard, escape back to editing. `decided` hears the choice before
     the dialog closes, so that keys typed after it wait for what it leads to."""
 
@@ -55,7 +56,8 @@ class KeepOrDiscardDialog(AppModal[None]):
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()
-        # Keys typed right after the escape that asked waited for this dialog.
+        # Keys typed right after the escape that asked waited for this dialog: they
+        # answer nothing (Question), but an escape among them goes back to editing.
         self.conference_app.key_gate.release(self, part="ask")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -8,10 +8,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from conference_tui.tui.key_gate import Question
 from conference_tui.tui.widgets.formatting import plain
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Question, ModalScreen[bool]):
     """Ask a yes/no question; `y`/`enter` confirm, `n`/`escape` cancel."""
 
     BINDINGS = [
