@@ -14,6 +14,7 @@ from conference_tui.store import Store
 from conference_tui.tui.app import ConferenceApp
 from conference_tui.tui.screens.archived_dialog import ArchivedDialog
 from conference_tui.tui.screens.class_dialog import ClassDialog
+from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.groups import GroupsScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -109,6 +110,38 @@ async def test_home_down_d_y_archives_the_second_student_then_undo_and_restore(
         await type_ahead(pilot, "escape")
         assert isinstance(app.screen, RosterScreen)
     assert app_store.archived_students(klass.id) == []
+
+
+async def test_n_with_the_whole_class_hidden_says_what_hides_it_not_to_add_a_student(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: a filter that matched nobody, then n, said "No
+    student selected. Press a to add one.": the way to a second record of a student."""
+    klass = app_store.add_class("7B")
+    for name in ("Cy Baker", "Ann Zeller"):
+        student = app_store.add_student(klass.id, name)
+        # Seen today: neither is due.
+        held = app_store.start_conference(student.id, "writing-conference", 1)
+        app_store.complete_conference(held.id)
+    app = make_test_app(app_store, fixed_clock)
+    messages = told(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "/", "zzz", "enter", "n", "Hello")
+        assert names_shown(app) == []
+        said = [m for m in messages if m.startswith("No student")]
+        assert said == [
+            "No student is shown: the filter hides them all (escape clears it).\n"
+            "The 5 keys typed after it were not used."
+        ]
+        await type_ahead(pilot, "escape", "w")
+        await type_ahead(pilot, "n")
+        assert messages[-1] == (
+            "No student is shown: only students who are due are shown (w shows everyone)."
+        )
+        await type_ahead(pilot, "w", "n")
+        assert isinstance(app.screen, ConferenceScreen)
+        await type_ahead(pilot, "escape")
 
 
 async def test_first_student_and_class_in_one_burst_on_an_empty_database(

@@ -484,8 +484,22 @@ class RosterScreen(AppScreen[None]):
     def require_student(self) -> RosterRow | None:
         row = self.selected_row()
         if row is None:
-            self.conference_app.key_gate.refuse("No student selected. Press a to add one.")
+            self.conference_app.key_gate.refuse(self.why_no_student())
         return row
+
+    def why_no_student(self) -> str:
+        """Why no student is under the cursor, and the one thing to do. "Press a to add
+        one" when a filter hid the whole class led to a second record of a student."""
+        if not self.rows:
+            return "No student selected. Press a to add one."
+        hiding = []
+        if self.query_one("#filter", Input).value.strip():
+            hiding.append("the filter hides them all (escape clears it)")
+        if self.due_only:
+            hiding.append("only students who are due are shown (w shows everyone)")
+        if not hiding:
+            return "No student selected: move the cursor onto one."
+        return f"No student is shown: {'; '.join(hiding)}."
 
     # -- filter ----------------------------------------------------------------------
 
