@@ -11,7 +11,16 @@ from conference_tui.tui.screens.class_status import ClassStatusScreen
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
-from .conftest import SettableClock, StoryData, make_test_app, settle, type_ahead
+from .conftest import (
+    NOW,
+    SettableClock,
+    StoryData,
+    hold_conference,
+    make_test_app,
+    one_student,
+    settle,
+    type_ahead,
+)
 
 
 def grid_names(screen: ClassStatusScreen) -> list[str]:
@@ -60,6 +69,20 @@ async def test_status_grid_waiting_longest_first_and_a_conference_from_it(
         assert app.screen.__class__.__name__ == "HistoryScreen"
         await type_ahead(pilot, "escape", "escape")
         assert isinstance(app.screen, RosterScreen)
+
+
+async def test_a_habit_seen_in_one_student_is_counted_as_one_student(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's tmux check: "1× Persisting (1 students)"."""
+    student_id = one_student(app_store)
+    hold_conference(app_store, fixed_clock, student_id, NOW, {}, habits=("Persisting",))
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "v")
+        habits = str(app.screen.query_one("#status-habits", Static).render())
+        assert "1× Persisting (1 student)" in habits
 
 
 async def test_an_empty_class_says_how_to_fill_it(

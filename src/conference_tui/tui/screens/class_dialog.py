@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from conference_tui.store.roster_records import ClassInfo
 from conference_tui.tui.screens.base import AppModal
-from conference_tui.tui.widgets.formatting import plain
+from conference_tui.tui.widgets.formatting import plain, plural
 from conference_tui.tui.widgets.text_input import TextInput
 
 
@@ -57,7 +57,7 @@ class ClassDialog(AppModal[ClassInfo | None]):
         options = self.query_one("#classes", OptionList)
         options.clear_options()
         for info in classes:
-            students = f"{info.student_count} student{'s' if info.student_count != 1 else ''}"
+            students = plural(info.student_count, "student")
             year = f" · {info.school_year}" if info.school_year else ""
             options.add_option(Option(plain(f"{info.name}  ({students}{year})"), id=info.id))
         options.display = bool(classes)

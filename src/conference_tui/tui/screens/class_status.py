@@ -19,7 +19,7 @@ from conference_tui.store.class_status import ClassStatus, StudentWeeks
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import days_ago, one_line, plain
+from conference_tui.tui.widgets.formatting import days_ago, one_line, plain, plural
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.tables import row_key_at_cursor
 
@@ -218,7 +218,9 @@ class ClassStatusScreen(AppScreen[None]):
         panel = self.query_one("#status-habits", Static)
         width = max(10, panel.content_size.width or 36)
         lines = [
-            one_line(f"{habit.times:>3}× {habit.habit} ({habit.students} students)", width)
+            one_line(
+                f"{habit.times:>3}× {habit.habit} ({plural(habit.students, 'student')})", width
+            )
             for habit in self.status.habits[:PANEL_LINES]
         ]
         text = Text("Habits of Mind noticed\n", style="bold")

@@ -33,7 +33,7 @@ from conference_tui.store.roster_records import ClassInfo, StudentInfo
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import local_date, one_line
+from conference_tui.tui.widgets.formatting import local_date, one_line, plural
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_input import TextInput
 
@@ -105,10 +105,6 @@ class ExportFailure:
 def plain(text: str) -> Content:
     """A label shown exactly as typed: a name like "[b]x" is not markup."""
     return Content(one_line(text, LABEL_WIDTH))
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class ExportScreen(AppScreen[None]):

@@ -19,7 +19,7 @@ from conference_tui.store.similar_goals import group_similar
 from conference_tui.tui.readable_colours import theme_colour
 from conference_tui.tui.screens.base import AppScreen
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import QUIET, one_line
+from conference_tui.tui.widgets.formatting import QUIET, one_line, plural
 from conference_tui.tui.widgets.header import AppHeader
 
 BY_GOAL = "goal"
@@ -259,10 +259,9 @@ class GroupsScreen(AppScreen[None]):
         )
         self.query_one("#groups-title", Static).update(title)
         in_groups = sum(len(g.rows) for g in shared)
-        class_size = f"{len(self.rows)} student{'s' if len(self.rows) != 1 else ''}"
+        class_size = plural(len(self.rows), "student")
         status = (
-            f"{len(shared)} group{'s' if len(shared) != 1 else ''} of 2 or more "
-            f"({in_groups} students) · {class_size}"
+            f"{plural(len(shared), 'group')} of 2 or more ({in_groups} students) · {class_size}"
         )
         if not self.rows:
             status = "No students in this class yet: add them on the roster (a)."

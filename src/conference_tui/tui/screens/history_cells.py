@@ -14,7 +14,14 @@ from conference_tui.store import HabitTally
 from conference_tui.store.records import ConferenceSummary, GoalInfo
 from conference_tui.store.roster_records import GoalStatus, StudentInfo
 from conference_tui.store.text_rules import visible
-from conference_tui.tui.widgets.formatting import GROUP_MARK, QUIET, local_date, one_line, plain
+from conference_tui.tui.widgets.formatting import (
+    GROUP_MARK,
+    QUIET,
+    local_date,
+    one_line,
+    plain,
+    plural,
+)
 from conference_tui.tui.widgets.tables import ColumnSpec
 
 if TYPE_CHECKING:
@@ -103,10 +110,10 @@ def history_title(
     summaries = list(loaded)
     active = sum(1 for goal in goals if goal.status == GoalStatus.ACTIVE)
     count = conference_count
-    conferences = f"{count} conference{'s' if count != 1 else ''}"
+    conferences = plural(count, "conference")
     if len(summaries) < count:
         conferences += f" ({len(summaries)} loaded)"
-    goals_said = f"{active} active goal{'s' if active != 1 else ''}"
+    goals_said = plural(active, "active goal")
     title = Content.assemble((visible(name), "bold"), (f" · {conferences} · {goals_said}", QUIET))
     # Only the marks the table shows: "✎ draft" over a history without one read as
     # if this student had a draft open.

@@ -30,7 +30,7 @@ from conference_tui.store.search import PAGE_SIZE
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.widgets.footer import KeysFooter
-from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date, one_line
+from conference_tui.tui.widgets.formatting import QUIET, highlighted, local_date, one_line, plural
 from conference_tui.tui.widgets.header import AppHeader
 from conference_tui.tui.widgets.text_input import TextInput
 
@@ -410,9 +410,7 @@ class SearchScreen(CopiesConference):
             self.set_status(nothing_found(self.shown))
         else:
             more = " so far, more below" if self.next_page is not None else ""
-            self.set_status(
-                f"{count} note{'s' if count != 1 else ''}{more} · ↓ to the results · enter opens"
-            )
+            self.set_status(f"{plural(count, 'note')}{more} · ↓ to the results · enter opens")
 
     @on(OptionList.OptionHighlighted, "#results")
     def cursor_moved(self, event: OptionList.OptionHighlighted) -> None:

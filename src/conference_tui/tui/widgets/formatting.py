@@ -16,6 +16,11 @@ every theme; Rich's dim is not."""
 GROUP_MARK = "⁂"
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 student", "2 students"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def plain(text: str, style: str = "") -> Text:
     """Text from a person or a file, shown as its own characters: never read as markup,
     control characters shown as pictures, never sent to the terminal."""
