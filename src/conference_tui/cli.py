@@ -9,7 +9,7 @@ import click
 from conference_tui import __version__, paths
 from conference_tui.cli_app import run_app
 from conference_tui.cli_server import server
-from conference_tui.cli_support import DB_HELP, database_option
+from conference_tui.cli_support import DB_HELP, database_option, echo
 from conference_tui.cli_transfer import TRANSFER_COMMANDS
 
 if TYPE_CHECKING:
@@ -40,11 +40,11 @@ def locate(ctx: click.Context) -> None:
     from conference_tui.store.location import locate as locate_database
 
     database = ctx.obj["database"] or paths.default_database()
-    click.echo(f"database:  {locate_database(database).describe()}")
-    click.echo(f"config:    {paths.config_file()}")
-    click.echo(f"forms:     {paths.user_forms_dir()}  (built-in: {paths.builtin_forms_dir()})")
-    click.echo(f"backups:   {paths.backups_dir()}")
-    click.echo(f"log:       {paths.log_file()}")
+    echo(f"database:  {locate_database(database).describe()}")
+    echo(f"config:    {paths.config_file()}")
+    echo(f"forms:     {paths.user_forms_dir()}  (built-in: {paths.builtin_forms_dir()})")
+    echo(f"backups:   {paths.backups_dir()}")
+    echo(f"log:       {paths.log_file()}")
 
 
 @cli.command()
@@ -57,14 +57,14 @@ def keys() -> None:
     settings = load_settings()
     checked = check_keymap(settings.keys, ConferenceApp, settings.config_name)
     for problem in (*settings.problems, *checked.problems):
-        click.echo(problem, err=True)
-    click.echo(f'# Remap a key in {settings.config_name}, e.g.  [keys]  "roster.search" = "ctrl+f"')
+        echo(problem, err=True)
+    echo(f'# Remap a key in {settings.config_name}, e.g.  [keys]  "roster.search" = "ctrl+f"')
     for place, bindings in key_ids(ConferenceApp):
-        click.echo(f"\n{place}")
+        echo(f"\n{place}")
         for binding in bindings:
             keys = keys_for(binding, checked.keymap)
             mine = "  (yours)" if binding.id in checked.keymap else ""
-            click.echo(f"  {binding.id:<28} {keys:<16} {binding.description}{mine}")
+            echo(f"  {binding.id:<28} {keys:<16} {binding.description}{mine}")
 
 
 for command in TRANSFER_COMMANDS:

@@ -19,6 +19,7 @@ from conference_tui.cli_support import (
     clear_errors,
     database_of,
     database_option,
+    echo,
     fail,
     open_store,
     require_database_file,
@@ -140,18 +141,18 @@ def export(
             source, form, forms, scope, audience, per, file_format, folder, include_drafts
         )
     if reader is None and store.read_only_because:
-        click.echo(_read_despite(damage), err=True)
+        echo(_read_despite(damage), err=True)
     if not result.files:
         drafts = "" if include_drafts else " (drafts are left out unless --include-drafts)"
-        click.echo(f"Nothing to export: no conferences in that scope{drafts}.")
+        echo(f"Nothing to export: no conferences in that scope{drafts}.")
         return
     left_out = "private notes left out" if audience == "shareable" else "private notes included"
-    click.echo(
+    echo(
         f"Exported {result.conferences} conference(s) of {result.students} student(s) "
         f"to {result.folder} (audience: {audience}; {left_out}):"
     )
     for path in result.files:
-        click.echo(f"  {path}")
+        echo(f"  {path}")
 
 
 def _read_despite(damage: Diagnosis) -> str:

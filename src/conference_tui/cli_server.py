@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from conference_tui.cli_support import database_option, fail
+from conference_tui.cli_support import database_option, echo, fail
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,9 +86,9 @@ def init(ctx: click.Context) -> None:
     from conference_tui.store.school import init_school
 
     def act(engine: Engine) -> None:
-        click.echo(f"the schema is at revision {head_revision()}")
+        echo(f"the schema is at revision {head_revision()}")
         for line in init_school(engine, _roles()):
-            click.echo(line)
+            echo(line)
 
     _run(ctx, act)
 
@@ -101,9 +101,9 @@ def _add_login(ctx: click.Context, name: str, what: str) -> None:
 
     def act(engine: Engine) -> None:
         password = add_login(engine, name, group)
-        click.echo(f"added the {what} {name}; their password (shown this once, kept nowhere):")
-        click.echo(password)
-        click.echo(
+        echo(f"added the {what} {name}; their password (shown this once, kept nowhere):")
+        echo(password)
+        echo(
             f"They connect with --db postgresql://{name}@HOST/DATABASE and this "
             "password in ~/.pgpass or $PGPASSWORD."
         )
@@ -138,7 +138,7 @@ def share(ctx: click.Context, class_name: str, teacher: str) -> None:
     """Share a class (its name or id) with a co-teacher."""
     from conference_tui.store.school import share_class
 
-    _run(ctx, lambda engine: click.echo(share_class(engine, class_name, teacher, _roles())))
+    _run(ctx, lambda engine: echo(share_class(engine, class_name, teacher, _roles())))
 
 
 @server.command()
@@ -150,7 +150,7 @@ def move(ctx: click.Context, class_name: str, teacher: str) -> None:
     """Give a class (its name or id), with all its notes, to another teacher (admin only)."""
     from conference_tui.store.school import move_class
 
-    _run(ctx, lambda engine: click.echo(move_class(engine, class_name, teacher, _roles())))
+    _run(ctx, lambda engine: echo(move_class(engine, class_name, teacher, _roles())))
 
 
 @server.command()
@@ -162,6 +162,6 @@ def classes(ctx: click.Context) -> None:
 
     def act(engine: Engine) -> None:
         for class_id, name, year, owner in list_classes(engine):
-            click.echo(f"{class_id}  {name}  {year}  owner: {owner}")
+            echo(f"{class_id}  {name}  {year}  owner: {owner}")
 
     _run(ctx, act)

@@ -13,6 +13,7 @@ import click
 
 from conference_tui import paths
 from conference_tui.store.checked_open import damaged_file_warning, open_checked
+from conference_tui.store.text_rules import visible
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -62,9 +63,15 @@ def require_database_file(database: str, nothing_to: str) -> None:
         )
 
 
+def echo(message: str, *, err: bool = False) -> None:
+    """A line for the teacher. Text from a file or a record in it shows as its own
+    characters (an archive's bad date, quoted in the refusal, retitled the terminal)."""
+    click.echo(visible(message), err=err)
+
+
 def fail(message: str) -> NoReturn:
     """Print a message the teacher can act on, never a traceback, and exit 1."""
-    click.secho(f"conference-tui: {message}", fg="red", err=True)
+    click.secho(f"conference-tui: {visible(message)}", fg="red", err=True)
     sys.exit(1)
 
 
@@ -82,7 +89,7 @@ def open_store(database: str | None, *, say_read_only: bool = True) -> Store:
     except StoreError as exc:
         fail(exc.for_command_line)
     if store.read_only_because and say_read_only:
-        click.echo(store.read_only_because, err=True)
+        echo(store.read_only_because, err=True)
     return store
 
 
@@ -105,7 +112,7 @@ def say_if_upgrading(database: str) -> None:
     except StoreError:
         return  # the open itself says what is wrong
     if revision in known_revisions() and revision != head_revision():
-        click.echo(
+        echo(
             f"Updating {path} for this version of conference-tui (once; a large file takes "
             "a minute)…",
             err=True,
@@ -122,7 +129,7 @@ def warning_if_damaged(database: str, warning: str) -> Iterator[None]:
         checking = pool.submit(damaged_file_warning, database)
         yield
         if checking.result():
-            click.echo(warning, err=True)
+            echo(warning, err=True)
 
 
 def refuse_an_empty_file_with_backups(database: str) -> None:

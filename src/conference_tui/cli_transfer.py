@@ -22,6 +22,7 @@ from conference_tui.cli_support import (
     clear_errors,
     database_of,
     database_option,
+    echo,
     fail,
     open_store,
     require_database_file,
@@ -63,18 +64,18 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
         require_database_file(database, "back up")
         if location.path is not None:
             copy = backup_sqlite(location.path, folder, stem)
-            click.echo(f"Database copy:  {copy} (checked: ok)")
+            echo(f"Database copy:  {copy} (checked: ok)")
         store = open_store(ctx.obj["database"])
         with progress_bar("Writing the JSON archive") as progress:
             archive, counts = write_archive(store, folder, stem, progress=progress)
         store.close()
-    click.echo(f"JSON archive:   {archive} ({counts_line(counts)})")
+    echo(f"JSON archive:   {archive} ({counts_line(counts)})")
     if location.path is None:
-        click.echo(
+        echo(
             "The database is on a server, so only the JSON archive was written; "
             "back the server itself up with its own tools (pg_dump)."
         )
-    click.echo("Both files hold every note, private ones too: keep them as safe as the laptop.")
+    echo("Both files hold every note, private ones too: keep them as safe as the laptop.")
 
 
 @contextlib.contextmanager
@@ -187,16 +188,16 @@ def _import_archive(ctx: click.Context, file: Path, dry_run: bool) -> None:
     ):
         report = import_archive(store, file, dry_run=dry_run, progress=progress)
     if dry_run:
-        click.echo(f"Dry run: nothing was written. Importing {file} would give:")
+        echo(f"Dry run: nothing was written. Importing {file} would give:")
     else:
-        click.echo(f"Imported {file}:")
+        echo(f"Imported {file}:")
     for kind, counts in report.counts.items():
         label = KIND_LABELS.get(kind, kind)
         line = f"  {label}: {counts.new} new, {counts.updated} updated, "
         line += f"{counts.unchanged} unchanged"
         if counts.kept_local:
             line += f", {counts.kept_local} kept as they are here (this copy is newer)"
-        click.echo(line)
+        echo(line)
 
 
 MAX_LISTED = 50
@@ -215,36 +216,36 @@ def _import_roster(ctx: click.Context, file: Path, dry_run: bool, class_name: st
         roster = read_roster(file, class_name)
     except RosterFileError as exc:
         for problem in _listed(list(exc.problems)):
-            click.echo(f"  {problem}", err=True)
+            echo(f"  {problem}", err=True)
         fail(str(exc))
     with clear_errors(), _store_for(ctx, dry_run) as store:
         report = store.import_roster(roster.entries, dry_run=dry_run)
-    click.echo(f"Read as {roster.read_as}.")
+    echo(f"Read as {roster.read_as}.")
     used = ", ".join(f"{role} from “{column}”" for role, column in roster.columns.items())
-    click.echo(f"Columns: {used}.")
+    echo(f"Columns: {used}.")
     if roster.ignored_columns:
-        click.echo("Not used: " + ", ".join(f"“{c}”" for c in roster.ignored_columns) + ".")
+        echo("Not used: " + ", ".join(f"“{c}”" for c in roster.ignored_columns) + ".")
     if roster.skipped_rows:
-        click.echo(f"Not students, skipped ({len(roster.skipped_rows)}):")
+        echo(f"Not students, skipped ({len(roster.skipped_rows)}):")
         for line in _listed(list(roster.skipped_rows)):
-            click.echo(f"  {line}")
+            echo(f"  {line}")
     verb = "Would add" if dry_run else "Added"
     if dry_run:
         _show_first_rows(roster.entries)
-        click.echo("Dry run: nothing was written.")
-    click.echo(f"{verb} {len(report.added)} student(s)" + (":" if report.added else "."))
+        echo("Dry run: nothing was written.")
+    echo(f"{verb} {len(report.added)} student(s)" + (":" if report.added else "."))
     for line in _listed([f"line {e.line}: {e.name} → {e.class_name}" for e in report.added]):
-        click.echo(f"  {line}")
+        echo(f"  {line}")
     if report.new_classes:
-        click.echo(
+        echo(
             f"{'New' if not dry_run else 'Would create'} class(es): "
             + ", ".join(report.new_classes)
         )
     if report.skipped:
-        click.echo(f"Not added again ({len(report.skipped)}):")
+        echo(f"Not added again ({len(report.skipped)}):")
         skipped = [f"line {s.entry.line}: {s.entry.name}, {s.reason}" for s in report.skipped]
         for line in _listed(skipped):
-            click.echo(f"  {line}")
+            echo(f"  {line}")
 
 
 FIRST_ROWS_SHOWN = 5
@@ -260,14 +261,14 @@ def _show_first_rows(entries: Sequence[RosterEntry]) -> None:
     misread encoding, a name split wrongly or a stray space shows before anything is."""
     if not entries:
         return
-    click.echo(f"First {min(len(entries), FIRST_ROWS_SHOWN)} row(s) as they will be stored:")
+    echo(f"First {min(len(entries), FIRST_ROWS_SHOWN)} row(s) as they will be stored:")
     for entry in entries[:FIRST_ROWS_SHOWN]:
         fields = [
             f"{label} “{getattr(entry, attribute)}”"
             for attribute, label in ROSTER_FIELDS
             if getattr(entry, attribute)
         ]
-        click.echo(f"  line {entry.line}: " + ", ".join(fields))
+        echo(f"  line {entry.line}: " + ", ".join(fields))
 
 
 @click.command()
@@ -288,17 +289,17 @@ def check(ctx: click.Context, repair: bool) -> None:
     if location.path is None:
         store = open_store(ctx.obj["database"])
         store.close()
-        click.echo(
+        echo(
             f"{location.describe()} is a database server: it opened and its schema is current. "
             "Its integrity is the server's to check (e.g. with pg_amcheck)."
         )
         return
-    click.echo(f"Checking {location.path}")
+    echo(f"Checking {location.path}")
     report = check_database(location.path)
     if repair and report.fault is Fault.DAMAGED_SEARCH_INDEX:
         with clear_errors():
             repair_search_index(location.path)
-        click.echo("Rebuilt the search index from the notes.")
+        echo("Rebuilt the search index from the notes.")
         report = check_database(location.path)
     _print_check(report)
     if not report.healthy:
@@ -314,14 +315,12 @@ def _print_check(report: CheckReport) -> None:
         return "PROBLEM: " + "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
 
     if report.integrity_problems or report.search_index_checked:
-        click.echo(f"  database structure (integrity_check): {verdict(report.integrity_problems)}")
+        echo(f"  database structure (integrity_check): {verdict(report.integrity_problems)}")
     if report.search_index_checked or report.foreign_key_problems:
-        click.echo(
-            f"  links between records (foreign_key_check): {verdict(report.foreign_key_problems)}"
-        )
+        echo(f"  links between records (foreign_key_check): {verdict(report.foreign_key_problems)}")
     if report.search_index_checked:
         index_ok = report.fault is not Fault.DAMAGED_SEARCH_INDEX
-        click.echo(f"  search index: {'ok' if index_ok else 'PROBLEM: out of step with the notes'}")
+        echo(f"  search index: {'ok' if index_ok else 'PROBLEM: out of step with the notes'}")
     if report.healthy:
         click.secho("Healthy.", fg="green")
         return
@@ -331,10 +330,10 @@ def _print_check(report: CheckReport) -> None:
         click.secho(f"{diagnosis.fault.capitalize()}: {diagnosis.for_command_line}", fg="red")
     elif diagnosis is not None:
         click.secho(f"{diagnosis.fault.capitalize()}: {diagnosis.what}", fg="red")
-        click.echo(f"  {diagnosis.advice}")
+        echo(f"  {diagnosis.advice}")
     if report.foreign_key_problems:
         click.secho("Some records point at records that are missing.", fg="red")
-        click.echo(
+        echo(
             "  The notes that are there can be read. Open the newest backup read-only "
             "(`conference-tui --db BACKUP`) to see what is missing, or import a JSON archive "
             "that holds the missing records."

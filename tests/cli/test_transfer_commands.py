@@ -251,6 +251,30 @@ def test_import_an_archive_into_an_empty_database(database: str, tmp_path: Path)
     assert wrong.exit_code == 1 and "--class applies to roster files" in wrong.stderr
 
 
+TITLE_ESCAPE = "\x1b]0;pwned\x07"
+
+
+def test_refusals_show_the_files_escape_codes_as_pictures(database: str, tmp_path: Path) -> None:
+    """Found in a fault check in tmux: an archive's bad date, its dangling reference and
+    a roster's header were quoted raw in the refusal, and retitled the terminal."""
+    assert run("--db", database, "backup", "--out", str(tmp_path / "b")).exit_code == 0
+    (archive,) = (tmp_path / "b").glob("*.json")
+    records = json.loads(archive.read_text(encoding="utf-8"))
+    bad_date = json.loads(json.dumps(records))
+    bad_date["students"][0]["updated_at"] = TITLE_ESCAPE
+    dangling = json.loads(json.dumps(records))
+    dangling["answers"][0]["conference_id"] = TITLE_ESCAPE
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"{TITLE_ESCAPE}[bold]Nom[/],Class\nCy Day,P3\n", encoding="utf-8")
+    for name, content in (("date.json", bad_date), ("reference.json", dangling)):
+        (tmp_path / name).write_text(json.dumps(content), encoding="utf-8")
+    for hostile in (tmp_path / "date.json", tmp_path / "reference.json", roster):
+        result = run("--db", database, "import", str(hostile))
+        assert result.exit_code == 1, hostile.name
+        assert "\x1b" not in result.output and "\x07" not in result.output, hostile.name
+        assert "␛]0;pwned␇" in result.stderr, (hostile.name, result.stderr)
+
+
 def test_import_of_a_missing_file(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "x.db"), "import", str(tmp_path / "nope.csv"))
     assert result.exit_code == 1
