@@ -63,6 +63,25 @@ def require_database_file(database: str, nothing_to: str) -> None:
         )
 
 
+def require_notes_in(path: Path, nothing_to: str) -> None:
+    """Refuse a file that holds no notes (empty, another program's database) before
+    anything is made from it: a backup of an empty file was "checked: ok", and became the
+    newest backup, the one the advice for a damaged file says to open."""
+    from conference_tui.store import StoreError
+    from conference_tui.store.location import sqlite_schema_revision
+
+    refuse_an_empty_file_with_backups(str(path))
+    try:
+        revision = sqlite_schema_revision(path)
+    except StoreError as exc:
+        fail(exc.for_command_line)
+    if revision is None:
+        fail(
+            f"{path} holds no notes (it is empty): nothing to {nothing_to}. "
+            "`conference-tui locate` shows where your notes are."
+        )
+
+
 def echo(message: str, *, err: bool = False) -> None:
     """A line for the teacher. Text from a file or a record in it shows as its own
     characters (an archive's bad date, quoted in the refusal, retitled the terminal)."""

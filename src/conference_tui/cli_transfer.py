@@ -26,6 +26,7 @@ from conference_tui.cli_support import (
     fail,
     open_store,
     require_database_file,
+    require_notes_in,
 )
 
 if TYPE_CHECKING:
@@ -60,8 +61,10 @@ def backup(ctx: click.Context, out_dir: Path | None) -> None:
     location = locate_database(database)
     stem = f"conferences-{datetime.now():%Y%m%d-%H%M%S}"
     with clear_errors():
-        folder = prepare_folder(out_dir or paths.backups_dir())
         require_database_file(database, "back up")
+        if location.path is not None:
+            require_notes_in(location.path, "back up")
+        folder = prepare_folder(out_dir or paths.backups_dir())
         if location.path is not None:
             copy = backup_sqlite(location.path, folder, stem)
             echo(f"Database copy:  {copy} (checked: ok)")

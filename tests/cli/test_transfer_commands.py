@@ -195,6 +195,24 @@ def test_backup_of_no_database_creates_nothing(tmp_path: Path) -> None:
 # -- import -----------------------------------------------------------------------
 
 
+def test_backup_of_a_file_holding_no_notes_makes_no_copy(tmp_path: Path) -> None:
+    """Found in a fault check: an empty file (and another program's database) was backed
+    up "checked: ok", and the empty copy became the newest backup: the one the advice
+    for a damaged file says to open."""
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    foreign = tmp_path / "foreign.db"
+    with contextlib.closing(sqlite3.connect(foreign)) as connection:
+        connection.execute("CREATE TABLE recipes (name TEXT)")
+    for database, said in ((empty, "holds no notes"), (foreign, "not one of conference-tui's")):
+        result = run("--db", str(database), "backup", "--out", str(tmp_path / "b"))
+        assert result.exit_code == 1, result.output
+        assert said in result.stderr, result.stderr
+        assert "checked: ok" not in result.output
+        assert not (tmp_path / "b").exists()
+    assert empty.stat().st_size == 0
+
+
 def test_import_a_roster_dry_run_then_for_real(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text(
