@@ -229,3 +229,22 @@ def test_a_second_database_gets_its_own_daily_backup(sqlite_store: Store, tmp_pa
     second = daily_backup(str(other), folder, today)
     assert first is not None and second is not None and first != second
     assert daily_backups(folder, other) == [second]
+
+
+def test_a_backup_of_a_file_another_program_holds_gives_up_and_says_so(
+    filled_database: Path, tmp_path: Path
+) -> None:
+    """Found in a fault check: a file in rollback-journal mode (another program's, or one
+    converted) held by a writer's exclusive lock made `backup` wait, saying nothing, for
+    13 minutes. It waits as long as the app waits for a busy file, then says why."""
+    with sqlite3.connect(filled_database) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    connection.close()
+    holder = sqlite3.connect(filled_database, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseUnavailableError, match="in use by another program"):
+            backup_sqlite(filled_database, tmp_path / "backups", "copy", busy_seconds=0.2)
+    finally:
+        holder.close()
+    assert list((tmp_path / "backups").iterdir()) == []

@@ -100,9 +100,24 @@ def _link_without_replacing(source: Path, folder: Path, stem: str, suffix: str) 
     raise FileExistsError(f"{folder / stem}{suffix}: too many files of that name already")
 
 
-def backup_sqlite(source: Path, folder: Path, stem: str) -> Path:
+class _StillBusy(Exception):
+    pass
+
+
+def _give_up_when_busy(status: int, remaining: int, total: int) -> None:
+    # A step that found the file locked has waited the busy timeout for it already;
+    # Python's backup would try again for as long as the other program holds it (a
+    # rollback-journal file under a writer's lock: 13 silent minutes in a fault check).
+    if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        raise _StillBusy
+
+
+def backup_sqlite(
+    source: Path, folder: Path, stem: str, *, busy_seconds: float = BUSY_TIMEOUT_MS / 1000
+) -> Path:
     """Copy the database at `source` into `folder` as `stem`.db (0600), consistent even
-    while others write. Returns the new file; raises OSError or DatabaseUnavailableError."""
+    while others write; a file another program holds for longer than `busy_seconds` is
+    not copied. Returns the new file; raises OSError or DatabaseUnavailableError."""
     if not source.is_file():
         raise DatabaseUnavailableError(f"There is no database at {source} to back up.")
     _private_folder(folder)
@@ -113,13 +128,17 @@ def backup_sqlite(source: Path, folder: Path, stem: str) -> Path:
         os.chmod(temporary, 0o600)
         try:
             with _connection(source, read_only=True) as origin:
+                origin.execute(f"PRAGMA busy_timeout = {round(busy_seconds * 1000)}")
                 copy = sqlite3.connect(temporary, isolation_level=None)
                 try:
-                    origin.backup(copy)
+                    origin.backup(copy, progress=_give_up_when_busy)
                     copy.execute("PRAGMA journal_mode = DELETE")
                     verdict = copy.execute("PRAGMA quick_check").fetchone()
                 finally:
                     copy.close()
+        except _StillBusy:
+            locked = describe(Fault.LOCKED, str(source))
+            raise DatabaseUnavailableError(locked.for_command_line) from None
         except sqlite3.Error as exc:
             raise DatabaseUnavailableError(_copy_failed(source, folder, exc)) from exc
         if not verdict or verdict[0] != "ok":
