@@ -79,3 +79,36 @@ async def test_escape_while_an_autosave_into_a_removed_draft_is_failing_still_le
     draft = app_store.draft_for_student(student_id)
     assert draft is not None
     assert draft.value("piece_title") == "Owl"
+
+
+async def test_typing_into_a_draft_completed_elsewhere_goes_into_a_new_draft(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Found in a fault check with two copies open on one student: the other completed
+    the conference, and what was typed here was "Not saved yet … will be saved on retry",
+    which no retry could do (a complete conference takes changes only as an amendment);
+    leaving lost it. It is kept in a new draft, as when the other copy removes one."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "Owl")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        screen.flush()
+        await settle(pilot)
+        completed = screen.conference_id
+        app_store.complete_conference(completed)  # the other copy, with ctrl+s
+        await type_ahead(pilot, " poem", "tab", "memoir")
+        screen.flush()
+        await settle(pilot)
+        assert told(app)[-1].title == "Kept in a new draft"
+        assert "completed by another copy" in told(app)[-1].message
+        assert screen.conference_id != completed
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+        assert not any("will be saved on retry" in notice.message for notice in told(app))
+    assert app_store.get_conference(completed).value("piece_title") == "Owl"
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None
+    assert (draft.value("piece_title"), draft.value("genre")) == ("Owl poem", "memoir")

@@ -125,9 +125,9 @@ class Autosave(ConferenceState):
                 return
             news = draft.batch_failed(batch, message)
             if news:
-                # Whether it failed because the conference is gone (removed by another
-                # copy of the app), which no retry would mend.
-                self.save_if_removed(message)
+                # Whether it failed because another copy of the app removed or completed
+                # the conference, which no retry would mend.
+                self.save_if_gone_elsewhere(message)
             elif not self.checking_removed:
                 self.not_saved(message, news)
 
@@ -151,26 +151,30 @@ class Autosave(ConferenceState):
         elif news:
             self.notify(message, title="Not saved yet: retrying", severity="error", timeout=8)
 
-    def save_if_removed(self, message: str) -> None:
+    def save_if_gone_elsewhere(self, message: str) -> None:
         """A save failed: if the conference is no longer in the database (another copy
-        of the app discarded it, or a restore took it away), what is on screen goes
-        into a new draft for the student, and a ctrl+s or escape under way goes on with
-        it; otherwise the failure is said as it is, to be retried."""
+        of the app discarded it, or a restore took it away), or another copy completed
+        the draft open here (a complete conference takes changes only as an amendment),
+        what is on screen goes into a new draft for the student, and a ctrl+s or escape
+        under way goes on with it; otherwise the failure is said as it is, to be
+        retried."""
         store = self.conference_app.store
         conference = self.conference
+        amending = self.draft is not None and self.draft.amend
 
-        def removed() -> bool:
+        def gone() -> str:
+            """How it went elsewhere: "removed", "completed", or "" (it did not)."""
             try:
-                store.get_conference(conference.id)
+                stored = store.get_conference(conference.id)
             except NotFoundError:
-                return True
-            return False
+                return "removed"
+            return "" if amending or stored.is_draft else "completed"
 
-        def checked(gone: bool) -> None:
+        def checked(how: str) -> None:
             if self.conference is not conference or self.closing:
                 return
-            if gone:
-                self.keep_in_new_draft(conference)
+            if how:
+                self.keep_in_new_draft(conference, how)
             else:
                 self.checking_removed = False
                 self.not_saved(message, news=True)
@@ -181,9 +185,9 @@ class Autosave(ConferenceState):
 
         # Saves failing meanwhile (the autosave's, or escape's) wait for its answer.
         self.checking_removed = True
-        run_in_background(self, removed, checked, group="save-check", failed=not_checked)
+        run_in_background(self, gone, checked, group="save-check", failed=not_checked)
 
-    def keep_in_new_draft(self, removed: ConferenceInfo) -> None:
+    def keep_in_new_draft(self, removed: ConferenceInfo, how: str) -> None:
         store = self.conference_app.store
         name = self.student.display_name
         editor_id = self.conference_app.editor_id
@@ -202,9 +206,10 @@ class Autosave(ConferenceState):
             self.draft = self.open_draft_session(conference, amend=False)
             self.writes = WritesInOrder()
             self.queue_everything_unsaved()
+            completed = " (it is in the history as it was completed)" if how == "completed" else ""
             self.notify(
-                "This conference was removed by another copy of the app (another window "
-                f"or laptop). Everything on screen is kept in a new draft for {name}.",
+                f"This conference was {how} by another copy of the app (another window or "
+                f"laptop){completed}. Everything on screen is kept in a new draft for {name}.",
                 title="Kept in a new draft",
                 severity="warning",
                 timeout=12,
@@ -215,7 +220,7 @@ class Autosave(ConferenceState):
             self.checking_removed = False
             self.after_save = None
             self.stay_open(
-                "This conference was removed by another copy of the app, and no new draft "
+                f"This conference was {how} by another copy of the app, and no new draft "
                 f"can hold it ({message}). What you typed is only on this screen: copy it "
                 "with the mouse before you leave.",
                 title="Not saved",
