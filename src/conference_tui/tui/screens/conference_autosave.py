@@ -206,10 +206,10 @@ class Autosave(ConferenceState):
             self.draft = self.open_draft_session(conference, amend=False)
             self.writes = WritesInOrder()
             self.queue_everything_unsaved()
-            completed = " (it is in the history as it was completed)" if how == "completed" else ""
+            there = "; the history shows it as completed there" if how == "completed" else ""
             self.notify(
                 f"This conference was {how} by another copy of the app (another window or "
-                f"laptop){completed}. Everything on screen is kept in a new draft for {name}.",
+                f"laptop){there}. Everything on screen is kept in a new draft for {name}.",
                 title="Kept in a new draft",
                 severity="warning",
                 timeout=12,
