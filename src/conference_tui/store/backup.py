@@ -55,21 +55,25 @@ CHECK_LIMIT = 50
 QUICK_CHECK_SECONDS = 1.0
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(
+    path: Path, *, read_only: bool, busy_seconds: float = BUSY_TIMEOUT_MS / 1000
+) -> sqlite3.Connection:
     mode = "ro" if read_only else "rw"
     connection = sqlite3.connect(
         sqlite_file_uri(path, mode),
         uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
+        timeout=busy_seconds,
         isolation_level=None,
     )
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute(f"PRAGMA busy_timeout = {round(busy_seconds * 1000)}")
     return connection
 
 
 @contextlib.contextmanager
-def _connection(path: Path, *, read_only: bool) -> Iterator[sqlite3.Connection]:
-    connection = _connect(path, read_only=read_only)
+def _connection(
+    path: Path, *, read_only: bool, busy_seconds: float = BUSY_TIMEOUT_MS / 1000
+) -> Iterator[sqlite3.Connection]:
+    connection = _connect(path, read_only=read_only, busy_seconds=busy_seconds)
     try:
         yield connection
     finally:
@@ -127,8 +131,7 @@ def backup_sqlite(
     try:
         os.chmod(temporary, 0o600)
         try:
-            with _connection(source, read_only=True) as origin:
-                origin.execute(f"PRAGMA busy_timeout = {round(busy_seconds * 1000)}")
+            with _connection(source, read_only=True, busy_seconds=busy_seconds) as origin:
                 copy = sqlite3.connect(temporary, isolation_level=None)
                 try:
                     origin.backup(copy, progress=_give_up_when_busy)

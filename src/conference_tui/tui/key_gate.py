@@ -180,13 +180,9 @@ class KeyGate:
         if dropped:
             # What to do next is the refusal's to say (the file is busy: again in a moment;
             # open only to read: not at all): "type them again" misled on a damaged file.
-            self.app.notify(
+            self.tell_not_used(
                 f"{dropped} key{'s' if dropped != 1 else ''} typed while it was opening "
-                "were not used, so that they change nothing you did not see.",
-                title="Keys not used",
-                severity="warning",
-                timeout=8,
-                to_student=True,
+                "were not used, so that they change nothing you did not see."
             )
         self.wake()
 
@@ -261,14 +257,10 @@ class KeyGate:
         """The run is over: say how many keys it dropped, if any."""
         dropped, self.run_dropped, self.run_screen = self.run_dropped, 0, None
         if dropped:
-            self.app.notify(
+            self.tell_not_used(
                 f"{dropped:,} more key{'s were' if dropped != 1 else ' was'} typed right after "
                 "it, and not used either, so that they change nothing you did not see. "
-                "Check where the cursor is, then type them again.",
-                title="Keys not used",
-                severity="warning",
-                timeout=8,
-                to_student=True,
+                "Check where the cursor is, then type them again."
             )
 
     def drop_waiting(self) -> int:
@@ -345,13 +337,15 @@ class KeyGate:
     def tell_unread(self, count: int) -> None:
         self.dropped_total += count
         typed = f"{count:,} keys typed before it were" if count != 1 else "key typed before it was"
-        self.app.notify(
+        self.tell_not_used(
             f"The {typed} not used to answer this question, so that they decide nothing "
-            "you had not read. Answer it now.",
-            title="Keys not used",
-            severity="warning",
-            timeout=8,
-            to_student=True,
+            "you had not read. Answer it now."
+        )
+
+    def tell_not_used(self, message: str) -> None:
+        """Keys dropped: said on the student's screen too, where they may have typed."""
+        self.app.notify(
+            message, title="Keys not used", severity="warning", timeout=8, to_student=True
         )
 
     async def until_quiet(self) -> None:
