@@ -108,14 +108,18 @@ def test_sigterm_saves_the_note_and_gives_the_terminal_back(
 ) -> None:
     """As a shutdown, or `kill`: the terminal stays, and is left as it was found."""
     path, student_id = database
-    terminal.start(f"sh -c '{EXECUTABLE} --db {path}; echo ENDED $?; stty -a; sleep 60'")
+    terminal.start(
+        f"sh -c '{EXECUTABLE} --db {path}; echo ENDED $?; stty -a; echo STTY-SHOWN; sleep 60'"
+    )
     open_conference(terminal)
     app = child_of(terminal.app_pid())
     with locked(path):
         terminal.run("send-keys", "-t", "app", "-l", NOTE)
         terminal.wait_for(NOTE)
         os.kill(app, signal.SIGTERM)
-    screen = terminal.wait_for("ENDED 143")
+    # Until stty has printed the modes too: "ENDED" alone showed before them (a flake).
+    screen = terminal.wait_for("STTY-SHOWN")
+    assert "ENDED 143" in screen
     assert "conference-tui ended by SIGTERM: everything you typed was saved." in screen
     assert "Traceback" not in screen
     # Line mode again: the shell echoes and edits lines.
