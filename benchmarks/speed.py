@@ -44,6 +44,8 @@ TARGETS = {
     FIRST_KEY: SCREEN_TARGET,
     tui.CONFERENCE: SCREEN_TARGET,
     tui.CONFERENCE_AGAIN: SCREEN_TARGET,
+    tui.STAGE_AHEAD: SCREEN_TARGET,
+    tui.STAGE_AT_ONCE: SCREEN_TARGET,
     "ctrl+s back to the roster": SCREEN_TARGET,
     "enter opens the 300-conference history": SCREEN_TARGET,
     tui.HISTORY_AGAIN: SCREEN_TARGET,

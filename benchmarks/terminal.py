@@ -29,6 +29,7 @@ KEYS = {
     "ctrl+s": b"\x13",
     "ctrl+q": b"\x11",
     "f1": b"\x1bOP",
+    "pagedown": b"\x1b[6~",
 }
 
 
@@ -82,6 +83,13 @@ class Terminal:
             return False
         self.stream.feed(data)
         return True
+
+    def read_for(self, seconds: float) -> None:
+        """Keep the screen in step for `seconds`, whatever the program draws meanwhile."""
+        deadline = time.perf_counter() + seconds
+        while (left := deadline - time.perf_counter()) > 0:
+            if not self.pump(left):
+                return
 
     def wait_until(
         self, arrived: Callable[[str], bool], what: str, *, since: float, timeout: float = 120.0

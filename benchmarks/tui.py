@@ -39,11 +39,19 @@ class Step:
     keys: tuple[str, ...]
     arrived: Check
     what: str  # said when the screen never arrives
+    # Seconds to let pass first, whatever the program draws (its cursor blinks): what
+    # the app does on its own after a while (mounting the next stage) done by then.
+    wait_before: float = 0.0
 
 
 CONFERENCE = "n opens a conference"
 CONFERENCE_AGAIN = "n opens the next one (the screen kept)"
+STAGE_AHEAD = "pagedown to the next stage (mounted ahead)"
+STAGE_AT_ONCE = "pagedown again at once (not mounted yet)"
 HISTORY = "enter opens the 300-conference history"
+# The app mounts the stage after the one shown a second after showing it
+# (conference_stages.PREMOUNT_AFTER_SECONDS); a teacher typing in a stage is slower.
+STAGE_MOUNTED_BY = 1.5
 HISTORY_AGAIN = "enter opens it again (the screen kept)"
 
 
@@ -98,7 +106,15 @@ def app_steps(names: Names, word: str) -> list[Step]:
         Step("ctrl+s back to the roster", ("ctrl+s",), without(only_heavy, "Stage 1 of"), "roster"),
         # As the teacher goes from student to student: the screen is kept and refilled.
         Step(CONFERENCE_AGAIN, ("n",), without(conference, "Bench"), "the next conference"),
-        Step(None, ("escape",), without(only_heavy, "Stage 1 of"), "the roster again"),
+        Step(
+            STAGE_AHEAD,
+            ("pagedown",),
+            showing("Stage 2 of"),
+            "stage 2",
+            wait_before=STAGE_MOUNTED_BY,
+        ),
+        Step(STAGE_AT_ONCE, ("pagedown",), showing("Stage 3 of"), "stage 3"),
+        Step(None, ("escape",), without(only_heavy, "Stage 3 of"), "the roster again"),
         Step(HISTORY, ("enter",), history, "the history with its table"),
         Step(None, ("escape",), only_heavy, "the roster again"),
         # As the teacher goes from student to student: the screen is kept and refilled.
@@ -145,6 +161,8 @@ def floor_steps(word: str) -> list[Step]:
             without(showing(floor_screens.CONFERENCE_READY), "Bench"),
             "conf. again",
         ),
+        Step(STAGE_AHEAD, ("pagedown",), showing(floor_screens.stage_ready(2)), "stage 2"),
+        Step(STAGE_AT_ONCE, ("pagedown",), showing(floor_screens.stage_ready(3)), "stage 3"),
         Step(None, ("ctrl+s",), without(ready, floor_screens.CONFERENCE_READY), "home again"),
         Step(HISTORY, ("enter",), floor_history, "the floor's table"),
         Step(None, ("escape",), ready, "the floor's home"),
@@ -211,6 +229,7 @@ def walk(terminal: Terminal, steps: list[Step], quiet: float = 0.3) -> dict[str,
     last one's leftover work."""
     timings: dict[str, float] = {}
     for step in steps:
+        terminal.read_for(step.wait_before)
         terminal.settle(quiet)
         sent = 0.0
         for key in step.keys:

@@ -2,6 +2,7 @@
 pop screens holding the same kinds of widgets as the app's, and no database.
 
     n        a conference-like screen: list of stages, TextAreas, Inputs, footer
+    pagedown on it, the next stage's fields built in place of the last one's
     ctrl+s   back from it
     enter    a history-like screen: a DataTable of 100 rows and a detail pane
     a        a dialog-like ModalScreen: title, two Inputs, message, two buttons
@@ -39,24 +40,40 @@ SEARCH_READY = "Floor search"
 STAGES = ("Clarify", "Plan", "Act", "Reflect", "Modify")
 
 
+def stage_ready(number: int) -> str:
+    return f"Floor stage {number}"
+
+
+def stage_fields(title: str) -> VerticalScroll:
+    return VerticalScroll(
+        Static(title),
+        *(widget for n in range(4) for widget in (Label(f"Field {n}"), TextArea(soft_wrap=True))),
+        *(widget for n in range(2) for widget in (Label(f"Line {n}"), Input())),
+        classes="stage",
+    )
+
+
 class ConferenceFloor(Screen[None]):
-    BINDINGS = [Binding("ctrl+s", "app.pop_screen", "Save and leave")]
+    BINDINGS = [
+        Binding("ctrl+s", "app.pop_screen", "Save and leave"),
+        Binding("pagedown", "next_stage", "Next stage", priority=True),
+    ]
+    stage = 1
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
             yield ListView(*(ListItem(Label(stage)) for stage in STAGES))
-            with VerticalScroll():
-                yield Static(CONFERENCE_READY)
-                for number in range(4):
-                    yield Label(f"Field {number}")
-                    yield TextArea(soft_wrap=True)
-                for number in range(2):
-                    yield Label(f"Line {number}")
-                    yield Input()
+            yield stage_fields(CONFERENCE_READY)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    async def action_next_stage(self) -> None:
+        self.stage += 1
+        await self.query_one(".stage").remove()
+        await self.query_one(Horizontal).mount(stage_fields(stage_ready(self.stage)))
         self.query_one(TextArea).focus()
 
 
