@@ -11,6 +11,7 @@ from conference_tui.store.records import (
     BatchSaved,
     ConferenceInfo,
     Progress,
+    unwritten_draft,
 )
 from conference_tui.tui.draft_session import DraftSession, WritesInOrder
 
@@ -159,6 +160,22 @@ def test_leaving_a_draft_keeps_where_it_was_and_the_time() -> None:
     session = DraftSession.open(conference(), amend=False, habits={})
     batch = session.take_batch(HERE, leaving=True)
     assert batch is not None and batch.progress == HERE
+
+
+def test_a_new_conference_is_written_with_its_first_words_not_for_where_the_teacher_is() -> None:
+    new = unwritten_draft("s1", "writing-conference", 1, "clarify", NOW)
+    session = DraftSession.open(new, amend=False, habits={})
+    session.progress_dirty = True  # a stage moved to, a field entered
+    assert session.take_batch(HERE) is None
+    assert session.take_batch(HERE, leaving=True) is None  # escape: nothing to write first
+    assert not session.has_unsaved()
+    typed(session, "piece_title", "Owl")
+    batch = session.take_batch(HERE)
+    assert batch is not None and batch.progress == HERE
+    session.batch_saved(batch, BatchSaved(versions={"piece_title": 1}))
+    session.progress_dirty = True
+    assert session.has_unsaved()  # written now: where the teacher is is kept too
+    assert session.take_batch(HERE) is not None
 
 
 def test_nothing_recorded_until_a_note_or_a_goal_mark() -> None:

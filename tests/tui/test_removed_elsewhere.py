@@ -4,11 +4,23 @@ retried for ever against a conference that is gone, with a message naming an id.
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from conference_tui.store import Store
 from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
 from .conftest import SettableClock, make_test_app, one_student, settle, told, type_ahead
+
+
+async def written_empty(pilot: Pilot[None], screen: ConferenceScreen) -> str:
+    """A new conference is written with its first save: a letter typed and taken back
+    writes it empty, as another laptop may then find it (and discard it)."""
+    await type_ahead(pilot, "x", "backspace")
+    screen.flush()
+    await settle(pilot)
+    assert screen.conference.is_written
+    return screen.conference_id
 
 
 async def test_typing_into_a_draft_removed_elsewhere_goes_into_a_new_draft(
@@ -21,7 +33,7 @@ async def test_typing_into_a_draft_removed_elsewhere_goes_into_a_new_draft(
         await type_ahead(pilot, "n")
         screen = app.screen
         assert isinstance(screen, ConferenceScreen)
-        removed = screen.conference_id
+        removed = await written_empty(pilot, screen)
         assert app_store.discard_draft(removed)  # the other laptop, on the empty draft
         await type_ahead(pilot, "Owl")
         screen.flush()
@@ -45,7 +57,9 @@ async def test_escape_right_after_typing_into_a_removed_draft_leaves_with_it_kep
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await type_ahead(pilot, "n")
-        assert app_store.discard_draft(app.screen.conference_id)  # type: ignore[attr-defined]
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        assert app_store.discard_draft(await written_empty(pilot, screen))
         await type_ahead(pilot, "Owl", "escape")
         assert isinstance(app.screen, RosterScreen)
         assert "Kept in a new draft" in [notice.title for notice in told(app)]
@@ -69,7 +83,7 @@ async def test_escape_while_an_autosave_into_a_removed_draft_is_failing_still_le
         assert isinstance(screen, ConferenceScreen)
         for timer in screen.timers:
             timer.pause()  # the two writes are the ones made here
-        assert app_store.discard_draft(screen.conference_id)
+        assert app_store.discard_draft(await written_empty(pilot, screen))
         await type_ahead(pilot, "Owl")
         screen.flush()  # the autosave's write, in a thread, failing
         await type_ahead(pilot, "escape")

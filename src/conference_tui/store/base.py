@@ -125,7 +125,8 @@ class StoreBase:
         """Every read and write made in this thread inside it goes into one transaction,
         committed as the block ends, and none of it if the block fails: for building a
         whole database (the demo), where a transaction per call took a third of the
-        time. It holds the write lock throughout, so never around the teacher's saves."""
+        time, and for a new conference written with its first save (tui/draft_start.py).
+        It holds the write lock throughout, so never around more than one save."""
         with self._one_session(give_way=False) as session:
             yield
             session.commit()

@@ -91,12 +91,42 @@ class ConferenceInfo:
     def is_draft(self) -> bool:
         return self.status == ConferenceStatus.DRAFT
 
+    @property
+    def is_written(self) -> bool:
+        """False for a new conference not yet in the database (see `unwritten_draft`)."""
+        return bool(self.id)
+
     def value(self, field_key: str) -> str:
         answer = self.answers.get(field_key)
         return answer.value if answer else ""
 
     def answer_of_kind(self, kind: Kind) -> AnswerInfo | None:
         return next((answer for answer in self.answers.values() if answer.kind == kind), None)
+
+
+def unwritten_draft(
+    student_id: str, form_id: str, form_version: int, first_stage: str, now: datetime
+) -> ConferenceInfo:
+    """A new conference as it opens: it is written, as a draft, with its first save
+    (tui/draft_start.py), so that opening it writes nothing and waits for no write."""
+    return ConferenceInfo(
+        id="",
+        student_id=student_id,
+        form_id=form_id,
+        form_version=form_version,
+        status=ConferenceStatus.DRAFT,
+        started_at=now,
+        ended_at=None,
+        updated_at=now,
+        amended_at=None,
+        piece_title="",
+        genre="",
+        process_stage="",
+        follow_up_on=None,
+        current_stage=first_stage,
+        current_field="",
+        elapsed_seconds=0,
+    )
 
 
 class ExportAnswer(NamedTuple):
@@ -131,6 +161,11 @@ class ExportConference:
     @property
     def is_draft(self) -> bool:
         return self.status == ConferenceStatus.DRAFT
+
+    @property
+    def is_written(self) -> bool:
+        """False for a new conference not yet in the database (see `unwritten_draft`)."""
+        return bool(self.id)
 
     def answer_of_kind(self, kind: Kind) -> ExportAnswer | None:
         return next((answer for answer in self.answers.values() if answer.kind == kind), None)
@@ -183,6 +218,11 @@ class ConferenceSummary:
     @property
     def is_draft(self) -> bool:
         return self.status == ConferenceStatus.DRAFT
+
+    @property
+    def is_written(self) -> bool:
+        """False for a new conference not yet in the database (see `unwritten_draft`)."""
+        return bool(self.id)
 
 
 @dataclass(frozen=True)

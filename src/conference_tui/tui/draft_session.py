@@ -98,6 +98,9 @@ class DraftSession:
     last_progress_elapsed: int = 0
     last_error: str = ""
     goals_marked: bool = False
+    # Whether the conference is in the database: a new one is written with its first
+    # words (or a goal marked), never for where the teacher is alone (draft_start.py).
+    written: bool = True
 
     @classmethod
     def open(
@@ -106,7 +109,9 @@ class DraftSession:
         """`habits`: each habits field with the habits recorded for the conference (and
         the field's privacy), which count as saved when the field has no answer of its
         own (older or imported records), so that opening the conference changes nothing."""
-        session = cls(conference, amend=amend or not conference.is_draft)
+        session = cls(
+            conference, amend=amend or not conference.is_draft, written=conference.is_written
+        )
         for key, answer in conference.answers.items():
             # As the fields show them (see FieldEditor): opening is not a change.
             session.saved[key] = (visible(answer.value), answer.private)
@@ -175,8 +180,9 @@ class DraftSession:
 
     def take_batch(self, where: Progress, *, leaving: bool = False) -> Batch | None:
         """What to write now, or None: nothing changed (a completed conference keeps
-        where it was left). With `leaving`, a batch even when it is empty."""
-        if self.saving:
+        where it was left), or a new conference has nothing typed in it yet. With
+        `leaving`, a batch even when it is empty."""
+        if self.saving or not (self.written or self.pending):
             return None
         edits, self.pending = self.pending, {}
         # Leaving a draft keeps where it was and the time spent, typed in or not.
@@ -203,6 +209,7 @@ class DraftSession:
         """Take the store's answer, put on screen at `shown_at`; returns, for each field
         of the batch, the problem to show under it ("" for none)."""
         self.saving = False
+        self.written = True
         self.amendment_started = self.amendment_started or batch.begin_amendment
         self.last_error = ""
         shown: dict[str, str] = {}
@@ -244,7 +251,9 @@ class DraftSession:
     def has_unsaved(self) -> bool:
         """Edits not yet written, or (in a draft) a move to another stage or field: a
         draft reopens where it was left, typed in there or not."""
-        return bool(self.pending) or (self.conference.is_draft and self.progress_dirty)
+        return bool(self.pending) or (
+            self.written and self.conference.is_draft and self.progress_dirty
+        )
 
     def has_text(self, field_key: str) -> bool:
         return bool(self.saved.get(field_key, ("", False))[0].strip())

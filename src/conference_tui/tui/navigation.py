@@ -45,8 +45,8 @@ def open_conference(
     """Start (or resume) a conference, or open an existing one at a stage (and a field
     of it, focused: a search hit's note). Without a
     `form`, the student's open draft (of any form) reopens, or the class's default
-    form starts. Escape before it opened (a busy database) calls it off; a draft it
-    started meanwhile is discarded once the database lets it be made."""
+    form starts (written with its first save). Escape before it opened (a busy
+    database) calls it off."""
     from conference_tui.tui.screens.conference_opening import (
         FormChoice,
         FormMissing,
@@ -100,10 +100,15 @@ def open_conference(
             return store.get_conference(conference_id)
         return store.draft_for_student(student_id)
 
-    def discard_started(opened: Opened | GroupOpened) -> None:
-        if conference_id is None and isinstance(opened, Opened):
-            draft_id = opened.conference.id
-            run_in_background(app, lambda: store.discard_draft(draft_id), group="discard")
+    def called_off(opened: Opened | GroupOpened) -> None:
+        # A new conference is not written yet; a draft reopened was marked open here.
+        if not isinstance(opened, Opened):
+            return
+        conference = opened.conference
+        if conference.is_written and conference.is_draft:
+            run_in_background(
+                app, lambda: store.close_editing(conference.id, editor_id), group="discard"
+            )
 
     def screen(opened: Opened | GroupOpened) -> Screen[object] | Awaitable[Screen[object]]:
         if isinstance(opened, GroupOpened):
@@ -117,7 +122,7 @@ def open_conference(
         part="open-conference",
         what="the conference to open",
         cannot="Cannot open the conference",
-        called_off=discard_started,
+        called_off=called_off,
     )
 
 

@@ -26,6 +26,7 @@ from conference_tui.forms import HABITS_OF_MIND, FormStage
 from conference_tui.store.records import ConferenceInfo, LastTime
 from conference_tui.tui.copying import CopiesConference, copy_bindings
 from conference_tui.tui.draft_session import DraftSession, WritesInOrder
+from conference_tui.tui.draft_start import DraftStart
 from conference_tui.tui.key_gate import take_down
 from conference_tui.tui.screens.base import ClosesOverDialogs
 from conference_tui.tui.screens.conference_autosave import SAVE_INTERVAL_SECONDS, Autosave
@@ -169,6 +170,7 @@ class ConferenceScreen(
         self.opened = opened
         self.form = opened.form
         self.conference = opened.conference
+        self.start = DraftStart(opened.conference, self.conference_app.editor_id)
         self.student = opened.student
         self.amend = amend
         keys = [stage.key for stage in self.stages]
@@ -231,6 +233,7 @@ class ConferenceScreen(
 
     @property
     def conference_id(self) -> str:
+        """The conference's id; "" while a new one is not written yet."""
         return self.conference.id
 
     @property

@@ -17,6 +17,7 @@ from conference_tui.store.errors import NotFoundError
 from conference_tui.store.records import BatchSaved, ConferenceInfo, Progress
 from conference_tui.tui.background import run_in_background
 from conference_tui.tui.draft_session import Batch, WritesInOrder
+from conference_tui.tui.draft_start import DraftStart
 from conference_tui.tui.screens.conference_state import ConferenceState
 from conference_tui.tui.widgets.field_editor import FieldEditor
 from conference_tui.tui.widgets.spiral import ConferenceTimer
@@ -76,20 +77,22 @@ class Autosave(ConferenceState):
     def save_batch(self, batch: Batch, *, complete: bool = False) -> Callable[[], BatchSaved]:
         """The store call that writes `batch` (and with `complete`, completes the
         conference in the same write), for a worker thread."""
-        store = self.conference_app.store
-        conference_id = self.conference.id
+        store, start = self.conference_app.store, self.start
         editor_id = self.conference_app.editor_id if self.conference.is_draft else ""
         ticket = self.writes.ticket()
         return lambda: self.writes.write(
             ticket,
             list(batch.edits.values()),
-            lambda edits: store.save_answers(
-                conference_id,
-                edits,
-                batch.progress,
-                begin_amendment=batch.begin_amendment,
-                editor_id=editor_id,
-                complete=complete,
+            lambda edits: start.writing(
+                store,
+                lambda conference_id: store.save_answers(
+                    conference_id,
+                    edits,
+                    batch.progress,
+                    begin_amendment=batch.begin_amendment,
+                    editor_id=editor_id,
+                    complete=complete,
+                ),
             ),
         )
 
@@ -102,10 +105,14 @@ class Autosave(ConferenceState):
             self.after_save = then
         batch = draft.take_batch(self.where(), leaving=self.after_save is not None)
         if batch is None:
+            if self.after_save is not None and not draft.saving:
+                # A new conference with nothing typed in it: nothing to write first.
+                self.run_after_save()
             return
         complete = self.after_save == "complete" and self.may_complete_at_once(batch)
 
         def saved(result: BatchSaved) -> None:
+            self.adopt_written()
             self.show_saved(batch, result)
             if result.completed:
                 self.after_save = None
@@ -118,6 +125,7 @@ class Autosave(ConferenceState):
             self.run_after_save()
 
         def failed(message: str) -> None:
+            self.adopt_written()
             if self.draft is not draft:
                 # Written for a conference that was removed, and is now kept in a new
                 # draft: that one saves everything on screen, and goes on with a ctrl+s
@@ -203,6 +211,7 @@ class Autosave(ConferenceState):
                 return
             self.checking_removed = False
             self.conference = conference
+            self.start = DraftStart(conference, editor_id)
             self.draft = self.open_draft_session(conference, amend=False)
             self.writes = WritesInOrder()
             self.queue_everything_unsaved()
@@ -270,6 +279,12 @@ class Autosave(ConferenceState):
             self.conference_app.notify(
                 "Nothing copied: what you typed last is not saved yet. Try again in a moment.",
                 severity="warning",
+            )
+            return None
+        self.adopt_written()
+        if not self.conference.is_written:
+            self.conference_app.notify(
+                "Nothing copied: nothing is written in this conference yet.", severity="warning"
             )
             return None
         return self.conference_id

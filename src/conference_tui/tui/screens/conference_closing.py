@@ -142,11 +142,10 @@ class ConferenceClosing(ConferenceState):
 
     def finish_complete(self, progress: Progress | None = None) -> None:
         self.stop_editing()
-        store = self.conference_app.store
-        conference_id = self.conference.id
+        store, start = self.conference_app.store, self.start
         run_in_background(
             self,
-            lambda: store.complete_conference(conference_id, progress),
+            lambda: start.writing(store, lambda id_: store.complete_conference(id_, progress)),
             lambda _: self.completed(),
             group="save-complete",
             failed=self.could_not_close,
@@ -281,7 +280,7 @@ class ConferenceClosing(ConferenceState):
 
     def finish_leave(self) -> None:
         self.stop_editing()
-        store = self.conference_app.store
+        store, start = self.conference_app.store, self.start
         conference = self.conference
         # A goal marked here makes the draft worth keeping, even if its mark is
         # still being written.
@@ -289,9 +288,12 @@ class ConferenceClosing(ConferenceState):
         editor_id = self.conference_app.editor_id
 
         def leave() -> bool:
-            if may_discard and store.discard_draft(conference.id):
+            written = start.written
+            if written is None and may_discard:
+                return True  # a new conference nothing was written into: nothing to remove
+            if may_discard and start.writing(store, store.discard_draft):
                 return True
-            store.close_editing(conference.id, editor_id)
+            start.writing(store, lambda id_: store.close_editing(id_, editor_id))
             return False
 
         def done(discarded: bool) -> None:

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from conference_tui.forms import Form
+from conference_tui.store.diagnosis import Fault
+from conference_tui.store.errors import DatabaseUnavailableError
 from conference_tui.store.records import (
     AmendmentStart,
     AnswerEdit,
     ConferenceInfo,
     LastTime,
+    unwritten_draft,
 )
 from conference_tui.store.roster_records import StudentInfo
 from conference_tui.store.text_rules import visible
@@ -78,8 +81,8 @@ def read_opened(
     looked_up: bool = False,
     existing: ConferenceInfo | None = None,
 ) -> Opened:
-    """Everything a conference opens with, read (a new draft started, unless one is given)
-    before its screen is pushed, so that the screen is drawn once, whole. With
+    """Everything a conference opens with, read before its screen is pushed, so that the
+    screen is drawn once, whole (a new conference is not written yet). With
     `looked_up`, the caller has read the conference asked for, or the student's draft:
     `existing` (None: there is no draft), not read again."""
     student: StudentInfo | None = None
@@ -96,16 +99,21 @@ def read_opened(
     else:
         student = store.get_student(student_id)
         form = forms.picked or forms.for_class(store.get_class(student.class_id).default_form)
-        conference = store.start_conference(
-            student_id, form.id, form.version, form.stages[0].key, editor_id
+        # A form picked reopens the student's draft of it; a new conference is written
+        # with its first save (draft_start.py): opening it writes nothing.
+        draft = store.draft_for_student(student_id, form.id) if forms.picked else None
+        if draft is None and store.read_only_because:
+            # Nothing typed into a new conference could be kept.
+            raise DatabaseUnavailableError(store.read_only_because, Fault.READ_ONLY)
+        conference = draft or unwritten_draft(
+            student_id, form.id, form.version, form.stages[0].key, store.clock()
         )
     form = forms.held_with(conference)
-    # A draft started just now was marked open here as it was made (a write less for n);
-    # one reopened, or another copy's that won a start at the same moment, is asked.
-    marked_here = bool(editor_id) and conference.editor_id == editor_id
+    # A draft reopened: whether another copy of the app has it open (it is marked open
+    # here as it is asked).
     elsewhere = (
-        conference.is_draft
-        and not marked_here
+        conference.is_written
+        and conference.is_draft
         and store.open_elsewhere(conference.id, editor_id, OPEN_ELSEWHERE_SECONDS)
     )
     start = (

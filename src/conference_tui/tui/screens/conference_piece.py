@@ -19,8 +19,7 @@ class SamePiece(ConferenceState):
         """The student says it is the same piece: read the previous conference's."""
         if self.draft is None or self.closing:
             return
-        store = self.conference_app.store
-        conference_id = self.conference.id
+        store, start = self.conference_app.store, self.start
         gate = self.conference_app.key_gate
         # Keys typed after ctrl+r (tab, then the purpose) come once the fields are filled.
         gate.hold(self, "the piece from last time", part="piece")
@@ -31,7 +30,7 @@ class SamePiece(ConferenceState):
 
         run_in_background(
             self,
-            lambda: store.previous_piece(conference_id),
+            lambda: start.writing(store, store.previous_piece),
             lambda piece: self.run_worker(
                 partial(self.fill_piece, piece), group="conference-piece", exit_on_error=False
             ),

@@ -93,8 +93,7 @@ class SidePanel(ConferenceState):
     ) -> None:
         """Mark a goal from this conference; `undo` is what `u` sets it back to. The store
         refuses a goal this conference may not mark (set or closed after it), and says so."""
-        store, form = self.conference_app.store, self.form
-        conference = self.conference
+        store, form, start = self.conference_app.store, self.form, self.start
         if undo is not None:
             self.goals_before.setdefault(goal_id, undo[1])
         if self.goals_before.get(goal_id) == status:
@@ -103,10 +102,12 @@ class SidePanel(ConferenceState):
             self.draft.goals_marked = bool(self.goals_before)
 
         def mark() -> LastTime:
-            store.update_goal_status(goal_id, status, conference.id)
-            return read_last_time(store, form, conference)
+            # A new conference is written with the mark: the goal is marked by it.
+            start.writing(store, lambda id_: store.update_goal_status(goal_id, status, id_))
+            return read_last_time(store, form, start.write(store))
 
         def shown(last: LastTime) -> None:
+            self.adopt_written()
             self.goal_undo = undo
             self.last_time = last
             self.query_one(LastTimePanel).show(last)

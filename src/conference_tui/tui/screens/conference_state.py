@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from conference_tui.store.records import ConferenceInfo
     from conference_tui.store.roster_records import StudentInfo
     from conference_tui.tui.draft_session import DraftSession
+    from conference_tui.tui.draft_start import DraftStart
     from conference_tui.tui.screens.conference_opening import Opened
 
 
@@ -20,6 +21,8 @@ class ConferenceState:
 
     form: Form
     conference: ConferenceInfo
+    # Writes the conference with its first write, when it is new (every writer asks it).
+    start: DraftStart
     student: StudentInfo
     opened: Opened
     draft: DraftSession | None
@@ -27,3 +30,14 @@ class ConferenceState:
     # The stage shown, and the field the teacher is in (autosaved as where they are).
     stage_index: int
     current_field: str
+
+    def adopt_written(self) -> None:
+        """A new conference that a write has just written is, from then on, the one
+        written: its id (another copy's draft, if that copy started one first)."""
+        written = self.start.written
+        if written is None:
+            return
+        if self.draft is not None:
+            self.draft.written = True
+        if not self.conference.is_written:
+            self.conference = written
