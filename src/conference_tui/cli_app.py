@@ -135,6 +135,7 @@ def _open_for_app(
     """The first look, with a store still opening behind it; without one (none read, or
     the file is not an up-to-date SQLite database), the store opened now."""
     from conference_tui.store.errors import StoreError
+    from conference_tui.store.location import locate
     from conference_tui.store.opening_store import OpeningStore
 
     try:
@@ -148,7 +149,7 @@ def _open_for_app(
 
         return None, open_store(database)
     # The app only ever reaches it from workers, which wait for it: it stands for a Store.
-    return look, cast("Store", OpeningStore(partial(open_checked, database)))
+    return look, cast("Store", OpeningStore(partial(open_checked, database), locate(database)))
 
 
 def _daily_backup(database: str | None) -> str:

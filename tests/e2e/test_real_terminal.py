@@ -155,9 +155,10 @@ def test_a_file_damaged_away_from_the_roster_is_painted_then_opened_only_to_read
 ) -> None:
     """The roster is painted from the file at once while SQLite's quick check, begun as
     the app starts, walks the rest of it. Damage the roster does not read (the amended
-    notes' table) is found all the same: the file is opened only to read and says so, an
-    `n` typed with a word at the first paint opens nothing and its keys are not used,
-    and the file is left byte for byte as it was."""
+    notes' table) is found all the same: the file is opened only to read and says so.
+    An `n` typed with a word at the first paint opens a new conference at once (read
+    without the store); once the file is found damaged the teacher is told that nothing
+    typed there is kept, escape goes back, and the file is left byte for byte as it was."""
     path = tmp_path / "notes.db"
     notes_database(path)
     damage_a_page(path, "answer_revision")
@@ -165,9 +166,11 @@ def test_a_file_damaged_away_from_the_roster_is_painted_then_opened_only_to_read
     terminal.start(f"{EXECUTABLE} --db {path}")
     terminal.wait_for("Ana Lopez")
     terminal.run("send-keys", "-t", "app", "n", "Kite poem")
-    screen = terminal.wait_for("keys typed while it was opening")
-    assert "Cannot open the conference" in screen and "is damaged" in screen
-    assert "Stage 1 of" not in screen and "Kite" not in screen
+    screen = terminal.wait_for("Nothing typed here is kept")
+    assert "Stage 1" in screen and "Kite" in screen and "is damaged" in screen
+    terminal.keys("Escape")
+    screen = terminal.wait_for("Ana Lopez")
+    assert "Stage 1 of" not in screen and "Not saved" not in screen
     terminal.keys("C-q")
     terminal.wait_for("(the app has exited)")
     assert sha256(path) == before

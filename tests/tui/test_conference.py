@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 from conference_tui.field_kinds import Kind
 from conference_tui.forms import parse_form
 from conference_tui.store import Store
-from conference_tui.store.records import ConferenceInfo
 from conference_tui.tui.screens.conference import SAVE_INTERVAL_SECONDS, ConferenceScreen
 from conference_tui.tui.screens.help import HelpScreen
 from conference_tui.tui.screens.roster import RosterScreen
@@ -658,31 +657,31 @@ async def test_why_ctrl_s_stopped_short_is_taken_down_once_the_conference_is_com
 
 
 async def test_a_new_conference_opens_and_leaves_under_a_busy_database_writing_nothing(
-    app_store: Store, fixed_clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+    app_store: Store, fixed_clock: SettableClock
 ) -> None:
     """A new conference is written with its first words, not as it opens: another
     program writing does not hold `n` up, and `n` then escape writes nothing, then or
     once the database is free."""
     student_id = one_student(app_store)
-    started: list[str] = []
-    start_conference = app_store.start_conference
+    commits: list[object] = []
 
-    def start_and_note(*args: object, **kwargs: object) -> ConferenceInfo:
-        conference = start_conference(*args, **kwargs)  # type: ignore[arg-type]
-        started.append(conference.id)
-        return conference
+    def committed(connection: object) -> None:
+        commits.append(connection)
 
-    monkeypatch.setattr(app_store, "start_conference", start_and_note)
     app = make_test_app(app_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with write_lock_held(app_store):
-            await type_ahead(pilot, "n")
-            assert isinstance(app.screen, ConferenceScreen)
-            await type_ahead(pilot, "escape")
-            assert isinstance(app.screen, RosterScreen)
-        await settle(pilot)
-        assert started == []
+        event.listen(app_store._write_engine, "commit", committed)
+        try:
+            with write_lock_held(app_store):
+                await type_ahead(pilot, "n")
+                assert isinstance(app.screen, ConferenceScreen)
+                await type_ahead(pilot, "escape")
+                assert isinstance(app.screen, RosterScreen)
+            await settle(pilot)
+        finally:
+            event.remove(app_store._write_engine, "commit", committed)
+        assert commits == []
         assert not told(app)
     assert app_store.draft_for_student(student_id) is None
 

@@ -19,6 +19,7 @@ from conference_tui.store.first_look import first_look
 from conference_tui.store.location import locate
 from conference_tui.store.opening_store import OpeningStore
 from conference_tui.tui.app import ConferenceApp, make_app
+from conference_tui.tui.screens.conference import ConferenceScreen
 from conference_tui.tui.screens.history import HistoryScreen
 from conference_tui.tui.screens.roster import RosterScreen
 
@@ -40,7 +41,7 @@ def class_of_two(path: Path, clock: SettableClock) -> dict[str, str]:
 
 
 def app_opening_later(
-    path: Path, clock: SettableClock, open_store: threading.Event
+    path: Path, clock: SettableClock, open_store: threading.Event, read_only_because: str = ""
 ) -> tuple[ConferenceApp, OpeningStore]:
     settings = Settings()
     look = first_look(locate(str(path)), clock().astimezone().date(), settings.due_after_days)
@@ -48,9 +49,11 @@ def app_opening_later(
 
     def open_when_allowed() -> Store:
         open_store.wait()
+        if read_only_because:
+            return Store.open_to_read(str(path), read_only_because, clock=clock)
         return Store.open(str(path), clock=clock)
 
-    opening = OpeningStore(open_when_allowed)
+    opening = OpeningStore(open_when_allowed, locate(str(path)))
     app = make_app(
         cast(Store, opening),
         settings=settings,
@@ -83,10 +86,89 @@ async def test_keys_typed_before_the_store_opens_act_on_the_painted_roster(
     opening.close()
 
 
+async def test_n_before_the_store_opens_opens_a_new_conference_saved_once_it_has(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """`n` pressed at the first paint: the conference is read from the file with the
+    sqlite3 module alone and opens at once; what is typed is saved once the store has
+    opened (the first save writes the draft)."""
+    path = tmp_path / "conferences.db"
+    ids = class_of_two(path, fixed_clock)
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await wait_until(pilot, lambda: roster_names(app), "the first frame")
+            for key in ("down", "n", *"Kite"):
+                app.post_message(key_event(key))
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ConferenceScreen), "the conference"
+            )
+            conference = app.screen
+            assert isinstance(conference, ConferenceScreen)
+            assert conference.student.name == "Ben Okafor"
+            await wait_until(
+                pilot, lambda: conference.editors["piece_title"].value() == "Kite", "the title"
+            )
+            assert not opening.is_open
+            assert conference.draft is not None and conference.draft.pending
+        finally:
+            open_store.set()  # or the app, waiting for it, would never stop
+        await settle(pilot)
+        conference.flush()
+        await settle(pilot)
+        assert conference.draft is not None and not conference.draft.has_unsaved()
+        store = app.store
+        assert isinstance(store, Store)
+        draft = store.draft_for_student(ids["Ben Okafor"])
+        assert draft is not None and draft.value("piece_title") == "Kite"
+    opening.close()
+
+
+async def test_a_new_conference_opened_before_the_file_is_found_damaged_keeps_nothing(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """The file's check finds it damaged after `n` at the first paint opened a new
+    conference and words were typed: they cannot be kept, the teacher is told so (not
+    "retrying"), escape goes back, and nothing is written."""
+    path = tmp_path / "conferences.db"
+    class_of_two(path, fixed_clock)
+    before = path.read_bytes()
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store, "The file is damaged.")
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await wait_until(pilot, lambda: roster_names(app), "the first frame")
+            for key in ("n", *"Kite"):
+                app.post_message(key_event(key))
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ConferenceScreen), "the conference"
+            )
+            conference = app.screen
+            assert isinstance(conference, ConferenceScreen)
+            await wait_until(
+                pilot, lambda: conference.editors["piece_title"].value() == "Kite", "the title"
+            )
+            conference.flush()  # held, waiting for the store
+        finally:
+            open_store.set()
+        await settle(pilot)
+        conference.flush()
+        await settle(pilot)
+        titles = [notice.title for notice in app._notifications]
+        assert "Open only to read" in titles and "Not saved yet: retrying" not in titles
+        app.post_message(key_event("escape"))
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert not any(n.title.startswith("Not saved") for n in app._notifications)
+    opening.close()
+    assert path.read_bytes() == before
+
+
 async def test_keys_waiting_for_the_file_to_open_say_so_not_that_the_roster_is_loading(
     tmp_path: Path, fixed_clock: SettableClock
 ) -> None:
-    """The roster is on screen (painted from a first look) while the file opens: a
+    """Back on the roster (painted from a first look) while the file still opens: a
     teacher told "Waiting for the roster" looks at the roster and is puzzled."""
     path = tmp_path / "conferences.db"
     class_of_two(path, fixed_clock)
@@ -100,9 +182,15 @@ async def test_keys_waiting_for_the_file_to_open_say_so_not_that_the_roster_is_l
     async with app.run_test(size=(100, 30)) as pilot:
         try:
             await pilot.pause()
-            app.post_message(key_event("n"))
+            app.post_message(key_event("n"))  # a new conference: it opens without the store
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ConferenceScreen), "the conference"
+            )
+            for key in ("escape", "down"):
+                app.post_message(key_event(key))
             await wait_until(pilot, lambda: bool(waiting()), "being told why the key waits")
             assert waiting()[0].startswith("Waiting for your notes to open.")
+            assert isinstance(app.screen, RosterScreen)
         finally:
             open_store.set()  # or the app, waiting for it, would never stop
         await settle(pilot)
@@ -145,7 +233,10 @@ async def test_a_store_that_will_not_open_ends_the_app_with_its_reason(
         raise DatabaseUnavailableError("The disk is full. Free some space, then open it again.")
 
     app = make_app(
-        cast(Store, OpeningStore(refuse)), settings=settings, clock=fixed_clock, first_look=look
+        cast(Store, OpeningStore(refuse, locate(str(path)))),
+        settings=settings,
+        clock=fixed_clock,
+        first_look=look,
     )
     async with app.run_test(size=(100, 30)) as pilot:
         app.post_message(key_event("n"))

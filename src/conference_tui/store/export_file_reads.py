@@ -41,18 +41,10 @@ from conference_tui.store.location import (
     sqlite_errors,
     sqlite_file_uri,
 )
+from conference_tui.store.opening_reads import CLASS_SQL, STUDENT_SQL
 from conference_tui.store.records import ExportConference, GoalInfo
 from conference_tui.store.roster_reads import read_classes, read_roster
 from conference_tui.store.roster_records import ClassInfo, RosterRow, StudentInfo
-
-CLASS_SQL = """
-SELECT id, name, school_year, archived, default_form FROM school_class WHERE id = :id
-"""
-
-STUDENT_SQL = """
-SELECT id, class_id, name, preferred_name, interests, strengths, needs, archived
-FROM student WHERE id = :id
-"""
 
 
 class FileNotesReader:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conference_tui.field_kinds import kind_of
+from conference_tui.store.opening_reads import goal_from_row
 from conference_tui.store.records import ExportAnswer, ExportConference, GoalInfo
 from conference_tui.store.roster_reads import stored_datetime
 from conference_tui.store.roster_records import ConferenceStatus
@@ -148,23 +149,9 @@ def read_goal_chains(run: StreamSql, student_ids: Sequence[str]) -> dict[str, li
     """Each student's goals, oldest first (as `goal_chain` gives one student's)."""
     found: dict[str, list[GoalInfo]] = {student_id: [] for student_id in student_ids}
     for names, params in _id_chunks(student_ids):
-        for id_, student_id, text, status, set_at, set_by, closed_at, closed_by in run(
-            GOALS_SQL.format(ids=names), params
-        ):
-            set_moment = stored_datetime(set_at)
-            assert set_moment is not None  # the column is NOT NULL
-            found[student_id].append(
-                GoalInfo(
-                    id=id_,
-                    student_id=student_id,
-                    text=text,
-                    status=status,
-                    set_at=set_moment,
-                    set_by_conference_id=set_by,
-                    closed_at=stored_datetime(closed_at),
-                    closed_by_conference_id=closed_by,
-                )
-            )
+        for row in run(GOALS_SQL.format(ids=names), params):
+            goal = goal_from_row(row)
+            found[goal.student_id].append(goal)
     return found
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from conference_tui.store.base import StoreBase, require
 from conference_tui.store.errors import InvalidInputError
 from conference_tui.store.models import Answer, Conference, Goal, Student
+from conference_tui.store.opening_reads import read_last_time_now
 from conference_tui.store.records import GoalInfo, LastTime
 from conference_tui.store.roster_records import GOAL_CLOSING_STATUSES, ConferenceStatus, GoalStatus
 from conference_tui.store.text_rules import check_text
@@ -210,32 +211,26 @@ class GoalStore(StoreBase):
         mis-keyed mark can be undone) and the conference before it, with its answers to
         `answer_keys`. Without a current conference: the goals active now and the last
         completed conference."""
+        if not current_conference_id:
+            with self._read() as session:
+                return read_last_time_now(self._run_sql(session), student_id, answer_keys)
         with self._read() as session:
-            current = (
-                require(
-                    session.get(Conference, current_conference_id),
-                    "conference",
-                    current_conference_id,
-                )
-                if current_conference_id
-                else None
+            current = require(
+                session.get(Conference, current_conference_id), "conference", current_conference_id
             )
-            goals, closed_later = self._goals_open_at(session, student_id, current)
+            goals, closed_later = self._goals_open_at(session, current)
             previous_query = (
                 select(Conference)
                 .where(
                     Conference.student_id == student_id,
                     Conference.status == ConferenceStatus.COMPLETE,
+                    Conference.id != current.id,
                 )
                 .order_by(Conference.started_at.desc())
                 .limit(1)  # without it the ORM loads every conference before taking the first
             )
-            if current is not None:
-                previous_query = previous_query.where(Conference.id != current.id)
-                if current.status == ConferenceStatus.COMPLETE:
-                    previous_query = previous_query.where(
-                        Conference.started_at < current.started_at
-                    )
+            if current.status == ConferenceStatus.COMPLETE:
+                previous_query = previous_query.where(Conference.started_at < current.started_at)
             previous = session.scalars(previous_query).first()
             if previous is None:
                 return LastTime(goals, None, {}, closed_later)
@@ -254,17 +249,10 @@ class GoalStore(StoreBase):
             return LastTime(goals, previous.started_at, answers, closed_later)
 
     def _goals_open_at(
-        self, session: Session, student_id: str, current: Conference | None
+        self, session: Session, current: Conference
     ) -> tuple[tuple[GoalInfo, ...], frozenset[str]]:
         """The goals to show for `current` (as they stood then), and which of them were
         closed after it."""
-        if current is None:
-            rows = session.scalars(
-                select(Goal)
-                .where(Goal.student_id == student_id, Goal.status == GoalStatus.ACTIVE)
-                .order_by(Goal.set_at)
-            ).all()
-            return tuple(goal_info(row) for row in rows), frozenset()
         shown: list[GoalInfo] = []
         closed_later: set[str] = set()
         for goal, standing in goals_with_standing(session, current):

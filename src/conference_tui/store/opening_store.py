@@ -13,12 +13,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from conference_tui.store.location import DatabaseLocation
     from conference_tui.store.store import Store
 
 
 class OpeningStore:
-    def __init__(self, open_store: Callable[[], Store]) -> None:
+    def __init__(self, open_store: Callable[[], Store], location: DatabaseLocation) -> None:
         self._open_store = open_store
+        # Known before the file is opened, as the store's own.
+        self.location = location
         self._opened = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -49,6 +52,11 @@ class OpeningStore:
             raise self._error
         assert self._store is not None
         return self._store
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store has opened (a caller would not wait for it)."""
+        return self._opened.is_set() and self._error is None
 
     def until_tried(self) -> None:
         """Until the open has ended, opened or failed; raises nothing."""

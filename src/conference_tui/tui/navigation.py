@@ -51,6 +51,7 @@ def open_conference(
         FormChoice,
         FormMissing,
         Opened,
+        read_new_before_store,
         read_opened,
     )
     from conference_tui.tui.screens.group_conference import (
@@ -61,9 +62,14 @@ def open_conference(
 
     store, editor_id = app.store, app.editor_id
     forms = FormChoice(dict(app.forms), app.form, form)
+    now = app.clock()
 
     def read() -> Opened | GroupOpened:
         try:
+            if conference_id is None and (
+                new := read_new_before_store(store, forms, student_id, now)
+            ):
+                return new
             if form is None:
                 existing = existing_conference()
                 if existing is not None and existing.is_draft and existing.group_id:

@@ -69,8 +69,16 @@ def finish_opening(app: ConferenceApp) -> None:
         if warning:
             app.notify(warning, severity="warning", timeout=10)
 
-    def failed(message: str) -> None:
+    async def end(message: str) -> None:
+        # A screen still opening (an `n` at the first paint opens a new conference
+        # without the store) is let finish: Textual's exit takes its widgets away under
+        # their own setting up, which failed as an "unexpected error" in place of this.
+        await app.key_gate.wait_settled()
+        await app.key_gate.until_quiet()
         app.exit(return_code=1, message=f"conference-tui: {message}")
+
+    def failed(message: str) -> None:
+        app.run_worker(end(message), group="open-store-failed", exit_on_error=False)
 
     run_in_background(app, wait, opened, group="open-store", failed=failed)
     # Meanwhile (keys wait for the store anyway), the screens the teacher goes to next;
@@ -106,8 +114,9 @@ def part_settled(app: ConferenceApp, part: str) -> None:
     app.settling.discard(part)
     if app.settling:
         return
-    if app.key_gate.waiting:
-        # Typed while the app opened (an `n` at the first paint): the keys come first.
+    if app.key_gate.waiting or app.key_gate.holds:
+        # Typed while the app opened (an `n` at the first paint), or a screen opening
+        # for one (an enter's history, read once the store is open): the keys come first.
         # The collection and the warm reads before them were 0.2 s of the wait for
         # that `n` at 25,000 conferences, and its own reads warm what they would.
         app.settling.add("keys")

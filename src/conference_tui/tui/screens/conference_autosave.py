@@ -103,6 +103,7 @@ class Autosave(ConferenceState):
             return
         if then is not None:
             self.after_save = then
+        self.drop_what_cannot_be_kept()
         batch = draft.take_batch(self.where(), leaving=self.after_save is not None)
         if batch is None:
             if self.after_save is not None and not draft.saving:
@@ -132,7 +133,9 @@ class Autosave(ConferenceState):
                 # or escape under way.
                 return
             news = draft.batch_failed(batch, message)
-            if news:
+            if self.drop_what_cannot_be_kept():
+                self.run_after_save()
+            elif news:
                 # Whether it failed because another copy of the app removed or completed
                 # the conference, which no retry would mend.
                 self.save_if_gone_elsewhere(message)
@@ -147,6 +150,17 @@ class Autosave(ConferenceState):
             exclusive=False,
             failed=failed,
         )
+
+    def drop_what_cannot_be_kept(self) -> bool:
+        """Whether the file has turned out to be open only to read: a new conference
+        opened while it was still opening (conference_first_look.py), and SQLite's check
+        then found it damaged. What was typed before cannot be kept; nothing_is_kept
+        tells the teacher so, and escape leaves."""
+        if self.draft is None or not self.nothing_is_kept():
+            return False
+        self.draft.pending.clear()
+        self.draft.progress_dirty = False
+        return True
 
     def not_saved(self, message: str, news: bool) -> None:
         if self.after_save:

@@ -4,6 +4,7 @@ as the app settles, read once for nothing to warm the statements up)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from conference_tui.forms import Form
@@ -131,6 +132,30 @@ def read_opened(
         form,
         start,
     )
+
+
+def read_new_before_store(
+    store: Store, forms: FormChoice, student_id: str, now: datetime
+) -> Opened | None:
+    """A new conference for the student, read while the store is still opening (just
+    after the first frame: `n` pressed at the first paint), so that it opens without
+    waiting for it; None when the store is open, or must read it (see
+    conference_first_look.py). It is written with its first save, which waits."""
+    from conference_tui.store.conference_first_look import new_conference_look
+    from conference_tui.store.opening_store import OpeningStore
+
+    if not isinstance(store, OpeningStore) or store.is_open or forms.picked is not None:
+        return None
+
+    def answer_keys(default_form: str) -> list[str]:
+        return [key for _label, key in last_time_fields(forms.for_class(default_form))]
+
+    look = new_conference_look(store.location, student_id, answer_keys)
+    if look is None:
+        return None
+    form = forms.for_class(look.default_form)
+    conference = unwritten_draft(student_id, form.id, form.version, form.stages[0].key, now)
+    return Opened(conference, look.student, look.last_time, False, form)
 
 
 def warm_opening(store: Store, forms: FormChoice, student_id: str, editor_id: str) -> None:

@@ -246,6 +246,10 @@ class RosterScreen(AppScreen[None]):
         super().__init__()
         # Painted at once; the store, still opening, then loads the same rows again.
         self.first_look = first_look
+        # Keys act at once on a roster painted from a first look (n opens a new
+        # conference without the store: conference_first_look.py): its first load
+        # through the store holds none.
+        self.first_load_holds_keys = first_look is None
         self.shown_class_id: str | None = None
         self.rows: list[RosterRow] = []
         self.school_classes: list[ClassInfo] = []
@@ -292,6 +296,10 @@ class RosterScreen(AppScreen[None]):
             self.show((look.classes, look.current, look.rows))
 
     def on_screen_resume(self) -> None:
+        if not self.first_load_holds_keys:
+            self.first_load_holds_keys = True
+            self.call_after_refresh(self.reload, hold_keys=False)
+            return
         # Keys wait for the read from now; the read itself starts once the roster is drawn
         # again: its thread would take Python's lock from that frame (ctrl+s's wait).
         gate = self.conference_app.key_gate
