@@ -22,36 +22,34 @@ def new_conference(student_id: str) -> DraftStart:
     return DraftStart(unwritten_draft(student_id, "writing-conference", 1, "clarify", NOW), "ed")
 
 
-def test_a_write_that_fails_leaves_no_draft_and_the_next_writes_it(app_store: Store) -> None:
-    student_id = one_student(app_store)
+def test_a_write_that_fails_leaves_no_draft_and_the_next_writes_it(store: Store) -> None:
+    student_id = one_student(store)
     start = new_conference(student_id)
 
     def refused(_conference_id: str) -> None:
         raise InvalidInputError("not a date")
 
     with pytest.raises(InvalidInputError):
-        start.writing(app_store, refused)
+        start.writing(store, refused)
     assert start.written is None
-    assert app_store.draft_for_student(student_id) is None
-    start.writing(
-        app_store, lambda id_: app_store.save_answer(id_, "clarify", "piece_title", "Owl", False)
-    )
-    draft = app_store.draft_for_student(student_id)
+    assert store.draft_for_student(student_id) is None
+    start.writing(store, lambda id_: store.save_answer(id_, "clarify", "piece_title", "Owl", False))
+    draft = store.draft_for_student(student_id)
     assert draft is not None and start.written is not None
     assert (start.written.id, draft.value("piece_title")) == (draft.id, "Owl")
     assert draft.editor_id == "ed"  # marked open here as it was written
 
 
-def test_writes_from_two_threads_write_one_draft(app_store: Store) -> None:
-    student_id = one_student(app_store)
+def test_writes_from_two_threads_write_one_draft(store: Store) -> None:
+    student_id = one_student(store)
     start = new_conference(student_id)
     ids: list[str] = []
     go = threading.Barrier(2)
 
     def write(field_key: str) -> None:
         go.wait()
-        start.writing(app_store, ids.append)
-        app_store.save_answer(ids[-1], "clarify", field_key, field_key, False)
+        start.writing(store, ids.append)
+        store.save_answer(ids[-1], "clarify", field_key, field_key, False)
 
     threads = [threading.Thread(target=write, args=(key,)) for key in ("piece_title", "genre")]
     for thread in threads:
@@ -59,6 +57,6 @@ def test_writes_from_two_threads_write_one_draft(app_store: Store) -> None:
     for thread in threads:
         thread.join()
     assert len(set(ids)) == 1
-    draft = app_store.draft_for_student(student_id)
+    draft = store.draft_for_student(student_id)
     assert draft is not None and draft.id == ids[0]
     assert (draft.value("piece_title"), draft.value("genre")) == ("piece_title", "genre")
