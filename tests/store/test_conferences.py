@@ -472,15 +472,16 @@ def test_the_previous_piece_is_the_last_completed_conference_before_this_one(
     first = held("The Storm", "narrative")
     second = held("Kites", "")
     draft = held("Unfinished", "poem", complete=False)
-    assert store.previous_piece(first) is None
-    before_second = store.previous_piece(second)
+    assert store.previous_piece(student.id, first) is None
+    before_second = store.previous_piece(student.id, second)
     assert before_second is not None
     assert before_second.answers == {"piece_title": "The Storm", "genre": "narrative"}
     assert before_second.conference_at == store.get_conference(first).started_at
     # A draft is never the previous piece; the last completed one is, genre empty or not.
     after = store.start_conference(student.id, FORM_ID, FORM_VERSION)
-    piece = store.previous_piece(after.id)
+    piece = store.previous_piece(student.id, after.id)
     assert piece is not None and piece.answers == {"piece_title": "Kites", "genre": ""}
-    assert store.previous_piece(draft) == piece
+    assert store.previous_piece(student.id, draft) == piece
+    assert store.previous_piece(student.id) == piece  # a new conference, not written yet
     with pytest.raises(NotFoundError):
-        store.previous_piece("no-such-conference")
+        store.previous_piece(student.id, "no-such-conference")

@@ -111,3 +111,27 @@ async def test_a_group_conference_of_a_file_open_only_to_read_is_left_by_escape(
         assert [n.title for n in app._notifications].count("Open only to read") == 1
     store.close()
     assert fingerprint(path) == before
+
+
+async def test_ctrl_s_in_a_file_open_only_to_read_says_escape_goes_back(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """Found in a fault check: ctrl+s said "Nothing is recorded" over the words on screen,
+    then "Not closed … try again", which no retry could mend. The header says it too."""
+    path = tmp_path / "conferences.db"
+    store, _ = ana_writes_kite(path, fixed_clock)
+    store, before = reopened_to_read(store, fixed_clock)
+    app = make_test_app(store, fixed_clock)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n", "ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        assert "READ-ONLY" in str(screen.sub_title)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert ("Open only to read", f"Nothing typed here is kept: escape goes back. {WHY}") in said
+        assert not any(title in ("Empty conference", "Not closed") for title, _ in said)
+        await type_ahead(pilot, "escape")
+        assert isinstance(app.screen, RosterScreen)
+    store.close()
+    assert fingerprint(path) == before

@@ -580,24 +580,28 @@ class ConferenceStore(StoreBase):
             session.delete(row)
             return True
 
-    def previous_piece(self, conference_id: str) -> PreviousPiece | None:
+    def previous_piece(
+        self, student_id: str, conference_id: str | None = None
+    ) -> PreviousPiece | None:
         """The piece of the student's last completed conference started before this one
-        (an amended old conference looks further back, never forward); None if there is
-        none. Read from the conference row, where the piece's fields are kept too."""
+        (an amended old conference looks further back, never forward; a new one not
+        written yet, None, looks at the last); None if there is none. Read from the
+        conference row, where the piece's fields are kept too."""
         with self._read() as session:
-            conference = require(
-                session.get(Conference, conference_id), "conference", conference_id
+            query = select(Conference).where(
+                Conference.student_id == student_id,
+                Conference.status == ConferenceStatus.COMPLETE,
             )
-            previous = session.scalars(
-                select(Conference)
-                .where(
-                    Conference.student_id == conference.student_id,
-                    Conference.status == ConferenceStatus.COMPLETE,
+            if conference_id is not None:
+                conference = require(
+                    session.get(Conference, conference_id), "conference", conference_id
+                )
+                query = query.where(
                     Conference.id != conference.id,
                     Conference.started_at <= conference.started_at,
                 )
-                .order_by(Conference.started_at.desc())
-                .limit(1)
+            previous = session.scalars(
+                query.order_by(Conference.started_at.desc()).limit(1)
             ).first()
             if previous is None:
                 return None

@@ -27,8 +27,6 @@ class OpeningStore:
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
         self._error: BaseException | None = None
-        # Known before the file is opened: a damaged file is found by the open itself.
-        self.read_only_because = ""
 
     def start(self) -> None:
         with self._lock:
@@ -52,6 +50,13 @@ class OpeningStore:
             raise self._error
         assert self._store is not None
         return self._store
+
+    @property
+    def read_only_because(self) -> str:
+        """Why nothing may be written: "" until the open has found out (a damaged file is
+        found by the open itself), never waited for."""
+        store = self._store if self._opened.is_set() else None
+        return store.read_only_because if store is not None else ""
 
     @property
     def is_open(self) -> bool:

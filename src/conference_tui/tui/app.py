@@ -238,11 +238,14 @@ class ConferenceApp(App[None]):
     def set_current_class(self, class_id: str | None, name: str) -> None:
         self.current_class_id = class_id
         self.current_class_name = name
+        mark = self.nothing_kept_mark()
+        self.sub_title = f"{name}{mark}" if name else mark.strip()
+
+    def nothing_kept_mark(self) -> str:
+        """Said in every screen's header while nothing typed is kept."""
         if self.store.read_only_because:
-            demo = "  [READ-ONLY: damaged file, nothing is saved]"
-        else:
-            demo = "  [demo: nothing is kept]" if self.demo else ""
-        self.sub_title = f"{name}{demo}" if name else demo.strip()
+            return "  [READ-ONLY: damaged file, nothing is saved]"
+        return "  [demo: nothing is kept]" if self.demo else ""
 
     # -- navigation ----------------------------------------------------------------
 

@@ -135,7 +135,7 @@ class Autosave(ConferenceState):
             news = draft.batch_failed(batch, message)
             if self.drop_what_cannot_be_kept():
                 self.run_after_save()
-            elif news:
+            elif news and self.conference.is_written:
                 # Whether it failed because another copy of the app removed or completed
                 # the conference, which no retry would mend.
                 self.save_if_gone_elsewhere(message)
@@ -156,10 +156,13 @@ class Autosave(ConferenceState):
         opened while it was still opening (conference_first_look.py), and SQLite's check
         then found it damaged. What was typed before cannot be kept; nothing_is_kept
         tells the teacher so, and escape leaves."""
+        told_before = self.read_only_told
         if self.draft is None or not self.nothing_is_kept():
             return False
         self.draft.pending.clear()
         self.draft.progress_dirty = False
+        if not told_before:
+            self.show_student_heading()  # the header says so from now on
         return True
 
     def not_saved(self, message: str, news: bool) -> None:

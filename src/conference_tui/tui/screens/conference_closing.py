@@ -59,6 +59,16 @@ class ConferenceClosing(ConferenceState):
             self.finish_leave()
 
     def action_complete(self) -> None:
+        why = self.conference_app.store.read_only_because
+        if why:
+            # No retry could complete it: the one thing to do is to go back.
+            self.notify(
+                f"Nothing typed here is kept: escape goes back. {why}",
+                title="Open only to read",
+                severity="warning",
+                timeout=15,
+            )
+            return
         self.leave_after_save("complete")
 
     def leave_after_save(self, action: str) -> None:

@@ -19,7 +19,9 @@ class SamePiece(ConferenceState):
         """The student says it is the same piece: read the previous conference's."""
         if self.draft is None or self.closing:
             return
-        store, start = self.conference_app.store, self.start
+        store, student_id = self.conference_app.store, self.conference.student_id
+        written = self.start.written
+        conference_id = written.id if written else None
         gate = self.conference_app.key_gate
         # Keys typed after ctrl+r (tab, then the purpose) come once the fields are filled.
         gate.hold(self, "the piece from last time", part="piece")
@@ -30,7 +32,7 @@ class SamePiece(ConferenceState):
 
         run_in_background(
             self,
-            lambda: start.writing(store, store.previous_piece),
+            lambda: store.previous_piece(student_id, conference_id),
             lambda piece: self.run_worker(
                 partial(self.fill_piece, piece), group="conference-piece", exit_on_error=False
             ),

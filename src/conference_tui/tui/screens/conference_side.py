@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from conference_tui.store.errors import StoreError
 from conference_tui.store.records import LastTime
 from conference_tui.store.text_rules import visible
 from conference_tui.tui.background import run_in_background
@@ -51,7 +52,8 @@ class SidePanel(ConferenceState):
                 ),
             )
         self.query_one("#student-name", Static).update(heading)
-        self.sub_title = f"Conference · {self.student.display_name}"
+        marked = self.conference_app.nothing_kept_mark()
+        self.sub_title = f"Conference · {self.student.display_name}{marked}"
 
     def action_focus_goals(self) -> None:
         goals = self.query_one(GoalList)
@@ -94,6 +96,7 @@ class SidePanel(ConferenceState):
         """Mark a goal from this conference; `undo` is what `u` sets it back to. The store
         refuses a goal this conference may not mark (set or closed after it), and says so."""
         store, form, start = self.conference_app.store, self.form, self.start
+        before = dict(self.goals_before)
         if undo is not None:
             self.goals_before.setdefault(goal_id, undo[1])
         if self.goals_before.get(goal_id) == status:
@@ -103,8 +106,21 @@ class SidePanel(ConferenceState):
 
         def mark() -> LastTime:
             # A new conference is written with the mark: the goal is marked by it.
-            start.writing(store, lambda id_: store.update_goal_status(goal_id, status, id_))
+            try:
+                start.writing(store, lambda id_: store.update_goal_status(goal_id, status, id_))
+            except StoreError as exc:
+                # A mark is not a note kept on screen to be saved later: the store's words
+                # for a command, where nothing waits to be saved, are the true ones.
+                raise StoreError(
+                    f"The goal was not marked; it is as it was. {exc.for_command_line}", exc.fault
+                ) from exc
             return read_last_time(store, form, start.write(store))
+
+        def not_marked(message: str) -> None:
+            self.goals_before = before
+            if self.draft is not None:
+                self.draft.goals_marked = bool(before)
+            self.notify(message, title="Goal not marked", severity="error", timeout=10)
 
         def shown(last: LastTime) -> None:
             self.adopt_written()
@@ -117,4 +133,4 @@ class SidePanel(ConferenceState):
             self.notify(done_message, timeout=6)
             self.goal_notice = done_message
 
-        run_in_background(self, mark, shown, group="save-goal", exclusive=False)
+        run_in_background(self, mark, shown, group="save-goal", exclusive=False, failed=not_marked)
