@@ -126,3 +126,30 @@ async def test_typing_into_a_draft_completed_elsewhere_goes_into_a_new_draft(
     draft = app_store.draft_for_student(student_id)
     assert draft is not None
     assert (draft.value("piece_title"), draft.value("genre")) == ("Owl poem", "memoir")
+
+
+async def test_a_draft_another_copy_started_at_the_same_time_is_shared_and_said(
+    app_store: Store, fixed_clock: SettableClock
+) -> None:
+    """Two copies press n on one student at once: neither has written its new conference
+    yet, so both write into the one draft the first to save started, and the second is
+    told the draft is open elsewhere too (found in a fault check: both merged silently)."""
+    student_id = one_student(app_store)
+    app = make_test_app(app_store, fixed_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_ahead(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        other = app_store.start_conference(
+            student_id, screen.form.id, screen.form.version, "clarify", "the-other-laptop"
+        )
+        app_store.save_answer(other.id, "clarify", "genre", "memoir", False)
+        await type_ahead(pilot, "Owl")
+        screen.flush()
+        await settle(pilot)
+        assert screen.conference_id == other.id
+        assert "Open elsewhere" in [notice.title for notice in told(app)]
+    draft = app_store.draft_for_student(student_id)
+    assert draft is not None and draft.id == other.id
+    assert (draft.value("piece_title"), draft.value("genre")) == ("Owl", "memoir")

@@ -373,14 +373,7 @@ class ConferenceScreen(
         self.focus_current_field()
         self.update_filled()
         if opened.open_elsewhere:
-            self.notify(
-                "This draft is open in another copy of the app too (another window or "
-                "laptop). Type in one of them: a field changed in both is never "
-                "overwritten; you are shown both texts.",
-                title="Open elsewhere",
-                severity="warning",
-                timeout=12,
-            )
+            self.warn_open_elsewhere()
         self.timers += [
             self.set_interval(SAVE_INTERVAL_SECONDS, self.flush),
             self.set_interval(1, self.tick),

@@ -41,3 +41,16 @@ class ConferenceState:
             self.draft.written = True
         if not self.conference.is_written:
             self.conference = written
+            if written.editor_id not in ("", self.start.editor_id):
+                # Another copy of the app started this student's draft at the same time.
+                self.warn_open_elsewhere()
+
+    def warn_open_elsewhere(self) -> None:
+        self.notify(  # type: ignore[attr-defined]
+            "This draft is open in another copy of the app too (another window or "
+            "laptop). Type in one of them: a field changed in both is never "
+            "overwritten; you are shown both texts.",
+            title="Open elsewhere",
+            severity="warning",
+            timeout=12,
+        )
