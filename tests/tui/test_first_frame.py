@@ -125,6 +125,37 @@ async def test_n_before_the_store_opens_opens_a_new_conference_saved_once_it_has
     opening.close()
 
 
+async def test_ctrl_q_typed_while_a_conference_opens_saves_the_keys_typed_before_it(
+    tmp_path: Path, fixed_clock: SettableClock
+) -> None:
+    """Found in a teacher's check: ctrl+q passes a screen still opening, and the keys
+    typed before it (waiting for that screen) were dropped as the app quit, unsaid."""
+    path = tmp_path / "conferences.db"
+    ids = class_of_two(path, fixed_clock)
+    store = Store.open(str(path), clock=fixed_clock)
+    store.start_conference(ids["Ana Lopez"], "writing-conference", 1, "clarify")
+    store.close()
+    open_store = threading.Event()
+    app, opening = app_opening_later(path, fixed_clock, open_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await wait_until(pilot, lambda: roster_names(app), "the first frame")
+            # Her draft reopens through the store, still opening: the keys wait for it.
+            for key in ("n", *"Kite"):
+                app.post_message(key_event(key))
+            await wait_until(pilot, lambda: app.key_gate.holds, "the conference opening")
+            app.post_message(key_event("ctrl+q"))
+            await pilot.pause()
+        finally:
+            open_store.set()
+        await wait_until(pilot, lambda: not app.is_running, "the app quitting")
+    opening.close()
+    store = Store.open(str(path), clock=fixed_clock)
+    draft = store.draft_for_student(ids["Ana Lopez"])
+    store.close()
+    assert draft is not None and draft.value("piece_title") == "Kite"
+
+
 async def test_a_new_conference_opened_before_the_file_is_found_damaged_keeps_nothing(
     tmp_path: Path, fixed_clock: SettableClock
 ) -> None:

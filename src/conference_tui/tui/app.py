@@ -417,8 +417,15 @@ class ConferenceApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, but first write any note typed in the last fraction of a second
         (ending.py)."""
-        from conference_tui.tui.ending import quit_after_saving
+        from conference_tui.tui.ending import quit_after_saving, quit_once_keys_land
 
+        if self.key_gate.waiting and not self.quit_without_saving:
+            # Keys typed before it wait for a screen still opening (`n` and a title at
+            # the first paint): they land first. In a worker: the app handles them.
+            self.run_worker(
+                quit_once_keys_land(self), group="quit", exclusive=True, exit_on_error=False
+            )
+            return
         await quit_after_saving(self)
 
     def get_driver_class(self) -> type[Driver]:

@@ -56,6 +56,28 @@ async def quit_after_saving(app: ConferenceApp) -> None:
     app.exit()
 
 
+async def quit_once_keys_land(app: ConferenceApp) -> None:
+    """ctrl+q typed after keys that wait for a screen still opening: they land where
+    they were going, then everything is saved and the app quits. Found in a teacher's
+    check: `n`, a title and ctrl+q typed at the first paint quit at once, and the title
+    was never typed in, nor saved, nor said to be lost."""
+    gate = app.key_gate
+    try:
+        await asyncio.wait_for(gate.wait_settled(), ENDING_KEYS_SECONDS)
+    except TimeoutError:
+        app.quit_without_saving = True
+        app.notify(
+            "Keys typed before ctrl+q are still waiting for a screen to open; they land "
+            "there when it does. Press ctrl+q again to quit without them.",
+            title="Not quitting yet",
+            severity="warning",
+            timeout=12,
+        )
+        return
+    await gate.until_quiet()
+    await quit_after_saving(app)
+
+
 async def keys_typed_before_the_end(app: ConferenceApp) -> None:
     """Until every key typed before the end is read, taken and handled: none for a
     short while, and the key gate settled; at most ENDING_KEYS_SECONDS."""
