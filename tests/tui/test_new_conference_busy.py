@@ -43,14 +43,19 @@ async def test_words_typed_while_another_program_writes_are_saved_once_it_lets_g
     app = make_test_app(busy_store, fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await typed(pilot, "n", "Kite")
+        await typed(pilot, "n")
         screen = app.screen
         assert isinstance(screen, ConferenceScreen)
+        for timer in screen.timers:
+            timer.pause()  # the first save is the one made under the lock
+        await typed(pilot, "Kite")
         with write_lock_held(busy_store):
             screen.flush()
             await wait_until(pilot, lambda: "Not saved yet: retrying" in titles(app), "told")
         assert "Kept in a new draft" not in titles(app) and "Not saved" not in titles(app)
         assert not any("removed" in notice.message for notice in told(app))
+        assert busy_store.draft_for_student(student_id) is None
+        screen.flush()  # the retry, the database free
         await wait_until(pilot, lambda: busy_store.draft_for_student(student_id), "the save")
         await typed(pilot, "escape")
         assert isinstance(app.screen, RosterScreen)
