@@ -10,17 +10,12 @@ database, or any error gives None, and the conference waits for the store as bef
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from conference_tui.store.errors import StoreError
-from conference_tui.store.location import (
-    BUSY_TIMEOUT_MS,
-    DatabaseLocation,
-    file_at_head,
-    untouched_read_uri,
-)
+from conference_tui.store.first_look import read_untouched
+from conference_tui.store.location import DatabaseLocation
 from conference_tui.store.opening_reads import (
     CLASS_SQL,
     STUDENT_SQL,
@@ -47,18 +42,8 @@ def new_conference_look(
     """A new conference for the student, or None for the store to open it.
     `answer_keys`: what last time's panel shows of the form named."""
     try:
-        path = file_at_head(location)
-        if path is None:
-            return None
-        connection = sqlite3.connect(
-            untouched_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        try:
-
-            def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
-                return connection.execute(sql, params).fetchall()
-
-            if has_draft(run, student_id):
+        with read_untouched(location) as run:
+            if run is None or has_draft(run, student_id):
                 return None
             students = run(STUDENT_SQL, {"id": student_id})
             if not students:
@@ -73,7 +58,5 @@ def new_conference_look(
             form = str(classes[0][4])
             last_time = read_last_time_now(run, student_id, answer_keys(form))
             return NewConferenceLook(student, form, last_time)
-        finally:
-            connection.close()
     except (sqlite3.Error, StoreError, ValueError, OSError):
         return None

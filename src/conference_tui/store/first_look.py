@@ -9,8 +9,9 @@ None, and the store opens before the first frame as it always did.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from conference_tui.store.location import (
     file_at_head,
     untouched_read_uri,
 )
-from conference_tui.store.roster_reads import pick_class, read_classes, read_roster
+from conference_tui.store.roster_reads import RunSql, pick_class, read_classes, read_roster
 from conference_tui.store.roster_records import ClassInfo, RosterRow
 
 
@@ -34,21 +35,32 @@ class FirstLook:
     rows: list[RosterRow]
 
 
+@contextlib.contextmanager
+def read_untouched(location: DatabaseLocation) -> Iterator[RunSql | None]:
+    """Plain SQL on the file at `location` by the sqlite3 module alone, writing not a
+    byte; None when the store must open it first (see file_at_head)."""
+    path = file_at_head(location)
+    if path is None:
+        yield None
+        return
+    connection = sqlite3.connect(untouched_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+
+        def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+            return connection.execute(sql, params).fetchall()
+
+        yield run
+    finally:
+        connection.close()
+
+
 def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> FirstLook | None:
     """The roster to paint, or None for the store to open the file first; raises the
     store's LOCKED error when another program holds the file past the busy timeout."""
     try:
-        path = file_at_head(location)
-        if path is None:
-            return None
-        connection = sqlite3.connect(
-            untouched_read_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        try:
-
-            def run(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
-                return connection.execute(sql, params).fetchall()
-
+        with read_untouched(location) as run:
+            if run is None:
+                return None
             classes = read_classes(run)
             current = pick_class(classes, None)
             rows = (
@@ -56,8 +68,6 @@ def first_look(location: DatabaseLocation, today: date, due_after_days: int) -> 
                 if current
                 else []
             )
-        finally:
-            connection.close()
     except StoreError as exc:
         if exc.fault == Fault.LOCKED:
             # Another program has held it for the whole wait: the store's open would wait
