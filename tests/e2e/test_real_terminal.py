@@ -169,7 +169,7 @@ def test_a_file_damaged_away_from_the_roster_is_painted_then_opened_only_to_read
     screen = terminal.wait_for("Nothing typed here is kept")
     assert "Stage 1" in screen and "Kite" in screen and "is damaged" in screen
     terminal.keys("Escape")
-    screen = terminal.wait_for("1 of 1 students")  # the roster's status line
+    screen = terminal.wait_for("1 of 1 student ·")  # the roster's status line
     assert "Stage 1" not in screen and "Not saved" not in screen
     terminal.keys("C-q")
     terminal.wait_for("(the app has exited)")

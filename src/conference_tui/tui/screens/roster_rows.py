@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from conference_tui.store.errors import StoreError
 from conference_tui.store.names import family_name_key, first_name_key
 from conference_tui.store.roster_records import ClassInfo, RosterRow
-from conference_tui.tui.widgets.formatting import folded, one_line
+from conference_tui.tui.widgets.formatting import folded, one_line, plural
 
 if TYPE_CHECKING:
     from conference_tui.store import Store
@@ -123,7 +123,7 @@ def status_line(
     """The roster's status: how many shown and due, the order, and what limits or
     marks the rows."""
     due = sum(1 for row in rows if row.is_due)
-    parts = [f"{shown} of {len(rows)} students", f"{due} due (●)"]
+    parts = [f"{shown} of {plural(len(rows), 'student')}", f"{due} due (●)"]
     parts.append(f"by {ORDER_WORDS[order]}")
     if due_only:
         parts.append("due only")
