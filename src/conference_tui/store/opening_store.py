@@ -55,8 +55,7 @@ class OpeningStore:
     def read_only_because(self) -> str:
         """Why nothing may be written: "" until the open has found out (a damaged file is
         found by the open itself), never waited for."""
-        store = self._store if self._opened.is_set() else None
-        return store.read_only_because if store is not None else ""
+        return self._store.read_only_because if self._store is not None else ""
 
     @property
     def is_open(self) -> bool:

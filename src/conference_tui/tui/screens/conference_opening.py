@@ -106,9 +106,7 @@ def read_opened(
         if draft is None and store.read_only_because:
             # Nothing typed into a new conference could be kept.
             raise DatabaseUnavailableError(store.read_only_because, Fault.READ_ONLY)
-        conference = draft or unwritten_draft(
-            student_id, form.id, form.version, form.stages[0].key, store.clock()
-        )
+        conference = draft or new_conference(student_id, form, store.clock())
     form = forms.held_with(conference)
     # A draft reopened: whether another copy of the app has it open (it is marked open
     # here as it is asked).
@@ -154,8 +152,12 @@ def read_new_before_store(
     if look is None:
         return None
     form = forms.for_class(look.default_form)
-    conference = unwritten_draft(student_id, form.id, form.version, form.stages[0].key, now)
-    return Opened(conference, look.student, look.last_time, False, form)
+    return Opened(new_conference(student_id, form, now), look.student, look.last_time, False, form)
+
+
+def new_conference(student_id: str, form: Form, now: datetime) -> ConferenceInfo:
+    """A new conference of `form`, at its first stage, not written yet (draft_start.py)."""
+    return unwritten_draft(student_id, form.id, form.version, form.stages[0].key, now)
 
 
 def warm_opening(store: Store, forms: FormChoice, student_id: str, editor_id: str) -> None:
